@@ -1,0 +1,135 @@
+"""The fakedruid exception hierarchy: domain errors with no HTTP knowledge.
+
+Layer: shared by the model and the API; imports only the stdlib. Each class also inherits the nearest builtin
+(attrs style), so callers can catch ``ValueError`` or ``LookupError``. ``fakedruid.api.errors`` alone turns
+these into Druid's status codes and bodies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+
+class FakeDruidError(Exception):
+    """Base class of every error fakedruid raises on purpose."""
+
+    #: The Java exception class Druid would report for this failure (used in 500 bodies).
+    java_class: str = "org.apache.druid.error.DruidException"
+
+    @property
+    def message(self) -> str:
+        """The message without the class name."""
+        return str(self.args[0]) if self.args else ""
+
+    def java_string(self) -> str:
+        """The failure as Java's ``Throwable.toString()`` prints it: ``<class>: <message>``."""
+        return f"{self.java_class}: {self.message}"
+
+
+class InvalidInterval(FakeDruidError, ValueError):
+    """An interval string Druid cannot parse. The message is Druid's ``Invalid interval[<s>]: [<reason>]``."""
+
+    def __init__(self, text: str, reason: str) -> None:
+        super().__init__(f"Invalid interval[{text}]: [{reason}]")
+        self.text = text
+        self.reason = reason
+
+
+class InvalidInstant(FakeDruidError, ValueError):
+    """A date-time string Druid cannot parse (Joda's wording)."""
+
+    java_class = "java.lang.IllegalArgumentException"
+
+
+class InvalidPeriod(FakeDruidError, ValueError):
+    """An ISO-8601 period string Druid cannot parse (Joda's wording)."""
+
+    java_class = "java.lang.IllegalArgumentException"
+
+
+class InvalidSegmentId(FakeDruidError, ValueError):
+    """A segment id string that does not parse, or does not belong to the datasource."""
+
+
+class SegmentIdIndexError(FakeDruidError, IndexError):
+    """Druid's ``StringIndexOutOfBoundsException``: a segment id equal to the datasource name (semantics 5.2)."""
+
+    java_class = "java.lang.StringIndexOutOfBoundsException"
+
+
+class InvalidSegment(FakeDruidError, ValueError):
+    """DataSegment JSON that is malformed or misses a required field."""
+
+
+class DuplicateSegment(FakeDruidError, ValueError):
+    """A segment whose id is already in the store."""
+
+
+class SegmentConflict(FakeDruidError, ValueError):
+    """Two segments of one datasource and version whose intervals overlap but differ (semantics 10.8)."""
+
+    def __init__(self, new_id: str, existing_id: str, version: str) -> None:
+        super().__init__(
+            f"Segment [{new_id}] overlaps segment [{existing_id}] with the same version [{version}] but a "
+            "different interval; Druid's timeline cannot hold both (pass conflict_mode='druid' to reproduce "
+            "Druid's failure instead)"
+        )
+        self.new_id = new_id
+        self.existing_id = existing_id
+        self.version = version
+
+
+class TimelineConflict(FakeDruidError, RuntimeError):
+    """Druid's ``UnsupportedOperationException`` from ``VersionedIntervalTimeline`` (conflict mode only)."""
+
+    java_class = "java.lang.UnsupportedOperationException"
+
+
+class UnknownSegmentIds(FakeDruidError, LookupError):
+    """Segment ids that name no segment of the datasource; nothing was changed."""
+
+    def __init__(self, datasource: str, ids: Sequence[str]) -> None:
+        super().__init__(f"Cannot find segment ids [{', '.join(ids)}]")
+        self.datasource = datasource
+        self.ids = list(ids)
+
+
+class UnparseableSegmentIds(FakeDruidError, ValueError):
+    """Segment ids that do not parse for the datasource (profile "latest" markUsed); nothing was changed."""
+
+    def __init__(self, datasource: str, ids: Sequence[str]) -> None:
+        super().__init__(f"Could not parse segment IDs[[{', '.join(ids)}]] for datasource[{datasource}]")
+        self.datasource = datasource
+        self.ids = list(ids)
+
+
+class InvalidRule(FakeDruidError, ValueError):
+    """A retention rule or rule list that Druid rejects."""
+
+
+class InvalidTask(FakeDruidError, ValueError):
+    """A task payload that Druid rejects."""
+
+
+class TaskAlreadyExists(FakeDruidError, ValueError):
+    """A task id that is already taken."""
+
+    def __init__(self, task_id: str) -> None:
+        super().__init__(f"Task[{task_id}] already exists")
+        self.task_id = task_id
+
+
+class UnknownTask(FakeDruidError, LookupError):
+    """A task id the fake has never seen."""
+
+
+class InvalidInput(FakeDruidError, ValueError):
+    """Druid's ``InvalidInput`` DruidException (for example a bad ``limit`` or ``lastSegmentId``)."""
+
+
+class InvalidConfig(FakeDruidError, ValueError):
+    """A fakedruid option (profile name, clock value, tier layout) that is not valid."""
+
+
+class NotImplementedByFake(FakeDruidError, NotImplementedError):
+    """A Druid feature that fakedruid knows exists but does not implement."""

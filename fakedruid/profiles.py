@@ -1,0 +1,118 @@
+"""Behaviour profiles: every difference between the Druid versions fakedruid emulates, in one table.
+
+Layer: shared; imports only the stdlib and ``fakedruid.errors``. Views and the error table read
+``profile.<switch>``; the model never sees a profile name, only explicit arguments. A behaviour difference is
+one switch, named after the behaviour (http-api.md section 0.1 lists them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fakedruid.errors import InvalidConfig
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """The switches of one Druid version family."""
+
+    #: "29" (Druid 28 to 29) or "latest" (Druid 33 and newer).
+    name: str
+    #: What ``GET /status`` reports as ``version``.
+    druid_version: str
+    #: Success bodies are SegmentUpdateResponse ``{"numChangedSegments", "segmentStateChanged"}``.
+    segment_update_response: bool
+    #: ``versions`` in markUsed/markUnused bodies and kill tasks is honoured (else ignored as unknown).
+    honours_versions: bool
+    #: markUsed/markUnused answer 204 when no server serves the datasource.
+    served_check_on_mark: bool
+    #: Three Map-returning endpoints answer 500 when ``Accept`` names no JSON type (http-api 1.5).
+    accept_quirk: bool
+    #: The Overlord's ``/druid/indexer/v1/datasources/...`` data-management API exists.
+    overlord_datasources_api: bool
+    #: Single mark-used parses the id with the path datasource (else: raw id, any datasource).
+    single_mark_used_parses_id: bool
+    #: An unparseable id on the single-segment write endpoints is a 400 (else ``false``).
+    unparseable_single_id_is_400: bool
+    #: markUsed by ids rejects unparseable ids first ("latest": Could not parse segment IDs).
+    mark_used_ids_parsed: bool
+    #: The metadata single-segment lookup parses the id up front and never falls back to other datasources.
+    metadata_segment_parses_id: bool
+    #: unusedSegments validation errors are 400 DruidException JSON (else an uncaught 500).
+    unused_segments_errors_are_400: bool
+    #: DataSegment JSON may carry ``projections``.
+    segment_projections: bool
+    #: SegmentStatusInCluster carries ``handedOff``.
+    status_handed_off: bool
+    #: Kill tasks accept the deprecated ``markAsUnused``.
+    kill_mark_as_unused: bool
+    #: A duplicate task id answers DruidException JSON (else a legacy map with ``!``).
+    task_exists_druid_exception: bool
+    #: 500 body ``error`` text of a failed segment update on the Coordinator.
+    update_failure_error: str
+
+
+PROFILE_29 = Profile(
+    name="29",
+    druid_version="29.0.1",
+    segment_update_response=False,
+    honours_versions=False,
+    served_check_on_mark=True,
+    accept_quirk=True,
+    overlord_datasources_api=False,
+    single_mark_used_parses_id=False,
+    unparseable_single_id_is_400=False,
+    mark_used_ids_parsed=False,
+    metadata_segment_parses_id=False,
+    unused_segments_errors_are_400=False,
+    segment_projections=False,
+    status_handed_off=False,
+    kill_mark_as_unused=True,
+    task_exists_druid_exception=False,
+    update_failure_error="Exception occurred.",
+)
+
+PROFILE_LATEST = Profile(
+    name="latest",
+    druid_version="33.0.0",
+    segment_update_response=True,
+    honours_versions=True,
+    served_check_on_mark=False,
+    accept_quirk=False,
+    overlord_datasources_api=True,
+    single_mark_used_parses_id=True,
+    unparseable_single_id_is_400=True,
+    mark_used_ids_parsed=True,
+    metadata_segment_parses_id=True,
+    unused_segments_errors_are_400=True,
+    segment_projections=True,
+    status_handed_off=True,
+    kill_mark_as_unused=False,
+    task_exists_druid_exception=True,
+    update_failure_error="Unknown server error",
+)
+
+PROFILES: dict[str, Profile] = {"29": PROFILE_29, "latest": PROFILE_LATEST}
+
+#: Plain Druid release numbers and the profile that answers as they do. 30 and 31 still write the metadata
+#: store from the Coordinator (as 29 does); from 32 on the Coordinator forwards to the Overlord.
+RELEASES: dict[str, str] = {str(n): ("29" if n <= 31 else "latest") for n in range(28, 39)}
+
+
+def resolve_profile(name: str | int | Profile) -> Profile:
+    """The profile for ``"29"``, ``"latest"`` or a Druid release number from 28 to 38.
+
+    :raises InvalidConfig: for anything else; the message lists the accepted values.
+    """
+    if isinstance(name, Profile):
+        return name
+    key = str(name).strip().lower()
+    if key in PROFILES:
+        return PROFILES[key]
+    major = key.split(".", 1)[0]
+    if major in RELEASES and all(part.isdigit() for part in key.split(".")):
+        return PROFILES[RELEASES[major]]
+    raise InvalidConfig(
+        f"Unknown druid_version [{name}]: use '29', 'latest' or a Druid release from 28 to 38 "
+        "(28 to 31 map to profile '29', 32 and newer to 'latest')"
+    )
