@@ -1,0 +1,24 @@
+"""The Flask application that answers as a Druid Coordinator (and the Overlord's task endpoints).
+
+Layer: api, the only package that imports Flask. ``create_app`` builds one app per FakeCoordinator; the
+coordinator is reachable from views as ``current_app.extensions["fakedruid"]``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(coordinator: Any) -> Flask:
+    """An app serving ``coordinator`` (a :class:`fakedruid.FakeCoordinator`)."""
+    from fakedruid.api import errors, routes
+
+    app = Flask("fakedruid")
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.url_map.strict_slashes = False
+    app.extensions["fakedruid"] = coordinator
+    routes.register(app)
+    errors.register(app)
+    return app

@@ -1,0 +1,16 @@
+"""Blueprint registry: every Druid resource group the fake serves, plus its own admin API.
+
+Layer: api. One blueprint per Druid resource group (``DataSourcesResource``, ``MetadataResource``, ...).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from fakedruid.api import admin, datasources, metadata, overlord, rules, status, unimplemented
+
+
+def register(app: Flask) -> None:
+    """Register every blueprint on ``app``."""
+    for module in (datasources, metadata, status, rules, overlord, admin, unimplemented):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,214 @@
+"""Wire helpers: Druid's response shapes and its ways of reading parameters and bodies.
+
+Layer: api (Flask). Raw-string bodies under a JSON content type, Jetty-style error pages, presence flags,
+Boolean and integer parameters, the JSON body reader, and the ``Accept`` quirk (http-api.md sections 0.2,
+1.3 to 1.6).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable
+from typing import Any, NoReturn
+
+from flask import Response, abort, current_app, request
+
+from fakedruid.errors import FakeDruidError
+from fakedruid.profiles import Profile
+
+JSON_TYPE = "application/json"
+
+
+def json_response(value: Any, status: int = 200) -> Response:
+    """``JSON x``: the value serialised with keys in the order given."""
+    return Response(json.dumps(value, ensure_ascii=False), status=status, mimetype=JSON_TYPE)
+
+
+def raw(text: str, status: int) -> Response:
+    """``RAW "t"``: a Java string written unquoted under ``Content-Type: application/json``."""
+    return Response(text, status=status, mimetype=JSON_TYPE)
+
+
+def text(body: str, status: int) -> Response:
+    """``TEXT "t"``: a plain-text body."""
+    return Response(body, status=status, mimetype="text/plain")
+
+
+def empty(status: int) -> Response:
+    """``EMPTY``: no body."""
+    resp = Response(b"", status=status)
+    resp.headers.pop("Content-Type", None)
+    return resp
+
+
+_REASONS = {400: "Bad Request", 404: "Not Found", 415: "Unsupported Media Type", 500: "Server Error"}
+
+
+def jetty(status: int, cause: str, *, note: str | None = None) -> Response:
+    """``JETTY(status, cause)``: Jetty's error page for an uncaught exception, naming the cause."""
+    esc = html.escape(cause, quote=True)
+    extra = f"\n<p>{html.escape(note)}</p>" if note else ""
+    page = (
+        "<html>\n<head>\n"
+        '<meta http-equiv="Content-Type" content="text/html;charset=ISO-8859-1"/>\n'
+        f"<title>Error {status} {esc}</title>\n"
+        "</head>\n"
+        f"<body><h2>HTTP ERROR {status} {esc}</h2>\n"
+        "<table>\n"
+        f"<tr><th>URI:</th><td>{html.escape(request.path)}</td></tr>\n"
+        f"<tr><th>STATUS:</th><td>{status}</td></tr>\n"
+        f"<tr><th>MESSAGE:</th><td>{esc}</td></tr>\n"
+        f"</table>{extra}\n"
+        "</body>\n</html>\n"
+    )
+    return Response(page, status=status, content_type="text/html;charset=iso-8859-1")
+
+
+def jetty_for(exc: FakeDruidError, status: int = 500) -> Response:
+    """The Jetty page for an exception that escapes a Druid resource method."""
+    return jetty(status, exc.java_string())
+
+
+def druid_error(
+    status: int, code: str, persona: str, category: str, message: str, context: dict[str, Any] | None = None
+) -> Response:
+    """``DRUIDERR(...)``: DruidException JSON with its exact key order (``ErrorResponse.java``)."""
+    body = {
+        "error": "druidException",
+        "errorCode": code,
+        "persona": persona,
+        "category": category,
+        "errorMessage": message,
+        "context": context or {},
+    }
+    return json_response(body, status)
+
+
+def invalid_input(message: str) -> Response:
+    """400 DruidException ``invalidInput``."""
+    return druid_error(400, "invalidInput", "USER", "INVALID_INPUT", message)
+
+
+def stop(response: Response) -> NoReturn:
+    """Answer with ``response`` at once."""
+    abort(response)
+
+
+def profile() -> Profile:
+    """The active behaviour profile."""
+    return current_app.extensions["fakedruid"].profile  # type: ignore[no-any-return]
+
+
+def coordinator() -> Any:
+    """The FakeCoordinator behind this app."""
+    return current_app.extensions["fakedruid"]
+
+
+# ------------------------------------------------------------------ parameters
+
+
+def flag(name: str) -> bool:
+    """A presence flag: set when the parameter is present with any value (``?full=false`` is full)."""
+    return name in request.args
+
+
+def boolean(name: str) -> bool:
+    """A Boolean parameter: true only for ``true`` in any letter case."""
+    return request.args.get(name, "").lower() == "true"
+
+
+def int_param(name: str) -> int | None:
+    """An integer parameter; a value that is not a Java int makes Jersey answer 404."""
+    value = request.args.get(name)
+    if value is None:
+        return None
+    try:
+        n = int(value.strip() if value.strip() == value else "x")
+    except ValueError:
+        stop(jetty(404, "Not Found"))
+    if not -(2**31) <= n < 2**31:
+        stop(jetty(404, "Not Found"))
+    return n
+
+
+# ------------------------------------------------------------------ bodies
+
+
+def require_json_content_type() -> None:
+    """``@Consumes(application/json)``: another Content-Type gets Jersey's 415; a missing one is accepted."""
+    ctype = request.mimetype
+    if ctype and ctype != JSON_TYPE and not ctype.endswith("+json"):
+        stop(jetty(415, "Unsupported Media Type"))
+
+
+def read_json() -> Any:
+    """The request body as JSON; empty or ``null`` is None.
+
+    A syntax error escapes Jackson's mapper: Druid answers with an uncaught 500 (http-api.md 1.4).
+    """
+    data = request.get_data(cache=True)
+    if not data.strip():
+        return None
+    try:
+        return json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        stop(jetty(500, f"com.fasterxml.jackson.core.JsonParseException: {exc}"))
+
+
+def mapping_error(message: str) -> Response:
+    """A Jackson mapping error through ``CustomExceptionMapper``: 400 ``{"error": msg}``."""
+    return json_response({"error": message or "unknown json mapping exception"}, 400)
+
+
+def type_name(value: Any) -> str:
+    """Jackson's name for the JSON token kind of ``value`` (for wrong-type messages)."""
+    if value is None:
+        return "null value"
+    if isinstance(value, bool):
+        return "Boolean value"
+    if isinstance(value, (int, float)):
+        return "Integer value" if isinstance(value, int) else "Floating-point value"
+    if isinstance(value, str):
+        return "String value"
+    if isinstance(value, list):
+        return "Array value (token `JsonToken.START_ARRAY`)"
+    return "Object value (token `JsonToken.START_OBJECT`)"
+
+
+# ------------------------------------------------------------------ the Accept quirk
+
+
+def _accepts_json(accept: str) -> bool:
+    # JacksonJsonProvider.hasMatchingMediaType: subtype json, *+json, javascript, x-javascript, x-json.
+    for part in accept.split(","):
+        media = part.split(";", 1)[0].strip().lower()
+        if "/" not in media:
+            continue
+        subtype = media.split("/", 1)[1]
+        if subtype == "json" or subtype.endswith("+json") or subtype in ("javascript", "x-javascript", "x-json"):
+            return True
+    return False
+
+
+def map_endpoint(build: Callable[[], Response]) -> Response:
+    """Run an endpoint that returns a Java ``Map`` with no ``@Produces`` (profile "29", http-api.md 1.5).
+
+    The change is applied first; then, when ``Accept`` names no JSON type, Jersey finds no writer and Druid
+    answers 500. The fake does the same unless the emulation is turned off.
+    """
+    response = build()
+    if not profile().accept_quirk or not coordinator().accept_quirk or response.status_code >= 300:
+        return response
+    if _accepts_json(request.headers.get("Accept", "")):
+        return response
+    return jetty(
+        500,
+        "No message body writer for java.util.Map, media type application/octet-stream",
+        note=(
+            "fakedruid: Druid 28-29 answers this endpoint with HTTP 500 when the Accept header names no JSON "
+            "type; the change WAS applied. Send 'Accept: application/json, text/plain' as the Druid docs say, "
+            "or turn the emulation off with FakeCoordinator(accept_quirk=False) / fakedruid serve "
+            "--no-accept-quirk."
+        ),
+    )

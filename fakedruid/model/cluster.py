@@ -1,0 +1,568 @@
+"""Cluster: the state root of a fake Druid cluster (metadata store, rules, served view, tasks).
+
+Layer: model; imports only the stdlib and the rest of ``fakedruid.model``. Every public method that reads or
+writes state takes ``self.lock`` (an RLock), so the threaded server never sees a partial update; a method that
+fails raises before it changes anything. Semantics: semantics.md sections 2, 3 and 8.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from fakedruid.errors import (
+    DuplicateSegment,
+    InvalidConfig,
+    InvalidSegment,
+    InvalidSegmentId,
+    SegmentConflict,
+    UnknownSegmentIds,
+    UnparseableSegmentIds,
+)
+from fakedruid.model.clock import Clock, SystemClock
+from fakedruid.model.intervals import ETERNITY, Interval, condense, format_instant, parse_instant
+from fakedruid.model.segment_ids import try_parse
+from fakedruid.model.segments import DataSegment, data_segment_from_json, data_segment_to_json
+from fakedruid.model.shard_specs import ShardSpec, numbered, parse_shard_spec
+from fakedruid.model.intervals import parse_interval
+from fakedruid.model.timeline import Timeline, VersionIntervals
+
+#: Conflict modes of semantics 10.8.
+REFUSE = "refuse"
+DRUID = "druid"
+
+
+@dataclass(slots=True)
+class SegmentRecord:
+    """One row of the segments table: the segment, its used flag and its two timestamps."""
+
+    segment: DataSegment
+    used: bool
+    created_date: int
+    used_status_last_updated: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class KillResult:
+    """What a kill run did (the task report of semantics 8.2 and 8.3)."""
+
+    killed: int
+    batches: int
+    marked_unused: int
+    killed_ids: tuple[str, ...]
+
+
+class _Datasource:
+    """The rows of one datasource, with caches derived from its used segments."""
+
+    __slots__ = ("records", "versions", "_used_timeline")
+
+    def __init__(self) -> None:
+        self.records: dict[str, SegmentRecord] = {}
+        self.versions: dict[str, VersionIntervals] = {}
+        self._used_timeline: Timeline | None = None
+
+    def changed(self) -> None:
+        """Forget what was derived from the used segments."""
+        self._used_timeline = None
+
+    def used_timeline(self) -> Timeline:
+        """The timeline of all used segments (DataSourcesSnapshot), built once per change."""
+        if self._used_timeline is None:
+            self._used_timeline = Timeline(r.segment for r in self.records.values() if r.used)
+        return self._used_timeline
+
+
+class Cluster:
+    """The whole mutable state of one fake cluster."""
+
+    def __init__(self, *, clock: Clock | None = None, conflict_mode: str = REFUSE) -> None:
+        if conflict_mode not in (REFUSE, DRUID):
+            raise InvalidConfig(f"conflict_mode must be '{REFUSE}' or '{DRUID}', got [{conflict_mode}]")
+        self.lock = threading.RLock()
+        self.clock: Clock = clock if clock is not None else SystemClock()
+        self.conflict_mode = conflict_mode
+        self._datasources: dict[str, _Datasource] = {}
+        self._by_id: dict[str, SegmentRecord] = {}
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def now(self) -> int:
+        """The fake clock's current time, UTC ms."""
+        return self.clock.now()
+
+    def reset(self) -> None:
+        """Forget every segment (rules, tasks and the rest are reset by their owners)."""
+        with self.lock:
+            self._datasources.clear()
+            self._by_id.clear()
+
+    # ------------------------------------------------------------------ seeding
+
+    def add_segment(
+        self,
+        datasource: str,
+        interval: str | Interval,
+        version: str,
+        *,
+        partition_num: int = 0,
+        partitions: int = 1,
+        shard_spec: dict[str, Any] | None = None,
+        used: bool = True,
+        size: int = 0,
+        **extra: Any,
+    ) -> str:
+        """Seed one segment and return its id.
+
+        :param shard_spec: any Druid shardSpec JSON; replaces ``partition_num``/``partitions`` when given.
+        :param extra: more DataSegment fields in Python spelling: ``load_spec``, ``dimensions``, ``metrics``,
+            ``num_rows``, ``binary_version``, ``last_compaction_state``, ``projections``, and the row's
+            ``created_date`` / ``used_status_last_updated`` (ISO strings, ms, or None for the latter).
+        :raises InvalidSegment, SegmentConflict, DuplicateSegment: and nothing is added.
+        """
+        if not isinstance(datasource, str) or not datasource:
+            raise InvalidSegment(f"datasource must be a non-empty string, got [{datasource!r}]")
+        if not isinstance(version, str) or not version:
+            raise InvalidSegment(f"version must be a non-empty string, got [{version!r}]")
+        iv = interval if isinstance(interval, Interval) else _parse_segment_interval(interval)
+        spec: ShardSpec = parse_shard_spec(shard_spec) if shard_spec is not None else numbered(partition_num, partitions)
+        created = extra.pop("created_date", None)
+        updated = extra.pop("used_status_last_updated", _UNSET)
+        unknown = set(extra) - _SEGMENT_EXTRAS
+        if unknown:
+            raise InvalidSegment(f"Unknown segment field(s) [{', '.join(sorted(unknown))}]")
+        if isinstance(size, bool) or not isinstance(size, int) or size < 0:
+            raise InvalidSegment(f"size must be an integer >= 0, got [{size!r}]")
+        for key in ("dimensions", "metrics", "projections"):
+            if key in extra and extra[key] is not None:
+                extra[key] = tuple(extra[key].split(",") if isinstance(extra[key], str) else extra[key])
+        segment = DataSegment(datasource, iv, version, shard_spec=spec, size=size, **extra)
+        with self.lock:
+            self._add_rows([(segment, used, created, updated)])
+        return segment.id
+
+    def add_segments(self, segments: Iterable[dict[str, Any]], *, used: bool = True) -> list[str]:
+        """Seed DataSegment JSON objects (as Druid serialises them) and return their ids in input order.
+
+        An object may carry ``"used"`` (overriding ``used``), ``"createdDate"`` and
+        ``"usedStatusLastUpdatedDate"``. All or nothing: one bad object adds none.
+
+        :raises InvalidSegment, SegmentConflict, DuplicateSegment:
+        """
+        rows = []
+        for index, obj in enumerate(segments):
+            try:
+                rows.append(_row_from_json(obj, used))
+            except InvalidSegment as exc:
+                raise InvalidSegment(f"segment [{index}]: {exc.message}") from exc
+        with self.lock:
+            self._add_rows(rows)
+        return [row[0].id for row in rows]
+
+    def _add_rows(self, rows: Sequence[tuple[DataSegment, bool, Any, Any]]) -> None:
+        """Validate every row against the store and each other, then insert them all (lock held)."""
+        now = self.now()
+        seen: dict[str, DataSegment] = {}
+        pending: dict[tuple[str, str], VersionIntervals] = {}
+        prepared = []
+        for segment, used, created, updated in rows:
+            if segment.id in self._by_id or segment.id in seen:
+                raise DuplicateSegment(f"A segment with id [{segment.id}] already exists")
+            seen[segment.id] = segment
+            if self.conflict_mode == REFUSE:
+                key = (segment.datasource, segment.version)
+                ds = self._datasources.get(segment.datasource)
+                existing = ds.versions.get(segment.version) if ds is not None else None
+                fresh = pending.setdefault(key, VersionIntervals())
+                clash = existing.conflict_with(segment.interval) if existing is not None else None
+                if clash is None:
+                    clash = fresh.conflict_with(segment.interval)
+                if clash is not None:
+                    other = self._find_in_interval(segment.datasource, segment.version, clash, seen)
+                    raise SegmentConflict(segment.id, other, segment.version)
+                fresh.add(segment.interval)
+            created_ms = now if created is None else _instant(created, "createdDate")
+            updated_ms = now if updated is _UNSET else (None if updated is None else _instant(updated, "usedStatusLastUpdatedDate"))
+            prepared.append(SegmentRecord(segment, bool(used), created_ms, updated_ms))
+        for record in prepared:
+            seg = record.segment
+            ds = self._datasources.setdefault(seg.datasource, _Datasource())
+            ds.records[seg.id] = record
+            self._by_id[seg.id] = record
+            ds.changed()
+            if self.conflict_mode == REFUSE:
+                ds.versions.setdefault(seg.version, VersionIntervals()).add(seg.interval)
+
+    def _find_in_interval(self, datasource: str, version: str, interval: Interval, extra: dict[str, DataSegment]) -> str:
+        """The id of a segment with this datasource, version and interval (for conflict messages)."""
+        ds = self._datasources.get(datasource)
+        candidates = list(extra.values()) + ([r.segment for r in ds.records.values()] if ds else [])
+        for seg in candidates:
+            if seg.datasource == datasource and seg.version == version and seg.interval == interval:
+                return seg.id
+        return f"{datasource} {interval} {version}"
+
+    # ------------------------------------------------------------------ reading
+
+    def datasource_names(self, *, include_unused: bool = True) -> list[str]:
+        """Datasources in the store, sorted; with ``include_unused=False`` only those with used segments."""
+        with self.lock:
+            return sorted(
+                name
+                for name, ds in self._datasources.items()
+                if ds.records and (include_unused or any(r.used for r in ds.records.values()))
+            )
+
+    def records(self, datasource: str, *, used: bool | None = None) -> list[SegmentRecord]:
+        """The rows of a datasource in segment-id order (snapshots of the rows; do not mutate)."""
+        with self.lock:
+            ds = self._datasources.get(datasource)
+            if ds is None:
+                return []
+            rows = [r for r in ds.records.values() if used is None or r.used == used]
+            rows.sort(key=lambda r: r.segment.segment_id.sort_key())
+            return rows
+
+    def record(self, segment_id: str, *, datasource: str | None = None) -> SegmentRecord | None:
+        """The row with this exact id string (of this datasource when given), or None."""
+        with self.lock:
+            rec = self._by_id.get(segment_id)
+            if rec is None or (datasource is not None and rec.segment.datasource != datasource):
+                return None
+            return rec
+
+    def segment_ids(self, datasource: str, *, used: bool | None = None) -> set[str]:
+        """Ids of a datasource's segments: all (None), or by used flag."""
+        with self.lock:
+            ds = self._datasources.get(datasource)
+            if ds is None:
+                return set()
+            return {i for i, r in ds.records.items() if used is None or r.used == used}
+
+    def used_timeline(self, datasource: str) -> Timeline:
+        """The timeline of the datasource's used segments (cached until its used set changes)."""
+        with self.lock:
+            ds = self._datasources.get(datasource)
+            return ds.used_timeline() if ds is not None else Timeline(())
+
+    def overshadowed_segment_ids(self, datasource: str) -> set[str]:
+        """Used segments overshadowed by other used segments (semantics 1.9)."""
+        with self.lock:
+            return {s.id for s in self.used_timeline(datasource).overshadowed()}
+
+    # ------------------------------------------------------------------ marking used
+
+    def mark_used_in_interval(
+        self, datasource: str, interval: Interval | None = None, *, versions: Sequence[str] | None = None
+    ) -> int:
+        """Mark unused, non-overshadowed segments contained in ``interval`` (all when None) used (semantics 3.2).
+
+        :param versions: only these versions (profile "latest"); an empty list matches nothing.
+        :returns: segments changed.
+        :raises TimelineConflict: in conflict mode, when the timeline cannot be built.
+        """
+        iv = ETERNITY if interval is None else interval
+        vs = None if versions is None else set(versions)
+        with self.lock:
+            ds = self._datasources.get(datasource)
+            if ds is None:
+                return 0
+            used, candidates = [], []
+            for r in ds.records.values():
+                if vs is not None and r.segment.version not in vs:
+                    continue
+                if r.used:
+                    if iv.overlaps(r.segment.interval):
+                        used.append(r.segment)
+                elif iv.contains(r.segment.interval):
+                    candidates.append(r)
+            if not candidates:
+                return 0
+            shadowed = Timeline(used + [c.segment for c in candidates]).overshadowed()
+            to_mark = [c for c in candidates if c.segment not in shadowed]
+            self._set_used(ds, to_mark, True)
+            return len(to_mark)
+
+    def mark_used_by_ids(self, datasource: str, segment_ids: Sequence[str], *, parse_ids: bool = False) -> int:
+        """Mark the listed unused, non-overshadowed segments used (semantics 3.3).
+
+        :param parse_ids: parse every id for the datasource first and look up the printed form (profile
+            "latest"); otherwise compare raw strings (profile "29").
+        :raises UnparseableSegmentIds: (``parse_ids`` only) some id does not parse; nothing changes.
+        :raises UnknownSegmentIds: some id names no segment of the datasource; nothing changes.
+        """
+        ids = list(dict.fromkeys(segment_ids))
+        with self.lock:
+            if parse_ids:
+                parsed = [try_parse(datasource, i) for i in ids]
+                bad = [raw for raw, p in zip(ids, parsed) if p is None]
+                if bad:
+                    raise UnparseableSegmentIds(datasource, bad)
+                ids = list(dict.fromkeys(str(p) for p in parsed))
+            ds = self._datasources.get(datasource)
+            rows = {i: ds.records[i] for i in ids if ds is not None and i in ds.records}
+            unknown = [i for i in ids if i not in rows]
+            if unknown or ds is None:
+                raise UnknownSegmentIds(datasource, unknown)
+            candidates = [r for r in rows.values() if not r.used]
+            if not candidates:
+                return 0
+            spans = condense(c.segment.interval for c in candidates)
+            used = [
+                r.segment
+                for r in ds.records.values()
+                if r.used and any(span.overlaps(r.segment.interval) for span in spans)
+            ] if spans else []
+            shadowed = Timeline(used + [c.segment for c in candidates]).overshadowed()
+            to_mark = [c for c in candidates if c.segment not in shadowed]
+            self._set_used(ds, to_mark, True)
+            return len(to_mark)
+
+    def mark_segment_used(self, datasource: str | None, segment_id: str) -> bool:
+        """Mark one segment used, with no overshadow check (semantics 3.4).
+
+        :param datasource: None compares the raw id with every segment of every datasource (profile "29");
+            a name parses the id for it first (profile "latest").
+        :returns: True iff a row matched (also when it was already used; its timestamp is reset).
+        :raises InvalidSegmentId: the id does not parse for ``datasource``.
+        """
+        with self.lock:
+            key = segment_id if datasource is None else self._parsed_id(datasource, segment_id)
+            rec = self._by_id.get(key)
+            if rec is None or (datasource is not None and rec.segment.datasource != datasource):
+                return False
+            self._set_used(self._datasources[rec.segment.datasource], [rec], True)
+            return True
+
+    # ------------------------------------------------------------------ marking unused
+
+    def mark_unused_in_interval(
+        self, datasource: str, interval: Interval | None = None, *, versions: Sequence[str] | None = None
+    ) -> int:
+        """Mark used segments contained in ``interval`` (all when None) unused (semantics 3.5).
+
+        :returns: segments changed.
+        """
+        iv = ETERNITY if interval is None else interval
+        if versions is not None and len(versions) == 0:
+            return 0
+        vs = None if versions is None else set(versions)
+        with self.lock:
+            ds = self._datasources.get(datasource)
+            if ds is None:
+                return 0
+            hits = [
+                r
+                for r in ds.records.values()
+                if r.used and iv.contains(r.segment.interval) and (vs is None or r.segment.version in vs)
+            ]
+            self._set_used(ds, hits, False)
+            return len(hits)
+
+    def mark_all_unused(self, datasource: str) -> int:
+        """Mark every used segment of the datasource unused; returns segments changed."""
+        return self.mark_unused_in_interval(datasource, None)
+
+    def mark_unused_by_ids(self, datasource: str, segment_ids: Iterable[str]) -> int:
+        """Mark the listed segments unused (semantics 3.6): unparseable ids are dropped silently.
+
+        :returns: rows that exist, including those that were already unused (their timestamp is reset).
+        :raises SegmentIdIndexError: an id equals the datasource name (Druid fails there).
+        """
+        with self.lock:
+            ids: dict[str, None] = {}
+            for text in segment_ids:
+                parsed = try_parse(datasource, text)
+                if parsed is not None and parsed.datasource == datasource:
+                    ids[str(parsed)] = None
+            ds = self._datasources.get(datasource)
+            if ds is None:
+                return 0
+            hits = [ds.records[i] for i in ids if i in ds.records]
+            self._set_used(ds, hits, False)
+            return len(hits)
+
+    def mark_segment_unused(self, datasource: str, segment_id: str) -> bool:
+        """Mark one segment unused; True iff the row exists (even if it was already unused).
+
+        :raises InvalidSegmentId: the id does not parse for the datasource.
+        """
+        with self.lock:
+            key = self._parsed_id(datasource, segment_id)
+            ds = self._datasources.get(datasource)
+            rec = ds.records.get(key) if ds is not None else None
+            if rec is None:
+                return False
+            self._set_used(ds, [rec], False)  # type: ignore[arg-type]
+            return True
+
+    def _parsed_id(self, datasource: str, segment_id: str) -> str:
+        parsed = try_parse(datasource, segment_id)
+        if parsed is None:
+            raise InvalidSegmentId(f"Could not parse Segment ID[{segment_id}] for DataSource[{datasource}]")
+        return str(parsed)
+
+    def _set_used(self, ds: _Datasource, rows: Iterable[SegmentRecord], used: bool) -> None:
+        """Set the used flag and restart ``used_status_last_updated`` (every mark statement sets it)."""
+        now = self.now()
+        for r in rows:
+            r.used = used
+            r.used_status_last_updated = now
+        ds.changed()
+
+    # ------------------------------------------------------------------ kill
+
+    def kill_unused_segments(
+        self,
+        datasource: str,
+        interval: Interval,
+        *,
+        versions: Sequence[str] | None = None,
+        limit: int | None = None,
+        batch_size: int = 100,
+        max_used_status_last_updated: int | None = None,
+        mark_as_unused: bool = False,
+        count_killable_only: bool = False,
+    ) -> KillResult:
+        """Delete unused segments fully inside ``interval``; used segments are never touched (semantics 8).
+
+        :param count_killable_only: profile "latest" batching (8.3): stop at an empty batch and count only
+            segments whose files could be deleted; otherwise the profile "29" loop (8.2).
+        """
+        with self.lock:
+            marked = self.mark_unused_in_interval(datasource, interval) if mark_as_unused else 0
+            ds = self._datasources.get(datasource)
+            if ds is None:
+                return KillResult(0, 1 if not count_killable_only else 0, marked, ())
+            vs = None if versions is None else set(versions)
+            used_load_specs = [
+                r.segment.load_spec
+                for r in ds.records.values()
+                if r.used and r.segment.load_spec is not None and interval.overlaps(r.segment.interval)
+            ]
+            eligible = sorted(
+                (
+                    r
+                    for r in ds.records.values()
+                    if not r.used
+                    and interval.contains(r.segment.interval)
+                    and (vs is None or r.segment.version in vs)
+                    and (
+                        max_used_status_last_updated is None
+                        or (r.used_status_last_updated is not None
+                            and r.used_status_last_updated <= max_used_status_last_updated)
+                    )
+                ),
+                key=lambda r: r.segment.id,
+            )
+            total_batches = -(-limit // batch_size) if limit else None
+            killed = batches = 0
+            deleted: list[str] = []
+            pos = 0
+            while True:
+                n = min(limit - killed, batch_size) if limit else batch_size
+                if n <= 0:
+                    break
+                batch = eligible[pos : pos + n]
+                pos += len(batch)
+                if count_killable_only:
+                    if not batch:
+                        break
+                    killable = [r for r in batch if r.segment.load_spec is None or r.segment.load_spec not in used_load_specs]
+                    if not killable:
+                        break
+                    deleted.extend(r.segment.id for r in batch)
+                    killed += len(killable)
+                    batches += 1
+                else:
+                    deleted.extend(r.segment.id for r in batch)
+                    batches += 1
+                    killed += len(batch)
+                    if not batch:
+                        break
+                if total_batches is not None and batches >= total_batches:
+                    break
+            for sid in deleted:
+                del ds.records[sid]
+                rec = self._by_id.pop(sid)
+                vi = ds.versions.get(rec.segment.version)
+                if vi is not None:
+                    vi.remove(rec.segment.interval)
+            if not ds.records:
+                del self._datasources[datasource]
+            return KillResult(killed, batches, marked, tuple(deleted))
+
+    # ------------------------------------------------------------------ state documents
+
+    def export_segments(self) -> list[dict[str, Any]]:
+        """Every row as DataSegment JSON plus ``used``, ``createdDate`` and ``usedStatusLastUpdatedDate``."""
+        with self.lock:
+            out = []
+            for name in sorted(self._datasources):
+                for r in self.records(name):
+                    obj = data_segment_to_json(r.segment, projections=True)
+                    if r.segment.num_rows is not None:
+                        obj["numRows"] = r.segment.num_rows
+                    obj["used"] = r.used
+                    obj["createdDate"] = format_instant(r.created_date)
+                    obj["usedStatusLastUpdatedDate"] = (
+                        None if r.used_status_last_updated is None else format_instant(r.used_status_last_updated)
+                    )
+                    out.append(obj)
+            return out
+
+    def replace_segments(self, segments: Iterable[dict[str, Any]]) -> None:
+        """Replace every row with those of a state document (all or nothing)."""
+        rows = [_row_from_json(obj, True) for obj in segments]
+        with self.lock:
+            saved = (self._datasources, self._by_id)
+            self._datasources, self._by_id = {}, {}
+            try:
+                self._add_rows(rows)
+            except Exception:
+                self._datasources, self._by_id = saved
+                raise
+
+
+_UNSET: Any = object()
+_SEGMENT_EXTRAS = {
+    "load_spec",
+    "dimensions",
+    "metrics",
+    "projections",
+    "last_compaction_state",
+    "binary_version",
+    "num_rows",
+}
+
+
+def _parse_segment_interval(text: str) -> Interval:
+    try:
+        return parse_interval(text)
+    except ValueError as exc:
+        raise InvalidSegment(f"Bad segment interval: {exc}") from exc
+
+
+def _instant(value: Any, field: str) -> int:
+    if isinstance(value, bool):
+        raise InvalidSegment(f"[{field}] must be an ISO-8601 date-time or milliseconds, got [{value!r}]")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        try:
+            return parse_instant(value)
+        except ValueError as exc:
+            raise InvalidSegment(f"[{field}] is not a date-time: {exc}") from exc
+    raise InvalidSegment(f"[{field}] must be an ISO-8601 date-time or milliseconds, got [{value!r}]")
+
+
+def _row_from_json(obj: Any, default_used: bool) -> tuple[DataSegment, bool, Any, Any]:
+    segment = data_segment_from_json(obj)
+    used = obj.get("used", default_used)
+    if not isinstance(used, bool):
+        raise InvalidSegment(f"[used] must be true or false, got [{used!r}]")
+    created = obj.get("createdDate")
+    updated = obj["usedStatusLastUpdatedDate"] if "usedStatusLastUpdatedDate" in obj else _UNSET
+    return segment, used, created, updated

@@ -1,0 +1,172 @@
+"""FakeCoordinator: a fake Druid Coordinator in process, with its HTTP app and an optional threaded server.
+
+Layer: glue between the model and the api. The public Python surface users and the pytest plugin build on.
+"""
+
+from __future__ import annotations
+
+import threading
+from types import TracebackType
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from fakedruid.errors import InvalidConfig
+from fakedruid.model.clock import FrozenClock, SystemClock, parse_now
+from fakedruid.model.cluster import REFUSE, Cluster
+from fakedruid.model.intervals import Interval
+from fakedruid.profiles import Profile, resolve_profile
+
+
+class ServerError(AssertionError):
+    """An exception raised inside the fake's server thread, re-raised in the test thread by ``check()``."""
+
+
+class FakeCoordinator:
+    """An in-memory Druid Coordinator.
+
+    :param druid_version: ``"29"`` (default), ``"latest"``, or a Druid release number from 28 to 38.
+    :param now: freeze the clock at this instant (ISO-8601 string, UTC ms, or datetime); default: system time.
+    :param host: where :meth:`start` binds; 127.0.0.1 by default.
+    :param port: where :meth:`start` binds; 0 picks a free port.
+    :param conflict_mode: ``"refuse"`` (default) rejects same-version overlapping segments when seeded;
+        ``"druid"`` accepts them and fails later as Druid does (semantics 10.8).
+    :param accept_quirk: emulate the profile "29" 500 for a JSON-less ``Accept`` header (http-api 1.5).
+    """
+
+    def __init__(
+        self,
+        druid_version: str | int = "29",
+        *,
+        now: Any = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        conflict_mode: str = REFUSE,
+        accept_quirk: bool = True,
+    ) -> None:
+        self.profile: Profile = resolve_profile(druid_version)
+        clock = SystemClock() if now is None else FrozenClock(parse_now(now))
+        self.cluster = Cluster(clock=clock, conflict_mode=conflict_mode)
+        self.accept_quirk = accept_quirk
+        self.host = host
+        self.port = port
+        self._app: Flask | None = None
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+        self._errors: list[tuple[str, BaseException]] = []
+        self._errors_lock = threading.Lock()
+
+    # ------------------------------------------------------------------ HTTP
+
+    @property
+    def app(self) -> Flask:
+        """The Flask app answering as Druid."""
+        if self._app is None:
+            from fakedruid.api import create_app
+
+            self._app = create_app(self)
+        return self._app
+
+    @property
+    def client(self) -> FlaskClient:
+        """A Flask test client on the app (in process, no socket)."""
+        return self.app.test_client()
+
+    def start(self) -> FakeCoordinator:
+        """Serve the app on a background thread (threaded server); returns self."""
+        if self._server is not None:
+            return self
+        server = make_server(self.host, self.port, self.app, threaded=True)
+        self._server = server
+        self.port = server.server_port
+        self._thread = threading.Thread(target=server.serve_forever, name="fakedruid-server", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop the server thread, if any."""
+        server, thread = self._server, self._thread
+        self._server = self._thread = None
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        if thread is not None:
+            thread.join(timeout=10)
+
+    @property
+    def url(self) -> str:
+        """Base URL of the running server, e.g. ``http://127.0.0.1:54321``."""
+        if self._server is None:
+            raise InvalidConfig("The FakeCoordinator is not serving: call start() or use it as a context manager")
+        return f"http://{self.host}:{self.port}"
+
+    def __enter__(self) -> FakeCoordinator:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    def record_server_error(self, exc: BaseException, where: str) -> None:
+        """Remember an unexpected exception raised while serving a request."""
+        with self._errors_lock:
+            self._errors.append((where, exc))
+
+    def check(self) -> None:
+        """Raise :class:`ServerError` for the first unexpected exception raised in the server, and forget them."""
+        with self._errors_lock:
+            errors, self._errors = self._errors, []
+        if errors:
+            where, exc = errors[0]
+            raise ServerError(f"fakedruid failed while serving {where}: {exc!r}") from exc
+
+    # ------------------------------------------------------------------ state
+
+    def reset(self) -> None:
+        """Return to the freshly built state: no segments, default rules, no tasks."""
+        self.cluster.reset()
+
+    def set_now(self, now: Any) -> None:
+        """Freeze the clock at ``now`` (ISO-8601 string, UTC ms or datetime)."""
+        self.cluster.clock = FrozenClock(parse_now(now))
+
+    def add_segment(
+        self,
+        data_source: str,
+        interval: str | Interval,
+        version: str,
+        *,
+        partition_num: int = 0,
+        partitions: int = 1,
+        shard_spec: dict[str, Any] | None = None,
+        used: bool = True,
+        size: int = 0,
+        **extra: Any,
+    ) -> str:
+        """Seed one segment; returns its id. See :meth:`fakedruid.model.cluster.Cluster.add_segment`."""
+        return self.cluster.add_segment(
+            data_source,
+            interval,
+            version,
+            partition_num=partition_num,
+            partitions=partitions,
+            shard_spec=shard_spec,
+            used=used,
+            size=size,
+            **extra,
+        )
+
+    def add_segments(self, segments: list[dict[str, Any]], *, used: bool = True) -> list[str]:
+        """Seed DataSegment JSON objects; returns their ids in input order."""
+        return self.cluster.add_segments(segments, used=used)
+
+    def segment_ids(self, data_source: str, *, used: bool | None = None) -> set[str]:
+        """Ids of a datasource's segments: all (None) or by used flag."""
+        return self.cluster.segment_ids(data_source, used=used)
+
+    def overshadowed_segment_ids(self, data_source: str) -> set[str]:
+        """Used segments overshadowed by other used segments."""
+        return self.cluster.overshadowed_segment_ids(data_source)
