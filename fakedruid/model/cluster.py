@@ -27,6 +27,8 @@ from fakedruid.model.segment_ids import try_parse
 from fakedruid.model.segments import DataSegment, data_segment_from_json, data_segment_to_json
 from fakedruid.model.shard_specs import ShardSpec, numbered, parse_shard_spec
 from fakedruid.model.intervals import parse_interval
+from fakedruid.model.rules import RuleStore, first_matching_rule
+from fakedruid.model.servers import Server, ServerLayout
 from fakedruid.model.timeline import Timeline, VersionIntervals
 
 #: Conflict modes of semantics 10.8.
@@ -78,12 +80,25 @@ class _Datasource:
 class Cluster:
     """The whole mutable state of one fake cluster."""
 
-    def __init__(self, *, clock: Clock | None = None, conflict_mode: str = REFUSE) -> None:
+    def __init__(
+        self,
+        *,
+        clock: Clock | None = None,
+        conflict_mode: str = REFUSE,
+        tiers: dict[str, Any] | None = None,
+    ) -> None:
+        """
+        :param clock: where "now" comes from; the system clock by default.
+        :param conflict_mode: ``"refuse"`` or ``"druid"`` (semantics 10.8).
+        :param tiers: virtual historicals per tier (see :class:`ServerLayout`); default ``_default_tier`` x 2.
+        """
         if conflict_mode not in (REFUSE, DRUID):
             raise InvalidConfig(f"conflict_mode must be '{REFUSE}' or '{DRUID}', got [{conflict_mode}]")
         self.lock = threading.RLock()
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.conflict_mode = conflict_mode
+        self.layout = ServerLayout(tiers)
+        self.rules = RuleStore()
         self._datasources: dict[str, _Datasource] = {}
         self._by_id: dict[str, SegmentRecord] = {}
 
@@ -98,6 +113,7 @@ class Cluster:
         with self.lock:
             self._datasources.clear()
             self._by_id.clear()
+            self.rules.reset()
 
     # ------------------------------------------------------------------ seeding
 
@@ -251,6 +267,43 @@ class Cluster:
         """Used segments overshadowed by other used segments (semantics 1.9)."""
         with self.lock:
             return {s.id for s in self.used_timeline(datasource).overshadowed()}
+
+    # ------------------------------------------------------------------ rules and the served view
+
+    def first_rule(self, datasource: str, interval: Interval, now: int | None = None) -> Any:
+        """The first rule of the datasource, then ``_default``, that applies to ``interval`` (or None)."""
+        with self.lock:
+            rules = self.rules.get_with_default(datasource)
+            return first_matching_rule(rules, interval, self.now() if now is None else now)
+
+    def served(self, datasource: str) -> dict[str, tuple[DataSegment, tuple[Server, ...]]]:
+        """The datasource's loaded segments and their servers, in segment-id order (semantics 10.1)."""
+        with self.lock:
+            ds = self._datasources.get(datasource)
+            if ds is None or not self.layout.servers:
+                return {}
+            timeline = ds.used_timeline()
+            shadowed = timeline.overshadowed()
+            rules = self.rules.get_with_default(datasource)
+            now = self.now()
+            out: list[tuple[DataSegment, tuple[Server, ...]]] = []
+            for r in ds.records.values():
+                if not r.used or r.segment in shadowed:
+                    continue
+                servers = self.layout.placement(first_matching_rule(rules, r.segment.interval, now))
+                if servers:
+                    out.append((r.segment, servers))
+            out.sort(key=lambda pair: pair[0].segment_id.sort_key())
+            return {seg.id: (seg, servers) for seg, servers in out}
+
+    def is_served(self, datasource: str) -> bool:
+        """At least one segment of the datasource is loaded (Druid's served-inventory existence check)."""
+        return bool(self.served(datasource))
+
+    def served_datasources(self) -> list[str]:
+        """Names of datasources with at least one loaded segment, sorted."""
+        with self.lock:
+            return [name for name in sorted(self._datasources) if self.is_served(name)]
 
     # ------------------------------------------------------------------ marking used
 

@@ -1,0 +1,55 @@
+"""Model objects to Druid's JSON shapes (http-api.md section 1.10): the one place wire shapes are built.
+
+Layer: api. Key order follows Druid's; the DataSegment codec itself lives in ``fakedruid.model.segments``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fakedruid.model.cluster import SegmentRecord
+from fakedruid.model.intervals import format_instant
+from fakedruid.model.segments import DataSegment, data_segment_to_json
+from fakedruid.profiles import Profile
+
+
+def data_segment(segment: DataSegment, profile: Profile) -> dict[str, Any]:
+    """A DataSegment as the profile's Druid writes it."""
+    return data_segment_to_json(segment, projections=profile.segment_projections)
+
+
+def bulk_update(n: int, profile: Profile) -> dict[str, Any]:
+    """The answer of a bulk mark call: ``{"numChangedSegments": n}`` or a SegmentUpdateResponse."""
+    if profile.segment_update_response:
+        return {"numChangedSegments": n, "segmentStateChanged": n > 0}
+    return {"numChangedSegments": n}
+
+
+def single_update(changed: bool, profile: Profile) -> dict[str, Any]:
+    """The answer of a single-segment mark call: ``{"segmentStateChanged": b}`` or a SegmentUpdateResponse."""
+    if profile.segment_update_response:
+        n = 1 if changed else 0
+        return {"numChangedSegments": n, "segmentStateChanged": changed}
+    return {"segmentStateChanged": changed}
+
+
+def served_segment(segment: DataSegment, servers: list[str], profile: Profile) -> dict[str, Any]:
+    """``{"metadata": <DataSegment>, "servers": [...]}``."""
+    return {"metadata": data_segment(segment, profile), "servers": servers}
+
+
+def immutable_datasource(
+    name: str, properties: dict[str, Any], segments: list[DataSegment], profile: Profile
+) -> dict[str, Any]:
+    """ImmutableDruidDataSource: ``{"name", "properties", "segments"}``."""
+    return {"name": name, "properties": properties, "segments": [data_segment(s, profile) for s in segments]}
+
+
+def data_segment_plus(record: SegmentRecord, profile: Profile) -> dict[str, Any]:
+    """DataSegmentPlus of ``unusedSegments``."""
+    updated = record.used_status_last_updated
+    return {
+        "dataSegment": data_segment(record.segment, profile),
+        "createdDate": format_instant(record.created_date),
+        "usedStatusLastUpdatedDate": None if updated is None else format_instant(updated),
+    }
