@@ -46,6 +46,8 @@ class Profile:
     status_handed_off: bool
     #: Kill tasks accept the deprecated ``markAsUnused``.
     kill_mark_as_unused: bool
+    #: Kill tasks stop at an empty or unkillable batch and count only deletable segments (semantics 8.3).
+    kill_counts_killable_only: bool
     #: A duplicate task id answers DruidException JSON (else a legacy map with ``!``).
     task_exists_druid_exception: bool
     #: 500 body ``error`` text of a failed segment update on the Coordinator.
@@ -68,6 +70,7 @@ PROFILE_29 = Profile(
     segment_projections=False,
     status_handed_off=False,
     kill_mark_as_unused=True,
+    kill_counts_killable_only=False,
     task_exists_druid_exception=False,
     update_failure_error="Exception occurred.",
 )
@@ -88,6 +91,7 @@ PROFILE_LATEST = Profile(
     segment_projections=True,
     status_handed_off=True,
     kill_mark_as_unused=False,
+    kill_counts_killable_only=True,
     task_exists_druid_exception=True,
     update_failure_error="Unknown server error",
 )

@@ -16,7 +16,7 @@ from werkzeug.serving import BaseWSGIServer, make_server
 from fakedruid.errors import InvalidConfig
 from fakedruid.model.clock import FrozenClock, SystemClock, parse_now
 from fakedruid.model.cluster import REFUSE, Cluster
-from fakedruid.model.intervals import Interval
+from fakedruid.model.intervals import Interval, parse_interval
 from fakedruid.profiles import Profile, resolve_profile
 
 
@@ -170,3 +170,32 @@ class FakeCoordinator:
     def overshadowed_segment_ids(self, data_source: str) -> set[str]:
         """Used segments overshadowed by other used segments."""
         return self.cluster.overshadowed_segment_ids(data_source)
+
+    # ------------------------------------------------------------------ tasks
+
+    def submit_kill_task(self, data_source: str, interval: str | Interval, *, source: str = "api-issued") -> str:
+        """Submit a kill task as the Coordinator's kill API does (no limit, no buffer); returns the task id."""
+        iv = interval if isinstance(interval, Interval) else parse_interval(interval)
+        with self.cluster.lock:
+            task = self.cluster.tasks.submit_kill(
+                self.cluster,
+                datasource=data_source,
+                interval=iv,
+                id_prefix=source,
+                count_killable_only=self.profile.kill_counts_killable_only,
+            )
+            return task.id
+
+    def release_tasks(self, task_id: str | None = None) -> list[str]:
+        """Run held tasks (all, or one) to completion; returns the ids released."""
+        with self.cluster.lock:
+            return [t.id for t in self.cluster.tasks.release(self.cluster, task_id)]
+
+    @property
+    def hold_tasks(self) -> bool:
+        """Whether new tasks stay RUNNING until :meth:`release_tasks`."""
+        return self.cluster.tasks.hold
+
+    @hold_tasks.setter
+    def hold_tasks(self, value: bool) -> None:
+        self.cluster.tasks.hold = bool(value)

@@ -1,7 +1,296 @@
-"""Blueprint placeholder: filled in by its issue."""
+"""``MetadataResource``: the Coordinator's view of the metadata store (http-api.md section 3.8).
+
+Layer: api (Flask); reads the model, never changes it. Prefix ``/druid/coordinator/v1/metadata``. The "polled
+view" of used segments (semantics 2.4) is the current state: the fake has no poll delay (semantics 10.3), so its
+``created`` property is the fake clock's now. Druid sources: ``server/.../server/http/MetadataResource.java``
+(MR @ ``9da484f7`` for profile "29", ~master for "latest").
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from fakedruid.api import messages, serialize, wire
+from fakedruid.errors import InvalidInput, InvalidInterval, SegmentIdIndexError
+from fakedruid.model.cluster import Cluster, SegmentRecord
+from fakedruid.model.intervals import Interval, format_instant, parse_interval, parse_path_interval
+from fakedruid.model.segment_ids import possible_parsings, try_parse, version_key
+from fakedruid.model.segments import DataSegment
+from fakedruid.profiles import Profile
 
 bp = Blueprint("metadata", __name__)
+
+M = "/druid/coordinator/v1/metadata"
+
+#: ``SortOrder.fromValue`` (``server/.../metadata/SortOrder.java``). Belongs in ``messages.py``.
+UNEXPECTED_SORT_ORDER = "Unexpected value[{value}] for SortOrder. Possible values are: [ASC, DESC]"
+
+_JAVA_INTERVAL_LIST = "java.util.ArrayList<org.joda.time.Interval>"
+
+
+def _cluster() -> Cluster:
+    return wire.coordinator().cluster  # type: ignore[no-any-return]
+
+
+def _properties(cluster: Cluster) -> dict[str, Any]:
+    # SMM: {"created": <time of the last poll>}; the fake polls on every read.
+    return {"created": format_instant(cluster.now())}
+
+
+def _used_segments(cluster: Cluster, datasource: str) -> list[DataSegment]:
+    """Every used segment of the datasource, overshadowed included, in segment-id order."""
+    return [r.segment for r in cluster.records(datasource, used=True)]
+
+
+def _segments_answer(segments: list[DataSegment], full: bool, profile: Profile) -> Response:
+    if full:
+        return wire.json_response([serialize.data_segment(s, profile) for s in segments])
+    return wire.json_response([s.id for s in segments])
+
+
+# ------------------------------------------------------------------ datasources
+
+
+@bp.get(f"{M}/datasources")
+def get_datasources() -> Response:
+    """``getDataSources``: names of datasources with used segments, every name with ``includeUnused``
+    (or legacy ``includeDisabled``), or ImmutableDruidDataSources with ``full``; ``includeUnused`` wins."""
+    cluster, profile = _cluster(), wire.profile()
+    include_unused = wire.flag("includeUnused") or wire.flag("includeDisabled")
+    with cluster.lock:
+        if include_unused:
+            return wire.json_response(cluster.datasource_names(include_unused=True))
+        names = cluster.datasource_names(include_unused=False)
+        if not wire.flag("full"):
+            return wire.json_response(names)
+        props = _properties(cluster)
+        return wire.json_response(
+            [serialize.immutable_datasource(n, props, _used_segments(cluster, n), profile) for n in names]
+        )
+
+
+@bp.get(f"{M}/datasources/<datasource>")
+def get_datasource_with_used_segments(datasource: str) -> Response:
+    """``getDataSourceWithUsedSegments``: 404 when the datasource has no used segment."""
+    cluster, profile = _cluster(), wire.profile()
+    with cluster.lock:
+        segments = _used_segments(cluster, datasource)
+        if not segments:
+            return wire.empty(404)
+        return wire.json_response(serialize.immutable_datasource(datasource, _properties(cluster), segments, profile))
+
+
+@bp.get(f"{M}/datasources/<datasource>/segments")
+def get_used_segments_in_datasource(datasource: str) -> Response:
+    """``getUsedSegmentsInDataSource``: ids (or DataSegments with ``full``) of all used segments; 404 when none."""
+    segments = _used_segments(_cluster(), datasource)
+    if not segments:
+        return wire.empty(404)
+    return _segments_answer(segments, wire.flag("full"), wire.profile())
+
+
+@bp.post(f"{M}/datasources/<datasource>/segments")
+def get_used_segments_in_datasource_for_intervals(datasource: str) -> Response:
+    """``getUsedSegmentsInDataSourceForIntervals``: used segments (overshadowed included) overlapping any
+    interval of the JSON list body; ``[]`` or no body means every used segment; no existence check."""
+    # No @Consumes, but Jersey still needs a JSON reader for the List<Interval> entity (http-api.md 1.5).
+    wire.require_json_content_type()
+    intervals = _read_interval_list(wire.read_json())
+    segments = _used_segments(_cluster(), datasource)
+    if intervals:
+        segments = [s for s in segments if any(iv.overlaps(s.interval) for iv in intervals)]
+    return _segments_answer(segments, wire.flag("full"), wire.profile())
+
+
+def _read_interval_list(body: Any) -> list[Interval]:
+    """Jackson reading ``List<Interval>``: a bad element is a mapping error (400 ``{"error": ...}``)."""
+    if body is None:
+        return []
+    if not isinstance(body, list):
+        wire.stop(_cannot_deserialize(_JAVA_INTERVAL_LIST, wire.type_name(body), ""))
+    out = []
+    for index, item in enumerate(body):
+        chain = f" (through reference chain: java.util.ArrayList[{index}])"
+        if item is None:
+            # Jackson hands a JSON null element through as a null Interval; the metadata query then fails
+            # on it. UNCONFIRMED; the fake treats it as a mapping error naming the element.
+            wire.stop(_cannot_deserialize("org.joda.time.Interval", "null value", chain))
+        if not isinstance(item, str):
+            wire.stop(_cannot_deserialize("org.joda.time.Interval", wire.type_name(item), chain))
+        try:
+            out.append(parse_interval(item))
+        except InvalidInterval as exc:
+            wire.stop(wire.mapping_error(f"{exc.message}{chain}"))
+    return out
+
+
+def _cannot_deserialize(java_type: str, token: str, chain: str) -> Response:
+    # Jackson 2 wording, UNCONFIRMED (http-api.md 1.4).
+    return wire.mapping_error(f"Cannot deserialize value of type `{java_type}` from {token}{chain}")
+
+
+@bp.get(f"{M}/datasources/<datasource>/segments/<path:segment_id>")
+def get_segment(datasource: str, segment_id: str) -> Response:
+    """``getSegment``: a used segment of the polled view, else the metadata store (unused rows too with
+    ``includeUnused=true``). 404 when the datasource has no used segment at all."""
+    cluster, profile = _cluster(), wire.profile()
+    include_unused = wire.boolean("includeUnused")
+    with cluster.lock:
+        if profile.metadata_segment_parses_id:
+            parsed = try_parse(datasource, segment_id)
+            if parsed is None:
+                escaped = messages.COULD_NOT_PARSE_SEGMENT_ID.format(
+                    id=_escape_html(segment_id), ds=_escape_html(datasource)
+                )
+                return wire.raw(escaped, 400)
+            if not cluster.records(datasource, used=True):
+                return wire.empty(404)
+            record = cluster.record(str(parsed), datasource=datasource)
+        else:
+            if not cluster.records(datasource, used=True):
+                return wire.empty(404)
+            # Every candidate parsing against the polled view; id == datasource fails here, uncaught (S 5.2).
+            record = None
+            for candidate in possible_parsings(datasource, segment_id):
+                found = cluster.record(str(candidate), datasource=datasource)
+                if found is not None and found.used:
+                    record = found
+                    break
+            if record is None:
+                # Fallback: the raw id against the id column, with no datasource filter (MR @ 9da484f7).
+                record = cluster.record(segment_id)
+        if record is None or not (record.used or include_unused):
+            return wire.empty(404)
+        return wire.json_response(serialize.data_segment(record.segment, profile))
+
+
+def _escape_html(text: str) -> str:
+    """Druid's ``StringUtils.escapeHtml`` as the spec lists it (``&<>"'``; the entity for ``'`` is UNCONFIRMED)."""
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&#39;")
+    )
+
+
+# ------------------------------------------------------------------ unused segments
+
+
+@bp.get(f"{M}/datasources/<datasource>/unusedSegments")
+def get_unused_segments_in_datasource(datasource: str) -> Response:
+    """``getUnusedSegmentsInDataSource``: DataSegmentPlus of unused segments contained in ``interval``, with
+    ``sortOrder``, ``lastSegmentId`` paging and ``limit`` (0 = no limit).
+
+    Validation failures are uncaught in profile "29" (Jetty 500) and 400 DruidException JSON in "latest".
+    """
+    profile = wire.profile()
+    limit = wire.int_param("limit")
+    try:
+        return _unused_segments(datasource, limit, profile)
+    except (InvalidInput, InvalidInterval) as exc:
+        if not profile.unused_segments_errors_are_400:
+            raise
+        return wire.invalid_input(exc.message)
+    except SegmentIdIndexError as exc:
+        # "latest" catches every other exception into the legacy 500 map (MR ~master).
+        if not profile.unused_segments_errors_are_400:
+            raise
+        return wire.json_response({"error": messages.UPDATE_FAILED_29, "message": exc.java_string()}, 500)
+
+
+def _unused_segments(datasource: str, limit: int | None, profile: Profile) -> Response:
+    # Druid's order of checks: limit, lastSegmentId, sortOrder, interval (MR ~master).
+    if limit is not None and limit < 0:
+        latest = profile.unused_segments_errors_are_400
+        template = messages.INVALID_LIMIT_LATEST if latest else messages.INVALID_LIMIT_29
+        raise InvalidInput(template.format(limit=limit))
+    last_segment_id = request.args.get("lastSegmentId")
+    if last_segment_id is not None and try_parse(datasource, last_segment_id) is None:
+        raise InvalidInput(messages.INVALID_LAST_SEGMENT_ID.format(id=last_segment_id))
+    sort_order = request.args.get("sortOrder")
+    descending = False
+    if sort_order is not None:
+        if sort_order.upper() not in ("ASC", "DESC"):  # SortOrder.fromValue ignores letter case
+            raise InvalidInput(UNEXPECTED_SORT_ORDER.format(value=sort_order))
+        descending = sort_order.upper() == "DESC"
+    text = request.args.get("interval")
+    interval = parse_path_interval(text) if text is not None else None
+
+    rows = [
+        r
+        for r in _cluster().records(datasource, used=False)
+        if interval is None or interval.contains(r.segment.interval)
+    ]
+    # SMQ ~29: ORDER BY id, start, "end" in the requested direction; ids compare as Java strings.
+    rows.sort(key=_unused_order, reverse=descending)
+    if last_segment_id is not None:
+        last = version_key(last_segment_id)
+        rows = [r for r in rows if _beyond(version_key(r.segment.id), last, descending)]
+    if limit:  # JDBC setMaxRows(0) means no limit
+        rows = rows[:limit]
+    return wire.json_response([serialize.data_segment_plus(r, profile) for r in rows])
+
+
+def _beyond(key: bytes, last: bytes, descending: bool) -> bool:
+    """``id > lastSegmentId`` (``<`` for DESC), as Java compares strings."""
+    return key < last if descending else key > last
+
+
+def _unused_order(record: SegmentRecord) -> tuple[bytes, int, int]:
+    seg = record.segment
+    return (version_key(seg.id), seg.interval.start, seg.interval.end)
+
+
+# ------------------------------------------------------------------ all segments
+
+
+@bp.get(f"{M}/segments")
+def get_all_used_segments() -> Response:
+    """``getAllUsedSegments``: every used segment of the selected datasources, or SegmentStatusInCluster
+    entries with ``includeOvershadowedStatus``; ``includeRealtimeSegments`` alone is a 400."""
+    cluster, profile = _cluster(), wire.profile()
+    with_status = wire.flag("includeOvershadowedStatus")
+    if wire.flag("includeRealtimeSegments") and not with_status:
+        return wire.empty(400)
+    wanted = request.args.getlist("datasources")
+    with cluster.lock:
+        names = [n for n in cluster.datasource_names(include_unused=False) if not wanted or n in wanted]
+        out: list[dict[str, Any]] = []
+        for name in names:
+            segments = _used_segments(cluster, name)
+            if not with_status:
+                out.extend(serialize.data_segment(s, profile) for s in segments)
+                continue
+            shadowed = cluster.overshadowed_segment_ids(name)
+            served = cluster.served(name) if profile.status_handed_off else {}
+            for segment in segments:
+                out.append(_segment_status_in_cluster(cluster, segment, segment.id in shadowed, served, profile))
+        # The fake has no realtime segments, so includeRealtimeSegments appends nothing.
+        return wire.json_response(out)
+
+
+def _segment_status_in_cluster(
+    cluster: Cluster, segment: DataSegment, overshadowed: bool, served: dict[str, Any], profile: Profile
+) -> dict[str, Any]:
+    """SegmentStatusInCluster (http-api.md 1.10): the DataSegment keys unwrapped, then the status keys."""
+    out = serialize.data_segment(segment, profile)
+    out["overshadowed"] = overshadowed
+    out["replicationFactor"] = 0 if overshadowed else _replication_factor(cluster, segment)
+    out["numRows"] = segment.num_rows
+    out["realtime"] = False
+    if profile.status_handed_off:
+        # handedOff = loaded on a data server (MR ~master getHandedOffStateForSegment); semantics 10.6.
+        out["handedOff"] = segment.id in served
+    return out
+
+
+def _replication_factor(cluster: Cluster, segment: DataSegment) -> int | None:
+    """Total replicas of the first matching load rule; None for another rule or no rule (semantics 10.6)."""
+    rule = cluster.first_rule(segment.datasource, segment.interval)
+    if rule is None or not rule.is_load:
+        return None
+    return sum(rule.tiered_replicants.values())  # type: ignore[no-any-return]

@@ -1,7 +1,204 @@
-"""Blueprint placeholder: filled in by its issue."""
+"""The Overlord's task endpoints for kill tasks (``OverlordResource``; http-api.md sections 5.1 to 5.3).
+
+Layer: api. Thin views over :class:`fakedruid.model.tasks.TaskStore`; tasks run synchronously (semantics 10.5).
+Three routes sit behind Druid's ``TaskResourceFilter`` (``GET /task/{id}``, ``GET /task/{id}/status``,
+``POST /task/{id}/shutdown``): for an id the Overlord has never stored, the filter answers 404 before the resource
+method runs (``indexing-service/.../overlord/http/security/TaskResourceFilter.java``, 404 since PR #11724, Druid
+0.23; ``NotFoundException`` mapped by ``ResponseStatusExceptionMapper`` to ``{"error": msg}``).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from fakedruid.api import messages, wire
+from fakedruid.errors import InvalidInterval, InvalidTask, TaskAlreadyExists
+from fakedruid.model.intervals import format_instant, parse_path_interval
+from fakedruid.model.tasks import RUNNING, TASK_STATES, Task, kill_task_from_json
 
 bp = Blueprint("overlord", __name__)
+
+O = "/druid/indexer/v1"
+
+#: ``TaskResourceFilter``'s text for an unknown task id. TODO(lead): move to ``api/messages.py``.
+TASK_NOT_FOUND = "Cannot find any task with id: [{id}]"
+
+_UNKNOWN_LOCATION = {"host": None, "port": -1, "tlsPort": -1}
+
+
+def _cluster() -> Any:
+    return wire.coordinator().cluster
+
+
+def _task_or_404(task_id: str) -> Task:
+    """The task, or stop with the ``TaskResourceFilter`` 404."""
+    task: Task | None = _cluster().tasks.get(task_id)
+    if task is None:
+        wire.stop(wire.json_response({"error": TASK_NOT_FOUND.format(id=task_id)}, 404))
+    return task
+
+
+def task_status_plus(task: Task, *, listed: bool) -> dict[str, Any]:
+    """TaskStatusPlus, keys in Druid's order (http-api.md 5.2).
+
+    :param listed: as ``GET /tasks`` shows it (a running task's queue insertion time is its creation time);
+        otherwise as ``GET /task/{id}/status`` does (always the epoch there).
+    """
+    running = task.status == RUNNING
+    return {
+        "id": task.id,
+        "groupId": task.group_id,
+        "type": task.type,
+        "createdTime": format_instant(task.created_time),
+        "queueInsertionTime": format_instant(task.created_time if listed and running else 0),
+        "statusCode": task.status,
+        "status": task.status,
+        "runnerStatusCode": "RUNNING" if running else "NONE",
+        "duration": task.duration,
+        "location": dict(_UNKNOWN_LOCATION),
+        "dataSource": task.datasource,
+        "errorMsg": task.error_msg,
+    }
+
+
+# ---------------------------------------------------------------------- submission
+
+
+@bp.post(f"{O}/task")
+def submit_task() -> Response:
+    """Submit a kill task and run it before answering ``{"task": id}`` (http-api.md 5.1)."""
+    wire.require_json_content_type()
+    body = wire.read_json()
+    if body is None:
+        # Jersey hands the resource a null Task; getNeededResourceActionsForTask dereferences it (UNCONFIRMED).
+        return wire.jetty(500, "java.lang.NullPointerException")
+    profile = wire.profile()
+    try:
+        kwargs = kill_task_from_json(
+            body,
+            mark_as_unused_allowed=profile.kill_mark_as_unused,
+            versions_allowed=profile.honours_versions,
+        )
+    except InvalidTask as exc:
+        # Thrown while Jackson reads the body: CustomExceptionMapper's 400 {"error": ...}.
+        return wire.mapping_error(exc.message)
+    cluster = _cluster()
+    with cluster.lock:
+        try:
+            task = cluster.tasks.submit_kill(
+                cluster, count_killable_only=profile.kill_counts_killable_only, **kwargs
+            )
+        except InvalidTask as exc:
+            return wire.mapping_error(exc.message)
+        except TaskAlreadyExists as exc:
+            return _task_exists(exc.task_id)
+    return wire.json_response({"task": task.id})
+
+
+def _task_exists(task_id: str) -> Response:
+    if wire.profile().task_exists_druid_exception:
+        return wire.druid_error(
+            400, "entryAlreadyExists", "USER", "INVALID_INPUT", messages.TASK_EXISTS_LATEST.format(id=task_id)
+        )
+    return wire.json_response({"error": messages.TASK_EXISTS_29.format(id=task_id)}, 400)
+
+
+# ---------------------------------------------------------------------- one task
+
+
+@bp.get(f"{O}/task/<task_id>")
+def task_payload(task_id: str) -> Response:
+    """The task JSON as Druid echoes it: ``{"task": id, "payload": {...}}`` (http-api.md 5.3)."""
+    with _cluster().lock:
+        task = _task_or_404(task_id)
+        return wire.json_response({"task": task.id, "payload": task.payload})
+
+
+@bp.get(f"{O}/task/<task_id>/status")
+def task_status(task_id: str) -> Response:
+    """``{"task": id, "status": <TaskStatusPlus>}`` (http-api.md 5.2)."""
+    with _cluster().lock:
+        task = _task_or_404(task_id)
+        return wire.json_response({"task": task_id, "status": task_status_plus(task, listed=False)})
+
+
+@bp.post(f"{O}/task/<task_id>/shutdown")
+def shutdown_task(task_id: str) -> Response:
+    """Shut a running task down (FAILED, ``Shutdown request from user``); a complete task is left as it is.
+
+    Druid answers ``{"task": id}`` either way (``TaskQueue.shutdown`` ignores a task that is no longer active).
+    """
+    cluster = _cluster()
+    with cluster.lock:
+        _task_or_404(task_id)
+        cluster.tasks.shutdown(task_id)
+    return wire.json_response({"task": task_id})
+
+
+# ---------------------------------------------------------------------- task lists
+
+
+def _list_tasks(
+    state: str | None,
+    datasource: str | None,
+    created_time_interval: str | None,
+    max_complete: int | None,
+    task_type: str | None,
+) -> Response:
+    """``OverlordResource.getTasks``: state check, then ``TaskQueryTool.getTaskStatusPlusList``."""
+    if state is not None and state.lower() not in TASK_STATES:
+        return wire.text(messages.INVALID_TASK_STATE.format(state=state), 400)
+    created_within = None
+    if created_time_interval is not None:
+        try:
+            # Druid keeps only the interval's duration: "created within that long before now".
+            created_within = parse_path_interval(created_time_interval).duration
+        except InvalidInterval as exc:
+            return wire.jetty_for(exc)
+    cluster = _cluster()
+    with cluster.lock:
+        tasks = cluster.tasks.list(
+            cluster.now(),
+            state=state,
+            datasource=datasource,
+            task_type=task_type,
+            created_within=created_within,
+            max_complete=max_complete,
+        )
+        return wire.json_response([task_status_plus(t, listed=True) for t in tasks])
+
+
+@bp.get(f"{O}/tasks")
+def list_tasks() -> Response:
+    """Tasks filtered by ``state``, ``datasource``, ``createdTimeInterval``, ``max`` and ``type`` (http-api 5.3)."""
+    max_complete = wire.int_param("max")  # Jersey converts query parameters before the method runs
+    args = request.args
+    return _list_tasks(
+        args.get("state"), args.get("datasource"), args.get("createdTimeInterval"), max_complete, args.get("type")
+    )
+
+
+@bp.get(f"{O}/completeTasks")
+def complete_tasks() -> Response:
+    """``tasks?state=complete``, with ``n`` for ``max`` (no other filter)."""
+    return _list_tasks("complete", None, None, wire.int_param("n"), None)
+
+
+@bp.get(f"{O}/runningTasks")
+def running_tasks() -> Response:
+    """``tasks?state=running``, with ``type``."""
+    return _list_tasks("running", None, None, None, request.args.get("type"))
+
+
+@bp.get(f"{O}/waitingTasks")
+def waiting_tasks() -> Response:
+    """``tasks?state=waiting`` (always empty: the fake's runner knows every active task)."""
+    return _list_tasks("waiting", None, None, None, None)
+
+
+@bp.get(f"{O}/pendingTasks")
+def pending_tasks() -> Response:
+    """``tasks?state=pending`` (always empty: held tasks count as running)."""
+    return _list_tasks("pending", None, None, None, None)

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from fakedruid.api import admin, datasources, metadata, overlord, rules, status, unimplemented
+from fakedruid.api import admin, cycle, datasources, metadata, overlord, rules, status, unimplemented
 
 
 def register(app: Flask) -> None:
     """Register every blueprint on ``app``."""
-    for module in (datasources, metadata, status, rules, overlord, admin, unimplemented):
+    for module in (datasources, metadata, status, rules, overlord, admin, cycle, unimplemented):
         app.register_blueprint(module.bp)

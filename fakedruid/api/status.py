@@ -1,7 +1,187 @@
-"""Blueprint placeholder: filled in by its issue."""
+"""``StatusResource`` and ``CoordinatorResource``: health, version, leadership and load status.
+
+Layer: api (Flask); reads the model, never changes it. http-api.md sections 3.6, 3.7 and 3.9. The
+per-datasource ``loadstatus`` lives under the ``datasources`` path prefix but is served here, next to the
+cluster-wide one, because both compute the same load statistics (Druid: ``DataSourcesResource
+.getDatasourceLoadstatus`` and ``CoordinatorResource.getLoadStatus`` with ``DruidCoordinator``).
+
+"Loaded" means served by at least one virtual historical (semantics 10.1); required replicas come from the
+first matching retention rule.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Iterable
+from typing import Any
+
+from flask import Blueprint, Response, request
+
+from fakedruid.api import messages, wire
+from fakedruid.model.cluster import Cluster
+from fakedruid.model.intervals import MS_PER_DAY, Interval, parse_path_interval
+from fakedruid.model.segments import DataSegment
 
 bp = Blueprint("status", __name__)
+
+C = "/druid/coordinator/v1"
+
+#: ``DataSourcesResource.DEFAULT_LOADSTATUS_INTERVAL_OFFSET``: the default window ends now.
+DEFAULT_LOADSTATUS_WINDOW = 14 * MS_PER_DAY
+
+#: What ``GET /status`` reports under ``memory``: fixed, plausible numbers (the fake has no JVM).
+MEMORY = {
+    "maxMemory": 4294967296,
+    "totalMemory": 1073741824,
+    "freeMemory": 536870912,
+    "usedMemory": 536870912,
+    "directMemory": 2147483648,
+}
+
+
+def _cluster() -> Cluster:
+    return wire.coordinator().cluster  # type: ignore[no-any-return]
+
+
+# ------------------------------------------------------------------ StatusResource
+
+
+@bp.get("/status")
+def get_status() -> Response:
+    """``StatusResource.doGet``: version, loaded extensions (none) and memory."""
+    return wire.json_response({"version": wire.profile().druid_version, "modules": [], "memory": dict(MEMORY)})
+
+
+@bp.get("/status/health")
+def get_health() -> Response:
+    """``StatusResource.getHealth``: always ``true``."""
+    return wire.json_response(True)
+
+
+# ------------------------------------------------------------------ CoordinatorResource
+
+
+@bp.get(f"{C}/leader")
+def get_leader() -> Response:
+    """``getLeader``: the leader's base URL as a raw string; the fake is always the leader."""
+    return wire.raw(request.host_url.rstrip("/"), 200)
+
+
+@bp.get(f"{C}/isLeader")
+def is_leader() -> Response:
+    """``isLeader``: ``{"leader": true}``."""
+    return wire.json_response({"leader": True})
+
+
+@bp.get(f"{C}/loadstatus")
+def get_load_status() -> Response:
+    """``getLoadStatus`` over every datasource with used segments, overshadowed ones included (http-api 3.7).
+
+    ``simple`` wins over ``full``, as in ``CoordinatorResource``.
+    """
+    cluster = _cluster()
+    cluster_view = wire.flag("computeUsingClusterView")
+    with cluster.lock:
+        per_datasource = [
+            (name, [r.segment for r in cluster.records(name, used=True)], cluster.served(name))
+            for name in cluster.datasource_names(include_unused=False)
+        ]
+        if wire.flag("simple"):
+            return wire.json_response(
+                {name: _unavailable(segments, served) for name, segments, served in per_datasource}
+            )
+        if wire.flag("full"):
+            out: dict[str, dict[str, int]] = {}
+            for name, segments, _ in per_datasource:
+                # RunRules skips overshadowed segments, so they have no replication state (DruidCoordinator).
+                shadowed = cluster.overshadowed_segment_ids(name)
+                visible = [s for s in segments if s.id not in shadowed]
+                _add_under_replicated(out, cluster, name, visible, cluster_view)
+            return wire.json_response(_sorted(out))
+        return wire.json_response(
+            {name: _percent_loaded(segments, served) for name, segments, served in per_datasource}
+        )
+
+
+# ------------------------------------------------------------------ DataSourcesResource loadstatus
+
+
+@bp.get(f"{C}/datasources/<datasource>/loadstatus")
+def get_datasource_loadstatus(datasource: str) -> Response:
+    """``getDatasourceLoadstatus``: load status of the used, non-overshadowed segments at least partly visible
+    in ``interval`` (default: the 14 days ending now). ``simple`` wins over ``full`` (http-api 3.6)."""
+    if "forceMetadataRefresh" not in request.args:
+        return wire.raw(messages.FORCE_METADATA_REFRESH_REQUIRED, 400)
+    # A refresh forces a poll; the fake has no poll delay, so the value changes nothing (semantics 10.3).
+    cluster = _cluster()
+    text = request.args.get("interval")
+    with cluster.lock:
+        if text is None:
+            now = cluster.now()
+            interval = Interval(now - DEFAULT_LOADSTATUS_WINDOW, now)
+        else:
+            # Unparseable: an uncaught DruidException, Jetty's 500 (http-api 1.3).
+            interval = parse_path_interval(text)
+        if not cluster.records(datasource, used=True):
+            return wire.empty(204)
+        segments = list(cluster.used_timeline(datasource).visible_in(interval))
+        if not segments:
+            # Druid sets "No used segment found for the given datasource and interval" as the entity of a 204,
+            # which carries no body.
+            return wire.empty(204)
+        served = cluster.served(datasource)
+        if wire.flag("simple"):
+            return wire.json_response({datasource: _unavailable(segments, served)})
+        if wire.flag("full"):
+            out: dict[str, dict[str, int]] = {}
+            _add_under_replicated(out, cluster, datasource, segments, wire.flag("computeUsingClusterView"))
+            if not out:
+                return wire.raw(messages.REPLICANT_LOOKUP_NOT_READY, 500)
+            return wire.json_response(_sorted(out))
+        return wire.json_response({datasource: _percent_loaded(segments, served)})
+
+
+# ------------------------------------------------------------------ computations
+
+
+def _unavailable(segments: Iterable[DataSegment], served: dict[str, Any]) -> int:
+    """Segments served by no server."""
+    return sum(1 for s in segments if s.id not in served)
+
+
+def _percent_loaded(segments: list[DataSegment], served: dict[str, Any]) -> float:
+    """``100 * loaded / total`` as a double."""
+    loaded = sum(1 for s in segments if s.id in served)
+    return 100.0 * loaded / len(segments)
+
+
+def _add_under_replicated(
+    out: dict[str, dict[str, int]],
+    cluster: Cluster,
+    datasource: str,
+    segments: Iterable[DataSegment],
+    cluster_view: bool,
+) -> None:
+    """Add ``{tier: {datasource: count}}`` for ``segments`` (``getTierToDatasourceToUnderReplicatedCount``).
+
+    For each segment whose first matching rule is a load rule, every tier the rule names gets
+    ``max(0, required - servers of the tier serving it)``; with ``cluster_view`` the requirement is capped at
+    the tier's server count. The formula is the fake's reading of Druid (http-api 3.6, UNCONFIRMED details).
+    """
+    served = cluster.served(datasource)
+    tiers = cluster.layout.tiers
+    for segment in segments:
+        rule = cluster.first_rule(datasource, segment.interval)
+        if rule is None or not rule.is_load:
+            continue
+        holders = served.get(segment.id, (None, ()))[1]
+        for tier, required in rule.tiered_replicants.items():
+            if cluster_view:
+                required = min(required, len(tiers.get(tier, ())))
+            serving = sum(1 for server in holders if server.tier == tier)
+            per_ds = out.setdefault(tier, {})
+            per_ds[datasource] = per_ds.get(datasource, 0) + max(0, required - serving)
+
+
+def _sorted(out: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    # Druid uses hash maps; the fake orders tiers and datasources by name (http-api 1.1).
+    return {tier: dict(sorted(out[tier].items())) for tier in sorted(out)}

@@ -29,6 +29,7 @@ from fakedruid.model.shard_specs import ShardSpec, numbered, parse_shard_spec
 from fakedruid.model.intervals import parse_interval
 from fakedruid.model.rules import RuleStore, first_matching_rule
 from fakedruid.model.servers import Server, ServerLayout
+from fakedruid.model.tasks import TaskStore
 from fakedruid.model.timeline import Timeline, VersionIntervals
 
 #: Conflict modes of semantics 10.8.
@@ -99,6 +100,7 @@ class Cluster:
         self.conflict_mode = conflict_mode
         self.layout = ServerLayout(tiers)
         self.rules = RuleStore()
+        self.tasks = TaskStore()
         self._datasources: dict[str, _Datasource] = {}
         self._by_id: dict[str, SegmentRecord] = {}
 
@@ -114,6 +116,7 @@ class Cluster:
             self._datasources.clear()
             self._by_id.clear()
             self.rules.reset()
+            self.tasks.reset()
 
     # ------------------------------------------------------------------ seeding
 
@@ -173,6 +176,13 @@ class Cluster:
                 rows.append(_row_from_json(obj, used))
             except InvalidSegment as exc:
                 raise InvalidSegment(f"segment [{index}]: {exc.message}") from exc
+        with self.lock:
+            self._add_rows(rows)
+        return [row[0].id for row in rows]
+
+    def add_data_segments(self, segments: Iterable[DataSegment], *, used: bool = True) -> list[str]:
+        """Seed DataSegment objects (the fast path for large seeds); returns their ids in input order."""
+        rows = [(seg, used, None, _UNSET) for seg in segments]
         with self.lock:
             self._add_rows(rows)
         return [row[0].id for row in rows]

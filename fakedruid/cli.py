@@ -1,0 +1,208 @@
+"""The ``fakedruid`` command: ``fakedruid serve`` runs the fake as a stand-alone dev server.
+
+Layer: entry point over :class:`fakedruid.server.FakeCoordinator` and :mod:`fakedruid.state`; uses ``argparse``
+and the stdlib only. ``main(argv)`` returns the exit code instead of exiting, so tests can call it:
+
+* 0: the server stopped on SIGINT or SIGTERM (or ``--help``);
+* 1: the server could not start (for example the port is taken);
+* 2: bad arguments, an unknown ``--druid-version``, a bad ``--duty-period`` or ``--seed`` file.
+
+Once the server accepts connections it prints exactly one line to stdout, ``fakedruid listening on
+http://HOST:PORT``; callers (and the tests) wait for that line. Werkzeug logs requests to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from fakedruid.errors import FakeDruidError, InvalidConfig
+
+#: Exit codes.
+EXIT_OK = 0
+EXIT_START_FAILED = 1
+EXIT_USAGE = 2
+
+DEFAULT_HOST = "127.0.0.1"
+#: The Coordinator's default port.
+DEFAULT_PORT = 8081
+#: ``druid.coordinator.period``.
+DEFAULT_DUTY_PERIOD = "PT60S"
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``fakedruid`` command."""
+    from fakedruid import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="fakedruid", description="An in-memory fake of the Apache Druid Coordinator's data-management API."
+    )
+    parser.add_argument("--version", action="version", version=f"fakedruid {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    serve = commands.add_parser(
+        "serve",
+        help="serve the fake Coordinator over HTTP until SIGINT or SIGTERM",
+        description="Serve the fake Coordinator over HTTP until SIGINT (Ctrl-C) or SIGTERM.",
+    )
+    serve.add_argument("--host", default=DEFAULT_HOST, help="address to bind (default: %(default)s)")
+    serve.add_argument(
+        "--port", type=_port, default=DEFAULT_PORT, help="port to bind; 0 picks a free one (default: %(default)s)"
+    )
+    serve.add_argument(
+        "--druid-version",
+        default="29",
+        metavar="VERSION",
+        help="behaviour profile: '29', 'latest' or a Druid release from 28 to 38 (default: %(default)s)",
+    )
+    serve.add_argument("--seed", metavar="FILE", help="load this state document (JSON) before serving")
+    serve.add_argument(
+        "--no-accept-quirk",
+        dest="accept_quirk",
+        action="store_false",
+        help="do not emulate Druid 28-29's HTTP 500 for an Accept header that names no JSON type",
+    )
+    serve.add_argument(
+        "--duty-period",
+        default=DEFAULT_DUTY_PERIOD,
+        metavar="PERIOD",
+        help="ISO-8601 period of the Coordinator cycle (druid.coordinator.period; default: %(default)s)",
+    )
+    return parser
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid port [{text}]: expected an integer from 0 to 65535") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"invalid port [{text}]: expected an integer from 0 to 65535")
+    return port
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``fakedruid`` command with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits on --help, --version and usage errors
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    if args.command != "serve":
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        server = DevServer.from_args(args)
+    except FakeDruidError as exc:
+        print(f"fakedruid: error: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    return server.run()
+
+
+class DevServer:
+    """A FakeCoordinator served in the foreground until SIGINT or SIGTERM.
+
+    :param coordinator: the fake to serve (seeded already, if wanted).
+    :param duty_period: the period of the Coordinator cycle, kept for the duty runner (:meth:`_start_duties`).
+    """
+
+    def __init__(self, coordinator: Any, *, duty_period: Any) -> None:
+        self.coordinator = coordinator
+        self.duty_period = duty_period
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> DevServer:
+        """Build the coordinator from parsed ``serve`` arguments and load ``--seed``.
+
+        :raises InvalidConfig: for an unknown ``--druid-version``, a bad ``--duty-period`` or ``--seed`` file.
+        """
+        from fakedruid.model.intervals import parse_period
+        from fakedruid.server import FakeCoordinator
+        from fakedruid.state import load_state_file
+
+        coordinator = FakeCoordinator(
+            args.druid_version, host=args.host, port=args.port, accept_quirk=args.accept_quirk
+        )
+        try:
+            period = parse_period(args.duty_period)
+        except FakeDruidError as exc:
+            raise InvalidConfig(f"Invalid --duty-period [{args.duty_period}]: {exc.message}") from exc
+        if args.seed is not None:
+            load_state_file(coordinator, args.seed)
+        return cls(coordinator, duty_period=period)
+
+    def run(self) -> int:
+        """Serve until SIGINT or SIGTERM; print the listening line once the socket accepts connections."""
+        waiter = _SignalWaiter()
+        try:
+            try:
+                # The server threads inherit the blocked signal mask, so only the main thread sees the signal.
+                self.coordinator.start()
+            except (OSError, SystemExit) as exc:
+                # Werkzeug prints the bind error to stderr itself and calls sys.exit(1) (serving.py).
+                detail = f": {exc}" if isinstance(exc, OSError) else ""
+                print(
+                    f"fakedruid: error: cannot listen on {self.coordinator.host}:{self.coordinator.port}{detail}",
+                    file=sys.stderr,
+                )
+                return EXIT_START_FAILED
+            try:
+                self._start_duties()
+                print(f"fakedruid listening on {self.coordinator.url}", flush=True)
+                signum = waiter.wait()
+                print(f"fakedruid: {signal.Signals(signum).name} received, stopping", file=sys.stderr, flush=True)
+            finally:
+                self.coordinator.stop()
+        finally:
+            waiter.close()
+        return EXIT_OK
+
+    def _start_duties(self) -> None:
+        """Hook for the periodic Coordinator cycle (semantics 10.2) every :attr:`duty_period`.
+
+        The duty runner is not written yet: the cycle does not run in the dev server so far.
+        """
+
+
+class _SignalWaiter:
+    """Waits in the main thread for SIGINT or SIGTERM.
+
+    On POSIX the signals are blocked before any server thread starts and collected with ``sigwait``, so no
+    Python signal handler runs in the middle of a lock operation. Elsewhere a handler sets an event and the
+    main thread polls it.
+    """
+
+    def __init__(self) -> None:
+        self._posix = hasattr(signal, "pthread_sigmask") and hasattr(signal, "sigwait")
+        self._event = threading.Event()
+        self._received = signal.SIGTERM
+        self._previous: Any
+        if self._posix:
+            self._previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        else:  # pragma: no cover - Windows
+            self._previous = {s: signal.signal(s, self._handle) for s in _STOP_SIGNALS}
+
+    def _handle(self, signum: int, frame: Any) -> None:  # pragma: no cover - Windows
+        self._received = signal.Signals(signum)
+        self._event.set()
+
+    def wait(self) -> int:
+        """Block until a stop signal arrives; returns its number."""
+        if self._posix:
+            return signal.sigwait(_STOP_SIGNALS)
+        while not self._event.wait(0.5):  # pragma: no cover - Windows
+            pass
+        return self._received  # pragma: no cover - Windows
+
+    def close(self) -> None:
+        """Restore the signal mask or handlers (matters only when ``main`` runs inside another program)."""
+        if self._posix:
+            signal.pthread_sigmask(signal.SIG_SETMASK, self._previous)
+        else:  # pragma: no cover - Windows
+            for s, handler in self._previous.items():
+                signal.signal(s, handler)

@@ -1,0 +1,783 @@
+"""Retention rules: the ten rule types, their JSON, and the per-datasource rule store with its audit history.
+
+Layer: model; imports only the stdlib (and ``fakedruid.errors``, ``fakedruid.model.intervals``); never Flask,
+pytest or hypothesis. Semantics: semantics.md section 6; JSON forms, validation and history: http-api.md
+sections 4.3 to 4.5. Rule classes live in Druid's ``server/src/main/java/org/apache/druid/server/coordinator/
+rules/``. The JSON codec lives here (like ``segments.py``) because the public Python API and the state files
+take the same JSON as the HTTP API.
+
+Validation errors are :class:`~fakedruid.errors.InvalidRule` with an extra attribute ``kind``:
+``"null_list"`` (``Rules cannot be null.``), ``"empty_default"`` (``Cluster-level rules cannot be empty.``),
+``"limit"`` (``Limit must be greater than zero!``) or ``"mapping"`` (anything Druid reports while reading the
+JSON, which it answers as a Jackson mapping error), so that the HTTP layer can choose the body.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, TypeAlias
+
+from fakedruid.errors import (
+    InvalidInterval,
+    InvalidPeriod,
+    InvalidRule,
+    NotImplementedByFake,
+)
+from fakedruid.model.intervals import (
+    MS_PER_DAY,
+    Interval,
+    Period,
+    add_period,
+    format_instant,
+    parse_interval,
+    parse_period,
+)
+
+#: ``DruidServer.DEFAULT_TIER``.
+DEFAULT_TIER = "_default_tier"
+#: ``DruidServer.DEFAULT_NUM_REPLICANTS``.
+DEFAULT_NUM_REPLICANTS = 2
+#: ``druid.manager.rules.defaultRule``.
+DEFAULT_RULES_KEY = "_default"
+#: ``druid.audit.manager.auditHistoryMillis`` (1 week): the default window of rule history queries.
+AUDIT_HISTORY_MILLIS = 7 * MS_PER_DAY
+#: The audit ``type`` of rule changes.
+AUDIT_TYPE_RULES = "rules"
+#: The identity Druid's default allow-all authenticator reports.
+DEFAULT_IDENTITY = "allowAll"
+#: ``druid.service`` of a Coordinator, named in the unknown-type message.
+COORDINATOR_SERVICE = "druid/coordinator"
+
+_RULE_JAVA_TYPE = "org.apache.druid.server.coordinator.rules.Rule"
+
+#: Rule types of newest Druid that the fake knows about but does not implement (``ForeverPartialLoadRule``
+#: etc., PR #19374). No import rule type is registered in ``Rule.java`` on master (``ImportRule`` /
+#: ``importRules`` exists only in old, unregistered code), so none is listed.
+PARTIAL_LOAD_RULE_TYPES = ("loadPartialByPeriod", "loadPartialByInterval", "loadPartialForever")
+
+
+# --- Errors -----------------------------------------------------------------------------------------------
+
+
+def _invalid(message: str, kind: str = "mapping") -> InvalidRule:
+    err = InvalidRule(message)
+    # ``kind`` tells the HTTP layer which body to send (see the module docstring).
+    setattr(err, "kind", kind)
+    return err
+
+
+# --- Rule classes -----------------------------------------------------------------------------------------
+
+
+def _window_start(now: int, period: Period) -> int:
+    # Joda ``new Interval(period, now)``: start = now minus the period, field by field (semantics 4.2).
+    return add_period(now, period, -1)
+
+
+class _Rule:
+    """Behaviour shared by every rule type."""
+
+    __slots__ = ()
+
+    #: The JSON ``type``.
+    type: ClassVar[str]
+
+    @property
+    def is_load(self) -> bool:
+        """This is a load rule (``loadForever``, ``loadByInterval``, ``loadByPeriod``)."""
+        return False
+
+    @property
+    def is_drop(self) -> bool:
+        """This is a drop rule (``dropForever``, ``dropByInterval``, ``dropByPeriod``, ``dropBeforeByPeriod``)."""
+        return False
+
+    @property
+    def is_broadcast(self) -> bool:
+        """This is a broadcast rule (``broadcastForever``, ``broadcastByInterval``, ``broadcastByPeriod``)."""
+        return False
+
+
+class _LoadRule(_Rule):
+    """``LoadRule``: a target replica count per tier."""
+
+    __slots__ = ()
+
+    tiered_replicants: dict[str, int]
+    use_default_tier_for_null: bool
+
+    @property
+    def is_load(self) -> bool:
+        """Always true for load rules."""
+        return True
+
+    @property
+    def total_replicas(self) -> int:
+        """The sum of the replica counts over every tier."""
+        return sum(self.tiered_replicants.values())
+
+    def _replicants_key(self) -> tuple[tuple[str, int], ...]:
+        return tuple(sorted(self.tiered_replicants.items()))
+
+
+class _DropRule(_Rule):
+    __slots__ = ()
+
+    @property
+    def is_drop(self) -> bool:
+        """Always true for drop rules."""
+        return True
+
+
+class _BroadcastRule(_Rule):
+    __slots__ = ()
+
+    @property
+    def is_broadcast(self) -> bool:
+        """Always true for broadcast rules."""
+        return True
+
+
+def _tiered_replicants(value: Mapping[str, Any] | None, use_default_tier_for_null: bool) -> dict[str, int]:
+    """``LoadRule.handleNullTieredReplicants`` then ``validateTieredReplicants`` (27+)."""
+    if value is None:
+        return {DEFAULT_TIER: DEFAULT_NUM_REPLICANTS} if use_default_tier_for_null else {}
+    out: dict[str, int] = {}
+    for tier, count in value.items():
+        if count is None:
+            raise _invalid(f"Invalid number of replicas for tier [{tier}]. Value must not be null.")
+        if isinstance(count, bool) or not isinstance(count, int):
+            raise _invalid(
+                f"Cannot deserialize value of type `java.lang.Integer` from {_json_kind(count)} "
+                f"(replica count of tier [{tier}])"
+            )
+        if count < 0:
+            raise _invalid(f"Invalid number of replicas for tier [{tier}]. Value [{count}] must be positive.")
+        out[str(tier)] = count
+    return out
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class LoadForever(_LoadRule):
+    """``loadForever`` (``ForeverLoadRule``): applies to every interval.
+
+    :param tiered_replicants: replicas per tier; ``None`` means ``{"_default_tier": 2}``, or ``{}`` when
+        ``use_default_tier_for_null`` is false.
+    :raises InvalidRule: for a negative or null replica count.
+    """
+
+    type: ClassVar[str] = "loadForever"
+    tiered_replicants: dict[str, int]
+    use_default_tier_for_null: bool
+
+    def __init__(
+        self, tiered_replicants: Mapping[str, int] | None = None, use_default_tier_for_null: bool = True
+    ) -> None:
+        object.__setattr__(self, "tiered_replicants", _tiered_replicants(tiered_replicants, use_default_tier_for_null))
+        object.__setattr__(self, "use_default_tier_for_null", use_default_tier_for_null)
+
+    def __hash__(self) -> int:
+        return hash((self.type, self._replicants_key(), self.use_default_tier_for_null))
+
+    def applies_to(self, interval: Interval, now: int) -> bool:
+        """Always true."""
+        return True
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class LoadByInterval(_LoadRule):
+    """``loadByInterval`` (``IntervalLoadRule``): applies when the rule's interval overlaps the segment's.
+
+    :raises InvalidRule: for a negative or null replica count.
+    """
+
+    type: ClassVar[str] = "loadByInterval"
+    interval: Interval
+    tiered_replicants: dict[str, int]
+    use_default_tier_for_null: bool
+
+    def __init__(
+        self,
+        interval: Interval,
+        tiered_replicants: Mapping[str, int] | None = None,
+        use_default_tier_for_null: bool = True,
+    ) -> None:
+        object.__setattr__(self, "interval", interval)
+        object.__setattr__(self, "tiered_replicants", _tiered_replicants(tiered_replicants, use_default_tier_for_null))
+        object.__setattr__(self, "use_default_tier_for_null", use_default_tier_for_null)
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.interval, self._replicants_key(), self.use_default_tier_for_null))
+
+    def applies_to(self, interval: Interval, now: int) -> bool:
+        """``rule.interval.overlaps(interval)`` (abutting intervals do not overlap)."""
+        return self.interval.overlaps(interval)
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class LoadByPeriod(_LoadRule):
+    """``loadByPeriod`` (``PeriodLoadRule``), with ``W = [now - period, now)``.
+
+    With ``include_future`` (the default): applies when ``W.start < interval.end``; without: when ``W``
+    overlaps the interval.
+
+    :raises InvalidRule: for a negative or null replica count.
+    """
+
+    type: ClassVar[str] = "loadByPeriod"
+    period: Period
+    include_future: bool
+    tiered_replicants: dict[str, int]
+    use_default_tier_for_null: bool
+
+    def __init__(
+        self,
+        period: Period,
+        include_future: bool = True,
+        tiered_replicants: Mapping[str, int] | None = None,
+        use_default_tier_for_null: bool = True,
+    ) -> None:
+        object.__setattr__(self, "period", period)
+        object.__setattr__(self, "include_future", include_future)
+        object.__setattr__(self, "tiered_replicants", _tiered_replicants(tiered_replicants, use_default_tier_for_null))
+        object.__setattr__(self, "use_default_tier_for_null", use_default_tier_for_null)
+
+    def __hash__(self) -> int:
+        return hash(
+            (self.type, self.period, self.include_future, self._replicants_key(), self.use_default_tier_for_null)
+        )
+
+    def applies_to(self, interval: Interval, now: int) -> bool:
+        """``Rules.eligibleForLoad(period, interval, now, includeFuture)``."""
+        return _eligible_for_load(self.period, self.include_future, interval, now)
+
+
+def _eligible_for_load(period: Period, include_future: bool, interval: Interval, now: int) -> bool:
+    start = _window_start(now, period)
+    if include_future:
+        return start < interval.end
+    return Interval(start, now).overlaps(interval)
+
+
+@dataclass(frozen=True, slots=True)
+class DropForever(_DropRule):
+    """``dropForever`` (``ForeverDropRule``): applies to every interval."""
+
+    type: ClassVar[str] = "dropForever"
+
+    def applies_to(self, interval: Interval, now: int) -> bool:
+        """Always true."""
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class DropByInterval(_DropRule):
+    """``dropByInterval`` (``IntervalDropRule``): applies when the rule's interval **contains** the segment's."""
+
+    type: ClassVar[str] = "dropByInterval"
+    interval: Interval
+
+    def applies_to(self, interval: Interval, now: int) -> bool:
+        """``rule.interval.contains(interval)`` (the segment may end exactly at the rule's end)."""
+        return self.interval.contains(interval)
+
+
+@dataclass(frozen=True, slots=True)
+class DropByPeriod(_DropRule):
+    """``dropByPeriod`` (``PeriodDropRule``), with ``W = [now - period, now)``.
+
+    With ``include_future`` (the default): applies when ``W.start <= interval.start`` (not an overlap test);
+    without: when ``W`` contains the interval.
+    """
+
+    type: ClassVar[str] = "dropByPeriod"
+    period: Period
+    include_future: bool = True
+
+    def applies_to(self, interval: Interval, now: int) -> bool:
+        """As ``PeriodDropRule.appliesTo``."""
+        start = _window_start(now, self.period)
+        if self.include_future:
+            return start <= interval.start
+        return Interval(start, now).contains(interval)
+
+
+@dataclass(frozen=True, slots=True)
+class DropBeforeByPeriod(_DropRule):
+    """``dropBeforeByPeriod`` (``PeriodDropBeforeRule``): applies when ``interval.end <= now - period``."""
+
+    type: ClassVar[str] = "dropBeforeByPeriod"
+    period: Period
+
+    def applies_to(self, interval: Interval, now: int) -> bool:
+        """``interval.end <= now.minus(period)``."""
+        return interval.end <= _window_start(now, self.period)
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastForever(_BroadcastRule):
+    """``broadcastForever`` (``ForeverBroadcastDistributionRule``): applies to every interval."""
+
+    type: ClassVar[str] = "broadcastForever"
+
+    def applies_to(self, interval: Interval, now: int) -> bool:
+        """Always true."""
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastByInterval(_BroadcastRule):
+    """``broadcastByInterval`` (``IntervalBroadcastDistributionRule``): applies when the intervals overlap."""
+
+    type: ClassVar[str] = "broadcastByInterval"
+    interval: Interval
+
+    def applies_to(self, interval: Interval, now: int) -> bool:
+        """``rule.interval.overlaps(interval)``."""
+        return self.interval.overlaps(interval)
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastByPeriod(_BroadcastRule):
+    """``broadcastByPeriod`` (``PeriodBroadcastDistributionRule``): as :class:`LoadByPeriod`."""
+
+    type: ClassVar[str] = "broadcastByPeriod"
+    period: Period
+    include_future: bool = True
+
+    def applies_to(self, interval: Interval, now: int) -> bool:
+        """``Rules.eligibleForLoad(period, interval, now, includeFuture)``."""
+        return _eligible_for_load(self.period, self.include_future, interval, now)
+
+
+#: Any retention rule.
+Rule: TypeAlias = (
+    LoadForever
+    | LoadByInterval
+    | LoadByPeriod
+    | DropForever
+    | DropByInterval
+    | DropByPeriod
+    | DropBeforeByPeriod
+    | BroadcastForever
+    | BroadcastByInterval
+    | BroadcastByPeriod
+)
+#: A load rule.
+LoadRule: TypeAlias = LoadForever | LoadByInterval | LoadByPeriod
+
+_RULE_CLASSES: dict[str, type[Rule]] = {
+    cls.type: cls
+    for cls in (
+        LoadForever,
+        LoadByInterval,
+        LoadByPeriod,
+        DropForever,
+        DropByInterval,
+        DropByPeriod,
+        DropBeforeByPeriod,
+        BroadcastForever,
+        BroadcastByInterval,
+        BroadcastByPeriod,
+    )
+}
+#: The JSON ``type`` of every rule the fake implements.
+RULE_TYPES: tuple[str, ...] = tuple(_RULE_CLASSES)
+
+#: The cluster default rules Druid inserts at startup (``SQLMetadataRuleManager.createDefaultRule``).
+DEFAULT_RULES: list[Rule] = [LoadForever({DEFAULT_TIER: DEFAULT_NUM_REPLICANTS})]
+
+
+def first_matching_rule(rules: Sequence[Rule], interval: Interval, now: int) -> Rule | None:
+    """The first rule whose ``applies_to`` holds (semantics 6.3), or ``None``.
+
+    :param rules: usually a datasource's rules followed by the default rules.
+    """
+    for rule in rules:
+        if rule.applies_to(interval, now):
+            return rule
+    return None
+
+
+# --- JSON -------------------------------------------------------------------------------------------------
+
+
+def _json_kind(value: Any) -> str:
+    # Jackson's description of the token it found (Jackson 2 wording, UNCONFIRMED for each Druid version).
+    if value is None:
+        return "Null value (token `JsonToken.VALUE_NULL`)"
+    if isinstance(value, bool):
+        return f"Boolean value (token `JsonToken.VALUE_{'TRUE' if value else 'FALSE'}`)"
+    if isinstance(value, int):
+        return "Integer value (token `JsonToken.VALUE_NUMBER_INT`)"
+    if isinstance(value, float):
+        return "Floating-point value (token `JsonToken.VALUE_NUMBER_FLOAT`)"
+    if isinstance(value, str):
+        return "String value (token `JsonToken.VALUE_STRING`)"
+    if isinstance(value, list):
+        return "Array value (token `JsonToken.START_ARRAY`)"
+    return "Object value (token `JsonToken.START_OBJECT`)"
+
+
+def unknown_type_message(
+    type_id: str, *, service: str | None = COORDINATOR_SERVICE, known_type_ids: Iterable[str] | None = None
+) -> str:
+    """The message of Druid's ``DefaultObjectMapper`` problem handler for an unknown rule ``type``.
+
+    Confirmed wording (``DefaultObjectMapper.java`` @ ``08d4eac2`` plus Jackson's ``known type ids`` suffix, as
+    an embedded-cluster test in Druid shows for another base type).
+
+    :param service: ``druid.service``; ``None`` leaves out the `` on '<service>' service`` part.
+    :param known_type_ids: the type ids Druid knows; by default the ten the fake implements.
+    """
+    ids = sorted(RULE_TYPES if known_type_ids is None else known_type_ids)
+    service_part = "" if service is None else f" on '{service}' service"
+    return (
+        f"Please make sure to load all the necessary extensions and jars with type '{type_id}'{service_part}. "
+        f"Could not resolve type id '{type_id}' as a subtype of `{_RULE_JAVA_TYPE}` "
+        f"known type ids = [{', '.join(ids)}]"
+    )
+
+
+def _optional_bool(obj: Mapping[str, Any], key: str, default: bool) -> bool:
+    value = obj.get(key)
+    if value is None:
+        return default
+    if not isinstance(value, bool):
+        raise _invalid(f"Cannot deserialize value of type `java.lang.Boolean` from {_json_kind(value)} (field [{key}])")
+    return value
+
+
+def _required(obj: Mapping[str, Any], key: str, type_id: str) -> Any:
+    value = obj.get(key)
+    if value is None:
+        # Druid would build the rule with a null field (and fail later, or use a zero period); see the README.
+        raise _invalid(f"Missing required field [{key}] for rule type [{type_id}]")
+    return value
+
+
+def _interval_field(obj: Mapping[str, Any], type_id: str) -> Interval:
+    value = _required(obj, "interval", type_id)
+    if not isinstance(value, str):
+        raise _invalid(f"Cannot deserialize value of type `org.joda.time.Interval` from {_json_kind(value)}")
+    try:
+        return parse_interval(value)
+    except InvalidInterval as exc:
+        raise _invalid(exc.message) from exc
+
+
+def _period_field(obj: Mapping[str, Any], type_id: str) -> Period:
+    value = _required(obj, "period", type_id)
+    if not isinstance(value, str):
+        raise _invalid(f"Cannot deserialize value of type `org.joda.time.Period` from {_json_kind(value)}")
+    try:
+        return parse_period(value)
+    except InvalidPeriod as exc:
+        raise _invalid(exc.message) from exc
+
+
+def _tiers_field(obj: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    value = obj.get("tieredReplicants")
+    if value is not None and not isinstance(value, dict):
+        raise _invalid(
+            "Cannot deserialize value of type `java.util.LinkedHashMap<java.lang.String,java.lang.Integer>` "
+            f"from {_json_kind(value)}"
+        )
+    return value
+
+
+def rule_from_json(obj: Any, *, partial_load_rules: bool = True, service: str | None = COORDINATOR_SERVICE) -> Rule:
+    """Read one rule from its JSON object, as Druid's ``Rule`` deserializer does.
+
+    Defaults: ``includeFuture`` true; ``useDefaultTierForNull`` true; ``tieredReplicants`` per semantics 6.2.
+    Unknown fields (including ``colocatedDataSources`` of old broadcast rules) are ignored.
+
+    :param partial_load_rules: Druid knows the partial-load rule types (newest Druid): they raise
+        ``NotImplementedByFake``. When false they are unknown types, as in older Druid.
+    :param service: ``druid.service`` for the unknown-type message.
+    :raises InvalidRule: (``kind`` ``"mapping"``) for an unknown or missing ``type``, a missing ``interval`` or
+        ``period``, a bad interval or period string, a null or negative replica count, or a value of the wrong
+        JSON type.
+    :raises NotImplementedByFake: for a partial-load rule type when ``partial_load_rules`` is true.
+    """
+    if not isinstance(obj, dict):
+        raise _invalid(f"Cannot deserialize value of type `{_RULE_JAVA_TYPE}` from {_json_kind(obj)}")
+    type_id = obj.get("type")
+    if type_id is None:
+        raise _invalid(
+            f"Could not resolve subtype of [simple type, class {_RULE_JAVA_TYPE}]: missing type id property 'type'"
+        )
+    if not isinstance(type_id, str):
+        type_id = json.dumps(type_id)
+    if partial_load_rules and type_id in PARTIAL_LOAD_RULE_TYPES:
+        raise NotImplementedByFake(f"Rule type [{type_id}] (partial loading) is not implemented by fakedruid")
+    if type_id == "loadForever":
+        use_default = _optional_bool(obj, "useDefaultTierForNull", True)
+        return LoadForever(_tiers_field(obj), use_default)
+    if type_id == "loadByInterval":
+        interval = _interval_field(obj, type_id)
+        use_default = _optional_bool(obj, "useDefaultTierForNull", True)
+        return LoadByInterval(interval, _tiers_field(obj), use_default)
+    if type_id == "loadByPeriod":
+        period = _period_field(obj, type_id)
+        include_future = _optional_bool(obj, "includeFuture", True)
+        use_default = _optional_bool(obj, "useDefaultTierForNull", True)
+        return LoadByPeriod(period, include_future, _tiers_field(obj), use_default)
+    if type_id == "dropForever":
+        return DropForever()
+    if type_id == "dropByInterval":
+        return DropByInterval(_interval_field(obj, type_id))
+    if type_id == "dropByPeriod":
+        return DropByPeriod(_period_field(obj, type_id), _optional_bool(obj, "includeFuture", True))
+    if type_id == "dropBeforeByPeriod":
+        return DropBeforeByPeriod(_period_field(obj, type_id))
+    if type_id == "broadcastForever":
+        return BroadcastForever()
+    if type_id == "broadcastByInterval":
+        return BroadcastByInterval(_interval_field(obj, type_id))
+    if type_id == "broadcastByPeriod":
+        return BroadcastByPeriod(_period_field(obj, type_id), _optional_bool(obj, "includeFuture", True))
+    known = RULE_TYPES + (PARTIAL_LOAD_RULE_TYPES if partial_load_rules else ())
+    raise _invalid(unknown_type_message(type_id, service=service, known_type_ids=known))
+
+
+def rules_from_json(
+    value: Any,
+    *,
+    datasource: str,
+    default_key: str = DEFAULT_RULES_KEY,
+    partial_load_rules: bool = True,
+    service: str | None = COORDINATOR_SERVICE,
+) -> list[Rule]:
+    """Read the body of ``POST /druid/coordinator/v1/rules/{datasource}`` (http-api 4.3).
+
+    :param value: the decoded JSON body (``None`` for an empty body or ``null``).
+    :param datasource: the datasource the rules are for; ``default_key`` means the cluster defaults.
+    :param partial_load_rules: as for :func:`rule_from_json`.
+    :raises InvalidRule: ``kind`` ``"null_list"`` for ``None``; ``"empty_default"`` for ``[]`` on the default
+        key; ``"mapping"`` for a body that is not a list or a rule that does not read.
+    :raises NotImplementedByFake: as for :func:`rule_from_json`.
+    """
+    if value is None:
+        raise _invalid("Rules cannot be null.", "null_list")
+    if not isinstance(value, list):
+        raise _invalid(
+            f"Cannot deserialize value of type `java.util.ArrayList<{_RULE_JAVA_TYPE}>` from {_json_kind(value)}"
+        )
+    # Jackson reads the whole body before the resource checks for an empty default list.
+    rules = [rule_from_json(obj, partial_load_rules=partial_load_rules, service=service) for obj in value]
+    _check_rule_list(rules, datasource, default_key)
+    return rules
+
+
+def _check_rule_list(rules: Sequence[Rule] | None, datasource: str, default_key: str) -> None:
+    # PR #14223 (27+): the only list-level checks Druid makes.
+    if rules is None:
+        raise _invalid("Rules cannot be null.", "null_list")
+    if not rules and datasource == default_key:
+        raise _invalid("Cluster-level rules cannot be empty.", "empty_default")
+
+
+def rule_to_json(rule: Rule) -> dict[str, Any]:
+    """Druid's output form of a rule (http-api 4.4): Jackson's property order, ``type`` last.
+
+    Load rules always carry ``tieredReplicants`` and ``useDefaultTierForNull``; intervals are in the full UTC
+    form; periods as Joda prints them.
+    """
+    out: dict[str, Any] = {}
+    if isinstance(rule, (LoadByInterval, DropByInterval, BroadcastByInterval)):
+        out["interval"] = str(rule.interval)
+    if isinstance(rule, (LoadByPeriod, DropByPeriod, DropBeforeByPeriod, BroadcastByPeriod)):
+        out["period"] = str(rule.period)
+    if isinstance(rule, (LoadByPeriod, DropByPeriod, BroadcastByPeriod)):
+        out["includeFuture"] = rule.include_future
+    if isinstance(rule, (LoadForever, LoadByInterval, LoadByPeriod)):
+        out["tieredReplicants"] = dict(rule.tiered_replicants)
+        out["useDefaultTierForNull"] = rule.use_default_tier_for_null
+    out["type"] = rule.type
+    return out
+
+
+def rules_to_json(rules: Iterable[Rule]) -> list[dict[str, Any]]:
+    """:func:`rule_to_json` over a list."""
+    return [rule_to_json(r) for r in rules]
+
+
+def rules_payload(rules: Iterable[Rule]) -> str:
+    """A rule list serialised as Druid writes it into audit payloads: compact JSON, no ASCII escaping."""
+    return json.dumps(rules_to_json(rules), separators=(",", ":"), ensure_ascii=False)
+
+
+# --- Store and audit --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RuleAuditEntry:
+    """One audit record of a rule change (``AuditEntry`` with type ``rules``).
+
+    :ivar payload: the new rule list as a compact JSON **string**.
+    :ivar audit_time: UTC milliseconds.
+    """
+
+    key: str
+    author: str
+    comment: str
+    ip: str
+    payload: str
+    audit_time: int
+    identity: str = DEFAULT_IDENTITY
+    type: str = AUDIT_TYPE_RULES
+
+    def to_json(self) -> dict[str, Any]:
+        """Druid's JSON form (http-api 4.5), keys in Druid's order; ``request`` is always ``null``."""
+        return {
+            "key": self.key,
+            "type": self.type,
+            "auditInfo": {
+                "author": self.author,
+                "identity": self.identity,
+                "comment": self.comment,
+                "ip": self.ip,
+            },
+            "request": None,
+            "payload": self.payload,
+            "auditTime": format_instant(self.audit_time),
+        }
+
+
+class RuleStore:
+    """Rules per datasource key plus the rule audit log (``SQLMetadataRuleManager`` with ``SQLAuditManager``).
+
+    Plain data with no lock: the caller holds the ``Cluster`` lock. A ``set_rules`` takes effect immediately
+    (Druid applies it on the next poll, semantics 6.4).
+
+    :param default_key: ``druid.manager.rules.defaultRule``.
+    """
+
+    __slots__ = ("default_key", "_rules", "_audit")
+
+    def __init__(self, *, default_key: str = DEFAULT_RULES_KEY) -> None:
+        self.default_key = default_key
+        self._rules: dict[str, list[Rule]] = {}
+        self._audit: list[RuleAuditEntry] = []
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to the startup state: only the default rules (:data:`DEFAULT_RULES`), no history."""
+        self._rules = {self.default_key: list(DEFAULT_RULES)}
+        self._audit = []
+
+    def set_rules(
+        self, datasource: str, rules: Sequence[Rule], *, author: str = "", comment: str = "", ip: str = "", now: int
+    ) -> RuleAuditEntry:
+        """Replace a datasource's rules (or the defaults) and record an audit entry.
+
+        :param rules: the new list; ``[]`` means "use the defaults" (not allowed for the default key).
+        :param now: the audit time.
+        :returns: the audit entry written.
+        :raises InvalidRule: ``kind`` ``"empty_default"`` for ``[]`` on the default key.
+        """
+        _check_rule_list(rules, datasource, self.default_key)
+        new = list(rules)
+        self._rules[datasource] = new
+        entry = RuleAuditEntry(
+            key=datasource, author=author, comment=comment, ip=ip, payload=rules_payload(new), audit_time=now
+        )
+        self._audit.append(entry)
+        return entry
+
+    def get(self, datasource: str) -> list[Rule]:
+        """The datasource's own rules; ``[]`` when it has none (also for unknown datasources)."""
+        return list(self._rules.get(datasource, ()))
+
+    def get_with_default(self, datasource: str) -> list[Rule]:
+        """``getRulesWithDefault``: the datasource's rules followed by the default rules.
+
+        As in Druid, asking for the default key itself lists the default rules twice.
+        """
+        return self.get(datasource) + self.get(self.default_key)
+
+    def all_rules(self) -> dict[str, list[Rule]]:
+        """Every key that has ever had rules set: the default key first, then datasources by name."""
+        out = {self.default_key: self.get(self.default_key)}
+        for key in sorted(k for k in self._rules if k != self.default_key):
+            out[key] = list(self._rules[key])
+        return out
+
+    def history(
+        self,
+        datasource: str | None = None,
+        *,
+        interval: Interval | None = None,
+        count: int | None = None,
+        now: int,
+    ) -> list[RuleAuditEntry]:
+        """Rule audit entries as ``GET /rules/history`` and ``GET /rules/{ds}/history`` report them.
+
+        ``count`` without ``interval``: the newest ``count`` entries, newest first. Otherwise the entries whose
+        audit time lies in ``interval`` **including both ends** (default: the week ending at ``now``), oldest
+        first.
+
+        :param datasource: only entries for this key; ``None`` for every key.
+        :raises InvalidRule: ``kind`` ``"limit"`` when ``count`` is used and is not positive.
+        """
+        entries = [e for e in self._audit if datasource is None or e.key == datasource]
+        if interval is None and count is not None:
+            if count <= 0:
+                raise _invalid("Limit must be greater than zero!", "limit")
+            return entries[::-1][:count]
+        if interval is None:
+            interval = Interval(now - AUDIT_HISTORY_MILLIS, now)
+        # SQLAuditManager: created_date >= start AND created_date <= end, ORDER BY created_date.
+        return sorted(
+            (e for e in entries if interval.start <= e.audit_time <= interval.end), key=lambda e: e.audit_time
+        )
+
+    def to_state(self) -> dict[str, Any]:
+        """The whole store as JSON-friendly data (rules in Druid's output form, audit times in milliseconds)."""
+        return {
+            "default_key": self.default_key,
+            "rules": {key: rules_to_json(rules) for key, rules in self.all_rules().items()},
+            "audit": [
+                {
+                    "key": e.key,
+                    "type": e.type,
+                    "author": e.author,
+                    "comment": e.comment,
+                    "ip": e.ip,
+                    "identity": e.identity,
+                    "payload": e.payload,
+                    "audit_time": e.audit_time,
+                }
+                for e in self._audit
+            ],
+        }
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any]) -> RuleStore:
+        """Rebuild a store from :meth:`to_state` output.
+
+        :raises InvalidRule: if a stored rule does not read.
+        """
+        store = cls(default_key=state.get("default_key", DEFAULT_RULES_KEY))
+        store._rules = {
+            key: [rule_from_json(obj, partial_load_rules=False) for obj in rules]
+            for key, rules in state.get("rules", {}).items()
+        }
+        store._rules.setdefault(store.default_key, list(DEFAULT_RULES))
+        store._audit = [
+            RuleAuditEntry(
+                key=e["key"],
+                author=e.get("author", ""),
+                comment=e.get("comment", ""),
+                ip=e.get("ip", ""),
+                payload=e["payload"],
+                audit_time=int(e["audit_time"]),
+                identity=e.get("identity", DEFAULT_IDENTITY),
+                type=e.get("type", AUDIT_TYPE_RULES),
+            )
+            for e in state.get("audit", [])
+        ]
+        return store

@@ -1,0 +1,639 @@
+"""Kill tasks and the Overlord's task store (semantics.md sections 8 and 10.5; http-api.md sections 2.6, 5.1 to 5.3).
+
+Layer: model; imports only the stdlib, ``fakedruid.errors`` and the rest of ``fakedruid.model``. The deletion
+itself is :meth:`fakedruid.model.cluster.Cluster.kill_unused_segments`; this module adds what the Overlord keeps
+around it: task ids, statuses, payloads and report numbers, the synchronous run (or a hold until released), and
+the validation Druid performs while it reads a kill task's JSON (``KillUnusedSegmentsTask`` ~29 @ ``94f17b01`` and
+~master). The store is not locked by itself: callers hold ``cluster.lock``, as every Cluster caller does.
+"""
+
+from __future__ import annotations
+
+import builtins
+import random
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from fakedruid.errors import InvalidInstant, InvalidInterval, InvalidTask, NotImplementedByFake, TaskAlreadyExists, UnknownTask
+from fakedruid.model.intervals import MS_PER_HOUR, Interval, format_instant, parse_instant, parse_interval
+
+if TYPE_CHECKING:  # pragma: no cover - typing only (cluster.py imports this module)
+    from fakedruid.model.cluster import Cluster
+
+KILL = "kill"
+
+RUNNING = "RUNNING"
+SUCCESS = "SUCCESS"
+FAILED = "FAILED"
+
+#: ``OverlordResource.doShutdown``: the failure message of a task shut down by a user.
+SHUTDOWN_MESSAGE = "Shutdown request from user"
+
+#: The ``state`` values of ``GET /druid/indexer/v1/tasks`` (``OverlordResource.API_TASK_STATES``).
+TASK_STATES = ("pending", "waiting", "running", "complete")
+
+#: ``druid.indexer.storage.recentlyFinishedThreshold`` (default PT24H): without ``createdTimeInterval``, task
+#: lists show only complete tasks created this recently (``TaskStorageUtils.processTaskLookups``).
+RECENTLY_FINISHED_THRESHOLD_MS = 24 * MS_PER_HOUR
+
+#: Task types a Druid Overlord knows besides ``kill`` (core ``Task`` subtypes and the usual extensions); a
+#: submission of one of them is a fake limitation (501), any other type is Druid's 400 "unknown type".
+OTHER_TASK_TYPES = frozenset(
+    {
+        "index",
+        "index_parallel",
+        "index_hadoop",
+        "index_kafka",
+        "index_kinesis",
+        "index_realtime",
+        "index_realtime_appenderator",
+        "compact",
+        "noop",
+        "archive",
+        "move",
+        "restore",
+        "single_phase_sub_task",
+        "index_sub",
+        "partial_index_generate",
+        "partial_range_index_generate",
+        "partial_dimension_cardinality",
+        "partial_dimension_distribution",
+        "partial_index_generic_merge",
+        "query_controller",
+        "query_worker",
+    }
+)
+
+_TASK_CLASS = "org.apache.druid.indexing.common.task.Task"
+_KILL_CLASS = "org.apache.druid.indexing.common.task.KillUnusedSegmentsTask"
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
+_LONG_MIN, _LONG_MAX = -(2**63), 2**63 - 1
+_ID_LETTERS = "abcdefghijklmnop"
+# IdUtils.INVALIDCHARS `(?s).*[^\S ].*`: Java's \s is ASCII whitespace; any of it but a plain space is refused.
+_ILLEGAL_WHITESPACE = re.compile("[\t\n\x0b\f\r]")
+
+
+@dataclass(slots=True)
+class Task:
+    """One Overlord task (always a kill task in the fake) and what its run reported.
+
+    ``status`` is ``RUNNING``, ``SUCCESS`` or ``FAILED``; ``duration`` is milliseconds, -1 while running (and for a
+    task shut down by a user, as Druid stores ``TaskStatus.failure`` with no duration). ``payload`` is the task
+    JSON Druid echoes on ``GET /task/{id}``. The report numbers are ``KillTaskReport.Stats``.
+    """
+
+    id: str
+    group_id: str
+    type: str
+    datasource: str
+    interval: Interval
+    created_time: int
+    status: str = RUNNING
+    duration: int = -1
+    error_msg: str | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+    num_segments_killed: int = 0
+    num_batches_processed: int = 0
+    num_segments_marked_unused: int = 0
+    killed_ids: tuple[str, ...] = ()
+    #: Keyword arguments of ``Cluster.kill_unused_segments`` for the run (kept for a held task).
+    kill_args: dict[str, Any] = field(default_factory=dict, repr=False)
+    #: The ``errorMsg`` a held task will fail with when released (``TaskStore.fail_with`` at submission).
+    planned_error: str | None = None
+    #: Submission order, to order tasks created in the same millisecond (newest first).
+    sequence: int = 0
+
+    @property
+    def is_complete(self) -> bool:
+        """The task has finished (``SUCCESS`` or ``FAILED``)."""
+        return self.status != RUNNING
+
+
+class TaskStore:
+    """The Overlord's tasks, by id, plus the switches of semantics 10.5.
+
+    :param seed: seeds :attr:`random`, which draws the 8 letters of generated task ids.
+    """
+
+    def __init__(self, *, seed: int | None = None) -> None:
+        #: New tasks stay ``RUNNING`` until :meth:`release`.
+        self.hold: bool = False
+        #: New tasks end ``FAILED`` with this ``errorMsg`` and delete nothing.
+        self.fail_with: str | None = None
+        #: Source of the random part of generated ids (seed it for repeatable ids).
+        self.random = random.Random(seed)
+        self._tasks: dict[str, Task] = {}
+        self._sequence = 0
+
+    def reset(self) -> None:
+        """Forget every task; ``hold`` and ``fail_with`` return to their defaults."""
+        self._tasks.clear()
+        self._sequence = 0
+        self.hold = False
+        self.fail_with = None
+
+    # ------------------------------------------------------------------ ids
+
+    def random_suffix(self) -> str:
+        """``IdUtils.getRandomId()``: 8 letters ``a`` to ``p`` (one per random nibble)."""
+        return "".join(_ID_LETTERS[self.random.getrandbits(4)] for _ in range(8))
+
+    def new_task_id(self, id_prefix: str | None, datasource: str, interval: Interval, now: int) -> str:
+        """``IdUtils.newTaskId``: ``[<prefix>_]kill_<ds>_<8 letters>_<start>_<end>_<now>``."""
+        parts = [] if id_prefix is None else [id_prefix]
+        parts += [KILL, datasource, self.random_suffix(), format_instant(interval.start), format_instant(interval.end)]
+        parts.append(format_instant(now))
+        return "_".join(parts)
+
+    # ------------------------------------------------------------------ submission
+
+    def submit_kill(
+        self,
+        cluster: Cluster,
+        *,
+        datasource: str,
+        interval: Interval,
+        task_id: str | None = None,
+        id_prefix: str | None = "api-issued",
+        batch_size: int = 100,
+        limit: int | None = None,
+        max_used_status_last_updated: int | None = None,
+        mark_as_unused: bool = False,
+        versions: list[str] | None = None,
+        count_killable_only: bool = False,
+        context: dict[str, Any] | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> Task:
+        """Create a kill task and, unless :attr:`hold` is set, run it at once (semantics 10.5).
+
+        The caller holds ``cluster.lock``. Without :attr:`fail_with` the run deletes what semantics 8 says and
+        ends ``SUCCESS``; with it the task ends ``FAILED`` with that ``errorMsg`` and deletes nothing.
+
+        :param task_id: the id to use; None generates ``<id_prefix>_kill_...`` (``kill_...`` when ``id_prefix`` is
+            None, as for a user's POST without ``id``).
+        :param count_killable_only: the profile "latest" loop of semantics 8.3 (else 8.2).
+        :param payload: the task JSON to echo on ``GET /task/{id}`` (from :func:`kill_task_from_json`; its
+            ``id``, ``groupId`` and ``resource`` are filled in here); None builds the Coordinator's form.
+        :returns: the task, complete unless held.
+        :raises InvalidTask: the generated or given id is not a valid Druid task id.
+        :raises TaskAlreadyExists: a task with this id exists (running or complete).
+        """
+        now = cluster.now()
+        tid = task_id if task_id is not None else self.new_task_id(id_prefix, datasource, interval, now)
+        problem = _id_problem(tid)
+        if problem is not None:
+            raise InvalidTask(_construct_error(problem))
+        if tid in self._tasks:
+            raise TaskAlreadyExists(tid)
+        if payload is None:
+            payload = _payload_template(
+                datasource,
+                interval,
+                context=context,
+                batch_size=batch_size,
+                limit=limit,
+                max_used_status_last_updated=max_used_status_last_updated,
+                mark_as_unused=mark_as_unused,
+                versions=versions,
+                versions_field=count_killable_only,
+            )
+        self._sequence += 1
+        task = Task(
+            id=tid,
+            group_id=tid,
+            type=KILL,
+            datasource=datasource,
+            interval=interval,
+            created_time=now,
+            payload=_with_ids(payload, tid),
+            kill_args={
+                "versions": None if versions is None else list(versions),
+                "limit": limit,
+                "batch_size": batch_size,
+                "max_used_status_last_updated": max_used_status_last_updated,
+                "mark_as_unused": mark_as_unused,
+                "count_killable_only": count_killable_only,
+            },
+            planned_error=self.fail_with,
+            sequence=self._sequence,
+        )
+        self._tasks[tid] = task
+        if not self.hold:
+            self._run(cluster, task)
+        return task
+
+    def _run(self, cluster: Cluster, task: Task) -> None:
+        """Finish a task: fail it as planned, or run the kill and record the report."""
+        if task.planned_error is not None:
+            task.status, task.error_msg = FAILED, task.planned_error
+        else:
+            result = cluster.kill_unused_segments(task.datasource, task.interval, **task.kill_args)
+            task.num_segments_killed = result.killed
+            task.num_batches_processed = result.batches
+            task.num_segments_marked_unused = result.marked_unused
+            task.killed_ids = result.killed_ids
+            task.status = SUCCESS
+        task.duration = max(0, cluster.now() - task.created_time)
+
+    # ------------------------------------------------------------------ reading
+
+    def get(self, task_id: str) -> Task | None:
+        """The task with this id, or None."""
+        return self._tasks.get(task_id)
+
+    def list(
+        self,
+        now: int,
+        *,
+        state: str | None = None,
+        datasource: str | None = None,
+        task_type: str | None = None,
+        created_within: int | None = None,
+        max_complete: int | None = None,
+    ) -> list[Task]:
+        """Tasks as ``GET /druid/indexer/v1/tasks`` lists them (``TaskQueryTool.getTaskStatusPlusList``).
+
+        Active tasks first, then complete ones, each newest ``createdTime`` first (Druid's order is not
+        defined; see http-api.md 5.3). Every held task counts as ``running`` in the fake's runner, so
+        ``pending`` and ``waiting`` are always empty.
+
+        :param state: one of :data:`TASK_STATES` in any letter case, or None for all.
+        :param created_within: ``createdTimeInterval``'s length: Druid keeps only its *duration* and lists
+            complete tasks created at most that long before ``now``; None means
+            :data:`RECENTLY_FINISHED_THRESHOLD_MS`. Active tasks are not filtered by it.
+        :param max_complete: at most this many complete tasks (newest first); 0 or less lists none.
+        :raises ValueError: for another ``state``.
+        """
+        lookup = None if state is None else state.lower()
+        if lookup is not None and lookup not in TASK_STATES:
+            raise ValueError(f"Invalid task state[{state}]")
+        ordered = sorted(self._tasks.values(), key=lambda t: (t.created_time, t.sequence), reverse=True)
+        matching = [
+            t
+            for t in ordered
+            if (datasource is None or t.datasource == datasource) and (task_type is None or t.type == task_type)
+        ]
+        active = [t for t in matching if not t.is_complete] if lookup in (None, "running") else []
+        complete: list[Task] = []
+        if lookup in (None, "complete"):
+            window = RECENTLY_FINISHED_THRESHOLD_MS if created_within is None else created_within
+            complete = [t for t in matching if t.is_complete and t.created_time >= now - window]
+            if max_complete is not None:
+                complete = complete[: max(0, max_complete)]
+        return active + complete
+
+    # ------------------------------------------------------------------ test controls
+
+    def release(self, cluster: Cluster, task_id: str | None = None) -> builtins.list[Task]:
+        """Run held tasks now (all, or the one named), oldest first; each ends ``SUCCESS`` (or ``FAILED`` when
+        :attr:`fail_with` was set at its submission).
+
+        The caller holds ``cluster.lock``.
+
+        :returns: the tasks released (a complete task named by ``task_id`` is not released again).
+        :raises UnknownTask: ``task_id`` names no task.
+        """
+        if task_id is not None:
+            task = self._tasks.get(task_id)
+            if task is None:
+                raise UnknownTask(f"No task with id [{task_id}]")
+            todo: builtins.list[Task] = [] if task.is_complete else [task]
+        else:
+            todo = sorted((t for t in self._tasks.values() if not t.is_complete), key=lambda t: t.sequence)
+        for task in todo:
+            self._run(cluster, task)
+        return todo
+
+    def shutdown(self, task_id: str) -> Task:
+        """``TaskQueue.shutdown``: a running task ends ``FAILED`` with :data:`SHUTDOWN_MESSAGE`, deleting
+        nothing; a complete task is left as it is.
+
+        :raises UnknownTask: ``task_id`` names no task.
+        """
+        task = self._tasks.get(task_id)
+        if task is None:
+            raise UnknownTask(f"No task with id [{task_id}]")
+        if not task.is_complete:
+            # TaskStatus.failure(id, msg) carries no duration; the Overlord stores it as is (TaskQueue.notifyStatus).
+            task.status, task.error_msg, task.duration = FAILED, SHUTDOWN_MESSAGE, -1
+        return task
+
+
+# ---------------------------------------------------------------------- task JSON
+
+
+def kill_task_from_json(obj: Any, *, mark_as_unused_allowed: bool, versions_allowed: bool) -> dict[str, Any]:
+    """Read a task submitted to ``POST /druid/indexer/v1/task`` as Druid's Jackson mapper does (http-api 5.1).
+
+    Fields are read in document order (the first bad one fails), then ``KillUnusedSegmentsTask``'s constructor
+    checks run: the task id (``IdUtils.validateId``), ``dataSource``, ``interval``, ``batchSize``, ``limit``, and
+    (profile "29") ``limit`` with ``markAsUnused``. Unknown fields are ignored, so ``markAsUnused`` in profile
+    "latest" and ``versions`` in profile "29" have no effect.
+
+    :param mark_as_unused_allowed: the task has the deprecated ``markAsUnused`` (profile "29").
+    :param versions_allowed: the task has ``versions`` (profile "latest").
+    :returns: keyword arguments for :meth:`TaskStore.submit_kill` (without ``count_killable_only``).
+    :raises InvalidTask: with the message Druid puts in its 400 ``{"error": ...}``.
+    :raises NotImplementedByFake: for a Druid task type other than ``kill``.
+    """
+    if not isinstance(obj, dict):
+        raise InvalidTask(_missing_type_id())
+    task_type = obj.get("type")
+    if task_type is None or isinstance(task_type, (dict, list)):
+        raise InvalidTask(_missing_type_id())
+    task_type = _scalar_text(task_type)
+    if task_type != KILL:
+        if task_type in OTHER_TASK_TYPES:
+            raise NotImplementedByFake(f"task type [{task_type}]: only 'kill' tasks are implemented")
+        raise InvalidTask(
+            f"Please make sure to load all the necessary extensions and jars with type '{task_type}' on "
+            f"'druid/overlord' service. Could not resolve type id '{task_type}' as a subtype of `{_TASK_CLASS}`"
+        )
+
+    fields: dict[str, Any] = {}
+    readers = dict(_READERS)
+    if mark_as_unused_allowed:
+        readers["markAsUnused"] = _read_bool
+    if versions_allowed:
+        readers["versions"] = _read_versions
+    for key, value in obj.items():
+        reader = readers.get(key)
+        if reader is not None:
+            fields[key] = reader(key, value)
+
+    task_id = fields.get("id")
+    datasource = fields.get("dataSource")
+    interval = fields.get("interval")
+    batch_size = fields.get("batchSize")
+    limit = fields.get("limit")
+    mark_as_unused = fields.get("markAsUnused")
+    # Constructor order: AbstractTask validates the id and dataSource, AbstractFixedIntervalTask the interval,
+    # then KillUnusedSegmentsTask its own fields.
+    if task_id is not None:
+        problem = _id_problem(task_id)
+        if problem is not None:
+            raise InvalidTask(_construct_error(problem))
+    if datasource is None:
+        raise InvalidTask(_construct_error("dataSource"))
+    if interval is None:
+        raise InvalidTask(_construct_error("interval"))
+    effective_batch = 100 if batch_size is None else batch_size
+    if effective_batch <= 0:
+        raise InvalidTask(_construct_error(f"batchSize[{_java_int(batch_size)}] must be a positive integer."))
+    if limit is not None and limit <= 0:
+        raise InvalidTask(_construct_error(f"limit[{limit}] must be a positive integer."))
+    if limit is not None and mark_as_unused is True:
+        raise InvalidTask(_construct_error(f"limit[{limit}] cannot be provided when markAsUnused is enabled."))
+
+    versions = fields.get("versions")
+    context = fields.get("context")
+    max_updated = fields.get("maxUsedStatusLastUpdatedTime")
+    payload = _payload_template(
+        datasource,
+        interval,
+        context=context,
+        batch_size=effective_batch,
+        limit=limit,
+        max_used_status_last_updated=max_updated,
+        mark_as_unused=bool(mark_as_unused),
+        versions=versions,
+        versions_field=versions_allowed,
+    )
+    return {
+        "datasource": datasource,
+        "interval": interval,
+        "task_id": task_id,
+        "id_prefix": None,
+        "batch_size": effective_batch,
+        "limit": limit,
+        "max_used_status_last_updated": max_updated,
+        "mark_as_unused": bool(mark_as_unused),
+        "versions": versions,
+        "context": context,
+        "payload": payload,
+    }
+
+
+def _payload_template(
+    datasource: str,
+    interval: Interval,
+    *,
+    context: dict[str, Any] | None,
+    batch_size: int,
+    limit: int | None,
+    max_used_status_last_updated: int | None,
+    mark_as_unused: bool,
+    versions: list[str] | None,
+    versions_field: bool,
+) -> dict[str, Any]:
+    """The task JSON as Druid serialises ``KillUnusedSegmentsTask``, ids left to :func:`_with_ids`.
+
+    Jackson writes the type id, then the creator properties in constructor order, then the other getters
+    (``groupId``, ``resource``). ``markAsUnused`` is ``NON_DEFAULT`` (absent unless true; profile "29" only),
+    ``versions`` exists only in profile "latest". The Overlord adds ``forceTimeChunkLock`` and
+    ``useLineageBasedSegmentAllocation`` to the context when absent (``TaskQueue.add``).
+    """
+    ctx = dict(context or {})
+    ctx.setdefault("forceTimeChunkLock", True)
+    ctx.setdefault("useLineageBasedSegmentAllocation", True)
+    body: dict[str, Any] = {"type": KILL, "id": None, "dataSource": datasource, "interval": str(interval)}
+    if versions_field:
+        body["versions"] = None if versions is None else list(versions)
+    body["context"] = ctx
+    if mark_as_unused:
+        body["markAsUnused"] = True
+    body["batchSize"] = batch_size
+    body["limit"] = limit
+    body["maxUsedStatusLastUpdatedTime"] = (
+        None if max_used_status_last_updated is None else format_instant(max_used_status_last_updated)
+    )
+    body["groupId"] = None
+    body["resource"] = None
+    return body
+
+
+def _with_ids(template: dict[str, Any], task_id: str) -> dict[str, Any]:
+    """A copy of a payload template with ``id``, ``groupId`` and ``resource`` (``TaskResource(id, 1)``) set."""
+    body = dict(template)
+    body["id"] = task_id
+    body["groupId"] = task_id
+    body["resource"] = {"availabilityGroup": task_id, "requiredCapacity": 1}
+    return body
+
+
+# ---------------------------------------------------------------------- Jackson-style field readers
+
+
+def _construct_error(problem: str) -> str:
+    """Jackson's ``ValueInstantiationException`` text for an exception thrown by the task's constructor."""
+    return f"Cannot construct instance of `{_KILL_CLASS}`, problem: {problem}"
+
+
+def _missing_type_id() -> str:
+    return f"Could not resolve subtype of [simple type, class {_TASK_CLASS}]: missing type id property 'type'"
+
+
+def _chain(message: str, key: str) -> str:
+    return f'{message} (through reference chain: {_KILL_CLASS}["{key}"])'
+
+
+def _token_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "Boolean value"
+    if isinstance(value, int):
+        return "Integer value"
+    if isinstance(value, float):
+        return "Floating-point value"
+    if isinstance(value, str):
+        return f'String "{value}"'
+    if isinstance(value, list):
+        return "Array value (token `JsonToken.START_ARRAY`)"
+    return "Object value (token `JsonToken.START_OBJECT`)"
+
+
+def _type_error(java_type: str, key: str, value: Any) -> InvalidTask:
+    return InvalidTask(_chain(f"Cannot deserialize value of type `{java_type}` from {_token_kind(value)}", key))
+
+
+def _scalar_text(value: Any) -> str:
+    """Jackson's scalar-to-String coercion (``true``, ``5``, ``1.5``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value if isinstance(value, str) else str(value)
+
+
+def _read_string(key: str, value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (dict, list)):
+        raise _type_error("java.lang.String", key, value)
+    return _scalar_text(value)
+
+
+def _read_int(key: str, value: Any) -> int | None:
+    """An ``Integer``: JSON integers in range, integral strings and (truncated) floats, as Jackson coerces them."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or isinstance(value, (dict, list)):
+        raise _type_error("java.lang.Integer", key, value)
+    if isinstance(value, float):
+        value = int(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        if text == "":
+            return None
+        try:
+            value = int(text)
+        except ValueError:
+            raise InvalidTask(
+                _chain(
+                    f'Cannot deserialize value of type `java.lang.Integer` from String "{value}": not a valid '
+                    "`java.lang.Integer` value",
+                    key,
+                )
+            ) from None
+    if not _INT_MIN <= value <= _INT_MAX:
+        raise InvalidTask(_chain(f"Numeric value ({value}) out of range of int", key))
+    return int(value)
+
+
+def _read_bool(key: str, value: Any) -> bool | None:
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value != 0
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    if isinstance(value, str) and value.strip() == "":
+        return None
+    raise _type_error("java.lang.Boolean", key, value)
+
+
+def _read_interval(key: str, value: Any) -> Interval | None:
+    """Druid's Interval deserializer: ``Intervals.of(text)`` (no ``_`` replacement in a body)."""
+    if value is None:
+        return None
+    if isinstance(value, (dict, list)):
+        raise _type_error("org.joda.time.Interval", key, value)
+    try:
+        return parse_interval(_scalar_text(value))
+    except InvalidInterval as exc:
+        raise InvalidTask(_chain(exc.message, key)) from None
+
+
+def _read_instant(key: str, value: Any) -> int | None:
+    """Druid's DateTime deserializer: a number is epoch milliseconds, an empty string null, else ISO-8601."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or isinstance(value, (dict, list, float)):
+        raise _type_error("org.joda.time.DateTime", key, value)
+    if isinstance(value, int):
+        if not _LONG_MIN <= value <= _LONG_MAX:
+            raise InvalidTask(_chain(f"Numeric value ({value}) out of range of long", key))
+        return value
+    text = value.strip()
+    if text == "":
+        return None
+    try:
+        return parse_instant(text)
+    except InvalidInstant as exc:
+        raise InvalidTask(_chain(exc.message, key)) from None
+
+
+def _read_context(key: str, value: Any) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise _type_error("java.util.Map<java.lang.String,java.lang.Object>", key, value)
+    return dict(value)
+
+
+def _read_versions(key: str, value: Any) -> list[str] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise _type_error("java.util.List<java.lang.String>", key, value)
+    out = []
+    for item in value:
+        if isinstance(item, (dict, list)):
+            raise _type_error("java.lang.String", key, item)
+        out.append(None if item is None else _scalar_text(item))
+    return out  # type: ignore[return-value]
+
+
+_READERS: dict[str, Any] = {
+    "id": _read_string,
+    "dataSource": _read_string,
+    "interval": _read_interval,
+    "context": _read_context,
+    "batchSize": _read_int,
+    "limit": _read_int,
+    "maxUsedStatusLastUpdatedTime": _read_instant,
+}
+
+
+def _java_int(value: int | None) -> str:
+    """``%d`` of a Java ``Integer``: ``null`` when absent."""
+    return "null" if value is None else str(value)
+
+
+def _id_problem(task_id: str) -> str | None:
+    """``IdUtils.validateId("task ID", id)``: the InvalidInput message, or None when the id is valid."""
+    what = "Invalid value for field [task ID]"
+    if task_id == "":
+        return f"{what}: must not be null"
+    if task_id.startswith("."):
+        return f"{what}: Value [{task_id}] cannot start with '.'."
+    if "/" in task_id:
+        return f"{what}: Value [{task_id}] cannot contain '/'."
+    if _ILLEGAL_WHITESPACE.search(task_id):
+        return f"{what}: Value [{task_id}] contains illegal whitespace characters.  Only space is allowed."
+    for position, char in enumerate(task_id):
+        # Java compares UTF-16 code units; a character outside the BMP is a surrogate pair, which is refused.
+        c = ord(char)
+        if c > 0xFFFF:
+            return f"{what}: Value [{task_id}] contains illegal UTF8 character [#{0xD800 + ((c - 0x10000) >> 10)}] at position [{position}]"
+        if 0 < c < 31 or 127 < c < 159 or 0xD800 < c < 0xF8FF or 0xFFF0 < c < 0xFFFF:
+            return f"{what}: Value [{task_id}] contains illegal UTF8 character [#{c}] at position [{position}]"
+    return None
