@@ -5,7 +5,9 @@ Layer: glue between the model and the api. The public Python surface users and t
 
 from __future__ import annotations
 
+import os
 import threading
+from collections.abc import Mapping, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -34,6 +36,9 @@ class FakeCoordinator:
     :param conflict_mode: ``"refuse"`` (default) rejects same-version overlapping segments when seeded;
         ``"druid"`` accepts them and fails later as Druid does (semantics 10.8).
     :param accept_quirk: emulate the profile "29" 500 for a JSON-less ``Accept`` header (http-api 1.5).
+    :param tiers: virtual historicals: tier name to a server count or a list of ``host:port`` names;
+        default ``{"_default_tier": 2}``.
+    :param seed: a state document (dict) or the path of a state file to load (see :mod:`fakedruid.state`).
     """
 
     def __init__(
@@ -45,10 +50,12 @@ class FakeCoordinator:
         port: int = 0,
         conflict_mode: str = REFUSE,
         accept_quirk: bool = True,
+        tiers: Mapping[str, int | Sequence[str]] | None = None,
+        seed: str | os.PathLike[str] | Mapping[str, Any] | None = None,
     ) -> None:
         self.profile: Profile = resolve_profile(druid_version)
         clock = SystemClock() if now is None else FrozenClock(parse_now(now))
-        self.cluster = Cluster(clock=clock, conflict_mode=conflict_mode)
+        self.cluster = Cluster(clock=clock, conflict_mode=conflict_mode, tiers=tiers)
         self.accept_quirk = accept_quirk
         self.host = host
         self.port = port
@@ -57,6 +64,11 @@ class FakeCoordinator:
         self._thread: threading.Thread | None = None
         self._errors: list[tuple[str, BaseException]] = []
         self._errors_lock = threading.Lock()
+        if seed is not None:
+            if isinstance(seed, Mapping):
+                self.load_state(seed)
+            else:
+                self.load_state_file(seed)
 
     # ------------------------------------------------------------------ HTTP
 
@@ -78,7 +90,10 @@ class FakeCoordinator:
         """Serve the app on a background thread (threaded server); returns self."""
         if self._server is not None:
             return self
-        server = make_server(self.host, self.port, self.app, threaded=True)
+        try:
+            server = make_server(self.host, self.port, self.app, threaded=True)
+        except SystemExit as exc:  # Werkzeug exits the process when the port is taken
+            raise OSError(f"fakedruid cannot listen on {self.host}:{self.port} (port in use?)") from exc
         self._server = server
         self.port = server.server_port
         self._thread = threading.Thread(target=server.serve_forever, name="fakedruid-server", daemon=True)
@@ -133,6 +148,24 @@ class FakeCoordinator:
         """Freeze the clock at ``now`` (ISO-8601 string, UTC ms or datetime)."""
         self.cluster.clock = FrozenClock(parse_now(now))
 
+    def export_state(self) -> dict[str, Any]:
+        """The whole state (segments with used flags and timestamps, rules) as a JSON-ready document."""
+        from fakedruid.state import export_state
+
+        return export_state(self)
+
+    def load_state(self, doc: Mapping[str, Any]) -> None:
+        """Replace segments and rules with those of a state document, all or nothing."""
+        from fakedruid.state import load_state
+
+        load_state(self, doc)
+
+    def load_state_file(self, path: str | os.PathLike[str]) -> None:
+        """Load a state document from a JSON file, all or nothing."""
+        from fakedruid.state import load_state_file
+
+        load_state_file(self, path)
+
     def add_segment(
         self,
         data_source: str,
@@ -170,6 +203,16 @@ class FakeCoordinator:
     def overshadowed_segment_ids(self, data_source: str) -> set[str]:
         """Used segments overshadowed by other used segments."""
         return self.cluster.overshadowed_segment_ids(data_source)
+
+    # ------------------------------------------------------------------ the coordinator cycle
+
+    def run_duties(self) -> Any:
+        """Run one Coordinator cycle now (RunRules, MarkOvershadowedSegmentsAsUnused,
+        MarkEternityTombstonesAsUnused, and KillUnusedSegments when enabled and due); returns its report."""
+        from fakedruid.model.duties import run_duties
+
+        with self.cluster.lock:
+            return run_duties(self.cluster, count_killable_only=self.profile.kill_counts_killable_only)
 
     # ------------------------------------------------------------------ tasks
 

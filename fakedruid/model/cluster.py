@@ -27,6 +27,7 @@ from fakedruid.model.segment_ids import try_parse
 from fakedruid.model.segments import DataSegment, data_segment_from_json, data_segment_to_json
 from fakedruid.model.shard_specs import ShardSpec, numbered, parse_shard_spec
 from fakedruid.model.intervals import parse_interval
+from fakedruid.model.duties import DutyConfig
 from fakedruid.model.rules import RuleStore, first_matching_rule
 from fakedruid.model.servers import Server, ServerLayout
 from fakedruid.model.tasks import TaskStore
@@ -101,6 +102,9 @@ class Cluster:
         self.layout = ServerLayout(tiers)
         self.rules = RuleStore()
         self.tasks = TaskStore()
+        self.duty_config = DutyConfig()
+        #: When the fake Coordinator started (for millisToWaitBeforeDeleting, semantics 10.4).
+        self.started_at = self.clock.now()
         self._datasources: dict[str, _Datasource] = {}
         self._by_id: dict[str, SegmentRecord] = {}
 
