@@ -20,7 +20,7 @@ from fakedruid.model.tasks import RUNNING, TASK_STATES, Task, kill_task_from_jso
 
 bp = Blueprint("overlord", __name__)
 
-O = "/druid/indexer/v1"
+INDEXER = "/druid/indexer/v1"
 
 #: ``TaskResourceFilter``'s text for an unknown task id. TODO(lead): move to ``api/messages.py``.
 TASK_NOT_FOUND = "Cannot find any task with id: [{id}]"
@@ -66,7 +66,7 @@ def task_status_plus(task: Task, *, listed: bool) -> dict[str, Any]:
 # ---------------------------------------------------------------------- submission
 
 
-@bp.post(f"{O}/task")
+@bp.post(f"{INDEXER}/task")
 def submit_task() -> Response:
     """Submit a kill task and run it before answering ``{"task": id}`` (http-api.md 5.1)."""
     wire.require_json_content_type()
@@ -108,7 +108,7 @@ def _task_exists(task_id: str) -> Response:
 # ---------------------------------------------------------------------- one task
 
 
-@bp.get(f"{O}/task/<task_id>")
+@bp.get(f"{INDEXER}/task/<task_id>")
 def task_payload(task_id: str) -> Response:
     """The task JSON as Druid echoes it: ``{"task": id, "payload": {...}}`` (http-api.md 5.3)."""
     with _cluster().lock:
@@ -116,7 +116,7 @@ def task_payload(task_id: str) -> Response:
         return wire.json_response({"task": task.id, "payload": task.payload})
 
 
-@bp.get(f"{O}/task/<task_id>/status")
+@bp.get(f"{INDEXER}/task/<task_id>/status")
 def task_status(task_id: str) -> Response:
     """``{"task": id, "status": <TaskStatusPlus>}`` (http-api.md 5.2)."""
     with _cluster().lock:
@@ -124,7 +124,7 @@ def task_status(task_id: str) -> Response:
         return wire.json_response({"task": task_id, "status": task_status_plus(task, listed=False)})
 
 
-@bp.post(f"{O}/task/<task_id>/shutdown")
+@bp.post(f"{INDEXER}/task/<task_id>/shutdown")
 def shutdown_task(task_id: str) -> Response:
     """Shut a running task down (FAILED, ``Shutdown request from user``); a complete task is left as it is.
 
@@ -170,7 +170,7 @@ def _list_tasks(
         return wire.json_response([task_status_plus(t, listed=True) for t in tasks])
 
 
-@bp.get(f"{O}/tasks")
+@bp.get(f"{INDEXER}/tasks")
 def list_tasks() -> Response:
     """Tasks filtered by ``state``, ``datasource``, ``createdTimeInterval``, ``max`` and ``type`` (http-api 5.3)."""
     max_complete = wire.int_param("max")  # Jersey converts query parameters before the method runs
@@ -180,25 +180,25 @@ def list_tasks() -> Response:
     )
 
 
-@bp.get(f"{O}/completeTasks")
+@bp.get(f"{INDEXER}/completeTasks")
 def complete_tasks() -> Response:
     """``tasks?state=complete``, with ``n`` for ``max`` (no other filter)."""
     return _list_tasks("complete", None, None, wire.int_param("n"), None)
 
 
-@bp.get(f"{O}/runningTasks")
+@bp.get(f"{INDEXER}/runningTasks")
 def running_tasks() -> Response:
     """``tasks?state=running``, with ``type``."""
     return _list_tasks("running", None, None, None, request.args.get("type"))
 
 
-@bp.get(f"{O}/waitingTasks")
+@bp.get(f"{INDEXER}/waitingTasks")
 def waiting_tasks() -> Response:
     """``tasks?state=waiting`` (always empty: the fake's runner knows every active task)."""
     return _list_tasks("waiting", None, None, None, None)
 
 
-@bp.get(f"{O}/pendingTasks")
+@bp.get(f"{INDEXER}/pendingTasks")
 def pending_tasks() -> Response:
     """``tasks?state=pending`` (always empty: held tasks count as running)."""
     return _list_tasks("pending", None, None, None, None)

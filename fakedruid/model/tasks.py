@@ -15,7 +15,14 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from fakedruid.errors import InvalidInstant, InvalidInterval, InvalidTask, NotImplementedByFake, TaskAlreadyExists, UnknownTask
+from fakedruid.errors import (
+    InvalidInstant,
+    InvalidInterval,
+    InvalidTask,
+    NotImplementedByFake,
+    TaskAlreadyExists,
+    UnknownTask,
+)
 from fakedruid.model.intervals import MS_PER_HOUR, Interval, format_instant, parse_instant, parse_interval
 
 if TYPE_CHECKING:  # pragma: no cover - typing only (cluster.py imports this module)
@@ -629,11 +636,10 @@ def _id_problem(task_id: str) -> str | None:
         return f"{what}: Value [{task_id}] cannot contain '/'."
     if _ILLEGAL_WHITESPACE.search(task_id):
         return f"{what}: Value [{task_id}] contains illegal whitespace characters.  Only space is allowed."
-    for position, char in enumerate(task_id):
-        # Java compares UTF-16 code units; a character outside the BMP is a surrogate pair, which is refused.
-        c = ord(char)
-        if c > 0xFFFF:
-            return f"{what}: Value [{task_id}] contains illegal UTF8 character [#{0xD800 + ((c - 0x10000) >> 10)}] at position [{position}]"
+    # Java walks UTF-16 code units: a character outside the BMP is a surrogate pair, and its high half is refused.
+    data = task_id.encode("utf-16-le", "surrogatepass")
+    for position in range(len(data) // 2):
+        c = int.from_bytes(data[2 * position : 2 * position + 2], "little")
         if 0 < c < 31 or 127 < c < 159 or 0xD800 < c < 0xF8FF or 0xFFF0 < c < 0xFFFF:
             return f"{what}: Value [{task_id}] contains illegal UTF8 character [#{c}] at position [{position}]"
     return None

@@ -12,7 +12,7 @@ from fakedruid import FakeCoordinator
 from fakedruid.model.intervals import MS_PER_HOUR
 from tests.support import NOW, WIKI, seed_wiki, wiki_id
 
-O = "/druid/indexer/v1"
+INDEXER = "/druid/indexer/v1"
 DAY = "2015-09-12/2015-09-13"
 KILL = {"type": "kill", "dataSource": WIKI, "interval": DAY}
 USER_ID_RE = re.compile(
@@ -22,17 +22,17 @@ TASK_CLASS = "org.apache.druid.indexing.common.task.KillUnusedSegmentsTask"
 
 
 def submit(client: FlaskClient, body: Any = None, **fields: Any) -> Any:
-    return client.post(f"{O}/task", json={**KILL, **fields} if body is None else body)
+    return client.post(f"{INDEXER}/task", json={**KILL, **fields} if body is None else body)
 
 
 def status_of(client: FlaskClient, task_id: str) -> dict[str, Any]:
-    resp = client.get(f"{O}/task/{task_id}/status")
+    resp = client.get(f"{INDEXER}/task/{task_id}/status")
     assert resp.status_code == 200
     return resp.get_json()["status"]  # type: ignore[no-any-return]
 
 
 def listed(client: FlaskClient, query: str = "", path: str = "tasks") -> list[str]:
-    resp = client.get(f"{O}/{path}{query}")
+    resp = client.get(f"{INDEXER}/{path}{query}")
     assert resp.status_code == 200
     return [entry["id"] for entry in resp.get_json()]
 
@@ -181,18 +181,18 @@ def test_submit_other_druid_task_type_501(fake: FakeCoordinator, client: FlaskCl
 
 
 def test_submit_text_plain_415(client: FlaskClient) -> None:
-    resp = client.post(f"{O}/task", data="{}", headers={"Content-Type": "text/plain"})
+    resp = client.post(f"{INDEXER}/task", data="{}", headers={"Content-Type": "text/plain"})
     assert resp.status_code == 415
 
 
 def test_submit_empty_body_500(client: FlaskClient) -> None:
-    resp = client.post(f"{O}/task", data="", headers={"Content-Type": "application/json"})
+    resp = client.post(f"{INDEXER}/task", data="", headers={"Content-Type": "application/json"})
     assert resp.status_code == 500
     assert "NullPointerException" in resp.get_data(as_text=True)
 
 
 def test_submit_malformed_json_500(client: FlaskClient) -> None:
-    resp = client.post(f"{O}/task", data="{", headers={"Content-Type": "application/json"})
+    resp = client.post(f"{INDEXER}/task", data="{", headers={"Content-Type": "application/json"})
     assert resp.status_code == 500
     assert "JsonParseException" in resp.get_data(as_text=True)
 
@@ -202,7 +202,7 @@ def test_submit_malformed_json_500(client: FlaskClient) -> None:
 
 def test_status_known_task_exact_body(client: FlaskClient) -> None:
     task_id = submit(client, id="k1").get_json()["task"]
-    resp = client.get(f"{O}/task/{task_id}/status")
+    resp = client.get(f"{INDEXER}/task/{task_id}/status")
     assert resp.status_code == 200
     body = resp.get_json()
     assert list(body) == ["task", "status"]
@@ -229,14 +229,14 @@ def test_status_known_task_exact_body(client: FlaskClient) -> None:
 
 
 def test_status_unknown_task_404_task_resource_filter(client: FlaskClient) -> None:
-    resp = client.get(f"{O}/task/nope/status")
+    resp = client.get(f"{INDEXER}/task/nope/status")
     assert resp.status_code == 404
     assert resp.get_json() == {"error": "Cannot find any task with id: [nope]"}
 
 
 def test_payload_known_task_echoes_task_json(client: FlaskClient) -> None:
     submit(client, id="k1", batchSize=5, context={"priority": 25})
-    resp = client.get(f"{O}/task/k1")
+    resp = client.get(f"{INDEXER}/task/k1")
     assert resp.status_code == 200
     body = resp.get_json()
     assert list(body) == ["task", "payload"]
@@ -252,11 +252,11 @@ def test_payload_known_task_echoes_task_json(client: FlaskClient) -> None:
 
 def test_payload_latest_has_versions(client_latest: FlaskClient) -> None:
     submit(client_latest, id="k1", versions=["v1"])
-    assert client_latest.get(f"{O}/task/k1").get_json()["payload"]["versions"] == ["v1"]
+    assert client_latest.get(f"{INDEXER}/task/k1").get_json()["payload"]["versions"] == ["v1"]
 
 
 def test_payload_unknown_task_404(client: FlaskClient) -> None:
-    resp = client.get(f"{O}/task/nope")
+    resp = client.get(f"{INDEXER}/task/nope")
     assert resp.status_code == 404
     assert resp.get_json() == {"error": "Cannot find any task with id: [nope]"}
 
@@ -265,7 +265,7 @@ def test_status_coordinator_kill_task_visible(fake: FakeCoordinator, client: Fla
     task_id = fake.submit_kill_task(WIKI, DAY)
     assert task_id.startswith(f"api-issued_kill_{WIKI}_")
     assert status_of(client, task_id)["statusCode"] == "SUCCESS"
-    assert client.get(f"{O}/task/{task_id}").get_json()["payload"]["batchSize"] == 100
+    assert client.get(f"{INDEXER}/task/{task_id}").get_json()["payload"]["batchSize"] == 100
 
 
 # ---------------------------------------------------------------------- held, failed and shut-down tasks
@@ -300,7 +300,7 @@ def test_shutdown_running_task_failed_by_user(fake: FakeCoordinator, client: Fla
     ids = seed_wiki(fake, hours=range(0, 1), unused=(0,))
     fake.hold_tasks = True
     task_id = submit(client).get_json()["task"]
-    resp = client.post(f"{O}/task/{task_id}/shutdown")
+    resp = client.post(f"{INDEXER}/task/{task_id}/shutdown")
     assert resp.status_code == 200
     assert resp.get_json() == {"task": task_id}
     status = status_of(client, task_id)
@@ -313,14 +313,14 @@ def test_shutdown_running_task_failed_by_user(fake: FakeCoordinator, client: Fla
 
 def test_shutdown_complete_task_200_unchanged(client: FlaskClient) -> None:
     submit(client, id="k1")
-    resp = client.post(f"{O}/task/k1/shutdown")
+    resp = client.post(f"{INDEXER}/task/k1/shutdown")
     assert resp.status_code == 200
     assert resp.get_json() == {"task": "k1"}
     assert status_of(client, "k1")["statusCode"] == "SUCCESS"
 
 
 def test_shutdown_unknown_task_404(client: FlaskClient) -> None:
-    resp = client.post(f"{O}/task/nope/shutdown")
+    resp = client.post(f"{INDEXER}/task/nope/shutdown")
     assert resp.status_code == 404
     assert resp.get_json() == {"error": "Cannot find any task with id: [nope]"}
 
@@ -345,7 +345,7 @@ def test_list_tasks_active_first_then_complete_newest_first(three_tasks: FakeCoo
 
 
 def test_list_tasks_entries_are_task_status_plus(three_tasks: FakeCoordinator, client: FlaskClient) -> None:
-    entries = {e["id"]: e for e in client.get(f"{O}/tasks").get_json()}
+    entries = {e["id"]: e for e in client.get(f"{INDEXER}/tasks").get_json()}
     assert entries["old"]["queueInsertionTime"] == "1970-01-01T00:00:00.000Z"
     assert entries["old"]["runnerStatusCode"] == "NONE"
     assert entries["held"]["runnerStatusCode"] == "RUNNING"
@@ -375,7 +375,7 @@ def test_list_tasks_filters(three_tasks: FakeCoordinator, client: FlaskClient, q
 
 
 def test_list_tasks_unknown_state_400_text(client: FlaskClient) -> None:
-    resp = client.get(f"{O}/tasks?state=done")
+    resp = client.get(f"{INDEXER}/tasks?state=done")
     assert resp.status_code == 400
     assert resp.mimetype == "text/plain"
     assert resp.get_data(as_text=True) == (
@@ -384,11 +384,11 @@ def test_list_tasks_unknown_state_400_text(client: FlaskClient) -> None:
 
 
 def test_list_tasks_max_not_integer_404(client: FlaskClient) -> None:
-    assert client.get(f"{O}/tasks?max=ten").status_code == 404
+    assert client.get(f"{INDEXER}/tasks?max=ten").status_code == 404
 
 
 def test_list_tasks_bad_created_time_interval_500(client: FlaskClient) -> None:
-    resp = client.get(f"{O}/tasks?createdTimeInterval=yesterday")
+    resp = client.get(f"{INDEXER}/tasks?createdTimeInterval=yesterday")
     assert resp.status_code == 500
     assert "Invalid interval[yesterday]" in resp.get_data(as_text=True)
 
@@ -415,7 +415,7 @@ def test_complete_tasks_alias_with_n(three_tasks: FakeCoordinator, client: Flask
 
 
 def test_complete_tasks_n_not_integer_404(client: FlaskClient) -> None:
-    assert client.get(f"{O}/completeTasks?n=x").status_code == 404
+    assert client.get(f"{INDEXER}/completeTasks?n=x").status_code == 404
 
 
 def test_running_tasks_alias(three_tasks: FakeCoordinator, client: FlaskClient) -> None:
@@ -429,4 +429,4 @@ def test_waiting_and_pending_aliases_empty(three_tasks: FakeCoordinator, client:
 
 
 def test_list_tasks_empty_store(client_latest: FlaskClient) -> None:
-    assert client_latest.get(f"{O}/tasks").get_json() == []
+    assert client_latest.get(f"{INDEXER}/tasks").get_json() == []

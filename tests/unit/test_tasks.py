@@ -64,7 +64,9 @@ def test_submit_kill_coordinator_id_has_druid_form(cluster: Cluster) -> None:
 
 def test_submit_kill_without_prefix_starts_with_kill(cluster: Cluster) -> None:
     task = kill(cluster, id_prefix=None)
-    assert re.match(r"^kill_wiki_[a-p]{8}_2015-09-12T00:00:00\.000Z_2015-09-13T00:00:00\.000Z_2024-05-01T10:00:00\.123Z$", task.id)
+    assert re.match(
+        r"^kill_wiki_[a-p]{8}_2015-09-12T00:00:00\.000Z_2015-09-13T00:00:00\.000Z_2024-05-01T10:00:00\.123Z$", task.id
+    )
 
 
 def test_random_suffix_seeded_store_repeats() -> None:
@@ -510,6 +512,8 @@ def test_kill_task_from_json_coerces_scalars_as_jackson() -> None:
         ({**BASE, "id": ".hidden"}, "cannot start with '.'."),
         ({**BASE, "id": "a\tb"}, "contains illegal whitespace characters.  Only space is allowed."),
         ({**BASE, "id": ""}, "Invalid value for field [task ID]: must not be null"),
+        ({**BASE, "id": "a\x01b"}, "contains illegal UTF8 character [#1] at position [1]"),
+        ({**BASE, "id": "ab\U0001F600"}, "contains illegal UTF8 character [#55357] at position [2]"),
     ],
 )
 def test_kill_task_from_json_invalid_raises_druid_text(body: dict[str, Any], phrase: str) -> None:
