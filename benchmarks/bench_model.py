@@ -5,12 +5,11 @@ Run: ``python3 benchmarks/bench_model.py``. Builds one datasource of N segments 
 200,000, and times: the overshadowed ids (cold cache), mark-all-used (after marking everything unused) and
 mark-unused-by-interval (half the hours). It prints seconds, the 200k/100k ratio of each operation (target:
 at most 2.3, no quadratic step) and each time as a multiple of a baseline measured in the same run (a plain
-Python pass over the same rows), since the machine is noisy.
+Python pass over the same rows), since the machine is noisy. Each figure is the fastest of 5 runs.
 """
 
 from __future__ import annotations
 
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -42,8 +41,8 @@ def build(n_segments: int) -> tuple[Cluster, int]:
     return cluster, hours
 
 
-def timed(fn: Callable[[], object], repeat: int = 3, setup: Callable[[], object] | None = None) -> float:
-    """Median seconds of ``fn`` over ``repeat`` runs, each after ``setup``."""
+def timed(fn: Callable[[], object], repeat: int = 5, setup: Callable[[], object] | None = None) -> float:
+    """Fastest seconds of ``fn`` over ``repeat`` runs, each after ``setup`` (the least disturbed run)."""
     runs = []
     for _ in range(repeat):
         if setup is not None:
@@ -51,7 +50,7 @@ def timed(fn: Callable[[], object], repeat: int = 3, setup: Callable[[], object]
         t0 = time.perf_counter()
         fn()
         runs.append(time.perf_counter() - t0)
-    return statistics.median(runs)
+    return min(runs)
 
 
 def measure(n_segments: int) -> dict[str, float]:

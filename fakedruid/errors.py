@@ -104,7 +104,15 @@ class UnparseableSegmentIds(FakeDruidError, ValueError):
 
 
 class InvalidRule(FakeDruidError, ValueError):
-    """A retention rule or rule list that Druid rejects."""
+    """A retention rule or rule list that Druid rejects.
+
+    ``kind`` tells the HTTP layer which answer Druid gives: ``"null_list"``, ``"empty_default"``, ``"limit"``
+    or ``"mapping"`` (a Jackson mapping error).
+    """
+
+    def __init__(self, message: str, kind: str = "mapping") -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class InvalidTask(FakeDruidError, ValueError):

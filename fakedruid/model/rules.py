@@ -62,10 +62,7 @@ PARTIAL_LOAD_RULE_TYPES = ("loadPartialByPeriod", "loadPartialByInterval", "load
 
 
 def _invalid(message: str, kind: str = "mapping") -> InvalidRule:
-    err = InvalidRule(message)
-    # ``kind`` tells the HTTP layer which body to send (see the module docstring).
-    setattr(err, "kind", kind)
-    return err
+    return InvalidRule(message, kind)
 
 
 # --- Rule classes -----------------------------------------------------------------------------------------

@@ -236,17 +236,19 @@ class Timeline:
     """
 
     def __init__(self, segments: Iterable[DataSegment]) -> None:
-        grouped: dict[tuple[Interval, str], list[DataSegment]] = {}
+        # Plain tuples as keys: hashing the Interval dataclass per segment dominated large builds.
+        grouped: dict[tuple[int, int, str], list[DataSegment]] = {}
         get = grouped.get
         for seg in segments:
-            key = (seg.interval, seg.version)
+            iv = seg.interval
+            key = (iv.start, iv.end, seg.version)
             members = get(key)
             if members is None:
                 grouped[key] = [seg]
             else:
                 members.append(seg)
 
-        versions = sorted({v for _, v in grouped}, key=version_key)
+        versions = sorted({v for _, _, v in grouped}, key=version_key)
         self._version_keys = [version_key(v) for v in versions]
         # Odd ranks for versions of the timeline; a probe version between two of them gets the even rank between.
         rank_of = {v: 2 * i + 1 for i, v in enumerate(versions)}
@@ -254,7 +256,8 @@ class Timeline:
 
         entries: list[_Entry] = []
         by_key: dict[tuple[Interval, str], _Entry] = {}
-        for (interval, version), members in grouped.items():
+        for (_, _, version), members in grouped.items():
+            interval = members[0].interval
             entry = _Entry(interval, version, members)
             entry.rank = rank_of[version]
             if not _numbered_fast_path(entry):
