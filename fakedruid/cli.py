@@ -114,6 +114,7 @@ class DevServer:
     def __init__(self, coordinator: Any, *, duty_period: Any) -> None:
         self.coordinator = coordinator
         self.duty_period = duty_period
+        self._duties: tuple[threading.Event, threading.Thread] | None = None
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> DevServer:
@@ -132,6 +133,7 @@ class DevServer:
             period = parse_period(args.duty_period)
         except FakeDruidError as exc:
             raise InvalidConfig(f"Invalid --duty-period [{args.duty_period}]: {exc.message}") from exc
+        duty_period_seconds(period)
         if args.seed is not None:
             load_state_file(coordinator, args.seed)
         return cls(coordinator, duty_period=period)
@@ -157,16 +159,56 @@ class DevServer:
                 signum = waiter.wait()
                 print(f"fakedruid: {signal.Signals(signum).name} received, stopping", file=sys.stderr, flush=True)
             finally:
+                self._stop_duties()
                 self.coordinator.stop()
         finally:
             waiter.close()
         return EXIT_OK
 
     def _start_duties(self) -> None:
-        """Hook for the periodic Coordinator cycle (semantics 10.2) every :attr:`duty_period`.
+        """Run the Coordinator cycle (semantics 10.2) every :attr:`duty_period` on a daemon thread.
 
-        The duty runner is not written yet: the cycle does not run in the dev server so far.
+        The first cycle runs one period after the start, as Druid's duty groups are scheduled with an initial
+        delay. A cycle that fails is recorded on the coordinator (see ``FakeCoordinator.check``), reported on
+        stderr, and the next one runs as planned. :meth:`_stop_duties` ends the thread.
         """
+        seconds = duty_period_seconds(self.duty_period)
+        stop = threading.Event()
+
+        def loop() -> None:
+            while not stop.wait(seconds):
+                try:
+                    self.coordinator.run_duties()
+                except Exception as exc:  # keep the dev server's cycle going, but say what failed
+                    self.coordinator.record_server_error(exc, "the periodic Coordinator cycle")
+                    print(f"fakedruid: the Coordinator cycle failed: {exc!r}", file=sys.stderr, flush=True)
+
+        thread = threading.Thread(target=loop, name="fakedruid-duties", daemon=True)
+        self._duties = (stop, thread)
+        thread.start()
+
+    def _stop_duties(self) -> None:
+        """Stop the periodic cycle, waiting for a cycle in progress to finish."""
+        duties, self._duties = self._duties, None
+        if duties is not None:
+            stop, thread = duties
+            stop.set()
+            thread.join(timeout=10)
+
+
+def duty_period_seconds(period: Any) -> float:
+    """The length of ``--duty-period`` in seconds (``druid.coordinator.period`` is a fixed duration).
+
+    :raises InvalidConfig: for a period with years or months, or one that is not positive.
+    """
+    from fakedruid.model.intervals import add_period
+
+    if period.years or period.months:
+        raise InvalidConfig(f"Invalid --duty-period [{period}]: must be a fixed duration (no years or months)")
+    millis = add_period(0, period)
+    if millis <= 0:
+        raise InvalidConfig(f"Invalid --duty-period [{period}]: must be longer than zero")
+    return millis / 1000
 
 
 class _SignalWaiter:

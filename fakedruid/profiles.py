@@ -28,8 +28,10 @@ class Profile:
     served_check_on_mark: bool
     #: Three Map-returning endpoints answer 500 when ``Accept`` names no JSON type (http-api 1.5).
     accept_quirk: bool
-    #: The Overlord's ``/druid/indexer/v1/datasources/...`` data-management API exists.
+    #: The Overlord's ``/druid/indexer/v1/datasources/...`` data-management API exists (else 404 there).
     overlord_datasources_api: bool
+    #: The Coordinator's segment updates go to the Overlord's API and its errors are re-wrapped (http-api 2, intro).
+    segment_updates_via_overlord: bool
     #: Single mark-used parses the id with the path datasource (else: raw id, any datasource).
     single_mark_used_parses_id: bool
     #: An unparseable id on the single-segment write endpoints is a 400 (else ``false``).
@@ -44,6 +46,8 @@ class Profile:
     segment_projections: bool
     #: SegmentStatusInCluster carries ``handedOff``.
     status_handed_off: bool
+    #: The partial-load rule types exist (``loadPartial...``; the fake answers 501), else an unknown type (400).
+    partial_load_rules: bool
     #: Kill tasks accept the deprecated ``markAsUnused``.
     kill_mark_as_unused: bool
     #: Kill tasks stop at an empty or unkillable batch and count only deletable segments (semantics 8.3).
@@ -62,6 +66,7 @@ PROFILE_29 = Profile(
     served_check_on_mark=True,
     accept_quirk=True,
     overlord_datasources_api=False,
+    segment_updates_via_overlord=False,
     single_mark_used_parses_id=False,
     unparseable_single_id_is_400=False,
     mark_used_ids_parsed=False,
@@ -69,6 +74,7 @@ PROFILE_29 = Profile(
     unused_segments_errors_are_400=False,
     segment_projections=False,
     status_handed_off=False,
+    partial_load_rules=False,
     kill_mark_as_unused=True,
     kill_counts_killable_only=False,
     task_exists_druid_exception=False,
@@ -83,6 +89,7 @@ PROFILE_LATEST = Profile(
     served_check_on_mark=False,
     accept_quirk=False,
     overlord_datasources_api=True,
+    segment_updates_via_overlord=True,
     single_mark_used_parses_id=True,
     unparseable_single_id_is_400=True,
     mark_used_ids_parsed=True,
@@ -90,6 +97,7 @@ PROFILE_LATEST = Profile(
     unused_segments_errors_are_400=True,
     segment_projections=True,
     status_handed_off=True,
+    partial_load_rules=True,
     kill_mark_as_unused=False,
     kill_counts_killable_only=True,
     task_exists_druid_exception=True,

@@ -4,8 +4,27 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Options of the contract suite (``tests/contract``): which real Druid to run it against, if any."""
+    group = parser.getgroup("fakedruid-contract", "fakedruid contract tests against a real Druid")
+    group.addoption(
+        "--druid-url",
+        default=os.environ.get("FAKEDRUID_DRUID_URL"),
+        help="base URL of a real Druid Coordinator (or router) for the contract tests' 'real' target "
+        "(env FAKEDRUID_DRUID_URL); without it the 'real' target is skipped",
+    )
+    group.addoption(
+        "--druid-profile",
+        default=os.environ.get("FAKEDRUID_DRUID_PROFILE"),
+        choices=("29", "latest"),
+        help="which fakedruid profile the real Druid answers as (env FAKEDRUID_DRUID_PROFILE); default: "
+        "derived from the version GET /status reports",
+    )

@@ -13,12 +13,13 @@ from flask import Flask
 
 def create_app(coordinator: Any) -> Flask:
     """An app serving ``coordinator`` (a :class:`fakedruid.FakeCoordinator`)."""
-    from fakedruid.api import errors, routes
+    from fakedruid.api import errors, journal, routes
 
     app = Flask("fakedruid")
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.url_map.strict_slashes = False
     app.extensions["fakedruid"] = coordinator
     routes.register(app)
+    journal.register(app)
     errors.register(app)
     return app

@@ -233,9 +233,23 @@ def _rewrap_overlord_failure(answer: Response, profile: Profile) -> Response:
 
 
 def _forwards_to_overlord(profile: Profile) -> bool:
-    # The Coordinator forwards segment updates to the Overlord exactly in the profiles where the Overlord's
-    # data-management API exists (PR #17545 added both).
-    return profile.overlord_datasources_api
+    """The Coordinator sends segment updates to the Overlord's data-management API (PR #17545)."""
+    return profile.segment_updates_via_overlord
+
+
+def _overlord_fault(profile: Profile) -> Response | None:
+    """The Coordinator's answer when fault injection makes the Overlord too old or unreachable (semantics 10.9).
+
+    Too old: the Overlord has no data-management API, its 404 becomes the Coordinator's 404 DruidException.
+    Unreachable: the RPC fails and the root cause, ``ServiceNotAvailableException``, is reported in the 500.
+    """
+    mode = wire.coordinator().overlord_mode
+    if mode == "old":
+        return _rewrap_overlord_failure(Response(status=404), profile)
+    if mode == "unreachable":
+        cause = OVERLORD_UNREACHABLE.removeprefix("java.lang.RuntimeException: ")
+        return wire.json_response({"error": profile.update_failure_error, "message": cause}, 500)
+    return None
 
 
 def _perform_update(operation: Callable[[], int], *, single: bool = False) -> Response:
@@ -249,6 +263,9 @@ def _perform_update(operation: Callable[[], int], *, single: bool = False) -> Re
     """
     profile = wire.profile()
     if _forwards_to_overlord(profile):
+        unavailable = _overlord_fault(profile)
+        if unavailable is not None:
+            return unavailable
         answer = overlord_segment_update(operation, profile)
         return answer if answer.status_code < 300 else _rewrap_overlord_failure(answer, profile)
     try:
@@ -278,6 +295,24 @@ def _submit_kill(datasource: str, interval: Interval) -> None:
     The task is recorded for the Overlord task API; its id is not returned (DSRT: entity null).
     """
     wire.coordinator().submit_kill_task(datasource, interval, source="api-issued")
+
+
+#: The root cause when the Overlord cannot be reached: ``FutureUtils.getUnchecked`` wraps the RPC failure
+#: (``server/.../rpc/ServiceNotAvailableException.java``) in a RuntimeException. End-to-end UNCONFIRMED.
+#: TODO(lead): move to ``api/messages.py``.
+OVERLORD_UNREACHABLE = (
+    "java.lang.RuntimeException: org.apache.druid.rpc.ServiceNotAvailableException: "
+    "Service [overlord] is not available"
+)
+
+
+def _no_overlord_client() -> Response | None:
+    """Fault injection (semantics 10.9, ``overlord_mode="missing"``): a Coordinator that writes segments itself
+    (profile "29") and has no Overlord client answers the two DELETE endpoints with 200
+    ``{"error": "no indexing service found"}`` before reading anything else (DSR ~29)."""
+    if wire.coordinator().overlord_mode == "missing" and not _forwards_to_overlord(wire.profile()):
+        return wire.json_response({"error": messages.NO_INDEXING_SERVICE})
+    return None
 
 
 # ====================================================================== write endpoints (section 2)
@@ -367,6 +402,9 @@ def mark_segments_as_unused(datasource: str) -> Response:
 @bp.delete(f"{P}/<datasource>")
 def mark_as_unused_all_segments_or_kill(datasource: str) -> Response:
     """2.5: mark every used segment unused; with ``kill=true`` (any letter case) the deprecated kill."""
+    missing = _no_overlord_client()
+    if missing is not None:
+        return missing
     if wire.boolean("kill"):
         interval = request.args.get("interval")
         if interval is None:
@@ -380,12 +418,16 @@ def mark_as_unused_all_segments_or_kill(datasource: str) -> Response:
 @bp.delete(f"{P}/<datasource>/intervals/<path:interval>")
 def kill_unused_segments_in_interval(datasource: str, interval: str) -> Response:
     """2.6: submit a kill task for the unused segments inside the interval; 200 with no body."""
-    return _kill(datasource, interval)
+    missing = _no_overlord_client()
+    return missing if missing is not None else _kill(datasource, interval)
 
 
 def _kill(datasource: str, interval_text: str) -> Response:
     # Intervals.of outside the try block: a bad interval escapes as an uncaught DruidException (Jetty 500).
     interval = parse_path_interval(interval_text)
+    if wire.coordinator().overlord_mode == "unreachable":
+        # Fault injection (semantics 10.9): runKillTask fails; no task is created.
+        return wire.json_response({"error": messages.KILL_FAILED, "message": OVERLORD_UNREACHABLE}, 500)
     _submit_kill(datasource, interval)
     return Response(status=200)
 

@@ -7,10 +7,20 @@ from __future__ import annotations
 
 from flask import Flask
 
-from fakedruid.api import admin, cycle, datasources, metadata, overlord, rules, status, unimplemented
+from fakedruid.api import (
+    admin,
+    cycle,
+    datasources,
+    metadata,
+    overlord,
+    overlord_datasources,
+    rules,
+    status,
+    unimplemented,
+)
 
 
 def register(app: Flask) -> None:
     """Register every blueprint on ``app``."""
-    for module in (datasources, metadata, status, rules, overlord, admin, cycle, unimplemented):
+    for module in (datasources, metadata, status, rules, overlord, overlord_datasources, admin, cycle, unimplemented):
         app.register_blueprint(module.bp)

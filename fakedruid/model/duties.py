@@ -1,10 +1,555 @@
-"""Coordinator duties that change segment state (placeholder: filled in by its issue)."""
+"""The Coordinator duties that change segment state, and their settings (semantics.md sections 7 and 10.1 to 10.5).
+
+Layer: model; imports only the stdlib, ``fakedruid.errors`` and the rest of ``fakedruid.model`` (never Flask).
+:func:`run_duties` is one Coordinator cycle: RunRules, MarkOvershadowedSegmentsAsUnused,
+MarkEternityTombstonesAsUnused and, when enabled and due, KillUnusedSegments, in Druid's order
+(``DruidCoordinator.java`` ~master). The first three work on one snapshot taken when the cycle starts, as
+Druid's duties share one ``DataSourcesSnapshot`` and one server inventory per run; the kill duty queries the
+metadata store directly (``SqlSegmentsMetadataQuery.retrieveUnusedSegmentIntervals``), so it sees the marks
+made earlier in the cycle. The caller holds ``cluster.lock``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from fakedruid.errors import FakeDruidError, InvalidConfig, InvalidPeriod
+from fakedruid.model.intervals import (
+    ETERNITY,
+    MAX_INSTANT,
+    MIN_INSTANT,
+    Interval,
+    Period,
+    add_period,
+    format_instant,
+    parse_period,
+)
+from fakedruid.model.segments import DataSegment
+from fakedruid.model.timeline import Timeline
+
+if TYPE_CHECKING:  # pragma: no cover - typing only (cluster.py imports this module)
+    from fakedruid.model.cluster import Cluster
+
+#: ``KillUnusedSegments.TASK_ID_PREFIX``: the id prefix of automatic kill tasks.
+KILL_TASK_ID_PREFIX = "coordinator-issued"
+
+_INT_MAX = 2**31 - 1
+_LONG_MAX = 2**63 - 1
+
+# Druid's property names (runtime properties ``druid.coordinator.kill.*`` and the dynamic configuration) and the
+# fake's own ``workerCapacity``, in the order the configuration is written.
+_KEYS = (
+    "on",
+    "period",
+    "durationToRetain",
+    "ignoreDurationToRetain",
+    "bufferPeriod",
+    "maxSegments",
+    "killDataSourceWhitelist",
+    "killTaskSlotRatio",
+    "maxKillTaskSlots",
+    "workerCapacity",
+    "millisToWaitBeforeDeleting",
+)
+# Runtime properties: changing one is a Coordinator restart, so the kill duty starts afresh (no last kill time,
+# no remembered interval ends). The others are dynamic configuration and keep that bookkeeping.
+_RESTART_KEYS = frozenset({"on", "period", "durationToRetain", "ignoreDurationToRetain", "bufferPeriod", "maxSegments"})
 
 
 @dataclass(slots=True)
 class DutyConfig:
-    """Druid's settings for the duties (semantics 7 and 10.2)."""
+    """Druid's settings for the duties (semantics 7.2, 7.4, 10.2 and 10.4), plus the kill duty's bookkeeping.
+
+    Periods are Joda periods Druid converts to fixed durations (``toStandardDuration``), so they may not hold
+    years or months. ``kill_datasource_whitelist`` empty means every datasource; ``max_kill_task_slots`` None
+    means unlimited; ``worker_capacity`` is the Overlord's total worker capacity the fake reports (semantics
+    10.2); ``millis_to_wait_before_deleting`` is 0 in the fake (Druid: 15 minutes, semantics 10.4).
+    """
+
+    kill_on: bool = False
+    kill_period: Period = field(default_factory=lambda: Period(days=1))
+    kill_duration_to_retain: Period = field(default_factory=lambda: Period(days=90))
+    kill_ignore_duration_to_retain: bool = False
+    kill_buffer_period: Period = field(default_factory=lambda: Period(days=30))
+    kill_max_segments: int = 100
+    kill_datasource_whitelist: tuple[str, ...] = ()
+    kill_task_slot_ratio: float = 1.0
+    max_kill_task_slots: int | None = None
+    worker_capacity: int = 10
+    millis_to_wait_before_deleting: int = 0
+    #: ``KillUnusedSegments.lastKillTime``: when the kill duty last found a free task slot (UTC ms).
+    last_kill_time: int | None = field(default=None, init=False, repr=False, compare=False)
+    #: ``datasourceToLastKillIntervalEnd``: per datasource, the end of the last auto-kill interval (UTC ms).
+    last_kill_interval_end: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def reset(self) -> None:
+        """Back to the defaults, with no kill bookkeeping."""
+        fresh = DutyConfig()
+        for name in _FIELDS:
+            setattr(self, name, getattr(fresh, name))
+        self.forget_kill_history()
+
+    def forget_kill_history(self) -> None:
+        """Forget the last kill time and the remembered interval ends (what a Coordinator restart does)."""
+        self.last_kill_time = None
+        self.last_kill_interval_end = {}
+
+    def to_json(self) -> dict[str, Any]:
+        """The settings under Druid's property names (the fake's own ``workerCapacity`` included)."""
+        return {
+            "on": self.kill_on,
+            "period": str(self.kill_period),
+            "durationToRetain": str(self.kill_duration_to_retain),
+            "ignoreDurationToRetain": self.kill_ignore_duration_to_retain,
+            "bufferPeriod": str(self.kill_buffer_period),
+            "maxSegments": self.kill_max_segments,
+            "killDataSourceWhitelist": list(self.kill_datasource_whitelist),
+            "killTaskSlotRatio": self.kill_task_slot_ratio,
+            "maxKillTaskSlots": self.max_kill_task_slots,
+            "workerCapacity": self.worker_capacity,
+            "millisToWaitBeforeDeleting": self.millis_to_wait_before_deleting,
+        }
+
+    def update_from_json(self, obj: Any) -> None:
+        """Change the settings named in ``obj`` (Druid's property names, as :meth:`to_json` writes them).
+
+        All or nothing: every value is checked before any is applied. Changing a runtime property (``on``,
+        ``period``, ``durationToRetain``, ``ignoreDurationToRetain``, ``bufferPeriod``, ``maxSegments``) restarts
+        the kill duty's bookkeeping, as restarting the Coordinator with new properties would.
+
+        :raises InvalidConfig: naming the first bad or unknown field; nothing changes.
+        """
+        if not isinstance(obj, Mapping):
+            raise InvalidConfig(f"The kill configuration must be a JSON object, got {_json_type(obj)}")
+        unknown = sorted(k for k in obj if k not in _READERS)
+        if unknown:
+            raise InvalidConfig(f"Unknown field(s) [{', '.join(unknown)}]; known fields are [{', '.join(_KEYS)}]")
+        values = {_READERS[k][0]: _READERS[k][1](k, v) for k, v in obj.items()}
+        restart = any(
+            k in _RESTART_KEYS and getattr(self, _READERS[k][0]) != values[_READERS[k][0]] for k in obj
+        )
+        for name, value in values.items():
+            setattr(self, name, value)
+        if restart:
+            self.forget_kill_history()
+
+
+_FIELDS = (
+    "kill_on",
+    "kill_period",
+    "kill_duration_to_retain",
+    "kill_ignore_duration_to_retain",
+    "kill_buffer_period",
+    "kill_max_segments",
+    "kill_datasource_whitelist",
+    "kill_task_slot_ratio",
+    "max_kill_task_slots",
+    "worker_capacity",
+    "millis_to_wait_before_deleting",
+)
+
+
+# ---------------------------------------------------------------------- reading the configuration JSON
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return f"the boolean {'true' if value else 'false'}"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
+def _read_bool(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidConfig(f"[{key}] must be true or false, got {_json_type(value)}")
+    return value
+
+
+def _read_duration(key: str, value: Any) -> Period:
+    if not isinstance(value, str):
+        raise InvalidConfig(f"[{key}] must be an ISO-8601 period string such as \"P1D\", got {_json_type(value)}")
+    try:
+        period = parse_period(value)
+    except InvalidPeriod as exc:
+        raise InvalidConfig(f"[{key}] is not an ISO-8601 period: {exc.message}") from exc
+    if period.years or period.months:
+        # Druid reads these as Joda Durations (Period.toStandardDuration), which refuses years and months.
+        raise InvalidConfig(f"[{key}] must be a fixed duration (no years or months), got [{value}]")
+    return period
+
+
+def _read_non_negative_duration(key: str, value: Any) -> Period:
+    period = _read_duration(key, value)
+    if add_period(0, period) < 0:
+        raise InvalidConfig(f"[{key}] must not be negative, got [{value}]")
+    return period
+
+
+def _read_int(key: str, value: Any, *, minimum: int, maximum: int = _INT_MAX) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidConfig(f"[{key}] must be an integer, got {_json_type(value)}")
+    if not minimum <= value <= maximum:
+        raise InvalidConfig(f"[{key}] must be an integer from {minimum} to {maximum}, got [{value}]")
+    return value
+
+
+def _read_max_segments(key: str, value: Any) -> int:
+    # KillUnusedSegmentsConfig: "coordinator kill maxSegments must be > 0".
+    return _read_int(key, value, minimum=1)
+
+
+def _read_whitelist(key: str, value: Any) -> tuple[str, ...]:
+    # CoordinatorDynamicConfig.parseJsonStringOrArray: a list, or a comma-separated string (the web console's form).
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return tuple(dict.fromkeys(name.strip() for name in value.split(",") if name.strip()))
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise InvalidConfig(
+            f"[{key}] must be an array of datasource names or a comma-separated string, got {_json_type(value)}"
+        )
+    return tuple(dict.fromkeys(value))
+
+
+def _read_ratio(key: str, value: Any) -> float:
+    # CoordinatorDynamicConfig: "killTaskSlotRatio [%.2f] is invalid. It must be >= 0 and <= 1."
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise InvalidConfig(f"[{key}] must be a number from 0 to 1, got {_json_type(value)}")
+    if not 0 <= value <= 1:
+        raise InvalidConfig(f"[{key}] must be a number from 0 to 1, got [{value}]")
+    return float(value)
+
+
+def _read_max_slots(key: str, value: Any) -> int | None:
+    return None if value is None else _read_int(key, value, minimum=0)
+
+
+_READERS: dict[str, tuple[str, Any]] = {
+    "on": ("kill_on", _read_bool),
+    "period": ("kill_period", _read_non_negative_duration),
+    "durationToRetain": ("kill_duration_to_retain", _read_duration),  # may be negative (Druid docs)
+    "ignoreDurationToRetain": ("kill_ignore_duration_to_retain", _read_bool),
+    "bufferPeriod": ("kill_buffer_period", _read_duration),
+    "maxSegments": ("kill_max_segments", _read_max_segments),
+    "killDataSourceWhitelist": ("kill_datasource_whitelist", _read_whitelist),
+    "killTaskSlotRatio": ("kill_task_slot_ratio", _read_ratio),
+    "maxKillTaskSlots": ("max_kill_task_slots", _read_max_slots),
+    "workerCapacity": ("worker_capacity", lambda k, v: _read_int(k, v, minimum=0)),
+    "millisToWaitBeforeDeleting": (
+        "millis_to_wait_before_deleting",
+        lambda k, v: _read_int(k, v, minimum=-_LONG_MAX - 1, maximum=_LONG_MAX),
+    ),
+}
+
+
+# ---------------------------------------------------------------------- the report
+
+
+@dataclass(slots=True)
+class DutyOutcome:
+    """What one duty did in a cycle.
+
+    :ivar ran: the duty did its work (false when it was skipped; ``reason`` says why).
+    :ivar marked_unused: ids marked unused, per datasource.
+    :ivar task_ids: kill tasks submitted (KillUnusedSegments only).
+    :ivar errors: kill task submissions that failed (Druid logs them and goes on).
+    """
+
+    ran: bool = True
+    reason: str | None = None
+    marked_unused: dict[str, list[str]] = field(default_factory=dict)
+    task_ids: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class DutyReport:
+    """What one Coordinator cycle did (:func:`run_duties`).
+
+    :ivar now: the cycle's "now" (UTC ms).
+    :ivar no_matching_rule: per datasource, used segments no rule applied to (Druid only raises an alert).
+    """
+
+    now: int
+    run_rules: DutyOutcome = field(default_factory=DutyOutcome)
+    mark_overshadowed: DutyOutcome = field(default_factory=DutyOutcome)
+    mark_eternity_tombstones: DutyOutcome = field(default_factory=DutyOutcome)
+    kill_unused: DutyOutcome = field(default_factory=DutyOutcome)
+    no_matching_rule: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def marked_unused(self) -> set[str]:
+        """Every id any duty marked unused in this cycle."""
+        out: set[str] = set()
+        for outcome in (self.run_rules, self.mark_overshadowed, self.mark_eternity_tombstones):
+            for ids in outcome.marked_unused.values():
+                out.update(ids)
+        return out
+
+    @property
+    def kill_task_ids(self) -> list[str]:
+        """The kill tasks KillUnusedSegments submitted."""
+        return list(self.kill_unused.task_ids)
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as the admin API returns it (duties in the order they ran)."""
+
+        def marks(outcome: DutyOutcome) -> dict[str, Any]:
+            return {"ran": outcome.ran, "reason": outcome.reason, "markedUnused": _sorted_map(outcome.marked_unused)}
+
+        rules = marks(self.run_rules)
+        rules["noMatchingRule"] = _sorted_map(self.no_matching_rule)
+        return {
+            "now": format_instant(self.now),
+            "runRules": rules,
+            "markOvershadowedSegmentsAsUnused": marks(self.mark_overshadowed),
+            "markEternityTombstonesAsUnused": marks(self.mark_eternity_tombstones),
+            "killUnusedSegments": {
+                "ran": self.kill_unused.ran,
+                "reason": self.kill_unused.reason,
+                "taskIds": list(self.kill_unused.task_ids),
+                "errors": list(self.kill_unused.errors),
+            },
+        }
+
+
+def _sorted_map(by_datasource: Mapping[str, Iterable[str]]) -> dict[str, list[str]]:
+    return {ds: list(by_datasource[ds]) for ds in sorted(by_datasource)}
+
+
+# ---------------------------------------------------------------------- the cycle
+
+
+@dataclass(slots=True)
+class _Snapshot:
+    """What Druid's duties share within one run: the used segments per datasource (the polled view), their
+    overshadowed set (semantics 1.9), and what the data servers serve (semantics 10.1)."""
+
+    timelines: dict[str, Timeline]
+    used: dict[str, list[DataSegment]]
+    overshadowed: dict[str, set[DataSegment]]
+    served: dict[str, list[DataSegment]]
+
+    @classmethod
+    def take(cls, cluster: Cluster) -> _Snapshot:
+        timelines, used, overshadowed, served = {}, {}, {}, {}
+        for ds in cluster.datasource_names(include_unused=False):
+            timeline = cluster.used_timeline(ds)
+            timelines[ds] = timeline
+            used[ds] = [r.segment for r in cluster.records(ds, used=True)]
+            overshadowed[ds] = timeline.overshadowed()
+            served[ds] = [segment for segment, _servers in cluster.served(ds).values()]
+        return cls(timelines, used, overshadowed, served)
+
+
+def run_duties(cluster: Cluster, *, count_killable_only: bool) -> DutyReport:
+    """Run one Coordinator cycle now (semantics 10.2); the caller holds ``cluster.lock``.
+
+    :param count_killable_only: kill tasks use the profile "latest" loop (semantics 8.3).
+    :returns: what each duty did.
+    :raises TimelineConflict: in conflict mode ``"druid"``, when a timeline cannot be built.
+    """
+    now = cluster.now()
+    report = DutyReport(now=now)
+    snapshot = _Snapshot.take(cluster)
+    zero_replica = _run_rules(cluster, snapshot, now, report)
+    _mark_overshadowed_segments_as_unused(cluster, snapshot, zero_replica, now, report)
+    _mark_eternity_tombstones_as_unused(cluster, snapshot, report)
+    _kill_unused_segments(cluster, now, count_killable_only, report)
+    return report
+
+
+def _mark_unused(cluster: Cluster, outcome: DutyOutcome, by_datasource: Mapping[str, list[DataSegment]]) -> None:
+    """Mark the segments unused, one batch per datasource (``markSegmentsAsUnused``, semantics 3.6)."""
+    for ds in sorted(by_datasource):
+        segments = sorted(by_datasource[ds], key=lambda s: s.segment_id.sort_key())
+        if not segments:
+            continue
+        ids = [s.id for s in segments]
+        cluster.mark_unused_by_ids(ds, ids)
+        outcome.marked_unused[ds] = ids
+
+
+def _run_rules(cluster: Cluster, snapshot: _Snapshot, now: int, report: DutyReport) -> dict[str, list[DataSegment]]:
+    """RunRules (semantics 7.1): drop-rule segments are marked unused after the loop; returns the segments whose
+    first matching rule is a load rule with zero replicas, per datasource, for MarkOvershadowedSegmentsAsUnused."""
+    outcome = report.run_rules
+    zero_replica: dict[str, list[DataSegment]] = {}
+    if not cluster.layout.servers:
+        # RunRules: "I have no servers. Not assigning anything" - no rule runs, drop rules do nothing.
+        outcome.ran, outcome.reason = False, "no data servers"
+        return zero_replica
+    to_drop: dict[str, list[DataSegment]] = {}
+    for ds, segments in snapshot.used.items():
+        rules = cluster.rules.get_with_default(ds)
+        shadowed = snapshot.overshadowed[ds]
+        for segment in segments:
+            if segment in shadowed:
+                continue  # left to MarkOvershadowedSegmentsAsUnused
+            for rule in rules:
+                if rule.applies_to(segment.interval, now):
+                    if rule.is_drop:
+                        to_drop.setdefault(ds, []).append(segment)
+                    elif rule.is_load and rule.total_replicas == 0:  # type: ignore[union-attr]
+                        zero_replica.setdefault(ds, []).append(segment)
+                    break
+            else:
+                # Druid raises the alert "No matching retention rule for [n] segments in datasource[ds]".
+                report.no_matching_rule.setdefault(ds, []).append(segment.id)
+    _mark_unused(cluster, outcome, to_drop)
+    return zero_replica
+
+
+def _mark_overshadowed_segments_as_unused(
+    cluster: Cluster,
+    snapshot: _Snapshot,
+    zero_replica: Mapping[str, list[DataSegment]],
+    now: int,
+    report: DutyReport,
+) -> None:
+    """MarkOvershadowedSegmentsAsUnused (semantics 7.2): only segments overshadowed by served or zero-replica
+    segments, and only once ``millisToWaitBeforeDeleting`` has passed since the Coordinator started."""
+    outcome = report.mark_overshadowed
+    wait_until = cluster.started_at + cluster.duty_config.millis_to_wait_before_deleting
+    if now < wait_until:
+        outcome.ran = False
+        outcome.reason = f"waiting for millisToWaitBeforeDeleting until {format_instant(wait_until)}"
+        return
+    to_mark: dict[str, list[DataSegment]] = {}
+    for ds, candidates in snapshot.overshadowed.items():
+        if not candidates:
+            continue
+        # Segments served by historicals (and brokers), plus the zero-replica ones; not the overshadowed set.
+        loaded = snapshot.served.get(ds, []) + zero_replica.get(ds, [])
+        if not loaded:
+            continue
+        timeline = Timeline(loaded)
+        hits = [s for s in candidates if timeline.is_overshadowed(s)]
+        if hits:
+            to_mark[ds] = hits
+    _mark_unused(cluster, outcome, to_mark)
+
+
+def _is_eternity_tombstone(segment: DataSegment) -> bool:
+    # MarkEternityTombstonesAsUnused.isNewGenerationEternityTombstone: 0 core partitions, and a start at
+    # DateTimes.MIN or an end at DateTimes.MAX.
+    return (
+        segment.is_tombstone
+        and segment.shard_spec.num_core_partitions == 0
+        and (segment.interval.start == MIN_INSTANT or segment.interval.end == MAX_INSTANT)
+    )
+
+
+def _mark_eternity_tombstones_as_unused(cluster: Cluster, snapshot: _Snapshot, report: DutyReport) -> None:
+    """MarkEternityTombstonesAsUnused (semantics 7.3): visible eternity tombstones that overlap no overshadowed
+    used segment of their datasource."""
+    already = report.marked_unused
+    to_mark: dict[str, list[DataSegment]] = {}
+    for ds, timeline in snapshot.timelines.items():
+        shadowed = snapshot.overshadowed[ds]
+        for segment in timeline.visible_in(ETERNITY):
+            if segment.id in already or not _is_eternity_tombstone(segment):
+                continue
+            if not any(segment.interval.overlaps(s.interval) for s in shadowed):
+                to_mark.setdefault(ds, []).append(segment)
+    _mark_unused(cluster, report.mark_eternity_tombstones, to_mark)
+
+
+def _kill_unused_segments(cluster: Cluster, now: int, count_killable_only: bool, report: DutyReport) -> None:
+    """KillUnusedSegments (semantics 7.4, ``KillUnusedSegments.java`` @ ``dbe3b922``)."""
+    config = cluster.duty_config
+    outcome = report.kill_unused
+    if not config.kill_on:
+        outcome.ran, outcome.reason = False, "druid.coordinator.kill.on is false"
+        return
+    if config.last_kill_time is not None:
+        due = add_period(config.last_kill_time, config.kill_period)
+        if now < due:
+            outcome.ran, outcome.reason = False, f"not due until {format_instant(due)} (kill.period)"
+            return
+    capacity = int(config.worker_capacity * min(config.kill_task_slot_ratio, 1.0))
+    if config.max_kill_task_slots is not None:
+        capacity = min(capacity, config.max_kill_task_slots)
+    active = sum(
+        1
+        for task in cluster.tasks.list(now, state="running", task_type="kill")
+        if task.id.startswith(KILL_TASK_ID_PREFIX)
+    )
+    available = max(0, capacity - active)
+    datasources = list(config.kill_datasource_whitelist)
+    if available > 0:
+        if not datasources:
+            datasources = cluster.datasource_names(include_unused=True)
+        config.last_kill_time = now
+        _submit_kill_tasks(cluster, datasources, available, now, count_killable_only, outcome)
+    else:
+        outcome.ran = False
+        outcome.reason = f"no kill task slot available (capacity {capacity}, active auto-kill tasks {active})"
+    # Datasources no longer considered forget their last interval end; with no free slot and no whitelist,
+    # that is every datasource (KillUnusedSegments.runInternal).
+    keep = set(datasources)
+    for ds in [d for d in config.last_kill_interval_end if d not in keep]:
+        del config.last_kill_interval_end[ds]
+
+
+def _submit_kill_tasks(
+    cluster: Cluster, datasources: list[str], available: int, now: int, count_killable_only: bool, outcome: DutyOutcome
+) -> None:
+    config = cluster.duty_config
+    submitted = 0
+    for ds in datasources:
+        if submitted >= available:
+            break
+        max_updated = add_period(now, config.kill_buffer_period, -1)
+        interval = _interval_for_kill(cluster, ds, now, max_updated)
+        if interval is None:
+            config.last_kill_interval_end.pop(ds, None)
+            continue
+        try:
+            task = cluster.tasks.submit_kill(
+                cluster,
+                datasource=ds,
+                interval=interval,
+                id_prefix=KILL_TASK_ID_PREFIX,
+                limit=config.kill_max_segments,
+                max_used_status_last_updated=max_updated,
+                count_killable_only=count_killable_only,
+            )
+        except FakeDruidError as exc:
+            # Druid logs "Failed to submit kill task for dataSource[...]" and goes on with the next datasource.
+            outcome.errors.append(f"Failed to submit kill task for dataSource[{ds}] in interval[{interval}]: {exc.message}")
+            continue
+        submitted += 1
+        outcome.task_ids.append(task.id)
+        config.last_kill_interval_end[ds] = interval.end
+
+
+def _interval_for_kill(cluster: Cluster, datasource: str, now: int, max_updated: int) -> Interval | None:
+    """``findIntervalForKill``: the umbrella interval of at most ``maxSegments`` unused segments that ended
+    ``durationToRetain`` ago, start at or after the last kill interval's end, and became unused before the buffer
+    (NULL ``used_status_last_updated`` never qualifies); None when there are none."""
+    config = cluster.duty_config
+    max_end = MAX_INSTANT if config.kill_ignore_duration_to_retain else add_period(now, config.kill_duration_to_retain, -1)
+    min_start = config.last_kill_interval_end.get(datasource)
+    rows = [
+        r.segment.interval
+        for r in cluster.records(datasource, used=False)
+        if r.segment.interval.end <= max_end
+        and (min_start is None or r.segment.interval.start >= min_start)
+        and r.used_status_last_updated is not None
+        and r.used_status_last_updated <= max_updated
+    ]
+    rows.sort(key=lambda iv: (iv.start, iv.end))
+    rows = rows[: config.kill_max_segments]
+    if not rows:
+        return None
+    return Interval(min(iv.start for iv in rows), max(iv.end for iv in rows))

@@ -1,0 +1,114 @@
+"""Expected answers and seed data for the contract suite, written from the spec (no fakedruid imports).
+
+Layer: tests (contract). Only ``fakedruid.testing`` is imported, for the target type.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fakedruid.testing import DruidTarget
+
+P = "/druid/coordinator/v1/datasources"
+M = "/druid/coordinator/v1/metadata"
+OVERLORD = "/druid/indexer/v1"
+
+#: The seed documents' hourly wikipedia_hour data: version and day.
+WIKI_VERSION = "2023-08-10T04:12:03.860Z"
+WIKI_DAY = "2015-09-12"
+#: The interval of the older seed page's payload table: hours 03 and 04.
+EXAMPLE_INTERVAL = "2015-09-12T03:00:00.000Z/2015-09-12T05:00:00.000Z"
+
+#: The RAW 400 body of an invalid markUsed/markUnused payload (http-api 2.3, confirmed by DSRT).
+INVALID_PAYLOAD = {
+    "29": "Invalid request payload, either interval or segmentIds array must be specified",
+    "latest": "Invalid request payload. Specify either 'interval' or 'segmentIds', but not both. "
+    "Optionally, include 'versions' only when 'interval' is provided.",
+}
+
+
+def new_datasource() -> str:
+    """A datasource name no other test uses: ``fd_<8 hex digits>``."""
+    return f"fd_{uuid.uuid4().hex[:8]}"
+
+
+def bulk(target: DruidTarget, n: int) -> dict[str, Any]:
+    """A bulk update's success body in the target's profile."""
+    if target.profile == "latest":
+        return {"numChangedSegments": n, "segmentStateChanged": n > 0}
+    return {"numChangedSegments": n}
+
+
+def single(target: DruidTarget, changed: bool) -> dict[str, Any]:
+    """A single-segment update's success body in the target's profile."""
+    if target.profile == "latest":
+        return {"numChangedSegments": int(changed), "segmentStateChanged": changed}
+    return {"segmentStateChanged": changed}
+
+
+def instant(hour: int, day: str = WIKI_DAY) -> str:
+    """``<day>T<hour>:00:00.000Z``; hour 24 is the next day's midnight."""
+    if hour == 24:
+        y, m, d = (int(x) for x in day.split("-"))
+        return f"{y:04d}-{m:02d}-{d + 1:02d}T00:00:00.000Z"
+    return f"{day}T{hour:02d}:00:00.000Z"
+
+
+def segment_json(
+    datasource: str,
+    start_hour: int,
+    end_hour: int | None = None,
+    *,
+    version: str = WIKI_VERSION,
+    partition: int = 0,
+    partitions: int = 1,
+    used: bool = True,
+    size: int = 0,
+) -> dict[str, Any]:
+    """DataSegment JSON on 2015-09-12 from ``start_hour`` to ``end_hour`` (default one hour), for ``seed``."""
+    end = start_hour + 1 if end_hour is None else end_hour
+    interval = f"{instant(start_hour)}/{instant(end)}"
+    return {
+        "dataSource": datasource,
+        "interval": interval,
+        "version": version,
+        "loadSpec": {"type": "local", "path": f"/druid/segments/{datasource}/{interval}/{version}/{partition}"},
+        "dimensions": "page,user",
+        "metrics": "count,added",
+        "shardSpec": {"type": "numbered", "partitionNum": partition, "partitions": partitions},
+        "binaryVersion": 9,
+        "size": size,
+        "used": used,
+    }
+
+
+def segment_id(
+    datasource: str, start_hour: int, end_hour: int | None = None, *, version: str = WIKI_VERSION, partition: int = 0
+) -> str:
+    """The id Druid gives :func:`segment_json`'s segment (semantics 5.1)."""
+    end = start_hour + 1 if end_hour is None else end_hour
+    base = f"{datasource}_{instant(start_hour)}_{instant(end)}_{version}"
+    return base if partition == 0 else f"{base}_{partition}"
+
+
+def seed_wiki(target: DruidTarget, datasource: str, *, hours: range = range(23), unused: tuple[int, ...] = ()) -> list[str]:
+    """Seed the documents' hourly segments of 2015-09-12 (``unused`` hours marked unused); returns their ids."""
+    return target.seed([segment_json(datasource, h, used=h not in unused, size=1000 + h) for h in hours])
+
+
+def used_ids(target: DruidTarget, datasource: str) -> set[str]:
+    """Ids of the datasource's used segments (``GET M/datasources/{ds}/segments``: 404 when none)."""
+    resp = target.get(f"{M}/datasources/{datasource}/segments")
+    if resp.status_code == 404:
+        assert resp.content == b""
+        return set()
+    assert resp.status_code == 200, resp.text
+    return set(resp.json())
+
+
+def unused_ids(target: DruidTarget, datasource: str) -> set[str]:
+    """Ids of the datasource's unused segments (``GET M/datasources/{ds}/unusedSegments``)."""
+    resp = target.get(f"{M}/datasources/{datasource}/unusedSegments")
+    assert resp.status_code == 200, resp.text
+    return {row["dataSegment"]["identifier"] for row in resp.json()}

@@ -1,0 +1,126 @@
+"""Contract: ``DELETE .../datasources/{ds}`` (mark all unused, deprecated kill) and
+``DELETE .../datasources/{ds}/intervals/{interval}`` (kill) (http-api 2.5, 2.6)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fakedruid.testing import DruidTarget
+from tests.contract.helpers import M, OVERLORD, P, bulk, seed_wiki, segment_id, unused_ids, used_ids
+
+DAY_PATH = "2015-09-12_2015-09-13"
+
+
+# ---------------------------------------------------------------------- mark all unused
+
+
+def test_mark_all_unused_unknown_datasource_is_200_with_zero(coordinator: DruidTarget, datasource: str) -> None:
+    resp = coordinator.delete(f"{P}/{datasource}")
+    assert resp.status_code == 200
+    assert resp.json() == bulk(coordinator, 0)
+
+
+def test_mark_all_unused_kill_not_true_marks_instead(coordinator: DruidTarget, datasource: str) -> None:
+    # kill is a Boolean: only "true" (any case) kills; "1" takes the mark-all-unused branch.
+    resp = coordinator.delete(f"{P}/{datasource}", params={"kill": "1", "interval": DAY_PATH})
+    assert resp.status_code == 200
+    assert resp.json() == bulk(coordinator, 0)
+
+
+@pytest.mark.fake_only
+def test_mark_all_unused_counts_changed_segments(coordinator: DruidTarget, datasource: str) -> None:
+    seed_wiki(coordinator, datasource, unused=(0,))
+    resp = coordinator.delete(f"{P}/{datasource}")
+    assert resp.status_code == 200
+    assert resp.json() == bulk(coordinator, 22)
+    coordinator.eventually(lambda: _assert_equal(used_ids(coordinator, datasource), set()))
+    # Nothing is served any more.
+    assert coordinator.get(f"{P}/{datasource}").status_code == 204
+    assert coordinator.get(f"{M}/datasources/{datasource}").status_code == 404
+
+
+# ---------------------------------------------------------------------- kill
+
+
+def test_kill_unknown_datasource_is_200_empty(coordinator: DruidTarget, datasource: str) -> None:
+    resp = coordinator.delete(f"{P}/{datasource}/intervals/{DAY_PATH}")
+    assert resp.status_code == 200
+    assert resp.content == b""
+
+
+def test_kill_unparseable_interval_is_500(coordinator: DruidTarget, datasource: str) -> None:
+    # An uncaught DruidException: Jetty's 500 page (text UNCONFIRMED, phrase only).
+    resp = coordinator.delete(f"{P}/{datasource}/intervals/2015-09-12")
+    assert resp.status_code == 500
+    assert "Invalid interval" in resp.text
+
+
+def test_deprecated_kill_without_interval_is_500(coordinator: DruidTarget, datasource: str) -> None:
+    resp = coordinator.delete(f"{P}/{datasource}", params={"kill": "true"})
+    assert resp.status_code == 500
+    assert "NullPointerException" in resp.text
+
+
+def test_deprecated_kill_unparseable_interval_is_500(coordinator: DruidTarget, datasource: str) -> None:
+    resp = coordinator.delete(f"{P}/{datasource}", params={"kill": "TRUE", "interval": "yesterday"})
+    assert resp.status_code == 500
+    assert "Invalid interval" in resp.text
+
+
+@pytest.mark.fake_only
+def test_kill_deletes_only_unused_segments_inside_interval(coordinator: DruidTarget, datasource: str) -> None:
+    ids = seed_wiki(coordinator, datasource, unused=(1, 2, 3))
+    resp = coordinator.delete(f"{P}/{datasource}/intervals/{DAY_PATH}")
+    assert resp.status_code == 200
+    assert resp.content == b""
+    coordinator.eventually(lambda: _assert_equal(unused_ids(coordinator, datasource), set()))
+    assert used_ids(coordinator, datasource) == {i for h, i in enumerate(ids) if h not in (1, 2, 3)}
+    # A killed id is unknown from now on.
+    resp = coordinator.post(f"{P}/{datasource}/segments/{ids[1]}")
+    assert resp.json()["segmentStateChanged"] is False
+
+
+@pytest.mark.fake_only
+def test_kill_leaves_partly_overlapping_unused_segments(coordinator: DruidTarget, datasource: str) -> None:
+    seed_wiki(coordinator, datasource, hours=range(4), unused=(1, 2))
+    resp = coordinator.delete(f"{P}/{datasource}/intervals/2015-09-12T01:30_2015-09-12T04")
+    assert resp.status_code == 200
+    assert unused_ids(coordinator, datasource) == {segment_id(datasource, 1)}
+
+
+@pytest.mark.fake_only
+def test_kill_submits_a_visible_kill_task(coordinator: DruidTarget, datasource: str) -> None:
+    seed_wiki(coordinator, datasource, hours=range(2), unused=(1,))
+    coordinator.delete(f"{P}/{datasource}/intervals/{DAY_PATH}")
+
+    def kill_task() -> dict[str, object]:
+        tasks = coordinator.get(f"{OVERLORD}/tasks", params={"datasource": datasource}).json()
+        assert len(tasks) == 1
+        return tasks[0]  # type: ignore[no-any-return]
+
+    task = coordinator.eventually(kill_task)
+    assert task["type"] == "kill"
+    assert str(task["id"]).startswith(f"api-issued_kill_{datasource}_")
+    status = coordinator.eventually(
+        lambda: _finished(coordinator.get(f"{OVERLORD}/task/{task['id']}/status").json())
+    )
+    assert status["statusCode"] == "SUCCESS"
+
+
+@pytest.mark.fake_only
+def test_deprecated_kill_deletes_only_unused_segments(coordinator: DruidTarget, datasource: str) -> None:
+    ids = seed_wiki(coordinator, datasource, hours=range(3), unused=(1,))
+    resp = coordinator.delete(f"{P}/{datasource}", params={"kill": "true", "interval": DAY_PATH})
+    assert resp.status_code == 200
+    coordinator.eventually(lambda: _assert_equal(unused_ids(coordinator, datasource), set()))
+    assert used_ids(coordinator, datasource) == {ids[0], ids[2]}
+
+
+def _finished(body: dict[str, object]) -> dict[str, object]:
+    status = body["status"]
+    assert isinstance(status, dict) and status["statusCode"] != "RUNNING"
+    return status
+
+
+def _assert_equal(actual: object, expected: object) -> None:
+    assert actual == expected

@@ -1,0 +1,146 @@
+"""Contract: the read endpoints that verify writes: served datasources (http-api 3.1 to 3.4) and the
+metadata store (3.8)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from fakedruid.testing import DruidTarget
+from tests.contract.helpers import M, P, instant, seed_wiki, segment_id, segment_json, unused_ids, used_ids
+
+# ---------------------------------------------------------------------- unknown datasource (any target)
+
+
+def test_get_datasources_unknown_not_listed(coordinator: DruidTarget, datasource: str) -> None:
+    resp = coordinator.get(P)
+    assert resp.status_code == 200
+    assert datasource not in resp.json()
+
+
+def test_get_datasource_unknown_is_204(coordinator: DruidTarget, datasource: str) -> None:
+    for path in ("", "/intervals", "/segments", f"/segments/{segment_id(datasource, 0)}"):
+        resp = coordinator.get(f"{P}/{datasource}{path}")
+        assert resp.status_code == 204, path
+        assert resp.content == b""
+
+
+def test_get_metadata_datasource_unknown_is_404(coordinator: DruidTarget, datasource: str) -> None:
+    for path in ("", "/segments", f"/segments/{segment_id(datasource, 0)}"):
+        resp = coordinator.get(f"{M}/datasources/{datasource}{path}")
+        assert resp.status_code == 404, path
+        assert resp.content == b""
+
+
+def test_get_unused_segments_unknown_is_empty_list(coordinator: DruidTarget, datasource: str) -> None:
+    resp = coordinator.get(f"{M}/datasources/{datasource}/unusedSegments")
+    assert resp.status_code == 200
+    assert resp.json() == []
+
+
+def test_get_tiers_unknown_is_empty_list(coordinator: DruidTarget, datasource: str) -> None:
+    resp = coordinator.get(f"{P}/{datasource}/tiers")
+    assert resp.status_code == 200
+    assert resp.json() == []
+
+
+def test_get_intervals_unparseable_interval_is_500(coordinator: DruidTarget, datasource: str) -> None:
+    resp = coordinator.get(f"{P}/{datasource}/intervals/2015-09-12")
+    assert resp.status_code == 500
+    assert "Invalid interval" in resp.text
+
+
+def test_post_metadata_segments_unknown_datasource_is_empty_list(coordinator: DruidTarget, datasource: str) -> None:
+    resp = coordinator.post(f"{M}/datasources/{datasource}/segments", json=[f"{instant(0)}/{instant(24)}"])
+    assert resp.status_code == 200
+    assert resp.json() == []
+
+
+# ---------------------------------------------------------------------- seeded (fake only)
+
+
+@pytest.mark.fake_only
+def test_get_datasources_lists_served_datasource(coordinator: DruidTarget, datasource: str) -> None:
+    seed_wiki(coordinator, datasource, hours=range(2))
+    assert datasource in coordinator.get(P).json()
+    assert datasource in coordinator.get(f"{M}/datasources").json()
+
+
+@pytest.mark.fake_only
+def test_get_datasources_all_unused_not_listed(coordinator: DruidTarget, datasource: str) -> None:
+    seed_wiki(coordinator, datasource, hours=range(2), unused=(0, 1))
+    assert datasource not in coordinator.get(P).json()
+    assert datasource not in coordinator.get(f"{M}/datasources").json()
+    assert datasource in coordinator.get(f"{M}/datasources", params={"includeUnused": ""}).json()
+
+
+@pytest.mark.fake_only
+def test_get_datasource_simple_properties_count_served_segments(coordinator: DruidTarget, datasource: str) -> None:
+    seed_wiki(coordinator, datasource, hours=range(3), unused=(2,))
+    body = coordinator.get(f"{P}/{datasource}").json()
+    assert body["segments"]["count"] == 2
+    assert body["segments"]["size"] == 1000 + 1001
+    assert body["segments"]["minTime"] == instant(0)
+    assert body["segments"]["maxTime"] == instant(2)
+
+
+@pytest.mark.fake_only
+def test_get_intervals_newest_first(coordinator: DruidTarget, datasource: str) -> None:
+    seed_wiki(coordinator, datasource, hours=range(3))
+    body = coordinator.get(f"{P}/{datasource}/intervals").json()
+    assert body == [f"{instant(h)}/{instant(h + 1)}" for h in (2, 1, 0)]
+
+
+@pytest.mark.fake_only
+def test_get_interval_lists_contained_segment_ids(coordinator: DruidTarget, datasource: str) -> None:
+    seed_wiki(coordinator, datasource, hours=range(4))
+    body = coordinator.get(f"{P}/{datasource}/intervals/2015-09-12T01_2015-09-12T03").json()
+    assert body == [segment_id(datasource, 1), segment_id(datasource, 2)]
+
+
+@pytest.mark.fake_only
+def test_get_segments_lists_served_ids_in_id_order(coordinator: DruidTarget, datasource: str) -> None:
+    ids = seed_wiki(coordinator, datasource, hours=range(3), unused=(1,))
+    assert coordinator.get(f"{P}/{datasource}/segments").json() == [ids[0], ids[2]]
+
+
+@pytest.mark.fake_only
+def test_get_segment_returns_metadata_and_servers(coordinator: DruidTarget, datasource: str) -> None:
+    ids = seed_wiki(coordinator, datasource, hours=range(1))
+    body: dict[str, Any] = coordinator.get(f"{P}/{datasource}/segments/{ids[0]}").json()
+    assert body["metadata"]["identifier"] == ids[0]
+    assert body["metadata"]["dimensions"] == "page,user"
+    assert body["servers"]
+
+
+@pytest.mark.fake_only
+def test_get_metadata_segments_include_overshadowed(coordinator: DruidTarget, datasource: str) -> None:
+    # The metadata view lists every used segment; the served view leaves out overshadowed ones.
+    seed_wiki(coordinator, datasource, hours=range(1))
+    old = coordinator.seed([segment_json(datasource, 0, version="2023-01-01T00:00:00.000Z")])[0]
+    assert old in used_ids(coordinator, datasource)
+    assert old not in coordinator.get(f"{P}/{datasource}/segments").json()
+    statuses = coordinator.get(
+        f"{M}/segments", params={"datasources": datasource, "includeOvershadowedStatus": ""}
+    ).json()
+    assert {s["identifier"]: s["overshadowed"] for s in statuses} == {old: True, segment_id(datasource, 0): False}
+
+
+@pytest.mark.fake_only
+def test_get_metadata_segment_include_unused(coordinator: DruidTarget, datasource: str) -> None:
+    ids = seed_wiki(coordinator, datasource, hours=range(2), unused=(1,))
+    path = f"{M}/datasources/{datasource}/segments/{ids[1]}"
+    assert coordinator.get(path).status_code == 404
+    resp = coordinator.get(path, params={"includeUnused": "true"})
+    assert resp.status_code == 200
+    assert resp.json()["identifier"] == ids[1]
+
+
+@pytest.mark.fake_only
+def test_get_unused_segments_lists_unused_rows(coordinator: DruidTarget, datasource: str) -> None:
+    ids = seed_wiki(coordinator, datasource, hours=range(3), unused=(0, 2))
+    assert unused_ids(coordinator, datasource) == {ids[0], ids[2]}
+    rows = coordinator.get(f"{M}/datasources/{datasource}/unusedSegments", params={"limit": "1"}).json()
+    assert len(rows) == 1
+    assert set(rows[0]) == {"dataSegment", "createdDate", "usedStatusLastUpdatedDate"}

@@ -1,0 +1,435 @@
+"""Contract: a differential state machine over the seed documents' seven write endpoints.
+
+Hypothesis drives random sequences of HTTP calls (mark all used, mark one used/unused by id, markUsed and
+markUnused by interval and by ids, mark all unused, kill an interval, invalid payloads) against the fake and
+compares every answer, status and body, with :class:`Reference`: an independent model written here from the
+spec, with its own brute-force overshadowing on a small grid of days. It shares no code with
+``fakedruid.model``; it reads the generated segments' plain fields only. After every step the invariants read
+the metadata store and the served view back over HTTP and compare them with the model.
+
+Segments are seeded through the fake's admin API, so the machine is ``fake_only``. Texts the spec marks
+UNCONFIRMED (the Coordinator's wrapping of the Overlord's 400 in profile "latest") are checked by status and a
+stable phrase only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, event, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
+
+from fakedruid import strategies as fds
+from fakedruid.testing import DruidTarget
+from tests.contract.helpers import INVALID_PAYLOAD, M, P, new_datasource
+
+pytestmark = pytest.mark.fake_only
+
+GRID_START = "2020-01-01T00:00:00.000Z"
+CELLS = 5
+GRID_END = "2020-01-06T00:00:00.000Z"
+MAX_SEGMENTS = 8
+#: A datasource path with no segments, for ids sent under the wrong datasource.
+OTHER_DS = "fd_elsewhere"
+
+#: Interval bodies and kill paths, aligned to the segments' grid.
+GRID_INTERVALS = fds.intervals(min_start=GRID_START, max_end=GRID_END, unit=fds.DAY)
+
+
+# ====================================================================== the reference model
+
+
+@dataclass(frozen=True)
+class Seg:
+    """What the reference needs of a segment: its id and the fields that decide overshadowing."""
+
+    id: str
+    start: int
+    end: int
+    version: str
+    partition: int
+    core: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    """An expected HTTP answer. ``kind``: ``json`` (exact value), ``raw`` (exact text), ``empty`` (no body),
+    ``phrase`` (the body contains ``value``: for UNCONFIRMED texts), ``status`` (status only)."""
+
+    status: int
+    kind: str
+    value: Any = None
+
+
+def _overshadowed(pool: Sequence[Seg]) -> set[str]:
+    """Segments of ``pool`` overshadowed by ``pool`` (semantics 1.7), by brute force over elementary cells.
+
+    An (interval, version) entry counts when its numbered partition set is complete: partitions 0..n-1
+    present, or any partition when n is 0. A segment is overshadowed iff every elementary cell of its interval
+    is covered by a complete entry whose version is greater (Java string order; the versions here are ASCII,
+    where Python's order is the same).
+    """
+    entries: dict[tuple[int, int, str], list[Seg]] = {}
+    for seg in pool:
+        entries.setdefault((seg.start, seg.end, seg.version), []).append(seg)
+    complete = []
+    for key, members in entries.items():
+        cores = {m.core for m in members}
+        assert len(cores) == 1, f"the strategy gives one core partition count per entry: {members}"
+        core = cores.pop()
+        parts = {m.partition for m in members}
+        if core == 0 or set(range(core)) <= parts:
+            complete.append(key)
+    bounds = sorted({b for seg in pool for b in (seg.start, seg.end)})
+    out = set()
+    for seg in pool:
+        cells = [(a, b) for a, b in zip(bounds, bounds[1:]) if seg.start <= a and b <= seg.end]
+        if all(
+            any(s <= a and b <= e and v > seg.version for s, e, v in complete) for a, b in cells
+        ):
+            out.add(seg.id)
+    return out
+
+
+class Reference:
+    """The metadata store of one datasource and the answers of the seven write endpoints (http-api 2)."""
+
+    def __init__(self, profile: str, datasource: str, segments: Iterable[Seg], used: Iterable[bool]) -> None:
+        self.profile = profile
+        self.ds = datasource
+        self.rows: dict[str, Seg] = {}
+        self.used: dict[str, bool] = {}
+        for seg, flag in zip(segments, used):
+            self.rows[seg.id] = seg
+            self.used[seg.id] = flag
+
+    # ------------------------------------------------------------------ views
+
+    def used_ids(self) -> set[str]:
+        return {i for i, u in self.used.items() if u}
+
+    def unused_ids(self) -> set[str]:
+        return {i for i, u in self.used.items() if not u}
+
+    def served(self) -> bool:
+        """Default rules load every used, non-overshadowed segment on the default tier (semantics 10.1)."""
+        pool = [self.rows[i] for i in self.used_ids()]
+        return len(pool) > len(_overshadowed(pool))
+
+    # ------------------------------------------------------------------ bodies
+
+    def bulk(self, n: int) -> Answer:
+        if self.profile == "latest":
+            return Answer(200, "json", {"numChangedSegments": n, "segmentStateChanged": n > 0})
+        return Answer(200, "json", {"numChangedSegments": n})
+
+    def single(self, changed: bool) -> Answer:
+        if self.profile == "latest":
+            return Answer(200, "json", {"numChangedSegments": int(changed), "segmentStateChanged": changed})
+        return Answer(200, "json", {"segmentStateChanged": changed})
+
+    def _not_served(self) -> bool:
+        # Profile "29" checks the served inventory on markUsed/markUnused (http-api 1.8).
+        return self.profile == "29" and not self.served()
+
+    # ------------------------------------------------------------------ operations
+
+    def _revive(self, candidates: list[Seg], used_pool: list[Seg]) -> int:
+        """Mark the candidates that are not overshadowed by the used pool and each other used (semantics 3.2)."""
+        shadowed = _overshadowed(used_pool + candidates)
+        revived = [c for c in candidates if c.id not in shadowed]
+        for c in revived:
+            self.used[c.id] = True
+        return len(revived)
+
+    def mark_all_used(self) -> Answer:
+        candidates = [self.rows[i] for i in self.unused_ids()]
+        return self.bulk(self._revive(candidates, [self.rows[i] for i in self.used_ids()]))
+
+    def mark_used_in_interval(self, start: int, end: int, versions: list[str] | None) -> Answer:
+        if self._not_served():
+            return Answer(204, "empty")
+        keep = versions is None or self.profile == "29"  # "29" ignores the versions field
+        wanted = (lambda s: True) if keep else (lambda s: s.version in versions)  # type: ignore[operator]
+        used = [s for i in self.used_ids() if (s := self.rows[i]).start < end and start < s.end and wanted(s)]
+        candidates = [
+            s for i in self.unused_ids() if start <= (s := self.rows[i]).start < end and s.end <= end and wanted(s)
+        ]
+        return self.bulk(self._revive(candidates, used))
+
+    def mark_used_by_ids(self, ids: list[str], owner: dict[str, str | None]) -> Answer:
+        if self._not_served():
+            return Answer(204, "empty")
+        ids = list(dict.fromkeys(ids))
+        if self.profile == "latest":
+            bad = [i for i in ids if owner[i] != self.ds]
+            if bad:
+                return Answer(500, "phrase", f"Could not parse segment IDs[[{', '.join(bad)}]] for datasource[{self.ds}]")
+        unknown = [i for i in ids if i not in self.rows]
+        if unknown:
+            if self.profile == "29":
+                return Answer(404, "json", {"message": f"Cannot find segment ids [{', '.join(unknown)}]"})
+            return Answer(500, "phrase", f"Could not find segment IDs[[{', '.join(unknown)}]] for datasource[{self.ds}]")
+        candidates = [self.rows[i] for i in ids if not self.used[i]]
+        return self.bulk(self._revive(candidates, [self.rows[i] for i in self.used_ids()]))
+
+    def mark_segment_used(self, path_ds: str, sid: str, owner: dict[str, str | None]) -> Answer:
+        if self.profile == "29":
+            # The raw id is looked up in every datasource; the path datasource is ignored.
+            found = sid in self.rows
+        else:
+            if owner[sid] != path_ds:
+                return Answer(400, "raw", f"Could not parse Segment ID[{sid}] for DataSource[{path_ds}]")
+            found = path_ds == self.ds and sid in self.rows
+        if found:
+            self.used[sid] = True  # also when it was used already
+        return self.single(found)
+
+    def mark_unused_in_interval(self, start: int, end: int, versions: list[str] | None) -> Answer:
+        if self._not_served():
+            return Answer(204, "empty")
+        use_versions = versions is not None and self.profile == "latest"
+        hits = [
+            i
+            for i in self.used_ids()
+            if start <= (s := self.rows[i]).start < end and s.end <= end
+            and (not use_versions or s.version in versions)  # type: ignore[operator]
+        ]
+        for i in hits:
+            self.used[i] = False
+        return self.bulk(len(hits))
+
+    def mark_unused_by_ids(self, ids: list[str], owner: dict[str, str | None]) -> Answer:
+        if self._not_served():
+            return Answer(204, "empty")
+        # Unparseable ids are dropped; every existing row counts, even one that was unused already.
+        hits = {i for i in ids if owner[i] == self.ds and i in self.rows}
+        for i in hits:
+            self.used[i] = False
+        return self.bulk(len(hits))
+
+    def mark_segment_unused(self, path_ds: str, sid: str, owner: dict[str, str | None]) -> Answer:
+        if owner[sid] != path_ds:
+            if self.profile == "29":
+                return self.single(False)
+            return Answer(400, "raw", f"Could not parse Segment ID[{sid}] for DataSource[{path_ds}]")
+        found = path_ds == self.ds and sid in self.rows
+        if found:
+            self.used[sid] = False
+        return self.single(found)
+
+    def mark_all_unused(self) -> Answer:
+        hits = self.used_ids()
+        for i in hits:
+            self.used[i] = False
+        return self.bulk(len(hits))
+
+    def kill(self, start: int, end: int) -> Answer:
+        for i in [i for i in self.unused_ids() if start <= (s := self.rows[i]).start < end and s.end <= end]:
+            del self.rows[i]
+            del self.used[i]
+        return Answer(200, "empty")
+
+
+# ====================================================================== the machine
+
+
+def _seg(segment: Any) -> Seg:
+    """The reference's view of a generated DataSegment (its public fields only)."""
+    return Seg(
+        id=segment.id,
+        start=segment.interval.start,
+        end=segment.interval.end,
+        version=segment.version,
+        partition=segment.shard_spec.partition_num,
+        core=segment.shard_spec.num_core_partitions,
+    )
+
+
+def _check(resp: Any, expected: Answer, action: str, detail: object = "") -> None:
+    # Events show which answers a run reached (pytest --hypothesis-show-statistics).
+    event(f"{action}: {expected.status} {expected.kind}")
+    what = f"{action} {detail}"
+    assert resp.status_code == expected.status, f"{what}: {resp.status_code} {resp.text!r}, expected {expected}"
+    if expected.kind == "json":
+        assert resp.json() == expected.value, what
+    elif expected.kind == "raw":
+        assert resp.text == expected.value, what
+    elif expected.kind == "empty":
+        assert resp.content == b"", what
+    elif expected.kind == "phrase":
+        assert expected.value in resp.text, what
+
+
+def machine_for(target: DruidTarget, datasource: str) -> type[RuleBasedStateMachine]:
+    """A state machine class bound to ``target`` and one datasource name."""
+    segments_strategy = fds.timelines(
+        datasource=datasource,
+        start=GRID_START,
+        unit=fds.DAY,
+        cells=CELLS,
+        versions=fds.versions(style="short", max_size=2),
+        max_versions=3,
+        max_partitions=2,
+        max_segments=MAX_SEGMENTS,
+    )
+
+    class WriteEndpoints(RuleBasedStateMachine):
+        """Random sequences of the seven write endpoints, compared with :class:`Reference`."""
+
+        ref: Reference
+        #: Every id string the rules may send, and the datasource it parses for (None: neither path's).
+        owner: dict[str, str | None]
+        versions: list[str]
+
+        @initialize(segments=segments_strategy, used=st.lists(st.booleans(), min_size=MAX_SEGMENTS, max_size=MAX_SEGMENTS))
+        def seed(self, segments: list[Any], used: list[bool]) -> None:
+            target.reset()
+            flags = used[: len(segments)]
+            target.seed(segments, used=flags)
+            seeded = [_seg(s) for s in segments]
+            self.ref = Reference(target.profile, datasource, seeded, flags)
+            self.versions = sorted({s.version for s in seeded})
+            self.owner = {s.id: datasource for s in seeded}
+            # Parseable ids of no segment: a partition that does not exist (reads back unchanged).
+            self.owner.update({f"{s.id}_99": datasource for s in seeded[:2]})
+            # Ids that do not parse for the datasource: no dates, dates without seconds, another datasource.
+            day = "2020-01-01T00:00:00.000Z_2020-01-02T00:00:00.000Z"
+            self.owner.update(
+                {
+                    "segmentId1": None,
+                    f"{datasource}_2020-01-01_2020-01-02_v": None,
+                    f"{datasource}x_{day}_v": None,
+                    f"{OTHER_DS}_{day}_v": OTHER_DS,
+                }
+            )
+
+        def _ids(self, data: st.DataObject, *, min_size: int = 1) -> list[str]:
+            pool = sorted(self.owner)
+            return data.draw(st.lists(st.sampled_from(pool), min_size=min_size, max_size=4), label="ids")
+
+        def _versions(self, data: st.DataObject) -> list[str] | None:
+            choices = st.sampled_from([*self.versions, "zz"])
+            return data.draw(st.none() | st.lists(choices, max_size=2), label="versions")
+
+        # ------------------------------------------------------------------ rules
+
+        @rule()
+        def mark_all_used(self) -> None:
+            _check(target.post(f"{P}/{datasource}"), self.ref.mark_all_used(), "mark all used")
+
+        @rule(data=st.data(), elsewhere=st.booleans())
+        def mark_segment_used(self, data: st.DataObject, elsewhere: bool) -> None:
+            sid = self._ids(data)[0]
+            path_ds = OTHER_DS if elsewhere else datasource
+            expected = self.ref.mark_segment_used(path_ds, sid, self.owner)
+            _check(target.post(f"{P}/{path_ds}/segments/{sid}"), expected, "mark segment used", f"{sid} under {path_ds}")
+
+        @rule(data=st.data(), elsewhere=st.booleans())
+        def mark_segment_unused(self, data: st.DataObject, elsewhere: bool) -> None:
+            sid = self._ids(data)[0]
+            path_ds = OTHER_DS if elsewhere else datasource
+            expected = self.ref.mark_segment_unused(path_ds, sid, self.owner)
+            _check(target.delete(f"{P}/{path_ds}/segments/{sid}"), expected, "mark segment unused", f"{sid} under {path_ds}")
+
+        @rule(interval=GRID_INTERVALS, data=st.data())
+        def mark_used_by_interval(self, interval: Any, data: st.DataObject) -> None:
+            versions = self._versions(data)
+            body: dict[str, Any] = {"interval": str(interval)}
+            if versions is not None:
+                body["versions"] = versions
+            expected = self.ref.mark_used_in_interval(interval.start, interval.end, versions)
+            _check(target.post(f"{P}/{datasource}/markUsed", json=body), expected, "markUsed by interval", body)
+
+        @rule(data=st.data())
+        def mark_used_by_ids(self, data: st.DataObject) -> None:
+            ids = self._ids(data)
+            expected = self.ref.mark_used_by_ids(ids, self.owner)
+            _check(target.post(f"{P}/{datasource}/markUsed", json={"segmentIds": ids}), expected, "markUsed by ids", ids)
+
+        @rule(interval=GRID_INTERVALS, data=st.data())
+        def mark_unused_by_interval(self, interval: Any, data: st.DataObject) -> None:
+            versions = self._versions(data)
+            body: dict[str, Any] = {"interval": str(interval)}
+            if versions is not None:
+                body["versions"] = versions
+            expected = self.ref.mark_unused_in_interval(interval.start, interval.end, versions)
+            _check(target.post(f"{P}/{datasource}/markUnused", json=body), expected, "markUnused by interval", body)
+
+        @rule(data=st.data())
+        def mark_unused_by_ids(self, data: st.DataObject) -> None:
+            ids = self._ids(data)
+            expected = self.ref.mark_unused_by_ids(ids, self.owner)
+            _check(target.post(f"{P}/{datasource}/markUnused", json={"segmentIds": ids}), expected, "markUnused by ids", ids)
+
+        @rule()
+        def mark_all_unused(self) -> None:
+            _check(target.delete(f"{P}/{datasource}"), self.ref.mark_all_unused(), "mark all unused")
+
+        @rule(interval=GRID_INTERVALS)
+        def kill(self, interval: Any) -> None:
+            path = str(interval).replace("/", "_")
+            expected = self.ref.kill(interval.start, interval.end)
+            _check(target.delete(f"{P}/{datasource}/intervals/{path}"), expected, "kill", interval)
+
+        @rule(data=st.data(), endpoint=st.sampled_from(["markUsed", "markUnused"]))
+        def invalid_payload(self, data: st.DataObject, endpoint: str) -> None:
+            ids = st.sampled_from(sorted(self.owner))
+            payload = data.draw(
+                fds.mark_payloads(profile=target.profile, valid=False, ids=ids, intervals=GRID_INTERVALS),
+                label="payload",
+            )
+            resp = target.post(f"{P}/{datasource}/{endpoint}", data=payload.data)
+            if payload.problem == fds.INVALID_PAYLOAD:
+                _check(resp, Answer(400, "raw", INVALID_PAYLOAD[target.profile]), f"{endpoint} invalid", payload.body)
+            else:
+                _check(resp, Answer(400, "status"), f"{endpoint} invalid", payload.body)
+                assert isinstance(resp.json()["error"], str)
+
+        # ------------------------------------------------------------------ invariants
+
+        @invariant()
+        def metadata_matches(self) -> None:
+            resp = target.get(f"{M}/datasources/{datasource}/segments")
+            if self.ref.used_ids():
+                assert resp.status_code == 200, resp.text
+                assert set(resp.json()) == self.ref.used_ids()
+            else:
+                assert resp.status_code == 404
+            rows = target.get(f"{M}/datasources/{datasource}/unusedSegments").json()
+            assert {r["dataSegment"]["identifier"] for r in rows} == self.ref.unused_ids()
+
+        @invariant()
+        def served_view_matches(self) -> None:
+            resp = target.get(f"{P}/{datasource}")
+            assert resp.status_code == (200 if self.ref.served() else 204)
+
+        def teardown(self) -> None:
+            target.check()
+
+    return WriteEndpoints
+
+
+def _run(target: DruidTarget, *, max_examples: int, steps: int) -> None:
+    run_state_machine_as_test(
+        machine_for(target, new_datasource()),
+        settings=settings(
+            max_examples=max_examples,
+            stateful_step_count=steps,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )
+
+
+def test_write_endpoints_match_reference(coordinator: DruidTarget) -> None:
+    _run(coordinator, max_examples=25, steps=15)
+
+
+@pytest.mark.slow
+def test_write_endpoints_match_reference_long(coordinator: DruidTarget) -> None:
+    _run(coordinator, max_examples=300, steps=40)

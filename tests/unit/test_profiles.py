@@ -1,0 +1,192 @@
+"""Behaviour profiles (``fakedruid.profiles``): name resolution and the table of switches.
+
+Also guards the rule that behaviour differences live in the Profile table only: no view compares a profile
+name or a version literal.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from fakedruid.errors import FakeDruidError, InvalidConfig
+from fakedruid.profiles import PROFILE_29, PROFILE_LATEST, PROFILES, RELEASES, Profile, resolve_profile
+
+ROOT = Path(__file__).resolve().parents[2]
+EXPECTED_MESSAGE = (
+    "Unknown druid_version [{name}]: use '29', 'latest' or a Druid release from 28 to 38 "
+    "(28 to 31 map to profile '29', 32 and newer to 'latest')"
+)
+
+
+# ---------------------------------------------------------------------- resolution
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("29", PROFILE_29),
+        ("latest", PROFILE_LATEST),
+        ("LATEST", PROFILE_LATEST),
+        (" latest ", PROFILE_LATEST),
+        (29, PROFILE_29),
+    ],
+)
+def test_resolve_profile_by_name_returns_the_profile(name: str | int, expected: Profile) -> None:
+    assert resolve_profile(name) is expected
+
+
+@pytest.mark.parametrize("release", [28, 29, 30, 31])
+def test_resolve_profile_release_28_to_31_is_profile_29(release: int) -> None:
+    assert resolve_profile(release) is PROFILE_29
+    assert resolve_profile(str(release)) is PROFILE_29
+
+
+@pytest.mark.parametrize("release", [32, 33, 34, 35, 36, 37, 38])
+def test_resolve_profile_release_32_to_38_is_profile_latest(release: int) -> None:
+    assert resolve_profile(release) is PROFILE_LATEST
+    assert resolve_profile(str(release)) is PROFILE_LATEST
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"), [("28.0.1", PROFILE_29), ("29.0.1", PROFILE_29), ("33.0.0", PROFILE_LATEST)]
+)
+def test_resolve_profile_full_release_number_uses_its_major(name: str, expected: Profile) -> None:
+    assert resolve_profile(name) is expected
+
+
+def test_resolve_profile_passes_a_profile_through() -> None:
+    custom = dataclasses.replace(PROFILE_LATEST, druid_version="35.0.0")
+    assert resolve_profile(custom) is custom
+
+
+@pytest.mark.parametrize(
+    "name", ["27", "39", 27, 39, "0.23", "v33", "33.", "33.x", "", "bogus", "2", "-29", "latest-1"]
+)
+def test_resolve_profile_unknown_value_raises_invalid_config_listing_accepted_values(name: str | int) -> None:
+    with pytest.raises(InvalidConfig) as info:
+        resolve_profile(name)
+    assert str(info.value) == EXPECTED_MESSAGE.format(name=name)
+
+
+def test_resolve_profile_error_is_a_value_error_and_a_fake_druid_error() -> None:
+    with pytest.raises(ValueError):
+        resolve_profile("27")
+    with pytest.raises(FakeDruidError):
+        resolve_profile("27")
+
+
+def test_releases_cover_28_to_38_and_name_known_profiles() -> None:
+    assert sorted(RELEASES, key=int) == [str(n) for n in range(28, 39)]
+    assert set(RELEASES.values()) == set(PROFILES)
+
+
+# ---------------------------------------------------------------------- the table of switches
+
+
+def test_profiles_are_keyed_by_their_names() -> None:
+    assert {name: p.name for name, p in PROFILES.items()} == {"29": "29", "latest": "latest"}
+
+
+def test_profiles_are_frozen() -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        PROFILE_29.accept_quirk = False  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(("profile", "version"), [(PROFILE_29, "29.0.1"), (PROFILE_LATEST, "33.0.0")])
+def test_profile_reports_its_druid_version(profile: Profile, version: str) -> None:
+    assert profile.druid_version == version
+
+
+def test_profiles_every_switch_differs_between_the_profiles() -> None:
+    # A switch with the same value in both profiles describes no difference: it belongs nowhere in this table.
+    same = [
+        f.name
+        for f in dataclasses.fields(Profile)
+        if getattr(PROFILE_29, f.name) == getattr(PROFILE_LATEST, f.name)
+    ]
+    assert same == []
+
+
+@pytest.mark.parametrize(
+    ("switch", "value_29", "value_latest"),
+    [
+        ("segment_update_response", False, True),
+        ("honours_versions", False, True),
+        ("served_check_on_mark", True, False),
+        ("accept_quirk", True, False),
+        ("overlord_datasources_api", False, True),
+        ("segment_updates_via_overlord", False, True),
+        ("single_mark_used_parses_id", False, True),
+        ("unparseable_single_id_is_400", False, True),
+        ("mark_used_ids_parsed", False, True),
+        ("metadata_segment_parses_id", False, True),
+        ("unused_segments_errors_are_400", False, True),
+        ("segment_projections", False, True),
+        ("status_handed_off", False, True),
+        ("partial_load_rules", False, True),
+        ("kill_mark_as_unused", True, False),
+        ("kill_counts_killable_only", False, True),
+        ("task_exists_druid_exception", False, True),
+        ("update_failure_error", "Exception occurred.", "Unknown server error"),
+    ],
+)
+def test_profile_switch_has_the_documented_value(switch: str, value_29: object, value_latest: object) -> None:
+    assert (getattr(PROFILE_29, switch), getattr(PROFILE_LATEST, switch)) == (value_29, value_latest)
+
+
+def test_profile_switches_are_all_listed_above() -> None:
+    listed = {
+        "name",
+        "druid_version",
+        "segment_update_response",
+        "honours_versions",
+        "served_check_on_mark",
+        "accept_quirk",
+        "overlord_datasources_api",
+        "segment_updates_via_overlord",
+        "single_mark_used_parses_id",
+        "unparseable_single_id_is_400",
+        "mark_used_ids_parsed",
+        "metadata_segment_parses_id",
+        "unused_segments_errors_are_400",
+        "segment_projections",
+        "status_handed_off",
+        "partial_load_rules",
+        "kill_mark_as_unused",
+        "kill_counts_killable_only",
+        "task_exists_druid_exception",
+        "update_failure_error",
+    }
+    assert {f.name for f in dataclasses.fields(Profile)} == listed
+
+
+# ---------------------------------------------------------------------- no scattered version checks
+
+
+def _sources() -> list[Path]:
+    return sorted((ROOT / "fakedruid" / "api").glob("*.py")) + [ROOT / "fakedruid" / "server.py"]
+
+
+def _version_checks(path: Path) -> list[str]:
+    """Comparisons against a profile name or a version literal, and reads of ``.name`` on a profile."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Compare):
+            operands = [node.left, *node.comparators]
+            if any(isinstance(o, ast.Constant) and o.value in ("29", "latest") for o in operands):
+                found.append(f"{path.name}:{node.lineno}: compares with a profile name")
+        if isinstance(node, ast.Attribute) and node.attr == "name":
+            owner = node.value
+            owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+            if "profile" in owner_name.lower():
+                found.append(f"{path.name}:{node.lineno}: reads the profile name")
+    return found
+
+
+def test_views_and_server_branch_on_switches_not_on_profile_names() -> None:
+    problems = [problem for path in _sources() for problem in _version_checks(path)]
+    assert problems == []
