@@ -121,6 +121,8 @@ class Cluster:
             self._by_id.clear()
             self.rules.reset()
             self.tasks.reset()
+            self.duty_config.reset()
+            self.started_at = self.now()
 
     # ------------------------------------------------------------------ seeding
 

@@ -63,13 +63,14 @@ def segment_json(
     version: str = WIKI_VERSION,
     partition: int = 0,
     partitions: int = 1,
-    used: bool = True,
+    used: bool | None = True,
     size: int = 0,
 ) -> dict[str, Any]:
-    """DataSegment JSON on 2015-09-12 from ``start_hour`` to ``end_hour`` (default one hour), for ``seed``."""
+    """DataSegment JSON on 2015-09-12 from ``start_hour`` to ``end_hour`` (default one hour), for ``seed``;
+    ``used=None`` leaves the flag to ``seed``."""
     end = start_hour + 1 if end_hour is None else end_hour
     interval = f"{instant(start_hour)}/{instant(end)}"
-    return {
+    obj: dict[str, Any] = {
         "dataSource": datasource,
         "interval": interval,
         "version": version,
@@ -79,8 +80,10 @@ def segment_json(
         "shardSpec": {"type": "numbered", "partitionNum": partition, "partitions": partitions},
         "binaryVersion": 9,
         "size": size,
-        "used": used,
     }
+    if used is not None:
+        obj["used"] = used
+    return obj
 
 
 def segment_id(
