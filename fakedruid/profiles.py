@@ -44,8 +44,6 @@ class Profile:
     unused_segments_errors_are_400: bool
     #: DataSegment JSON may carry ``projections``.
     segment_projections: bool
-    #: SegmentStatusInCluster carries ``handedOff``.
-    status_handed_off: bool
     #: The partial-load rule types exist (``loadPartial...``; the fake answers 501), else an unknown type (400).
     partial_load_rules: bool
     #: Kill tasks accept the deprecated ``markAsUnused``.
@@ -73,7 +71,6 @@ PROFILE_29 = Profile(
     metadata_segment_parses_id=False,
     unused_segments_errors_are_400=False,
     segment_projections=False,
-    status_handed_off=False,
     partial_load_rules=False,
     kill_mark_as_unused=True,
     kill_counts_killable_only=False,
@@ -96,7 +93,6 @@ PROFILE_LATEST = Profile(
     metadata_segment_parses_id=True,
     unused_segments_errors_are_400=True,
     segment_projections=True,
-    status_handed_off=True,
     partial_load_rules=True,
     kill_mark_as_unused=False,
     kill_counts_killable_only=True,

@@ -209,9 +209,9 @@ def versions(
         return st.text(_SHORT_VERSION_ALPHABET, min_size=1, max_size=max_size)
     low = _check_instant(min_value, "min_value")
     high = _check_instant(max_value, "max_value")
-    _check(low <= high, f"min_value={min_value!r} must not be after max_value={max_value!r}")
     # Four-digit years keep string order equal to time order.
-    _check(_YEAR_0 <= low and high < _YEAR_10000, "iso versions must lie in the years 0000 to 9999")
+    _check(_YEAR_0 <= low < _YEAR_10000 and _YEAR_0 <= high < _YEAR_10000, "iso versions must lie in the years 0000 to 9999")
+    _check(low <= high, f"min_value={min_value!r} must not be after max_value={max_value!r}")
     return st.integers(low, high).map(format_instant)
 
 
@@ -435,8 +435,10 @@ def rules(
     :param tiers: tier names load rules may name.
     :param max_replicants: the largest replica count per tier (0 is allowed, as in Druid 27+).
     :param intervals: for the ``*ByInterval`` rules; default :func:`intervals`.
-    :returns: shrinks towards the first type with default fields (``loadForever`` with ``tieredReplicants``
-        left to Druid's default ``{"_default_tier": 2}``, periods ``P1D``, ``includeFuture`` true).
+    :returns: shrinks towards a rule with no fields (``dropForever``, ``broadcastForever``) when ``types``
+        allows one, else towards the first type; fields shrink to Druid's defaults (``tieredReplicants`` left
+        to ``{"_default_tier": 2}``, ``useDefaultTierForNull`` and ``includeFuture`` true) and periods to
+        ``P1D``.
     """
     _check(
         not isinstance(types, str) and isinstance(types, Sequence) and len(types) > 0,
@@ -488,7 +490,7 @@ def rule_lists(
 
     :param for_default: lists for the ``_default`` key: at least one rule.
     :param rules: the elements; default :func:`rules`.
-    :returns: shrinks towards ``[]`` (or one ``loadForever`` rule for the default key).
+    :returns: shrinks towards ``[]`` (for the default key, one rule as :func:`rules` shrinks).
     """
     low = _check_int(min_size, "min_size", minimum=0)
     high = _check_int(max_size, "max_size", minimum=0)

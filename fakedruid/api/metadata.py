@@ -270,25 +270,25 @@ def get_all_used_segments() -> Response:
                 out.extend(serialize.data_segment(s, profile) for s in segments)
                 continue
             shadowed = cluster.overshadowed_segment_ids(name)
-            served = cluster.served(name) if profile.status_handed_off else {}
             for segment in segments:
-                out.append(_segment_status_in_cluster(cluster, segment, segment.id in shadowed, served, profile))
+                out.append(_segment_status_in_cluster(cluster, segment, segment.id in shadowed, profile))
         # The fake has no realtime segments, so includeRealtimeSegments appends nothing.
         return wire.json_response(out)
 
 
 def _segment_status_in_cluster(
-    cluster: Cluster, segment: DataSegment, overshadowed: bool, served: dict[str, Any], profile: Profile
+    cluster: Cluster, segment: DataSegment, overshadowed: bool, profile: Profile
 ) -> dict[str, Any]:
-    """SegmentStatusInCluster (http-api.md 1.10): the DataSegment keys unwrapped, then the status keys."""
+    """SegmentStatusInCluster (http-api.md 1.10): the DataSegment keys unwrapped, then the status keys.
+
+    No ``handedOff`` in either profile: the spec lists it for "latest" (UNCONFIRMED), but Druid's
+    ``SegmentStatusInCluster.java`` (@ 105bda96 and @ 32747cd5) has only these four status keys.
+    """
     out = serialize.data_segment(segment, profile)
     out["overshadowed"] = overshadowed
     out["replicationFactor"] = 0 if overshadowed else _replication_factor(cluster, segment)
     out["numRows"] = segment.num_rows
     out["realtime"] = False
-    if profile.status_handed_off:
-        # handedOff = loaded on a data server (MR ~master getHandedOffStateForSegment); semantics 10.6.
-        out["handedOff"] = segment.id in served
     return out
 
 

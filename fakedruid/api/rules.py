@@ -29,20 +29,9 @@ AUTHOR_HEADER = "X-Druid-Author"
 COMMENT_HEADER = "X-Druid-Comment"
 
 
-def _knows_partial_load_rules() -> bool:
-    """Whether the profile's Druid registers the partial-load rule types (then the fake answers 501).
-
-    Profile "29" does not know them (an unknown type, 400); newest Druid does. Read from the profile switch
-    ``partial_load_rules``; until that switch exists, the newer profile is recognised by a behaviour it alone
-    has (the Overlord data-management API, also ~32+).
-    """
-    profile = wire.profile()
-    return bool(getattr(profile, "partial_load_rules", profile.overlord_datasources_api))
-
-
 def _rule_error(exc: InvalidRule) -> Response:
     """The 400 for a rejected rule list: the resource's own ``{"error"}`` or Jackson's mapping error."""
-    kind = getattr(exc, "kind", "mapping")
+    kind = exc.kind
     if kind == "null_list":
         return wire.json_response({"error": messages.RULES_NULL}, 400)
     if kind == "empty_default":
@@ -74,7 +63,7 @@ def set_datasource_rules(datasource: str) -> Response:
     wire.require_json_content_type()
     body = wire.read_json()
     try:
-        rules = rules_from_json(body, datasource=datasource, partial_load_rules=_knows_partial_load_rules())
+        rules = rules_from_json(body, datasource=datasource, partial_load_rules=wire.profile().partial_load_rules)
     except InvalidRule as exc:
         return _rule_error(exc)
     cluster = wire.coordinator().cluster

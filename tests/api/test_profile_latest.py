@@ -536,30 +536,27 @@ def test_segment_status_in_cluster_keys_and_values(fake_latest: FakeCoordinator,
     assert post_json(client_latest, f"/druid/coordinator/v1/rules/{WIKI}", rules).status_code == 200
     fake_latest.add_segment(WIKI, "2015-09-13/2015-09-14", "v1")
     body = client_latest.get(f"{M}/segments?includeOvershadowedStatus").get_json()
-    status = [{k: e[k] for k in list(e)[-5:]} for e in body]
-    status_keys = ["overshadowed", "replicationFactor", "numRows", "realtime", "handedOff"]
-    assert [list(e)[-5:] for e in body] == [status_keys] * 3
+    status = [{k: e[k] for k in list(e)[-4:]} for e in body]
+    status_keys = ["overshadowed", "replicationFactor", "numRows", "realtime"]
+    assert [list(e)[-4:] for e in body] == [status_keys] * 3
     by_interval = {e["interval"]: s for e, s in zip(body, status)}
     assert by_interval["2015-09-12T00:00:00.000Z/2015-09-13T00:00:00.000Z"] == {
         "overshadowed": False,
         "replicationFactor": 2,
         "numRows": 7,
         "realtime": False,
-        "handedOff": True,
     }
     assert by_interval["2015-09-12T03:00:00.000Z/2015-09-12T04:00:00.000Z"] == {
         "overshadowed": True,
         "replicationFactor": 0,
         "numRows": None,
         "realtime": False,
-        "handedOff": False,
     }
     assert by_interval["2015-09-13T00:00:00.000Z/2015-09-14T00:00:00.000Z"] == {
         "overshadowed": False,
         "replicationFactor": None,
         "numRows": None,
         "realtime": False,
-        "handedOff": False,
     }
 
 

@@ -5,8 +5,12 @@ The tests that use ``coordinator`` run against every target; the others need no 
 
 from __future__ import annotations
 
-import pytest
+from typing import Any
 
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from fakedruid import strategies as fds
 from fakedruid.testing import DruidTarget, FakeOnlyError, eventually, profile_for_version
 from tests.contract.helpers import M, P, segment_json, used_ids
 
@@ -144,3 +148,21 @@ def test_profile_for_version_maps_releases(version: str, profile: str) -> None:
 def test_profile_for_version_unknown_release_is_value_error() -> None:
     with pytest.raises(ValueError, match="27"):
         profile_for_version("27.0.0")
+
+
+@pytest.mark.fake_only
+def test_set_rules_drop_forever_unloads_datasource(coordinator: DruidTarget, datasource: str) -> None:
+    coordinator.seed([segment_json(datasource, 0)])
+    assert coordinator.get(f"{P}/{datasource}").status_code == 200
+    coordinator.set_rules(datasource, [{"type": "dropForever"}])
+    assert coordinator.get(f"/druid/coordinator/v1/rules/{datasource}").json() == [{"type": "dropForever"}]
+    assert coordinator.get(f"{P}/{datasource}").status_code == 204
+
+
+@pytest.mark.fake_only
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rules=fds.rule_lists(rules=fds.rules(tiers=("_default_tier", "hot"))))
+def test_set_rules_accepts_generated_rule_lists(coordinator: DruidTarget, datasource: str, rules: list[Any]) -> None:
+    coordinator.set_rules(datasource, rules)
+    body = coordinator.get(f"/druid/coordinator/v1/rules/{datasource}").json()
+    assert [r["type"] for r in body] == [r.type for r in rules]

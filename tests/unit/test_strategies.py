@@ -14,8 +14,8 @@ from hypothesis.errors import InvalidArgument
 from fakedruid import FakeCoordinator
 from fakedruid import strategies as fds
 from fakedruid.api import messages
-from fakedruid.model.intervals import Interval, format_instant, parse_instant, parse_interval
-from fakedruid.model.rules import LoadForever, rule_from_json, rule_to_json
+from fakedruid.model.intervals import Interval, Period, format_instant, parse_instant, parse_interval
+from fakedruid.model.rules import DropByPeriod, DropForever, LoadForever, rule_from_json, rule_to_json
 from fakedruid.model.segment_ids import SegmentId, try_parse
 from fakedruid.model.segments import DataSegment, data_segment_from_json, data_segment_to_json
 from tests.support import DOC_HEADERS, NOW
@@ -35,7 +35,11 @@ def _fresh(profile: str = "29") -> FakeCoordinator:
 
 
 def _minimal(strategy: st.SearchStrategy[Any], condition: Callable[[Any], bool] = lambda _: True) -> Any:
-    return find(strategy, condition, settings=settings(database=None, max_examples=500))
+    return find(strategy, condition, settings=settings(database=None, max_examples=50))
+
+
+#: Examples that talk to the fake are slower than pure ones; fewer suffice.
+WITH_FAKE = settings(max_examples=30, deadline=None)
 
 
 # ====================================================================== intervals
@@ -91,6 +95,7 @@ def test_segment_ids_shrink_to_partition_zero() -> None:
 # ====================================================================== segments and timelines
 
 
+@WITH_FAKE
 @given(fds.data_segments(shard_spec_types=fds.SHARD_SPEC_TYPES))
 def test_data_segments_accepted_by_fake(segment: DataSegment) -> None:
     fake = _fresh()
@@ -106,6 +111,7 @@ def test_data_segments_shrink_to_numbered_zero_of_one() -> None:
     assert (segment.size, segment.dimensions, segment.metrics) == (0, (), ())
 
 
+@WITH_FAKE
 @given(fds.timelines(versions=fds.versions(style="short", max_size=2), max_segments=20))
 def test_timelines_accepted_by_fake_together(segments: list[DataSegment]) -> None:
     fake = _fresh()
@@ -155,6 +161,7 @@ def test_rules_round_trip_through_druid_json(rule: Any) -> None:
     assert rule_from_json(rule_to_json(rule)) == rule
 
 
+@WITH_FAKE
 @given(fds.rule_lists())
 def test_rule_lists_accepted_for_datasource(rules: list[Any]) -> None:
     fake = _fresh()
@@ -162,6 +169,7 @@ def test_rule_lists_accepted_for_datasource(rules: list[Any]) -> None:
     assert fake.cluster.rules.get("wiki") == rules
 
 
+@WITH_FAKE
 @given(fds.rule_lists(for_default=True))
 def test_rule_lists_for_default_accepted_and_not_empty(rules: list[Any]) -> None:
     assert rules
@@ -170,17 +178,19 @@ def test_rule_lists_for_default_accepted_and_not_empty(rules: list[Any]) -> None
     assert fake.cluster.rules.get("_default") == rules
 
 
-def test_rules_shrink_to_default_load_forever() -> None:
-    assert _minimal(fds.rules()) == LoadForever()
+def test_rules_shrink_to_rule_without_fields_or_first_type_with_defaults() -> None:
+    assert _minimal(fds.rules()) == DropForever()
+    assert _minimal(fds.rules(types=("loadForever", "loadByPeriod"))) == LoadForever()
+    assert _minimal(fds.rules(types=("dropByPeriod",))) == DropByPeriod(Period(days=1))
     assert _minimal(fds.rule_lists()) == []
-    assert _minimal(fds.rule_lists(for_default=True)) == [LoadForever()]
+    assert _minimal(fds.rule_lists(for_default=True)) == [DropForever()]
 
 
 # ====================================================================== mark payloads
 
 
 @pytest.mark.parametrize("profile", ["29", "latest"])
-@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(WITH_FAKE, max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_mark_payloads_verdict_matches_fake(profile: str, data: st.DataObject) -> None:
     fake = _fresh(profile)
