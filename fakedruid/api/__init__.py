@@ -15,7 +15,8 @@ def create_app(coordinator: Any) -> Flask:
     """An app serving ``coordinator`` (a :class:`fakedruid.FakeCoordinator`)."""
     from fakedruid.api import errors, journal, routes
 
-    app = Flask("fakedruid")
+    # No static route: every path the app answers is a Druid path or the fake's own admin API.
+    app = Flask("fakedruid", static_folder=None)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.url_map.strict_slashes = False
     app.extensions["fakedruid"] = coordinator
