@@ -9,8 +9,9 @@ Flask and Werkzeug are imported inside the fixtures, by the tests that use them.
   127.0.0.1 on a free port, per test session (per worker under pytest-xdist).
 * ``fake_coordinator`` (function scope): the same object, reset before the test (no segments, default rules,
   no tasks, empty request journal, no faults) and configured by the ``fake_coordinator`` marker; after the
-  test the profile, clock, tiers and ``accept_quirk`` go back to the session's, and an exception raised in the
-  server thread during the test fails it (``FakeCoordinator.check()``, as pytest-httpserver does).
+  test the profile, clock, tiers, conflict mode and ``accept_quirk`` go back to the session's, and an
+  exception raised in the server thread during the test fails it (``FakeCoordinator.check()``, as
+  pytest-httpserver does).
 
 One server serves every profile: a marker's ``druid_version`` switches the session server's profile for that
 test only (the profile is read on each request).

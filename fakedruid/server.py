@@ -275,7 +275,7 @@ class FakeCoordinator:
 
     def set_now(self, now: Any) -> None:
         """Freeze the clock at ``now`` (ISO-8601 string, UTC ms or datetime)."""
-        self.cluster.clock = FrozenClock(parse_now(now))
+        self.cluster.set_clock(FrozenClock(parse_now(now)))
 
     def export_state(self) -> dict[str, Any]:
         """The whole state (segments with used flags and timestamps, rules) as a JSON-ready document."""
@@ -422,7 +422,7 @@ class FakeCoordinator:
             if accept_quirk is not None:
                 self.accept_quirk = accept_quirk
             if now_ms is not None:
-                self.cluster.clock = FrozenClock(now_ms)
+                self.cluster.set_clock(FrozenClock(now_ms))
             if layout is not None:
                 self.cluster.layout = layout
             if segments:
@@ -460,7 +460,7 @@ class FakeCoordinator:
             self.profile = settings.profile
             self.accept_quirk = settings.accept_quirk
             clock = settings.clock
-            self.cluster.clock = FrozenClock(clock) if isinstance(clock, int) else clock
+            self.cluster.set_clock(FrozenClock(clock) if isinstance(clock, int) else clock)
             self.cluster.layout = settings.layout
             self.cluster.conflict_mode = settings.conflict_mode
 

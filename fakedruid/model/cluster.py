@@ -114,6 +114,16 @@ class Cluster:
         """The fake clock's current time, UTC ms."""
         return self.clock.now()
 
+    def set_clock(self, clock: Clock) -> None:
+        """Take "now" from ``clock`` from here on.
+
+        The Coordinator's start time moves back when the new clock is earlier, so that a clock frozen in the
+        past does not hold the overshadow duty's start-up wait (semantics 10.4) for years.
+        """
+        with self.lock:
+            self.clock = clock
+            self.started_at = min(self.started_at, clock.now())
+
     def reset(self) -> None:
         """Forget every segment (rules, tasks and the rest are reset by their owners)."""
         with self.lock:
