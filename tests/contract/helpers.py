@@ -95,7 +95,9 @@ def segment_id(
     return base if partition == 0 else f"{base}_{partition}"
 
 
-def seed_wiki(target: DruidTarget, datasource: str, *, hours: range = range(23), unused: tuple[int, ...] = ()) -> list[str]:
+def seed_wiki(
+    target: DruidTarget, datasource: str, *, hours: range = range(23), unused: tuple[int, ...] = ()
+) -> list[str]:
     """Seed the documents' hourly segments of 2015-09-12 (``unused`` hours marked unused); returns their ids."""
     return target.seed([segment_json(datasource, h, used=h not in unused, size=1000 + h) for h in hours])
 

@@ -47,7 +47,9 @@ def test_mark_invalid_payload_is_400_raw(coordinator: DruidTarget, datasource: s
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
-def test_mark_interval_with_empty_ids_profile_dependent(coordinator: DruidTarget, datasource: str, endpoint: str) -> None:
+def test_mark_interval_with_empty_ids_profile_dependent(
+    coordinator: DruidTarget, datasource: str, endpoint: str
+) -> None:
     # {"interval": X, "segmentIds": []}: invalid in 28-29, valid (interval only) in "latest".
     resp = coordinator.post(f"{P}/{datasource}/{endpoint}", json={"interval": DAY, "segmentIds": []})
     if coordinator.profile == "29":
@@ -72,7 +74,9 @@ def test_mark_ids_with_versions_profile_dependent(coordinator: DruidTarget, data
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
-def test_mark_unparseable_body_interval_is_400_error_json(coordinator: DruidTarget, datasource: str, endpoint: str) -> None:
+def test_mark_unparseable_body_interval_is_400_error_json(
+    coordinator: DruidTarget, datasource: str, endpoint: str
+) -> None:
     # A Jackson mapping error: 400 {"error": ...}; the text is UNCONFIRMED, so only a stable phrase is checked.
     resp = coordinator.post(f"{P}/{datasource}/{endpoint}", json={"interval": "2015-09-12"})
     assert resp.status_code == 400

@@ -22,7 +22,9 @@ PROPERTY_SETTINGS = settings(
 
 @PROPERTY_SETTINGS
 @given(data=st.data(), endpoint=st.sampled_from(["markUsed", "markUnused"]))
-def test_mark_invalid_payload_is_400(coordinator: DruidTarget, datasource: str, data: st.DataObject, endpoint: str) -> None:
+def test_mark_invalid_payload_is_400(
+    coordinator: DruidTarget, datasource: str, data: st.DataObject, endpoint: str
+) -> None:
     payload = data.draw(fds.mark_payloads(profile=coordinator.profile, valid=False), label="payload")
     resp = coordinator.post(f"{P}/{datasource}/{endpoint}", data=payload.data)
     assert resp.status_code == 400

@@ -36,6 +36,8 @@ MAX_SEGMENTS = 8
 #: A datasource path with no segments, for ids sent under the wrong datasource.
 OTHER_DS = "fd_elsewhere"
 
+#: One used flag per generated segment (the list is cut to the segments' count).
+USED_FLAGS = st.lists(st.booleans(), min_size=MAX_SEGMENTS, max_size=MAX_SEGMENTS)
 #: Interval bodies and kill paths, aligned to the segments' grid.
 GRID_INTERVALS = fds.intervals(min_start=GRID_START, max_end=GRID_END, unit=fds.DAY)
 
@@ -63,6 +65,11 @@ class Answer:
     status: int
     kind: str
     value: Any = None
+
+
+def _java_list(items: Sequence[str]) -> str:
+    """Elements as Java prints a collection, without the brackets (request order, as the fake uses)."""
+    return ", ".join(items)
 
 
 def _contains(start: int, end: int, seg: Seg) -> bool:
@@ -181,12 +188,12 @@ class Reference:
         if self.profile == "latest":
             bad = [i for i in ids if owner[i] != self.ds]
             if bad:
-                return Answer(500, "phrase", f"Could not parse segment IDs[[{', '.join(bad)}]] for datasource[{self.ds}]")
+                return Answer(500, "phrase", f"Could not parse segment IDs[[{_java_list(bad)}]] for datasource[{self.ds}]")
         unknown = [i for i in ids if i not in self.rows]
         if unknown:
             if self.profile == "29":
-                return Answer(404, "json", {"message": f"Cannot find segment ids [{', '.join(unknown)}]"})
-            return Answer(500, "phrase", f"Could not find segment IDs[[{', '.join(unknown)}]] for datasource[{self.ds}]")
+                return Answer(404, "json", {"message": f"Cannot find segment ids [{_java_list(unknown)}]"})
+            return Answer(500, "phrase", f"Could not find segment IDs[[{_java_list(unknown)}]] for datasource[{self.ds}]")
         candidates = [self.rows[i] for i in ids if not self.used[i]]
         return self.bulk(self._revive(candidates, [self.rows[i] for i in self.used_ids()]))
 
@@ -300,7 +307,7 @@ def machine_for(target: DruidTarget, datasource: str) -> type[RuleBasedStateMach
         versions: list[str]
         seeded: set[str]
 
-        @initialize(segments=segments_strategy, used=st.lists(st.booleans(), min_size=MAX_SEGMENTS, max_size=MAX_SEGMENTS))
+        @initialize(segments=segments_strategy, used=USED_FLAGS)
         def seed(self, segments: list[Any], used: list[bool]) -> None:
             target.reset()
             flags = used[: len(segments)]
@@ -344,14 +351,16 @@ def machine_for(target: DruidTarget, datasource: str) -> type[RuleBasedStateMach
             sid = self._ids(data)[0]
             path_ds = OTHER_DS if elsewhere else datasource
             expected = self.ref.mark_segment_used(path_ds, sid, self.owner)
-            _check(target.post(f"{P}/{path_ds}/segments/{sid}"), expected, "mark segment used", f"{sid} under {path_ds}")
+            resp = target.post(f"{P}/{path_ds}/segments/{sid}")
+            _check(resp, expected, "mark segment used", f"{sid} under {path_ds}")
 
         @rule(data=st.data(), elsewhere=st.booleans())
         def mark_segment_unused(self, data: st.DataObject, elsewhere: bool) -> None:
             sid = self._ids(data)[0]
             path_ds = OTHER_DS if elsewhere else datasource
             expected = self.ref.mark_segment_unused(path_ds, sid, self.owner)
-            _check(target.delete(f"{P}/{path_ds}/segments/{sid}"), expected, "mark segment unused", f"{sid} under {path_ds}")
+            resp = target.delete(f"{P}/{path_ds}/segments/{sid}")
+            _check(resp, expected, "mark segment unused", f"{sid} under {path_ds}")
 
         @rule(interval=GRID_INTERVALS, data=st.data())
         def mark_used_by_interval(self, interval: Any, data: st.DataObject) -> None:
@@ -366,7 +375,8 @@ def machine_for(target: DruidTarget, datasource: str) -> type[RuleBasedStateMach
         def mark_used_by_ids(self, data: st.DataObject) -> None:
             ids = self._ids(data)
             expected = self.ref.mark_used_by_ids(ids, self.owner)
-            _check(target.post(f"{P}/{datasource}/markUsed", json={"segmentIds": ids}), expected, "markUsed by ids", ids)
+            resp = target.post(f"{P}/{datasource}/markUsed", json={"segmentIds": ids})
+            _check(resp, expected, "markUsed by ids", ids)
 
         @rule(interval=GRID_INTERVALS, data=st.data())
         def mark_unused_by_interval(self, interval: Any, data: st.DataObject) -> None:
@@ -381,7 +391,8 @@ def machine_for(target: DruidTarget, datasource: str) -> type[RuleBasedStateMach
         def mark_unused_by_ids(self, data: st.DataObject) -> None:
             ids = self._ids(data)
             expected = self.ref.mark_unused_by_ids(ids, self.owner)
-            _check(target.post(f"{P}/{datasource}/markUnused", json={"segmentIds": ids}), expected, "markUnused by ids", ids)
+            resp = target.post(f"{P}/{datasource}/markUnused", json={"segmentIds": ids})
+            _check(resp, expected, "markUnused by ids", ids)
 
         @rule()
         def mark_all_unused(self) -> None:

@@ -20,7 +20,7 @@ def test_status_reports_version_modules_and_memory(coordinator: DruidTarget) -> 
     assert {"maxMemory", "totalMemory", "freeMemory", "usedMemory", "directMemory"} <= set(body["memory"])
 
 
-def test_status_version_matches_profile_fake(coordinator: DruidTarget) -> None:
+def test_status_version_matches_profile(coordinator: DruidTarget) -> None:
     # A real cluster reports its own release; the fake reports one per profile.
     version = coordinator.get("/status").json()["version"]
     major = int(version.split(".", 1)[0])

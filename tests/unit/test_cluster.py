@@ -459,3 +459,24 @@ def test_mark_operations_concurrent_threads_keep_counts_consistent(cluster: Clus
     final_used = len(used_ids(cluster))
     assert final_used in (0, len(ids))
     assert sum(off - on for off, on in counts) == len(ids) - final_used
+
+
+# ---------------------------------------------------------------- clock
+
+
+def test_set_clock_earlier_moves_coordinator_start_back(cluster: Cluster) -> None:
+    cluster.set_clock(FrozenClock(T0 - 10_000))
+    assert cluster.started_at == T0 - 10_000
+    cluster.set_clock(FrozenClock(T0 + 10_000))
+    assert cluster.started_at == T0 - 10_000
+
+
+def test_overshadow_duty_runs_after_clock_frozen_in_the_past() -> None:
+    from fakedruid import FakeCoordinator
+
+    fake = FakeCoordinator()
+    fake.set_now("2015-01-01T00:00:00Z")
+    old = fake.add_segment("ds", "2015-01-01/P1D", "v1")
+    fake.add_segment("ds", "2015-01-01/P1D", "v2")
+    fake.run_duties()
+    assert fake.segment_ids("ds", used=False) == {old}
