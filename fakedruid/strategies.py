@@ -66,6 +66,8 @@ from fakedruid.profiles import resolve_profile
 __all__ = [
     "DAY",
     "HOUR",
+    "INVALID_PAYLOAD",
+    "MAPPING_ERROR",
     "SHARD_SPEC_TYPES",
     "MarkPayload",
     "data_segments",

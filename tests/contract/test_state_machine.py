@@ -188,12 +188,15 @@ class Reference:
         if self.profile == "latest":
             bad = [i for i in ids if owner[i] != self.ds]
             if bad:
-                return Answer(500, "phrase", f"Could not parse segment IDs[[{_java_list(bad)}]] for datasource[{self.ds}]")
+                # The Overlord's 400 wrapped into a 500 (end-to-end UNCONFIRMED): the Overlord's message only.
+                message = f"Could not parse segment IDs[[{_java_list(bad)}]] for datasource[{self.ds}]"
+                return Answer(500, "phrase", message)
         unknown = [i for i in ids if i not in self.rows]
         if unknown:
             if self.profile == "29":
                 return Answer(404, "json", {"message": f"Cannot find segment ids [{_java_list(unknown)}]"})
-            return Answer(500, "phrase", f"Could not find segment IDs[[{_java_list(unknown)}]] for datasource[{self.ds}]")
+            message = f"Could not find segment IDs[[{_java_list(unknown)}]] for datasource[{self.ds}]"
+            return Answer(500, "phrase", message)
         candidates = [self.rows[i] for i in ids if not self.used[i]]
         return self.bulk(self._revive(candidates, [self.rows[i] for i in self.used_ids()]))
 
