@@ -144,7 +144,7 @@ class DevServer:
         try:
             try:
                 # The server threads inherit the blocked signal mask, so only the main thread sees the signal.
-                self.coordinator.start()
+                self.coordinator.start(log_requests=True)
             except (OSError, SystemExit) as exc:
                 # Werkzeug prints the bind error to stderr itself and calls sys.exit(1) (serving.py).
                 detail = f": {exc}" if isinstance(exc, OSError) else ""

@@ -17,7 +17,7 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.serving import BaseWSGIServer, make_server
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
 from fakedruid.errors import FakeDruidError, InvalidConfig
 from fakedruid.model.clock import Clock, FrozenClock, SystemClock, parse_now
@@ -26,6 +26,13 @@ from fakedruid.model.intervals import Interval, parse_interval
 from fakedruid.model.rules import rules_from_json
 from fakedruid.model.servers import ServerLayout
 from fakedruid.profiles import Profile, resolve_profile
+
+
+class _QuietRequestHandler(WSGIRequestHandler):
+    """Werkzeug's handler without the per-request log line (tests send thousands of requests)."""
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
 
 
 class ServerError(AssertionError):
@@ -209,12 +216,16 @@ class FakeCoordinator:
         """A Flask test client on the app (in process, no socket)."""
         return self.app.test_client()
 
-    def start(self) -> FakeCoordinator:
-        """Serve the app on a background thread (threaded server); returns self."""
+    def start(self, *, log_requests: bool = False) -> FakeCoordinator:
+        """Serve the app on a background thread (threaded server); returns self.
+
+        :param log_requests: log each request as Werkzeug does (the dev server does; tests need not).
+        """
         if self._server is not None:
             return self
+        handler = WSGIRequestHandler if log_requests else _QuietRequestHandler
         try:
-            server = make_server(self.host, self.port, self.app, threaded=True)
+            server = make_server(self.host, self.port, self.app, threaded=True, request_handler=handler)
         except SystemExit as exc:  # Werkzeug exits the process when the port is taken
             raise OSError(f"fakedruid cannot listen on {self.host}:{self.port} (port in use?)") from exc
         self._server = server

@@ -15,6 +15,7 @@ import traceback
 
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.sansio.response import Response as WerkzeugResponse
 
 from fakedruid.api import wire
 from fakedruid.errors import FakeDruidError, NotImplementedByFake
@@ -26,7 +27,7 @@ def _druid_error(exc: FakeDruidError) -> Response:
     return wire.jetty_for(exc)
 
 
-def _http_error(exc: HTTPException) -> Response:
+def _http_error(exc: HTTPException) -> WerkzeugResponse:
     if exc.response is not None:
         return exc.response
     return exc.get_response()

@@ -8,7 +8,7 @@ fails raises before it changes anything. Semantics: semantics.md sections 2, 3 a
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,7 +87,7 @@ class Cluster:
         *,
         clock: Clock | None = None,
         conflict_mode: str = REFUSE,
-        tiers: dict[str, Any] | None = None,
+        tiers: Mapping[str, int | Sequence[str]] | None = None,
     ) -> None:
         """
         :param clock: where "now" comes from; the system clock by default.

@@ -190,14 +190,14 @@ def parse_shard_spec(obj: Any) -> ShardSpec:
         dims = obj.get("dimensions")
         if not isinstance(dims, list) or not dims or not all(isinstance(d, str) for d in dims):
             raise InvalidSegment(f"shardSpec of type [range] needs a non-empty list of [dimensions], got [{dims!r}]")
-        start, end = _opt_tuple(obj, "start"), _opt_tuple(obj, "end")
+        start_t, end_t = _opt_tuple(obj, "start"), _opt_tuple(obj, "end")
         json = {
             "type": "range",
             "dimensions": list(dims),
-            "start": None if start is None else list(start),
-            "end": None if end is None else list(end),
+            "start": None if start_t is None else list(start_t),
+            "end": None if end_t is None else list(end_t),
         }
-        return _ranged(obj, "range", json, start, end)
+        return _ranged(obj, "range", json, start_t, end_t)
     if type_ == "tombstone":
         # numCorePartitions is 0 from the 29 line on (TombstoneShardSpec @ dbe3b922; 1 in older code).
         return ShardSpec("tombstone", 0, 0, chunk=TOMBSTONE, start_root=0, end_root=1,
