@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from fakedruid.errors import FakeDruidError, InvalidConfig
 from fakedruid.model.cluster import Cluster
 from fakedruid.model.rules import DEFAULT_RULES_KEY, RuleStore, rule_from_json
+from fakedruid.model.json_text import describe
 
 if TYPE_CHECKING:
     from fakedruid.server import FakeCoordinator
@@ -52,7 +53,7 @@ def load_state(coordinator: FakeCoordinator, doc: Any) -> None:
     :raises InvalidSegment, DuplicateSegment, SegmentConflict: a segment is malformed or clashes with another.
     """
     if not isinstance(doc, dict):
-        raise InvalidConfig(f"A state document must be a JSON object, got {_kind(doc)}")
+        raise InvalidConfig(f"A state document must be a JSON object, got {describe(doc)}")
     unknown = sorted(set(doc) - set(STATE_KEYS))
     if unknown:
         raise InvalidConfig(
@@ -60,7 +61,7 @@ def load_state(coordinator: FakeCoordinator, doc: Any) -> None:
         )
     segments = doc.get("segments", [])
     if not isinstance(segments, list):
-        raise InvalidConfig(f"[segments] must be a JSON array of DataSegment objects, got {_kind(segments)}")
+        raise InvalidConfig(f"[segments] must be a JSON array of DataSegment objects, got {describe(segments)}")
     rules = _rule_store(doc.get("rules"))
     cluster = coordinator.cluster
     # A dry run on a scratch cluster checks every segment (fields, duplicates, same-version conflicts) and
@@ -98,19 +99,19 @@ def _rule_store(state: Any) -> RuleStore:
     if state is None:
         return RuleStore()
     if not isinstance(state, dict):
-        raise InvalidConfig(f"[rules] must be a JSON object, got {_kind(state)}")
+        raise InvalidConfig(f"[rules] must be a JSON object, got {describe(state)}")
     unknown = sorted(set(state) - set(_RULES_KEYS))
     if unknown:
         raise InvalidConfig(f"Unknown key(s) [{', '.join(unknown)}] in [rules]; expected [{', '.join(_RULES_KEYS)}]")
     default_key = state.get("default_key", DEFAULT_RULES_KEY)
     if not isinstance(default_key, str) or not default_key:
-        raise InvalidConfig(f"[rules.default_key] must be a non-empty string, got {_kind(default_key)}")
+        raise InvalidConfig(f"[rules.default_key] must be a non-empty string, got {describe(default_key)}")
     by_key = state.get("rules", {})
     if not isinstance(by_key, dict):
-        raise InvalidConfig(f"[rules.rules] must be a JSON object of rule lists, got {_kind(by_key)}")
+        raise InvalidConfig(f"[rules.rules] must be a JSON object of rule lists, got {describe(by_key)}")
     for key, rules in by_key.items():
         if not isinstance(rules, list):
-            raise InvalidConfig(f"[rules.rules.{key}] must be a JSON array of rules, got {_kind(rules)}")
+            raise InvalidConfig(f"[rules.rules.{key}] must be a JSON array of rules, got {describe(rules)}")
         for index, obj in enumerate(rules):
             try:
                 rule_from_json(obj, partial_load_rules=False)
@@ -121,7 +122,7 @@ def _rule_store(state: Any) -> RuleStore:
             raise InvalidConfig(f"[rules.rules.{key}]: Cluster-level rules cannot be empty.")
     audit = state.get("audit", [])
     if not isinstance(audit, list):
-        raise InvalidConfig(f"[rules.audit] must be a JSON array, got {_kind(audit)}")
+        raise InvalidConfig(f"[rules.audit] must be a JSON array, got {describe(audit)}")
     for index, entry in enumerate(audit):
         _check_audit_entry(index, entry)
     return RuleStore.from_state(state)
@@ -130,30 +131,15 @@ def _rule_store(state: Any) -> RuleStore:
 def _check_audit_entry(index: int, entry: Any) -> None:
     where = f"[rules.audit[{index}]]"
     if not isinstance(entry, Mapping):
-        raise InvalidConfig(f"{where} must be a JSON object, got {_kind(entry)}")
+        raise InvalidConfig(f"{where} must be a JSON object, got {describe(entry)}")
     for key in ("key", "payload", "audit_time"):
         if key not in entry:
             raise InvalidConfig(f"{where} misses [{key}]")
     for key in _AUDIT_STR_KEYS:
         if key in entry and not isinstance(entry[key], str):
-            raise InvalidConfig(f"{where} field [{key}] must be a string, got {_kind(entry[key])}")
+            raise InvalidConfig(f"{where} field [{key}] must be a string, got {describe(entry[key])}")
     when = entry["audit_time"]
     if isinstance(when, bool) or not isinstance(when, int):
-        raise InvalidConfig(f"{where} field [audit_time] must be UTC milliseconds (an integer), got {_kind(when)}")
+        raise InvalidConfig(f"{where} field [audit_time] must be UTC milliseconds (an integer), got {describe(when)}")
 
 
-def _kind(value: Any) -> str:
-    """A short description of a JSON value for error messages: its JSON type and, when short, the value."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"a boolean [{json.dumps(value)}]"
-    if isinstance(value, (int, float)):
-        return f"a number [{value!r}]"
-    if isinstance(value, str):
-        return f"a string [{value}]" if len(value) <= 80 else "a string"
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__

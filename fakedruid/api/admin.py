@@ -27,6 +27,7 @@ from fakedruid.api import wire
 from fakedruid.errors import FakeDruidError
 from fakedruid.model.intervals import format_instant
 from fakedruid.state import export_state, load_state
+from fakedruid.model.json_text import describe
 
 bp = Blueprint("admin", __name__)
 
@@ -69,7 +70,7 @@ def add_segments() -> Response:
     ``createdDate`` and ``usedStatusLastUpdatedDate``. All or nothing; the ids come back in input order."""
     body = _json_body("a JSON array of DataSegment objects")
     if not isinstance(body, list):
-        _bad_request(f"The request body must be a JSON array of DataSegment objects, got {_json_type(body)}")
+        _bad_request(f"The request body must be a JSON array of DataSegment objects, got {describe(body)}")
     try:
         ids = wire.coordinator().add_segments(body)
     except FakeDruidError as exc:
@@ -113,7 +114,7 @@ def set_clock() -> Response:
     body = _json_body('a JSON object {"now": "<ISO-8601 date-time>"}')
     if not isinstance(body, dict):
         _bad_request(
-            f'The request body must be a JSON object {{"now": "<ISO-8601 date-time>"}}, got {_json_type(body)}'
+            f'The request body must be a JSON object {{"now": "<ISO-8601 date-time>"}}, got {describe(body)}'
         )
     unknown = sorted(set(body) - {"now"})
     if unknown:
@@ -122,7 +123,7 @@ def set_clock() -> Response:
         _bad_request('Missing field [now]: send {"now": "<ISO-8601 date-time>"}')
     value = body["now"]
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        _bad_request(f"[now] must be an ISO-8601 date-time string or UTC milliseconds, got {_json_type(value)}")
+        _bad_request(f"[now] must be an ISO-8601 date-time string or UTC milliseconds, got {describe(value)}")
     coordinator = wire.coordinator()
     try:
         coordinator.set_now(value)
@@ -131,16 +132,3 @@ def set_clock() -> Response:
     return wire.json_response({"now": format_instant(coordinator.cluster.now())})
 
 
-def _json_type(value: Any) -> str:
-    """The JSON type of a value, for messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"the boolean {json.dumps(value)}"
-    if isinstance(value, (int, float)):
-        return f"the number {value!r}"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"

@@ -27,6 +27,7 @@ from flask import Blueprint, Response, request
 
 from fakedruid.api import wire
 from fakedruid.errors import InvalidConfig, UnknownTask
+from fakedruid.model.json_text import describe
 
 bp = Blueprint("cycle", __name__)
 
@@ -36,21 +37,6 @@ PREFIX = "/fakedruid/v1"
 def _bad_request(message: str) -> NoReturn:
     """Answer 400 with a plain-text message at once."""
     wire.stop(wire.text(message, 400))
-
-
-def _json_type(value: Any) -> str:
-    """The JSON type of a value, for messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"the boolean {json.dumps(value)}"
-    if isinstance(value, (int, float)):
-        return f"the number {value!r}"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
 
 
 def _json_object(expected: str, *, optional: bool = False) -> dict[str, Any]:
@@ -71,7 +57,7 @@ def _json_object(expected: str, *, optional: bool = False) -> dict[str, Any]:
     except ValueError as exc:
         _bad_request(f"Malformed JSON in the request body: {exc}")
     if not isinstance(body, dict):
-        _bad_request(f"The request body must be {expected}, got {_json_type(body)}")
+        _bad_request(f"The request body must be {expected}, got {describe(body)}")
     return body
 
 
@@ -125,7 +111,7 @@ def release_tasks() -> Response:
     _check_fields(body, ("taskId",))
     task_id = body.get("taskId")
     if task_id is not None and not isinstance(task_id, str):
-        _bad_request(f"[taskId] must be a string, got {_json_type(task_id)}")
+        _bad_request(f"[taskId] must be a string, got {describe(task_id)}")
     try:
         released = wire.coordinator().release_tasks(task_id)
     except UnknownTask as exc:
@@ -152,9 +138,9 @@ def set_task_mode() -> Response:
     body = _json_object('a JSON object {"hold": <bool>, "failWith": <string or null>}')
     _check_fields(body, ("hold", "failWith"))
     if "hold" in body and not isinstance(body["hold"], bool):
-        _bad_request(f"[hold] must be true or false, got {_json_type(body['hold'])}")
+        _bad_request(f"[hold] must be true or false, got {describe(body['hold'])}")
     if "failWith" in body and body["failWith"] is not None and not isinstance(body["failWith"], str):
-        _bad_request(f"[failWith] must be a string or null, got {_json_type(body['failWith'])}")
+        _bad_request(f"[failWith] must be a string or null, got {describe(body['failWith'])}")
     cluster = wire.coordinator().cluster
     with cluster.lock:
         if "hold" in body:

@@ -34,6 +34,7 @@ from fakedruid.model.segment_ids import possible_parsings, try_parse
 from fakedruid.model.segments import DataSegment
 from fakedruid.model.servers import Server
 from fakedruid.profiles import Profile
+from fakedruid.model.json_text import jackson_token
 
 bp = Blueprint("datasources", __name__)
 
@@ -78,7 +79,7 @@ def _string_elements(
     chain = f'{payload_class}["{field}"]'
     if not isinstance(value, list):
         return wire.mapping_error(
-            f"Cannot deserialize value of type `{java_type}` from {wire.type_name(value)} "
+            f"Cannot deserialize value of type `{java_type}` from {jackson_token(value)} "
             f"(through reference chain: {chain})"
         )
     out: list[str | None] = []
@@ -90,7 +91,7 @@ def _string_elements(
             out.append(json.dumps(item))
         else:
             return wire.mapping_error(
-                f"Cannot deserialize value of type `java.lang.String` from {wire.type_name(item)} "
+                f"Cannot deserialize value of type `java.lang.String` from {jackson_token(item)} "
                 f"(through reference chain: {chain}->{element_chain}[{index}])"
             )
     return out
@@ -131,7 +132,7 @@ def parse_mark_payload(body: Any, profile: Profile) -> MarkPayload | Response:
     if body is None:
         return invalid
     if not isinstance(body, dict):
-        return wire.mapping_error(f"Cannot deserialize value of type `{payload_class}` from {wire.type_name(body)}")
+        return wire.mapping_error(f"Cannot deserialize value of type `{payload_class}` from {jackson_token(body)}")
     interval: Interval | None = None
     ids: list[str | None] | None = None
     versions: list[str | None] | None = None

@@ -20,6 +20,7 @@ from fakedruid.model.intervals import Interval, format_instant, parse_interval, 
 from fakedruid.model.segment_ids import possible_parsings, try_parse, version_key
 from fakedruid.model.segments import DataSegment
 from fakedruid.profiles import Profile
+from fakedruid.model.json_text import jackson_token
 
 bp = Blueprint("metadata", __name__)
 
@@ -110,7 +111,7 @@ def _read_interval_list(body: Any) -> list[Interval]:
     if body is None:
         return []
     if not isinstance(body, list):
-        wire.stop(_cannot_deserialize(_JAVA_INTERVAL_LIST, wire.type_name(body), ""))
+        wire.stop(_cannot_deserialize(_JAVA_INTERVAL_LIST, jackson_token(body), ""))
     out = []
     for index, item in enumerate(body):
         chain = f" (through reference chain: java.util.ArrayList[{index}])"
@@ -119,7 +120,7 @@ def _read_interval_list(body: Any) -> list[Interval]:
             # on it. UNCONFIRMED; the fake treats it as a mapping error naming the element.
             wire.stop(_cannot_deserialize("org.joda.time.Interval", "null value", chain))
         if not isinstance(item, str):
-            wire.stop(_cannot_deserialize("org.joda.time.Interval", wire.type_name(item), chain))
+            wire.stop(_cannot_deserialize("org.joda.time.Interval", jackson_token(item), chain))
         try:
             out.append(parse_interval(item))
         except InvalidInterval as exc:

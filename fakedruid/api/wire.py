@@ -161,21 +161,6 @@ def mapping_error(message: str) -> Response:
     return json_response({"error": message or "unknown json mapping exception"}, 400)
 
 
-def type_name(value: Any) -> str:
-    """Jackson's name for the JSON token kind of ``value`` (for wrong-type messages)."""
-    if value is None:
-        return "null value"
-    if isinstance(value, bool):
-        return "Boolean value"
-    if isinstance(value, (int, float)):
-        return "Integer value" if isinstance(value, int) else "Floating-point value"
-    if isinstance(value, str):
-        return "String value"
-    if isinstance(value, list):
-        return "Array value (token `JsonToken.START_ARRAY`)"
-    return "Object value (token `JsonToken.START_OBJECT`)"
-
-
 # ------------------------------------------------------------------ the Accept quirk
 
 

@@ -28,6 +28,7 @@ from fakedruid.model.intervals import (
 )
 from fakedruid.model.segments import DataSegment
 from fakedruid.model.timeline import Timeline
+from fakedruid.model.json_text import describe
 
 if TYPE_CHECKING:  # pragma: no cover - typing only (cluster.py imports this module)
     from fakedruid.model.cluster import Cluster
@@ -122,7 +123,7 @@ class DutyConfig:
         :raises InvalidConfig: naming the first bad or unknown field; nothing changes.
         """
         if not isinstance(obj, Mapping):
-            raise InvalidConfig(f"The kill configuration must be a JSON object, got {_json_type(obj)}")
+            raise InvalidConfig(f"The kill configuration must be a JSON object, got {describe(obj)}")
         unknown = sorted(k for k in obj if k not in _READERS)
         if unknown:
             raise InvalidConfig(f"Unknown field(s) [{', '.join(unknown)}]; known fields are [{', '.join(_KEYS)}]")
@@ -154,29 +155,15 @@ _FIELDS = (
 # ---------------------------------------------------------------------- reading the configuration JSON
 
 
-def _json_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"the boolean {'true' if value else 'false'}"
-    if isinstance(value, (int, float)):
-        return f"the number {value!r}"
-    if isinstance(value, str):
-        return f"the string {value!r}"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
-
-
 def _read_bool(key: str, value: Any) -> bool:
     if not isinstance(value, bool):
-        raise InvalidConfig(f"[{key}] must be true or false, got {_json_type(value)}")
+        raise InvalidConfig(f"[{key}] must be true or false, got {describe(value)}")
     return value
 
 
 def _read_duration(key: str, value: Any) -> Period:
     if not isinstance(value, str):
-        raise InvalidConfig(f"[{key}] must be an ISO-8601 period string such as \"P1D\", got {_json_type(value)}")
+        raise InvalidConfig(f"[{key}] must be an ISO-8601 period string such as \"P1D\", got {describe(value)}")
     try:
         period = parse_period(value)
     except InvalidPeriod as exc:
@@ -196,7 +183,7 @@ def _read_non_negative_duration(key: str, value: Any) -> Period:
 
 def _read_int(key: str, value: Any, *, minimum: int, maximum: int = _INT_MAX) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidConfig(f"[{key}] must be an integer, got {_json_type(value)}")
+        raise InvalidConfig(f"[{key}] must be an integer, got {describe(value)}")
     if not minimum <= value <= maximum:
         raise InvalidConfig(f"[{key}] must be an integer from {minimum} to {maximum}, got [{value}]")
     return value
@@ -215,7 +202,7 @@ def _read_whitelist(key: str, value: Any) -> tuple[str, ...]:
         return tuple(dict.fromkeys(name.strip() for name in value.split(",") if name.strip()))
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise InvalidConfig(
-            f"[{key}] must be an array of datasource names or a comma-separated string, got {_json_type(value)}"
+            f"[{key}] must be an array of datasource names or a comma-separated string, got {describe(value)}"
         )
     return tuple(dict.fromkeys(value))
 
@@ -223,7 +210,7 @@ def _read_whitelist(key: str, value: Any) -> tuple[str, ...]:
 def _read_ratio(key: str, value: Any) -> float:
     # CoordinatorDynamicConfig: "killTaskSlotRatio [%.2f] is invalid. It must be >= 0 and <= 1."
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise InvalidConfig(f"[{key}] must be a number from 0 to 1, got {_json_type(value)}")
+        raise InvalidConfig(f"[{key}] must be a number from 0 to 1, got {describe(value)}")
     if not 0 <= value <= 1:
         raise InvalidConfig(f"[{key}] must be a number from 0 to 1, got [{value}]")
     return float(value)

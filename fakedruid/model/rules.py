@@ -34,6 +34,7 @@ from fakedruid.model.intervals import (
     parse_interval,
     parse_period,
 )
+from fakedruid.model.json_text import jackson_token
 
 #: ``DruidServer.DEFAULT_TIER``.
 DEFAULT_TIER = "_default_tier"
@@ -147,7 +148,7 @@ def _tiered_replicants(value: Mapping[str, Any] | None, use_default_tier_for_nul
             raise _invalid(f"Invalid number of replicas for tier [{tier}]. Value must not be null.")
         if isinstance(count, bool) or not isinstance(count, int):
             raise _invalid(
-                f"Cannot deserialize value of type `java.lang.Integer` from {_json_kind(count)} "
+                f"Cannot deserialize value of type `java.lang.Integer` from {jackson_token(count)} "
                 f"(replica count of tier [{tier}])"
             )
         if count < 0:
@@ -401,23 +402,6 @@ def first_matching_rule(rules: Sequence[Rule], interval: Interval, now: int) -> 
 # --- JSON -------------------------------------------------------------------------------------------------
 
 
-def _json_kind(value: Any) -> str:
-    # Jackson's description of the token it found (Jackson 2 wording, UNCONFIRMED for each Druid version).
-    if value is None:
-        return "Null value (token `JsonToken.VALUE_NULL`)"
-    if isinstance(value, bool):
-        return f"Boolean value (token `JsonToken.VALUE_{'TRUE' if value else 'FALSE'}`)"
-    if isinstance(value, int):
-        return "Integer value (token `JsonToken.VALUE_NUMBER_INT`)"
-    if isinstance(value, float):
-        return "Floating-point value (token `JsonToken.VALUE_NUMBER_FLOAT`)"
-    if isinstance(value, str):
-        return "String value (token `JsonToken.VALUE_STRING`)"
-    if isinstance(value, list):
-        return "Array value (token `JsonToken.START_ARRAY`)"
-    return "Object value (token `JsonToken.START_OBJECT`)"
-
-
 def unknown_type_message(
     type_id: str, *, service: str | None = COORDINATOR_SERVICE, known_type_ids: Iterable[str] | None = None
 ) -> str:
@@ -443,7 +427,7 @@ def _optional_bool(obj: Mapping[str, Any], key: str, default: bool) -> bool:
     if value is None:
         return default
     if not isinstance(value, bool):
-        raise _invalid(f"Cannot deserialize value of type `java.lang.Boolean` from {_json_kind(value)} (field [{key}])")
+        raise _invalid(f"Cannot deserialize value of type `java.lang.Boolean` from {jackson_token(value)} (field [{key}])")
     return value
 
 
@@ -458,7 +442,7 @@ def _required(obj: Mapping[str, Any], key: str, type_id: str) -> Any:
 def _interval_field(obj: Mapping[str, Any], type_id: str) -> Interval:
     value = _required(obj, "interval", type_id)
     if not isinstance(value, str):
-        raise _invalid(f"Cannot deserialize value of type `org.joda.time.Interval` from {_json_kind(value)}")
+        raise _invalid(f"Cannot deserialize value of type `org.joda.time.Interval` from {jackson_token(value)}")
     try:
         return parse_interval(value)
     except InvalidInterval as exc:
@@ -468,7 +452,7 @@ def _interval_field(obj: Mapping[str, Any], type_id: str) -> Interval:
 def _period_field(obj: Mapping[str, Any], type_id: str) -> Period:
     value = _required(obj, "period", type_id)
     if not isinstance(value, str):
-        raise _invalid(f"Cannot deserialize value of type `org.joda.time.Period` from {_json_kind(value)}")
+        raise _invalid(f"Cannot deserialize value of type `org.joda.time.Period` from {jackson_token(value)}")
     try:
         return parse_period(value)
     except InvalidPeriod as exc:
@@ -480,7 +464,7 @@ def _tiers_field(obj: Mapping[str, Any]) -> Mapping[str, Any] | None:
     if value is not None and not isinstance(value, dict):
         raise _invalid(
             "Cannot deserialize value of type `java.util.LinkedHashMap<java.lang.String,java.lang.Integer>` "
-            f"from {_json_kind(value)}"
+            f"from {jackson_token(value)}"
         )
     return value
 
@@ -500,7 +484,7 @@ def rule_from_json(obj: Any, *, partial_load_rules: bool = True, service: str | 
     :raises NotImplementedByFake: for a partial-load rule type when ``partial_load_rules`` is true.
     """
     if not isinstance(obj, dict):
-        raise _invalid(f"Cannot deserialize value of type `{_RULE_JAVA_TYPE}` from {_json_kind(obj)}")
+        raise _invalid(f"Cannot deserialize value of type `{_RULE_JAVA_TYPE}` from {jackson_token(obj)}")
     type_id = obj.get("type")
     if type_id is None:
         raise _invalid(
@@ -561,7 +545,7 @@ def rules_from_json(
         raise _invalid("Rules cannot be null.", "null_list")
     if not isinstance(value, list):
         raise _invalid(
-            f"Cannot deserialize value of type `java.util.ArrayList<{_RULE_JAVA_TYPE}>` from {_json_kind(value)}"
+            f"Cannot deserialize value of type `java.util.ArrayList<{_RULE_JAVA_TYPE}>` from {jackson_token(value)}"
         )
     # Jackson reads the whole body before the resource checks for an empty default list.
     rules = [rule_from_json(obj, partial_load_rules=partial_load_rules, service=service) for obj in value]

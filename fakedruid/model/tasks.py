@@ -24,6 +24,7 @@ from fakedruid.errors import (
     UnknownTask,
 )
 from fakedruid.model.intervals import MS_PER_HOUR, Interval, format_instant, parse_instant, parse_interval
+from fakedruid.model.json_text import jackson_token
 
 if TYPE_CHECKING:  # pragma: no cover - typing only (cluster.py imports this module)
     from fakedruid.model.cluster import Cluster
@@ -485,22 +486,8 @@ def _chain(message: str, key: str) -> str:
     return f'{message} (through reference chain: {_KILL_CLASS}["{key}"])'
 
 
-def _token_kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "Boolean value"
-    if isinstance(value, int):
-        return "Integer value"
-    if isinstance(value, float):
-        return "Floating-point value"
-    if isinstance(value, str):
-        return f'String "{value}"'
-    if isinstance(value, list):
-        return "Array value (token `JsonToken.START_ARRAY`)"
-    return "Object value (token `JsonToken.START_OBJECT`)"
-
-
 def _type_error(java_type: str, key: str, value: Any) -> InvalidTask:
-    return InvalidTask(_chain(f"Cannot deserialize value of type `{java_type}` from {_token_kind(value)}", key))
+    return InvalidTask(_chain(f"Cannot deserialize value of type `{java_type}` from {jackson_token(value)}", key))
 
 
 def _scalar_text(value: Any) -> str:
