@@ -3,7 +3,7 @@
 Run: ``python3 benchmarks/bench_model.py``. Builds one datasource of N segments (hourly intervals, each with
 10 numbered partitions of version v1, every other hour also 10 partitions of a newer v2) for N = 100,000 and
 200,000, and times: the overshadowed ids (cold cache), mark-all-used (after marking everything unused) and
-mark-unused-by-interval (half the hours). It prints seconds, the 200k/100k ratio of each operation (target:
+mark-unused-by-interval (half the hours), and the served view (cold cache). It prints seconds, the 200k/100k ratio of each operation (target:
 at most 2.3, no quadratic step) and each time as a multiple of a baseline measured in the same run (a plain
 Python pass over the same rows), since the machine is noisy. Each figure is the fastest of 5 runs.
 """
@@ -65,6 +65,7 @@ def measure(n_segments: int) -> dict[str, float]:
         "mark_all_used": timed(
             lambda: cluster.mark_used_in_interval("bench"), setup=lambda: cluster.mark_all_unused("bench")
         ),
+        "served_view": timed(lambda: cluster.served("bench"), setup=ds.changed),
         "mark_unused_interval": timed(
             lambda: cluster.mark_unused_in_interval("bench", half), setup=lambda: cluster.mark_used_in_interval("bench")
         ),
@@ -75,7 +76,7 @@ def measure(n_segments: int) -> dict[str, float]:
 def main() -> None:
     small, large = measure(100_000), measure(200_000)
     print(f"{'operation':<22}{'100k s':>9}{'200k s':>9}{'200k/100k':>11}{'100k/baseline':>15}")
-    for key in ("overshadowed", "mark_all_used", "mark_unused_interval", "baseline"):
+    for key in ("overshadowed", "mark_all_used", "mark_unused_interval", "served_view", "baseline"):
         print(
             f"{key:<22}{small[key]:>9.3f}{large[key]:>9.3f}{large[key] / small[key]:>11.2f}"
             f"{small[key] / small['baseline']:>15.1f}"

@@ -61,16 +61,19 @@ class KillResult:
 class _Datasource:
     """The rows of one datasource, with caches derived from its used segments."""
 
-    __slots__ = ("records", "versions", "_used_timeline")
+    __slots__ = ("records", "versions", "_used_timeline", "served_cache")
 
     def __init__(self) -> None:
         self.records: dict[str, SegmentRecord] = {}
         self.versions: dict[str, VersionIntervals] = {}
         self._used_timeline: Timeline | None = None
+        #: (what the served view was computed from, the view): see :meth:`Cluster.served`.
+        self.served_cache: tuple[Any, dict[str, tuple[DataSegment, tuple[Server, ...]]]] | None = None
 
     def changed(self) -> None:
         """Forget what was derived from the used segments."""
         self._used_timeline = None
+        self.served_cache = None
 
     def used_timeline(self) -> Timeline:
         """The timeline of all used segments (DataSourcesSnapshot), built once per change."""
@@ -303,24 +306,36 @@ class Cluster:
             return first_matching_rule(rules, interval, self.now() if now is None else now)
 
     def served(self, datasource: str) -> dict[str, tuple[DataSegment, tuple[Server, ...]]]:
-        """The datasource's loaded segments and their servers, in segment-id order (semantics 10.1)."""
+        """The datasource's loaded segments and their servers, in segment-id order (semantics 10.1).
+
+        The view is cached until the datasource's used segments, its rules, the server layout or (for
+        period rules only) the clock change; treat the returned dict as read-only.
+        """
         with self.lock:
             ds = self._datasources.get(datasource)
             if ds is None or not self.layout.servers:
                 return {}
-            timeline = ds.used_timeline()
-            shadowed = timeline.overshadowed()
-            rules = self.rules.get_with_default(datasource)
+            rules = tuple(self.rules.get_with_default(datasource))
             now = self.now()
+            key = (rules, self.layout, now if any(hasattr(rule, "period") for rule in rules) else None)
+            if ds.served_cache is not None and ds.served_cache[0] == key:
+                return ds.served_cache[1]
+            shadowed = ds.used_timeline().overshadowed()
+            placements: dict[Any, tuple[Server, ...]] = {}
             out: list[tuple[DataSegment, tuple[Server, ...]]] = []
             for r in ds.records.values():
                 if not r.used or r.segment in shadowed:
                     continue
-                servers = self.layout.placement(first_matching_rule(rules, r.segment.interval, now))
+                rule = first_matching_rule(rules, r.segment.interval, now)
+                servers = placements.get(rule)
+                if servers is None:
+                    servers = placements[rule] = self.layout.placement(rule)
                 if servers:
                     out.append((r.segment, servers))
             out.sort(key=lambda pair: pair[0].segment_id.sort_key())
-            return {seg.id: (seg, servers) for seg, servers in out}
+            view = {seg.id: (seg, servers) for seg, servers in out}
+            ds.served_cache = (key, view)
+            return view
 
     def is_served(self, datasource: str) -> bool:
         """At least one segment of the datasource is loaded (Druid's served-inventory existence check)."""

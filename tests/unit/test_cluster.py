@@ -480,3 +480,28 @@ def test_overshadow_duty_runs_after_clock_frozen_in_the_past() -> None:
     fake.add_segment("ds", "2015-01-01/P1D", "v2")
     fake.run_duties()
     assert fake.segment_ids("ds", used=False) == {old}
+
+
+# ---------------------------------------------------------------- served view
+
+
+def test_served_view_follows_marks_rules_layout_and_clock(cluster: Cluster, clock: FrozenClock) -> None:
+    from fakedruid.model.rules import rules_from_json
+    from fakedruid.model.servers import ServerLayout
+
+    sid = cluster.add_segment("ds", "2024-04-30/P1D", V1)
+    assert [s.name for s in cluster.served("ds")[sid][1]] == ["fakedruid-historical-1:8083", "fakedruid-historical-2:8083"]
+    cluster.mark_segment_unused("ds", sid)
+    assert cluster.served("ds") == {}
+    cluster.mark_segment_used(None, sid)
+    assert sid in cluster.served("ds")
+    cluster.rules.set_rules("ds", rules_from_json([{"type": "dropForever"}], datasource="ds"), now=T0)
+    assert cluster.served("ds") == {}
+    period_rules = [{"type": "loadByPeriod", "period": "P1D", "includeFuture": False}, {"type": "dropForever"}]
+    cluster.rules.set_rules("ds", rules_from_json(period_rules, datasource="ds"), now=T0)
+    assert sid in cluster.served("ds")  # the segment ends at T0, inside [T0 - 1 day, T0)
+    clock.advance(2 * 86_400_000)
+    assert cluster.served("ds") == {}  # two days later the period rule no longer applies
+    clock.set(T0)
+    cluster.layout = ServerLayout({"hot": 1})
+    assert cluster.served("ds") == {}  # the rule's tier (_default_tier) has no servers now
