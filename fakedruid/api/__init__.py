@@ -13,13 +13,15 @@ from flask import Flask
 
 def create_app(coordinator: Any) -> Flask:
     """An app serving ``coordinator`` (a :class:`fakedruid.FakeCoordinator`)."""
-    from fakedruid.api import errors, journal, routes
+    from fakedruid.api import errors, journal, routes, wire
 
     # No static route: every path the app answers is a Druid path or the fake's own admin API.
     app = Flask("fakedruid", static_folder=None)
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.url_map.strict_slashes = False
     app.extensions["fakedruid"] = coordinator
+    # Jetty's limit answers before anything else, as it does in front of Druid.
+    app.before_request(wire.limit_request_line)
     routes.register(app)
     journal.register(app)
     errors.register(app)

@@ -958,3 +958,29 @@ def test_mark_segment_unused_latest_returns_segment_update_response(
 def test_mark_segment_unused_latest_unparseable_id_is_400_unescaped(client_latest: FlaskClient) -> None:
     resp = client_latest.delete(f"{P}/{WIKI}/segments/<b>")
     assert_raw(resp, 400, f"Could not parse Segment ID[<b>] for DataSource[{WIKI}]")
+
+
+# ---------------------------------------------------------------- very long ids (Jetty's request-line limit)
+
+
+def test_single_segment_very_long_id_is_414_and_changes_nothing(fake: FakeCoordinator, client: FlaskClient) -> None:
+    sid = fake.add_segment("ds", "2015-09-12/P1D", "v1")
+    long_id = sid + "x" * 9000
+    response = client.delete(f"/druid/coordinator/v1/datasources/ds/segments/{long_id}", headers=DOC_HEADERS)
+    assert response.status_code == 414
+    assert "URI Too Long" in response.get_data(as_text=True)
+    assert fake.segment_ids("ds", used=True) == {sid}
+
+
+def test_single_segment_long_id_under_the_limit_answers_normally(fake: FakeCoordinator, client: FlaskClient) -> None:
+    fake.add_segment("ds", "2015-09-12/P1D", "v1")
+    response = client.delete(f"/druid/coordinator/v1/datasources/ds/segments/ds_{'x' * 7000}", headers=DOC_HEADERS)
+    assert response.status_code == 200
+    assert response.get_json() == {"segmentStateChanged": False}
+
+
+def test_mark_unused_very_long_ids_in_body_accepted(fake: FakeCoordinator, client: FlaskClient) -> None:
+    sid = fake.add_segment("ds", "2015-09-12/P1D", "v1")
+    body = {"segmentIds": [sid, "ds_" + "y" * 20000]}
+    response = client.post("/druid/coordinator/v1/datasources/ds/markUnused", json=body, headers=DOC_HEADERS)
+    assert response.get_json() == {"numChangedSegments": 1}
