@@ -5,15 +5,15 @@ Public API. Never imports pytest or hypothesis (the strategies live in ``fakedru
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fakedruid.errors import FakeDruidError
-from fakedruid.server import FakeCoordinator, ServerError
+from fakedruid.server import FakeCoordinator, Fault, RecordedRequest, ServerError
 
 if TYPE_CHECKING:
     from flask import Flask
 
-__all__ = ["FakeCoordinator", "FakeDruidError", "ServerError", "create_app"]
+__all__ = ["FakeCoordinator", "FakeDruidError", "Fault", "RecordedRequest", "ServerError", "create_app"]
 __version__ = "0.1.0"
 
 

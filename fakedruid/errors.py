@@ -103,6 +103,16 @@ class UnparseableSegmentIds(FakeDruidError, ValueError):
         self.ids = list(ids)
 
 
+class JavaNullPointer(FakeDruidError, TypeError):
+    """Java's ``NullPointerException`` (no message): a null where Druid dereferences a value."""
+
+    java_class = "java.lang.NullPointerException"
+
+    def java_string(self) -> str:
+        """``NullPointerException.toString()`` with a null message is the bare class name."""
+        return self.java_class
+
+
 class InvalidRule(FakeDruidError, ValueError):
     """A retention rule or rule list that Druid rejects.
 

@@ -5,6 +5,7 @@ Layer: glue between the model and the api. The public Python surface users and t
 
 from __future__ import annotations
 
+import collections
 import fnmatch
 import json
 import os
@@ -38,6 +39,9 @@ class _QuietRequestHandler(WSGIRequestHandler):
 class ServerError(AssertionError):
     """An exception raised inside the fake's server thread, re-raised in the test thread by ``check()``."""
 
+
+#: How many requests the journal keeps (the oldest are dropped first).
+JOURNAL_LIMIT = 100_000
 
 #: The values of :attr:`FakeCoordinator.overlord_mode` (semantics.md 10.9).
 OVERLORD_MODES = ("ok", "missing", "old", "unreachable")
@@ -186,7 +190,8 @@ class FakeCoordinator:
         self._errors_lock = threading.Lock()
         #: Whether the request journal records requests (the dev server may turn it off to save memory).
         self.record_requests = True
-        self._journal: list[RecordedRequest] = []
+        # Bounded, so that a long-running dev server does not grow without limit.
+        self._journal: collections.deque[RecordedRequest] = collections.deque(maxlen=JOURNAL_LIMIT)
         self._faults: list[Fault] = []
         self._leader = True
         self._leader_url: str | None = None

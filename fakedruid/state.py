@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from fakedruid.errors import FakeDruidError, InvalidConfig
 from fakedruid.model.cluster import Cluster
-from fakedruid.model.rules import DEFAULT_RULES_KEY, RuleStore, rule_from_json
 from fakedruid.model.json_text import describe
+from fakedruid.model.rules import DEFAULT_RULES_KEY, RuleStore, rule_from_json
 
 if TYPE_CHECKING:
     from fakedruid.server import FakeCoordinator

@@ -26,8 +26,8 @@ from flask import Blueprint, Response, request
 from fakedruid.api import wire
 from fakedruid.errors import FakeDruidError
 from fakedruid.model.intervals import format_instant
-from fakedruid.state import export_state, load_state
 from fakedruid.model.json_text import describe
+from fakedruid.state import export_state, load_state
 
 bp = Blueprint("admin", __name__)
 

@@ -25,16 +25,22 @@ from fakedruid.api import messages, serialize, wire
 from fakedruid.errors import (
     FakeDruidError,
     InvalidInterval,
+    JavaNullPointer,
     UnknownSegmentIds,
     UnparseableSegmentIds,
 )
 from fakedruid.model.cluster import Cluster
-from fakedruid.model.intervals import Interval, format_instant, parse_interval, parse_path_interval
+from fakedruid.model.intervals import (
+    Interval,
+    format_instant,
+    parse_interval,
+    parse_path_interval,
+)
+from fakedruid.model.json_text import jackson_token
 from fakedruid.model.segment_ids import possible_parsings, try_parse
 from fakedruid.model.segments import DataSegment
 from fakedruid.model.servers import Server
 from fakedruid.profiles import Profile
-from fakedruid.model.json_text import jackson_token
 
 bp = Blueprint("datasources", __name__)
 
@@ -43,16 +49,6 @@ P = "/druid/coordinator/v1/datasources"
 #: The Java classes Jackson names in mapping errors of the markUsed/markUnused body, per profile.
 _PAYLOAD_CLASS_29 = "org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload"
 _PAYLOAD_CLASS_LATEST = "org.apache.druid.server.http.SegmentsToUpdateFilter"
-
-
-class JavaNullPointer(FakeDruidError, TypeError):
-    """Java's ``NullPointerException`` (no message): a null where Druid dereferences a value."""
-
-    java_class = "java.lang.NullPointerException"
-
-    def java_string(self) -> str:
-        """``NullPointerException.toString()`` with a null message is the bare class name."""
-        return self.java_class
 
 
 # ====================================================================== the mark payload (2.3, 2.4)
@@ -248,7 +244,7 @@ def _overlord_fault(profile: Profile) -> Response | None:
     if mode == "old":
         return _rewrap_overlord_failure(Response(status=404), profile)
     if mode == "unreachable":
-        cause = OVERLORD_UNREACHABLE.removeprefix("java.lang.RuntimeException: ")
+        cause = messages.OVERLORD_UNREACHABLE.removeprefix("java.lang.RuntimeException: ")
         return wire.json_response({"error": profile.update_failure_error, "message": cause}, 500)
     return None
 
@@ -296,15 +292,6 @@ def _submit_kill(datasource: str, interval: Interval) -> None:
     The task is recorded for the Overlord task API; its id is not returned (DSRT: entity null).
     """
     wire.coordinator().submit_kill_task(datasource, interval, source="api-issued")
-
-
-#: The root cause when the Overlord cannot be reached: ``FutureUtils.getUnchecked`` wraps the RPC failure
-#: (``server/.../rpc/ServiceNotAvailableException.java``) in a RuntimeException. End-to-end UNCONFIRMED.
-#: TODO(lead): move to ``api/messages.py``.
-OVERLORD_UNREACHABLE = (
-    "java.lang.RuntimeException: org.apache.druid.rpc.ServiceNotAvailableException: "
-    "Service [overlord] is not available"
-)
 
 
 def _no_overlord_client() -> Response | None:
@@ -428,7 +415,7 @@ def _kill(datasource: str, interval_text: str) -> Response:
     interval = parse_path_interval(interval_text)
     if wire.coordinator().overlord_mode == "unreachable":
         # Fault injection (semantics 10.9): runKillTask fails; no task is created.
-        return wire.json_response({"error": messages.KILL_FAILED, "message": OVERLORD_UNREACHABLE}, 500)
+        return wire.json_response({"error": messages.KILL_FAILED, "message": messages.OVERLORD_UNREACHABLE}, 500)
     _submit_kill(datasource, interval)
     return Response(status=200)
 

@@ -33,3 +33,12 @@ TASK_EXISTS_29 = "Task[{id}] already exists!"
 TASK_EXISTS_LATEST = "Task[{id}] already exists"
 INVALID_TASK_STATE = "Invalid task state[{state}]. Must be one of [pending, waiting, running, complete]."
 NOT_LEADER = "I am not leader"
+
+#: The root cause when the Overlord cannot be reached: ``FutureUtils.getUnchecked`` wraps the RPC failure
+#: (``server/.../rpc/ServiceNotAvailableException.java``) in a RuntimeException. End-to-end UNCONFIRMED.
+OVERLORD_UNREACHABLE = (
+    "java.lang.RuntimeException: org.apache.druid.rpc.ServiceNotAvailableException: "
+    "Service [overlord] is not available"
+)
+TASK_NOT_FOUND = "Cannot find any task with id: [{id}]"
+UNEXPECTED_SORT_ORDER = "Unexpected value[{value}] for SortOrder. Possible values are: [ASC, DESC]"

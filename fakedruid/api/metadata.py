@@ -8,7 +8,6 @@ view" of used segments (semantics 2.4) is the current state: the fake has no pol
 
 from __future__ import annotations
 
-import html.entities
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -16,18 +15,21 @@ from flask import Blueprint, Response, request
 from fakedruid.api import messages, serialize, wire
 from fakedruid.errors import InvalidInput, InvalidInterval, SegmentIdIndexError
 from fakedruid.model.cluster import Cluster, SegmentRecord
-from fakedruid.model.intervals import Interval, format_instant, parse_interval, parse_path_interval
+from fakedruid.model.intervals import (
+    Interval,
+    format_instant,
+    parse_interval,
+    parse_path_interval,
+)
+from fakedruid.model.json_text import jackson_token
 from fakedruid.model.segment_ids import possible_parsings, try_parse, version_key
 from fakedruid.model.segments import DataSegment
 from fakedruid.profiles import Profile
-from fakedruid.model.json_text import jackson_token
 
 bp = Blueprint("metadata", __name__)
 
 M = "/druid/coordinator/v1/metadata"
 
-#: ``SortOrder.fromValue`` (``server/.../metadata/SortOrder.java``). Belongs in ``messages.py``.
-UNEXPECTED_SORT_ORDER = "Unexpected value[{value}] for SortOrder. Possible values are: [ASC, DESC]"
 
 _JAVA_INTERVAL_LIST = "java.util.ArrayList<org.joda.time.Interval>"
 
@@ -144,7 +146,7 @@ def get_segment(datasource: str, segment_id: str) -> Response:
             parsed = try_parse(datasource, segment_id)
             if parsed is None:
                 escaped = messages.COULD_NOT_PARSE_SEGMENT_ID.format(
-                    id=escape_html(segment_id), ds=escape_html(datasource)
+                    id=wire.escape_html(segment_id), ds=wire.escape_html(datasource)
                 )
                 return wire.raw(escaped, 400)
             if not cluster.records(datasource, used=True):
@@ -166,20 +168,6 @@ def get_segment(datasource: str, segment_id: str) -> Response:
         if record is None or not (record.used or include_unused):
             return wire.empty(404)
         return wire.json_response(serialize.data_segment(record.segment, profile))
-
-
-def escape_html(text: str) -> str:
-    """Druid's ``StringUtils.escapeHtml``: commons-text ``StringEscapeUtils.escapeHtml4``.
-
-    ``"``, ``&``, ``<`` and ``>`` plus every character that has an HTML 4.0 named entity (Latin-1 and the
-    extended set: ``é`` becomes ``&eacute;``) are replaced; the apostrophe has no HTML 4 entity and is kept
-    (``processing/.../java/util/common/StringUtils.java`` @ ``32747cd5``).
-    """
-    return "".join(f"&{_HTML4_ENTITIES[ord(c)]};" if ord(c) in _HTML4_ENTITIES else c for c in text)
-
-
-#: The HTML 4.01 named entities (252 of them), as commons-text's BASIC, ISO8859_1 and HTML40_EXTENDED tables.
-_HTML4_ENTITIES = html.entities.codepoint2name
 
 
 # ------------------------------------------------------------------ unused segments
@@ -220,7 +208,7 @@ def _unused_segments(datasource: str, limit: int | None, profile: Profile) -> Re
     descending = False
     if sort_order is not None:
         if sort_order.upper() not in ("ASC", "DESC"):  # SortOrder.fromValue ignores letter case
-            raise InvalidInput(UNEXPECTED_SORT_ORDER.format(value=sort_order))
+            raise InvalidInput(messages.UNEXPECTED_SORT_ORDER.format(value=sort_order))
         descending = sort_order.upper() == "DESC"
     text = request.args.get("interval")
     interval = parse_path_interval(text) if text is not None else None

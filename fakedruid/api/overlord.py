@@ -22,8 +22,6 @@ bp = Blueprint("overlord", __name__)
 
 INDEXER = "/druid/indexer/v1"
 
-#: ``TaskResourceFilter``'s text for an unknown task id. TODO(lead): move to ``api/messages.py``.
-TASK_NOT_FOUND = "Cannot find any task with id: [{id}]"
 
 _UNKNOWN_LOCATION = {"host": None, "port": -1, "tlsPort": -1}
 
@@ -36,7 +34,7 @@ def _task_or_404(task_id: str) -> Task:
     """The task, or stop with the ``TaskResourceFilter`` 404."""
     task: Task | None = _cluster().tasks.get(task_id)
     if task is None:
-        wire.stop(wire.json_response({"error": TASK_NOT_FOUND.format(id=task_id)}, 404))
+        wire.stop(wire.json_response({"error": messages.TASK_NOT_FOUND.format(id=task_id)}, 404))
     return task
 
 

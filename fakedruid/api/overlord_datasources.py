@@ -23,8 +23,12 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from fakedruid.api import messages, wire
-from fakedruid.api.datasources import JavaNullPointer, MarkPayload, overlord_segment_update, parse_mark_payload
-from fakedruid.api.metadata import escape_html
+from fakedruid.api.datasources import (
+    MarkPayload,
+    overlord_segment_update,
+    parse_mark_payload,
+)
+from fakedruid.errors import JavaNullPointer
 from fakedruid.model.cluster import Cluster
 from fakedruid.model.segment_ids import try_parse
 
@@ -83,7 +87,7 @@ def _unparseable_id(datasource: str, segment_id: str) -> Response | None:
     # tryParse outside any try block: an id equal to the datasource escapes as an uncaught 500 (semantics 5.2).
     if try_parse(datasource, segment_id) is not None:
         return None
-    text = messages.COULD_NOT_PARSE_SEGMENT_ID.format(id=escape_html(segment_id), ds=escape_html(datasource))
+    text = messages.COULD_NOT_PARSE_SEGMENT_ID.format(id=wire.escape_html(segment_id), ds=wire.escape_html(datasource))
     return wire.raw(text, 400)
 
 

@@ -22,14 +22,24 @@ from fakedruid.errors import (
     UnparseableSegmentIds,
 )
 from fakedruid.model.clock import Clock, SystemClock
-from fakedruid.model.intervals import ETERNITY, Interval, condense, format_instant, parse_instant
-from fakedruid.model.segment_ids import try_parse
-from fakedruid.model.segments import DataSegment, data_segment_from_json, data_segment_to_json
-from fakedruid.model.shard_specs import ShardSpec, numbered, parse_shard_spec
-from fakedruid.model.intervals import parse_interval
 from fakedruid.model.duties import DutyConfig
+from fakedruid.model.intervals import (
+    ETERNITY,
+    Interval,
+    condense,
+    format_instant,
+    parse_instant,
+    parse_interval,
+)
 from fakedruid.model.rules import RuleStore, first_matching_rule
+from fakedruid.model.segment_ids import try_parse
+from fakedruid.model.segments import (
+    DataSegment,
+    data_segment_from_json,
+    data_segment_to_json,
+)
 from fakedruid.model.servers import Server, ServerLayout
+from fakedruid.model.shard_specs import ShardSpec, numbered, parse_shard_spec
 from fakedruid.model.tasks import TaskStore
 from fakedruid.model.timeline import Timeline, VersionIntervals
 

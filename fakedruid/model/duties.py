@@ -26,9 +26,9 @@ from fakedruid.model.intervals import (
     format_instant,
     parse_period,
 )
+from fakedruid.model.json_text import describe
 from fakedruid.model.segments import DataSegment
 from fakedruid.model.timeline import Timeline
-from fakedruid.model.json_text import describe
 
 if TYPE_CHECKING:  # pragma: no cover - typing only (cluster.py imports this module)
     from fakedruid.model.cluster import Cluster

@@ -23,7 +23,13 @@ from fakedruid.errors import (
     TaskAlreadyExists,
     UnknownTask,
 )
-from fakedruid.model.intervals import MS_PER_HOUR, Interval, format_instant, parse_instant, parse_interval
+from fakedruid.model.intervals import (
+    MS_PER_HOUR,
+    Interval,
+    format_instant,
+    parse_instant,
+    parse_interval,
+)
 from fakedruid.model.json_text import jackson_token
 
 if TYPE_CHECKING:  # pragma: no cover - typing only (cluster.py imports this module)
