@@ -11,6 +11,8 @@ from functools import lru_cache
 
 from fakedruid.errors import SegmentIdIndexError
 from fakedruid.model.intervals import (
+    MAX_YEAR,
+    MIN_YEAR,
     MS_PER_DAY,
     MS_PER_HOUR,
     MS_PER_MINUTE,
@@ -39,15 +41,24 @@ class SegmentId:
         base = f"{self.datasource}_{format_instant(self.interval.start)}_{format_instant(self.interval.end)}_{self.version}"
         return base if self.partition_num == 0 else f"{base}_{self.partition_num}"
 
-    def sort_key(self) -> tuple[str, int, int, bytes, int]:
-        """Druid's order: datasource, start, end, version (string order), partition number."""
-        return (self.datasource, self.interval.start, self.interval.end, version_key(self.version), self.partition_num)
+    def sort_key(self) -> tuple[bytes, int, int, bytes, int]:
+        """Druid's order: datasource, start, end, version (both names in Java string order), partition number."""
+        # SegmentId.compareTo compares the datasource with String.compareTo too, so both use UTF-16 order.
+        return (
+            version_key(self.datasource),
+            self.interval.start,
+            self.interval.end,
+            version_key(self.version),
+            self.partition_num,
+        )
 
 
 # Joda ISODateTimeFormat.dateTime(): seconds and exactly three fraction digits are required (semantics 5.2).
+# re.ASCII: Joda's number parsers take only '0'-'9', while Python's \d also matches other Unicode digits.
 _STRICT_INSTANT = re.compile(
     r"(?P<year>[+-]?\d{4,9})-(?P<month>\d\d)-(?P<day>\d\d)T(?P<hour>\d\d):(?P<minute>\d\d):(?P<second>\d\d)"
-    r"\.(?P<milli>\d{3})(?:(?P<z>Z)|(?P<osign>[+-])(?P<oh>\d\d):(?P<om>\d\d))\Z"
+    r"\.(?P<milli>\d{3})(?:(?P<z>Z)|(?P<osign>[+-])(?P<oh>\d\d):(?P<om>\d\d))\Z",
+    re.ASCII,
 )
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
@@ -67,6 +78,9 @@ def parse_instant_strict(text: str) -> int | None:
         return None
     year, month, day = int(m["year"]), int(m["month"]), int(m["day"])
     hour, minute, second, milli = int(m["hour"]), int(m["minute"]), int(m["second"]), int(m["milli"])
+    # GregorianChronology's year range, as intervals.py checks it: a 9-digit year beyond it does not parse.
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return None
     if not 1 <= month <= 12 or hour > 23 or minute > 59 or second > 59:
         return None
     if not 1 <= day <= _DAYS_IN_MONTH[month - 1] or (month == 2 and day == 29 and not _is_leap(year)):
@@ -105,10 +119,9 @@ def possible_parsings(datasource: str, text: str) -> list[SegmentId]:
     if datasource == "" or not text.startswith(datasource):
         return []
     if len(text) == len(datasource):
-        # SegmentId.java reads charAt(dataSource.length()) without a length check.
-        raise SegmentIdIndexError(
-            f"index {len(datasource)}, length {len(text)}" if text else "String index out of range: 0"
-        )
+        # SegmentId.java reads charAt(dataSource.length()) without a length check. The message is the JDK 11/17
+        # StringIndexOutOfBoundsException text (it varies by JVM; UNCONFIRMED for Druid's runtime).
+        raise SegmentIdIndexError(f"index {len(text)}, length {len(text)}")
     if text[len(datasource)] != "_":
         return []
     parts = text[len(datasource) + 1 :].split("_")

@@ -42,7 +42,9 @@ class DataSegment:
         object.__setattr__(self, "id", str(sid))
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, DataSegment) and other.id == self.id
+        # DataSegment.equals compares SegmentIds, not their strings: (ver, 1) and (ver_1, 0) print alike but
+        # differ. Equal SegmentIds print alike, so hashing the string stays consistent (and is cached by str).
+        return isinstance(other, DataSegment) and other.segment_id == self.segment_id
 
     def __hash__(self) -> int:
         return hash(self.id)
@@ -93,7 +95,8 @@ def data_segment_from_json(obj: Any) -> DataSegment:
     compaction = obj.get("lastCompactionState")
     if compaction is not None and not isinstance(compaction, dict):
         raise InvalidSegment(f"DataSegment field [lastCompactionState] must be an object or null, got [{compaction!r}]")
-    binary_version = obj.get("binaryVersion", 9)
+    # An Integer in DataSegment's @JsonCreator: absent reads as null, and is written back as null.
+    binary_version = obj.get("binaryVersion")
     if binary_version is not None and (isinstance(binary_version, bool) or not isinstance(binary_version, int)):
         raise InvalidSegment(f"DataSegment field [binaryVersion] must be an integer or null, got [{binary_version!r}]")
     size = obj.get("size", 0)

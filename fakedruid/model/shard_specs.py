@@ -22,6 +22,9 @@ OVERWRITING = "overwriting"
 # numbered_overwrite partition ids (PartitionIds.java).
 NON_ROOT_GEN_START_PARTITION_ID = 32768
 NON_ROOT_GEN_END_PARTITION_ID = 65536
+_SHORT_MAX = 32767
+#: ``HashPartitionFunction`` constants.
+_HASH_PARTITION_FUNCTIONS = ("MURMUR3_32_ABS",)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +102,9 @@ def numbered(partition_num: int = 0, partitions: int = 1) -> ShardSpec:
 DEFAULT_SHARD_SPEC = numbered(0, 1)
 
 
-def _int(obj: dict[str, Any], key: str, default: int | None = None, *, minimum: int | None = None) -> int:
+def _int(
+    obj: dict[str, Any], key: str, default: int | None = None, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
     value = obj.get(key, default)
     if value is None:
         if default is None:
@@ -109,7 +114,22 @@ def _int(obj: dict[str, Any], key: str, default: int | None = None, *, minimum: 
         raise InvalidSegment(f"shardSpec field [{key}] must be an integer, got [{value!r}]")
     if minimum is not None and value < minimum:
         raise InvalidSegment(f"shardSpec field [{key}] must be >= {minimum}, got [{value}]")
+    if maximum is not None and value > maximum:
+        raise InvalidSegment(f"shardSpec field [{key}] must be <= {maximum}, got [{value}]")
     return value
+
+
+def _partition_function(obj: dict[str, Any]) -> str | None:
+    # HashPartitionFunction is an enum read with valueOf(toUpperCase(text)) and written in lower case.
+    value = _opt_str(obj, "partitionFunction")
+    if value is None:
+        return None
+    if value.upper() not in _HASH_PARTITION_FUNCTIONS:
+        raise InvalidSegment(
+            f"shardSpec field [partitionFunction] must be one of {', '.join(_HASH_PARTITION_FUNCTIONS).lower()}, "
+            f"got [{value}]"
+        )
+    return value.upper().lower()
 
 
 def _opt_str(obj: dict[str, Any], key: str) -> str | None:
@@ -179,12 +199,16 @@ def parse_shard_spec(obj: Any) -> ShardSpec:
             "partitions": n,
             "numBuckets": _int(obj, "numBuckets", n),
             "partitionDimensions": list(dims or []),
-            "partitionFunction": _opt_str(obj, "partitionFunction"),
+            "partitionFunction": _partition_function(obj),
         }
         return ShardSpec("hashed", p, n, chunk=NUMBERED, start_root=p, end_root=p + 1, json=json)
     if type_ == "single":
         start, end = _opt_str(obj, "start"), _opt_str(obj, "end")
-        json = {"type": "single", "dimension": _opt_str(obj, "dimension"), "start": start, "end": end}
+        # SingleDimensionShardSpec passes [dimension] to DimensionRangeShardSpec, which needs a non-empty list.
+        dimension = _opt_str(obj, "dimension")
+        if dimension is None:
+            raise InvalidSegment("shardSpec of type [single] needs the field [dimension]")
+        json = {"type": "single", "dimension": dimension, "start": start, "end": end}
         return _ranged(obj, "single", json, start, end)
     if type_ == "range":
         dims = obj.get("dimensions")
@@ -205,18 +229,15 @@ def parse_shard_spec(obj: Any) -> ShardSpec:
     if type_ == "numbered_overwrite":
         pid = _int(obj, "partitionId")
         if not NON_ROOT_GEN_START_PARTITION_ID <= pid < NON_ROOT_GEN_END_PARTITION_ID:
-            raise InvalidSegment(f"numbered_overwrite partitionId must be in [32768, 65536), got [{pid}]")
-        start_root = _int(obj, "startRootPartitionId", minimum=0)
-        end_root = _int(obj, "endRootPartitionId", minimum=0)
-        if not start_root < end_root <= NON_ROOT_GEN_START_PARTITION_ID:
-            raise InvalidSegment(
-                f"numbered_overwrite needs startRootPartitionId < endRootPartitionId <= 32768, "
-                f"got [{start_root}] and [{end_root}]"
-            )
-        minor = _int(obj, "minorVersion", minimum=1)
-        aug = _int(obj, "atomicUpdateGroupSize", minimum=-1)
+            raise InvalidSegment(f"shardSpec field [partitionId] must be in [32768, 65536), got [{pid}]")
+        # NumberedOverwriteShardSpec's checks: each root id in [0, 32768) (no order between them is checked),
+        # minorVersion and atomicUpdateGroupSize are Java shorts.
+        start_root = _int(obj, "startRootPartitionId", minimum=0, maximum=NON_ROOT_GEN_START_PARTITION_ID - 1)
+        end_root = _int(obj, "endRootPartitionId", minimum=0, maximum=NON_ROOT_GEN_START_PARTITION_ID - 1)
+        minor = _int(obj, "minorVersion", minimum=1, maximum=_SHORT_MAX)
+        aug = _int(obj, "atomicUpdateGroupSize", minimum=-1, maximum=_SHORT_MAX)
         if aug == 0:
-            raise InvalidSegment("numbered_overwrite atomicUpdateGroupSize must be > 0 or -1, got [0]")
+            raise InvalidSegment("shardSpec field [atomicUpdateGroupSize] must be > 0 or -1, got [0]")
         json = {
             "type": "numbered_overwrite",
             "partitionId": pid,
