@@ -445,7 +445,7 @@ def machine_for(target: DruidTarget, datasource: str) -> type[RuleBasedStateMach
     return WriteEndpoints
 
 
-def _run(target: DruidTarget, *, max_examples: int, steps: int) -> None:
+def _run_state_machine(target: DruidTarget, *, max_examples: int, steps: int) -> None:
     run_state_machine_as_test(  # type: ignore[no-untyped-call]
         machine_for(target, new_datasource()),
         settings=settings(
@@ -458,9 +458,9 @@ def _run(target: DruidTarget, *, max_examples: int, steps: int) -> None:
 
 
 def test_write_endpoints_match_reference(coordinator: DruidTarget) -> None:
-    _run(coordinator, max_examples=25, steps=15)
+    _run_state_machine(coordinator, max_examples=25, steps=15)
 
 
 @pytest.mark.slow
 def test_write_endpoints_match_reference_long(coordinator: DruidTarget) -> None:
-    _run(coordinator, max_examples=100, steps=25)
+    _run_state_machine(coordinator, max_examples=100, steps=25)
