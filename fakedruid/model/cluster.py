@@ -511,10 +511,13 @@ class Cluster:
     def _set_used(self, ds: _Datasource, rows: Iterable[SegmentRecord], used: bool) -> None:
         """Set the used flag and restart ``used_status_last_updated`` (every mark statement sets it)."""
         now = self.now()
+        flipped = False
         for r in rows:
+            flipped = flipped or r.used != used
             r.used = used
             r.used_status_last_updated = now
-        ds.changed()
+        if flipped:  # the caches derive from the used set only
+            ds.changed()
 
     # ------------------------------------------------------------------ kill
 
