@@ -187,7 +187,6 @@ class FakeCoordinator:
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._errors: list[tuple[str, BaseException]] = []
-        self._errors_lock = threading.Lock()
         #: Whether the request journal records requests (the dev server may turn it off to save memory).
         self.record_requests = True
         # Bounded, so that a long-running dev server does not grow without limit.
@@ -196,7 +195,6 @@ class FakeCoordinator:
         self._leader = True
         self._leader_url: str | None = None
         self._overlord_mode = "ok"
-        self._hooks_lock = threading.Lock()
         # Shared by every fault made since the last clear_faults(), which sets it to wake delayed requests.
         self._faults_cleared = threading.Event()
         if seed is not None:
@@ -269,12 +267,12 @@ class FakeCoordinator:
 
     def record_server_error(self, exc: BaseException, where: str) -> None:
         """Remember an unexpected exception raised while serving a request."""
-        with self._errors_lock:
+        with self.cluster.lock:
             self._errors.append((where, exc))
 
     def check(self) -> None:
         """Raise :class:`ServerError` for the first unexpected exception raised in the server, and forget them."""
-        with self._errors_lock:
+        with self.cluster.lock:
             errors, self._errors = self._errors, []
         if errors:
             where, exc = errors[0]
@@ -488,18 +486,18 @@ class FakeCoordinator:
 
         The fake's own admin API (``/fakedruid/...``) is not recorded.
         """
-        with self._hooks_lock:
+        with self.cluster.lock:
             return list(self._journal)
 
     def record_request(self, record: RecordedRequest) -> None:
         """Add a request to the journal (called by the app for every answered request)."""
         if self.record_requests:
-            with self._hooks_lock:
+            with self.cluster.lock:
                 self._journal.append(record)
 
     def clear_requests(self) -> None:
         """Empty the request journal."""
-        with self._hooks_lock:
+        with self.cluster.lock:
             self._journal.clear()
 
     def assert_called(
@@ -583,7 +581,7 @@ class FakeCoordinator:
             times=times,
             delay=float(delay),
         )
-        with self._hooks_lock:
+        with self.cluster.lock:
             fault._cancelled = self._faults_cleared
             self._faults.append(fault)
         return fault
@@ -591,12 +589,12 @@ class FakeCoordinator:
     @property
     def faults(self) -> list[Fault]:
         """The faults still waiting for a request, oldest first."""
-        with self._hooks_lock:
+        with self.cluster.lock:
             return list(self._faults)
 
     def take_fault(self, method: str, path: str) -> Fault | None:
         """The first fault matching a request, counted as used (called by the app for every request)."""
-        with self._hooks_lock:
+        with self.cluster.lock:
             for fault in self._faults:
                 if fault.matches(method, path):
                     if fault.times is not None:
@@ -608,7 +606,7 @@ class FakeCoordinator:
 
     def clear_faults(self) -> None:
         """Forget every fault (waking delayed requests), become the leader again, and make the Overlord reachable."""
-        with self._hooks_lock:
+        with self.cluster.lock:
             self._faults = []
             self._leader = True
             self._leader_url = None
@@ -634,7 +632,7 @@ class FakeCoordinator:
             not isinstance(leader_url, str) or not leader_url.startswith(("http://", "https://"))
         ):
             raise InvalidConfig(f"leader_url: expected an http(s) base URL or None, got [{leader_url!r}]")
-        with self._hooks_lock:
+        with self.cluster.lock:
             self._leader = leader
             self._leader_url = None if leader or leader_url is None else leader_url.rstrip("/")
 
