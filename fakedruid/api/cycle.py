@@ -15,6 +15,7 @@ POST     /fakedruid/v1/config/kill     change some of them (all or nothing); ans
 POST     /fakedruid/v1/tasks/release   run held tasks (all, or ``{"taskId": ...}``); ``{"released": [...]}``
 GET      /fakedruid/v1/tasks/mode      ``{"hold": bool, "failWith": str | null}``
 POST     /fakedruid/v1/tasks/mode      change ``hold`` and/or ``failWith``; answers the new mode
+GET      /fakedruid/v1/audit           segment audit entries (``?type=``, ``?key=``), oldest first
 =======  ============================  ========================================================================
 """
 
@@ -148,3 +149,18 @@ def set_task_mode() -> Response:
         if "failWith" in body:
             cluster.tasks.fail_with = body["failWith"]
         return wire.json_response(_task_mode())
+
+
+# ------------------------------------------------------------------ audit
+
+
+@bp.get(f"{PREFIX}/audit")
+def get_audit() -> Response:
+    """The segment audit entries Druid writes but does not serve (http-api 1.9): ``segment.markUnused`` and
+    ``segment.kill``, oldest first, each in Druid's ``AuditEntry`` JSON. ``?type=`` and ``?key=`` (the
+    datasource) keep only the entries that match exactly. Rule changes (type ``rules``) are served by Druid's
+    own ``GET /druid/coordinator/v1/rules/history``."""
+    cluster = wire.coordinator().cluster
+    with cluster.lock:
+        entries = cluster.audit.entries(type=request.args.get("type"), key=request.args.get("key"))
+    return wire.json_response([entry.to_json() for entry in entries])

@@ -9,6 +9,10 @@ In profile "latest" the Coordinator forwards every segment update to the Overlor
 (``OverlordDataSourcesResource``, ODSR) and re-wraps the Overlord's answer (http-api.md section 2,
 introduction). The fake runs the Overlord half in process: :func:`overlord_segment_update` is what the Overlord
 answers, and the Overlord's own copy of these endpoints reuses it together with :func:`parse_mark_payload`.
+
+markUnused, mark-all-unused and the two kill endpoints write audit entries into ``Cluster.audit`` exactly when
+Druid does (http-api.md 1.9): ``segment.markUnused`` by the Coordinator in profile "29" and by the Overlord
+for the forwarded call in profile "latest", ``segment.kill`` by the Coordinator in both.
 """
 
 from __future__ import annotations
@@ -18,16 +22,26 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, Response, request
 
 from fakedruid.api import messages, serialize, wire
+from fakedruid.api.rules import AUTHOR_HEADER, COMMENT_HEADER
 from fakedruid.errors import (
     FakeDruidError,
     InvalidInterval,
     JavaNullPointer,
     UnknownSegmentIds,
     UnparseableSegmentIds,
+)
+from fakedruid.model.audit import (
+    AUDIT_TYPE_KILL,
+    AUDIT_TYPE_MARK_UNUSED,
+    AuditEntry,
+    RequestInfo,
+    java_hash_set_order,
+    payload_text,
 )
 from fakedruid.model.cluster import Cluster
 from fakedruid.model.intervals import (
@@ -176,6 +190,126 @@ def parse_mark_payload(body: Any, profile: Profile) -> MarkPayload | Response:
     )
 
 
+# ====================================================================== audit entries (http-api 1.9)
+
+
+def mark_audit_payload(body: Any, payload: MarkPayload, profile: Profile) -> str:
+    """The ``payload`` of a markUnused audit entry: the request body as Druid's mapper read and re-wrote it.
+
+    Profile "29" writes ``MarkDataSourceSegmentsPayload`` (``interval``, ``segmentIds``); profile "latest" the
+    ``SegmentsToUpdateFilter`` (``interval``, ``segmentIds``, ``versions``). Null fields are written (the audit
+    mapper keeps nulls by default, ``AuditSerdeHelper``); ``segmentIds`` is a Java ``HashSet``, so it comes out
+    deduplicated in hash order; ``versions`` is a list and keeps its order.
+
+    :param body: the decoded JSON object that :func:`parse_mark_payload` accepted.
+    :param payload: what :func:`parse_mark_payload` returned for it.
+    """
+    payload_class = _PAYLOAD_CLASS_LATEST if profile.honours_versions else _PAYLOAD_CLASS_29
+
+    def strings(field: str, java_type: str, element_chain: str) -> list[str | None] | None:
+        value = body.get(field)
+        if value is None:
+            return None
+        read = _string_elements(value, field, java_type, element_chain, payload_class)
+        # The body was accepted, so every element reads.
+        return read if isinstance(read, list) else None
+
+    ids = strings("segmentIds", "java.util.Set<java.lang.String>", "java.util.HashSet")
+    out: dict[str, Any] = {
+        "interval": None if payload.interval is None else str(payload.interval),
+        "segmentIds": None if ids is None else java_hash_set_order(ids),
+    }
+    if profile.honours_versions:
+        out["versions"] = strings("versions", "java.util.List<java.lang.String>", "java.util.ArrayList")
+    return payload_text(out)
+
+
+def _request_uri() -> str:
+    """``HttpServletRequest.getRequestURI()``: the path as the client sent it (still percent-encoded)."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    if raw:
+        return str(raw).split("?", 1)[0]
+    return quote(request.path)
+
+
+def java_url_encode(text: str) -> str:
+    """Druid's ``StringUtils.urlEncode``: ``URLEncoder.encode(s, UTF-8)`` with ``+`` written as ``%20``."""
+    # URLEncoder keeps only letters, digits and ".-*_"; Python's quote also keeps "~", Java encodes it.
+    return quote(text, safe=".-*_").replace("~", "%7E")
+
+
+def audit_request(key: str, audit_type: str, payload: str, *, service: str) -> AuditEntry:
+    """Write an audit entry for the current request (``AuthorizationUtils.buildAuditInfo`` and
+    ``buildRequestInfo``): author and comment from ``X-Druid-Author`` / ``X-Druid-Comment`` (``""`` when
+    absent), the client's address, and the request's method, URI and raw query string.
+
+    The caller holds ``cluster.lock``.
+
+    :param service: ``"coordinator"`` or ``"overlord"``, the service that writes the entry.
+    """
+    cluster = _cluster()
+    query = request.query_string.decode("latin-1")
+    return cluster.audit.add(
+        AuditEntry(
+            key=key,
+            type=audit_type,
+            author=request.headers.get(AUTHOR_HEADER, ""),
+            comment=request.headers.get(COMMENT_HEADER, ""),
+            ip=request.remote_addr or "",
+            payload=payload,
+            audit_time=cluster.now(),
+            request=RequestInfo(service, request.method, _request_uri(), query or None),
+        )
+    )
+
+
+def _own_address() -> str:
+    """The address the fake Coordinator calls its Overlord from: the server side of the current connection
+    (the client's address under the test client, which has no socket)."""
+    sock = request.environ.get("werkzeug.socket")
+    if sock is not None:
+        try:
+            return str(sock.getsockname()[0])
+        except (OSError, IndexError, TypeError):
+            pass
+    return request.remote_addr or ""
+
+
+def _audit_forwarded_mark_unused(datasource: str, payload: str, *, method: str, suffix: str = "") -> AuditEntry:
+    """The Overlord's entry for a markUnused the Coordinator forwarded to it (profile "latest").
+
+    The Coordinator's Overlord client (``OverlordClientImpl``) sends neither ``X-Druid-Author`` nor
+    ``X-Druid-Comment``, so author and comment are empty; the client is the Coordinator itself, under its
+    escalated identity (``allowAll`` without an authenticator); the request is the Overlord call, with the
+    datasource URL-encoded and no query string. The caller holds ``cluster.lock``.
+    """
+    cluster = _cluster()
+    uri = f"/druid/indexer/v1/datasources/{java_url_encode(datasource)}{suffix}"
+    return cluster.audit.add(
+        AuditEntry(
+            key=datasource,
+            type=AUDIT_TYPE_MARK_UNUSED,
+            author="",
+            comment="",
+            ip=_own_address(),
+            payload=payload,
+            audit_time=cluster.now(),
+            request=RequestInfo("overlord", method, uri, None),
+        )
+    )
+
+
+def then_audit(operation: Callable[[], int], audit: Callable[[int], object]) -> Callable[[], int]:
+    """``operation`` followed by ``audit(n)`` once it succeeded: a failed update writes no entry."""
+
+    def run() -> int:
+        n = operation()
+        audit(n)
+        return n
+
+    return run
+
+
 # ====================================================================== performing an update
 
 
@@ -286,12 +420,26 @@ def _no_nulls(ids: Sequence[str | None]) -> list[str]:
     return [i for i in ids if i is not None]
 
 
-def _submit_kill(datasource: str, interval: Interval) -> None:
+def _submit_kill(datasource: str, interval: Interval) -> str:
     """Submit an API kill task (``runKillTask("api-issued", ds, interval, null...)``); the fake runs it at once.
 
-    The task is recorded for the Overlord task API; its id is not returned (DSRT: entity null).
+    The task is recorded for the Overlord task API; its id is not returned to the client (DSRT: entity null),
+    only written into the audit entry.
     """
-    wire.coordinator().submit_kill_task(datasource, interval, source="api-issued")
+    return str(wire.coordinator().submit_kill_task(datasource, interval, source="api-issued"))
+
+
+def _audit_mark_unused(datasource: str, payload: str, *, method: str, suffix: str = "") -> None:
+    """Write the ``segment.markUnused`` entry of a successful markUnused or mark-all-unused.
+
+    Profile "29": the Coordinator writes it (DSR @ ``dbe3b922``). Profile "latest": the Coordinator writes none
+    (DSR @ ``4a16b263`` only forwards); the Overlord does, for the forwarded call (ODSR
+    ``auditMarkUnusedOperation``).
+    """
+    if _forwards_to_overlord(wire.profile()):
+        _audit_forwarded_mark_unused(datasource, payload, method=method, suffix=suffix)
+    else:
+        audit_request(datasource, AUDIT_TYPE_MARK_UNUSED, payload, service="coordinator")
 
 
 def _no_overlord_client() -> Response | None:
@@ -336,17 +484,30 @@ def mark_segment_as_used(datasource: str, segment_id: str) -> Response:
     )
 
 
-def _mark_with_payload(datasource: str, build: Callable[[MarkPayload], Callable[[], int]]) -> Response:
-    """markUsed/markUnused: payload (400), then the served check (profile "29": 204), then the update."""
+def _mark_with_payload(
+    datasource: str, build: Callable[[MarkPayload], Callable[[], int]], *, audit: bool = False
+) -> Response:
+    """markUsed/markUnused: payload (400), then the served check (profile "29": 204), then the update.
+
+    :param audit: write a ``segment.markUnused`` entry once the update succeeded (markUnused; DSR ~29 audits
+        inside the update, after the metadata call, so a 400, a 204 or a failed update writes none).
+    """
     profile = wire.profile()
-    payload = parse_mark_payload(wire.read_json(), profile)
+    body = wire.read_json()
+    payload = parse_mark_payload(body, profile)
     if isinstance(payload, Response):
         return payload
     cluster = _cluster()
     with cluster.lock:
         if profile.served_check_on_mark and not cluster.is_served(datasource):
             return wire.empty(204)
-        return _perform_update(build(payload))
+        operation = build(payload)
+        if audit:
+            text = mark_audit_payload(body, payload, profile)
+            operation = then_audit(
+                operation, lambda _n: _audit_mark_unused(datasource, text, method="POST", suffix="/markUnused")
+            )
+        return _perform_update(operation)
 
 
 @bp.post(f"{P}/<datasource>/markUsed")
@@ -384,7 +545,7 @@ def mark_segments_as_unused(datasource: str) -> Response:
         ids = payload.segment_ids or ()
         return lambda: cluster.mark_unused_by_ids(datasource, _no_nulls(ids))
 
-    return _mark_with_payload(datasource, build)
+    return _mark_with_payload(datasource, build, audit=True)
 
 
 @bp.delete(f"{P}/<datasource>")
@@ -400,7 +561,15 @@ def mark_as_unused_all_segments_or_kill(datasource: str) -> Response:
             return wire.jetty(500, JavaNullPointer().java_string())
         return _kill(datasource, interval)
     cluster = _cluster()
-    return _perform_update(lambda: cluster.mark_all_unused(datasource))
+    profile = wire.profile()
+    # DSR ~29 audits a 2xx answer with the answer's entity as payload; the "latest" Overlord does the same
+    # with its SegmentUpdateResponse. The update succeeds exactly when the answer is a 2xx.
+    operation = then_audit(
+        lambda: cluster.mark_all_unused(datasource),
+        lambda n: _audit_mark_unused(datasource, payload_text(serialize.bulk_update(n, profile)), method="DELETE"),
+    )
+    with cluster.lock:
+        return _perform_update(operation)
 
 
 @bp.delete(f"{P}/<datasource>/intervals/<path:interval>")
@@ -416,7 +585,16 @@ def _kill(datasource: str, interval_text: str) -> Response:
     if wire.coordinator().overlord_mode == "unreachable":
         # Fault injection (semantics 10.9): runKillTask fails; no task is created.
         return wire.json_response({"error": messages.KILL_FAILED, "message": messages.OVERLORD_UNREACHABLE}, 500)
-    _submit_kill(datasource, interval)
+    cluster = _cluster()
+    with cluster.lock:
+        task_id = _submit_kill(datasource, interval)
+        # Written once the Overlord accepted the task, in both profiles (DSR @ dbe3b922 and @ 4a16b263).
+        audit_request(
+            datasource,
+            AUDIT_TYPE_KILL,
+            payload_text({"killTaskId": task_id, "interval": str(interval)}),
+            service="coordinator",
+        )
     return Response(status=200)
 
 

@@ -11,7 +11,8 @@ not made too old by fault injection (``overlord_mode="old"``). Elsewhere every p
 Unlike the Coordinator's copies (``fakedruid.api.datasources``), these answer the Overlord's own errors
 directly: a DruidException as its JSON and status (400 for unparseable or unknown ids of markUsed), any other
 failure as 500 ``{"error": "Server error", "message": <root cause>}``, and the single-segment parse error with
-the id and datasource HTML-escaped.
+the id and datasource HTML-escaped. markUnused and mark-all-unused write a ``segment.markUnused`` audit entry
+on success (``auditMarkUnusedOperation``).
 """
 
 from __future__ import annotations
@@ -22,13 +23,17 @@ from flask import Blueprint, Response, abort, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from fakedruid.api import messages, wire
+from fakedruid.api import messages, serialize, wire
 from fakedruid.api.datasources import (
     MarkPayload,
+    audit_request,
+    mark_audit_payload,
     overlord_segment_update,
     parse_mark_payload,
+    then_audit,
 )
 from fakedruid.errors import JavaNullPointer
+from fakedruid.model.audit import AUDIT_TYPE_MARK_UNUSED, payload_text
 from fakedruid.model.cluster import Cluster
 from fakedruid.model.segment_ids import try_parse
 
@@ -91,10 +96,19 @@ def _unparseable_id(datasource: str, segment_id: str) -> Response | None:
     return wire.raw(text, 400)
 
 
-def _payload() -> MarkPayload | Response:
-    """The ``SegmentsToUpdateFilter`` body: mapping errors, then validity (400 RAW)."""
+def _payload() -> tuple[object, MarkPayload | Response]:
+    """The decoded body and the ``SegmentsToUpdateFilter`` read from it: mapping errors, then validity (400 RAW)."""
     wire.require_json_content_type()
-    return parse_mark_payload(wire.read_json(), wire.profile())
+    body = wire.read_json()
+    return body, parse_mark_payload(body, wire.profile())
+
+
+def _audited(datasource: str, operation: Callable[[], int], payload: Callable[[int], str]) -> Callable[[], int]:
+    """``operation``, then the ``segment.markUnused`` entry ODSR ``auditMarkUnusedOperation`` writes on success:
+    author and comment from the request headers, service ``overlord``."""
+    return then_audit(
+        operation, lambda n: audit_request(datasource, AUDIT_TYPE_MARK_UNUSED, payload(n), service="overlord")
+    )
 
 
 # ====================================================================== the six routes
@@ -111,10 +125,20 @@ def mark_all_non_overshadowed_segments_as_used(datasource: str) -> Response:
 
 @bp.delete(f"{O}/<datasource>", provide_automatic_options=False)
 def mark_all_segments_as_unused(datasource: str) -> Response:
-    """Mark every used segment of the datasource unused (http-api 2.5 without the kill branch)."""
+    """Mark every used segment of the datasource unused (http-api 2.5 without the kill branch).
+
+    A 2xx answer writes a ``segment.markUnused`` audit entry whose payload is the answer.
+    """
     _require_api()
     cluster = _cluster()
-    return _perform(lambda: cluster.mark_all_unused(datasource))
+    profile = wire.profile()
+    return _perform(
+        _audited(
+            datasource,
+            lambda: cluster.mark_all_unused(datasource),
+            lambda n: payload_text(serialize.bulk_update(n, profile)),
+        )
+    )
 
 
 @bp.post(f"{O}/<datasource>/markUsed", provide_automatic_options=False)
@@ -124,7 +148,7 @@ def mark_non_overshadowed_segments_as_used(datasource: str) -> Response:
     Ids are parsed first (``IdUtils.getValidSegmentIds``): unparseable or unknown ids answer a 400 DruidException.
     """
     _require_api()
-    payload = _payload()
+    _body, payload = _payload()
     if isinstance(payload, Response):
         return payload
     cluster = _cluster()
@@ -137,17 +161,24 @@ def mark_non_overshadowed_segments_as_used(datasource: str) -> Response:
 
 @bp.post(f"{O}/<datasource>/markUnused", provide_automatic_options=False)
 def mark_segments_as_unused(datasource: str) -> Response:
-    """Mark used segments unused, by interval (+ versions) or by ids; unparseable ids are dropped (http-api 2.4)."""
+    """Mark used segments unused, by interval (+ versions) or by ids; unparseable ids are dropped (http-api 2.4).
+
+    A successful update writes a ``segment.markUnused`` audit entry whose payload is the filter as read.
+    """
     _require_api()
-    payload = _payload()
+    body, payload = _payload()
     if isinstance(payload, Response):
         return payload
     cluster = _cluster()
+    text = mark_audit_payload(body, payload, wire.profile())
+    operation: Callable[[], int]
     if payload.interval is not None:
         interval, versions = payload.interval, payload.versions
-        return _perform(lambda: cluster.mark_unused_in_interval(datasource, interval, versions=versions))
-    ids = payload.segment_ids or ()
-    return _perform(lambda: cluster.mark_unused_by_ids(datasource, _no_nulls(ids)))
+        operation = lambda: cluster.mark_unused_in_interval(datasource, interval, versions=versions)
+    else:
+        ids = payload.segment_ids or ()
+        operation = lambda: cluster.mark_unused_by_ids(datasource, _no_nulls(ids))
+    return _perform(_audited(datasource, operation, lambda _n: text))
 
 
 @bp.post(f"{O}/<datasource>/segments/<segment_id>", provide_automatic_options=False)

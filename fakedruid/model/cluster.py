@@ -21,6 +21,7 @@ from fakedruid.errors import (
     UnknownSegmentIds,
     UnparseableSegmentIds,
 )
+from fakedruid.model.audit import AuditLog
 from fakedruid.model.clock import Clock, SystemClock
 from fakedruid.model.duties import DutyConfig
 from fakedruid.model.intervals import (
@@ -114,6 +115,8 @@ class Cluster:
         self.conflict_mode = conflict_mode
         self.layout = ServerLayout(tiers)
         self.rules = RuleStore()
+        #: Segment audit entries (``segment.markUnused``, ``segment.kill``); rule changes are in ``rules``.
+        self.audit = AuditLog()
         self.tasks = TaskStore()
         self.duty_config = DutyConfig()
         #: When the fake Coordinator started (for millisToWaitBeforeDeleting, semantics 10.4).
@@ -143,6 +146,7 @@ class Cluster:
             self._datasources.clear()
             self._by_id.clear()
             self.rules.reset()
+            self.audit.reset()
             self.tasks.reset()
             self.duty_config.reset()
             self.started_at = self.now()

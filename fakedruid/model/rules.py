@@ -1,7 +1,8 @@
 """Retention rules: the ten rule types, their JSON, and the per-datasource rule store with its audit history.
 
-Layer: model; imports only the stdlib (and ``fakedruid.errors``, ``fakedruid.model.intervals``); never Flask,
-pytest or hypothesis. Semantics: semantics.md section 6; JSON forms, validation and history: http-api.md
+Layer: model; imports only the stdlib (and ``fakedruid.errors``, ``fakedruid.model.intervals``,
+``fakedruid.model.audit``); never Flask, pytest or hypothesis. Rule audit entries are
+:class:`~fakedruid.model.audit.AuditEntry` objects of type ``rules``. Semantics: semantics.md section 6; JSON forms, validation and history: http-api.md
 sections 4.3 to 4.5. Rule classes live in Druid's ``server/src/main/java/org/apache/druid/server/coordinator/
 rules/``. The JSON codec lives here (like ``segments.py``) because the public Python API and the state files
 take the same JSON as the HTTP API.
@@ -25,12 +26,12 @@ from fakedruid.errors import (
     InvalidRule,
     NotImplementedByFake,
 )
+from fakedruid.model.audit import AUDIT_TYPE_RULES, AuditEntry, AuditLog, payload_text
 from fakedruid.model.intervals import (
     MS_PER_DAY,
     Interval,
     Period,
     add_period,
-    format_instant,
     parse_interval,
     parse_period,
 )
@@ -44,10 +45,6 @@ DEFAULT_NUM_REPLICANTS = 2
 DEFAULT_RULES_KEY = "_default"
 #: ``druid.audit.manager.auditHistoryMillis`` (1 week): the default window of rule history queries.
 AUDIT_HISTORY_MILLIS = 7 * MS_PER_DAY
-#: The audit ``type`` of rule changes.
-AUDIT_TYPE_RULES = "rules"
-#: The identity Druid's default allow-all authenticator reports.
-DEFAULT_IDENTITY = "allowAll"
 #: ``druid.service`` of a Coordinator, named in the unknown-type message.
 COORDINATOR_SERVICE = "druid/coordinator"
 
@@ -588,44 +585,10 @@ def rules_to_json(rules: Iterable[Rule]) -> list[dict[str, Any]]:
 
 def rules_payload(rules: Iterable[Rule]) -> str:
     """A rule list serialised as Druid writes it into audit payloads: compact JSON, no ASCII escaping."""
-    return json.dumps(rules_to_json(rules), separators=(",", ":"), ensure_ascii=False)
+    return payload_text(rules_to_json(rules))
 
 
 # --- Store and audit --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class RuleAuditEntry:
-    """One audit record of a rule change (``AuditEntry`` with type ``rules``).
-
-    :ivar payload: the new rule list as a compact JSON **string**.
-    :ivar audit_time: UTC milliseconds.
-    """
-
-    key: str
-    author: str
-    comment: str
-    ip: str
-    payload: str
-    audit_time: int
-    identity: str = DEFAULT_IDENTITY
-    type: str = AUDIT_TYPE_RULES
-
-    def to_json(self) -> dict[str, Any]:
-        """Druid's JSON form (http-api 4.5), keys in Druid's order; ``request`` is always ``null``."""
-        return {
-            "key": self.key,
-            "type": self.type,
-            "auditInfo": {
-                "author": self.author,
-                "identity": self.identity,
-                "comment": self.comment,
-                "ip": self.ip,
-            },
-            "request": None,
-            "payload": self.payload,
-            "auditTime": format_instant(self.audit_time),
-        }
 
 
 class RuleStore:
@@ -642,17 +605,17 @@ class RuleStore:
     def __init__(self, *, default_key: str = DEFAULT_RULES_KEY) -> None:
         self.default_key = default_key
         self._rules: dict[str, list[Rule]] = {}
-        self._audit: list[RuleAuditEntry] = []
+        self._audit = AuditLog()
         self.reset()
 
     def reset(self) -> None:
         """Back to the startup state: only the default rules (:data:`DEFAULT_RULES`), no history."""
         self._rules = {self.default_key: list(DEFAULT_RULES)}
-        self._audit = []
+        self._audit.reset()
 
     def set_rules(
         self, datasource: str, rules: Sequence[Rule], *, author: str = "", comment: str = "", ip: str = "", now: int
-    ) -> RuleAuditEntry:
+    ) -> AuditEntry:
         """Replace a datasource's rules (or the defaults) and record an audit entry.
 
         :param rules: the new list; ``[]`` means "use the defaults" (not allowed for the default key).
@@ -663,11 +626,18 @@ class RuleStore:
         _check_rule_list(rules, datasource, self.default_key)
         new = list(rules)
         self._rules[datasource] = new
-        entry = RuleAuditEntry(
-            key=datasource, author=author, comment=comment, ip=ip, payload=rules_payload(new), audit_time=now
+        # SQLMetadataRuleManager writes the serialized rule list and no request info.
+        return self._audit.add(
+            AuditEntry(
+                key=datasource,
+                type=AUDIT_TYPE_RULES,
+                author=author,
+                comment=comment,
+                ip=ip,
+                payload=rules_payload(new),
+                audit_time=now,
+            )
         )
-        self._audit.append(entry)
-        return entry
 
     def get(self, datasource: str) -> list[Rule]:
         """The datasource's own rules; ``[]`` when it has none (also for unknown datasources)."""
@@ -694,7 +664,7 @@ class RuleStore:
         interval: Interval | None = None,
         count: int | None = None,
         now: int,
-    ) -> list[RuleAuditEntry]:
+    ) -> list[AuditEntry]:
         """Rule audit entries as ``GET /rules/history`` and ``GET /rules/{ds}/history`` report them.
 
         ``count`` without ``interval``: the newest ``count`` entries, newest first. Otherwise the entries whose
@@ -704,7 +674,7 @@ class RuleStore:
         :param datasource: only entries for this key; ``None`` for every key.
         :raises InvalidRule: ``kind`` ``"limit"`` when ``count`` is used and is not positive.
         """
-        entries = [e for e in self._audit if datasource is None or e.key == datasource]
+        entries = self._audit.entries(key=datasource)
         if interval is None and count is not None:
             if count <= 0:
                 raise _invalid("Limit must be greater than zero!", "limit")
@@ -716,24 +686,16 @@ class RuleStore:
             (e for e in entries if interval.start <= e.audit_time <= interval.end), key=lambda e: e.audit_time
         )
 
+    def audit_entries(self) -> list[AuditEntry]:
+        """Every rule audit entry in the order written (for the fake's admin API; no window, no limit)."""
+        return self._audit.entries()
+
     def to_state(self) -> dict[str, Any]:
         """The whole store as JSON-friendly data (rules in Druid's output form, audit times in milliseconds)."""
         return {
             "default_key": self.default_key,
             "rules": {key: rules_to_json(rules) for key, rules in self.all_rules().items()},
-            "audit": [
-                {
-                    "key": e.key,
-                    "type": e.type,
-                    "author": e.author,
-                    "comment": e.comment,
-                    "ip": e.ip,
-                    "identity": e.identity,
-                    "payload": e.payload,
-                    "audit_time": e.audit_time,
-                }
-                for e in self._audit
-            ],
+            "audit": [e.to_state() for e in self._audit],
         }
 
     @classmethod
@@ -748,17 +710,7 @@ class RuleStore:
             for key, rules in state.get("rules", {}).items()
         }
         store._rules.setdefault(store.default_key, list(DEFAULT_RULES))
-        store._audit = [
-            RuleAuditEntry(
-                key=e["key"],
-                author=e.get("author", ""),
-                comment=e.get("comment", ""),
-                ip=e.get("ip", ""),
-                payload=e["payload"],
-                audit_time=int(e["audit_time"]),
-                identity=e.get("identity", DEFAULT_IDENTITY),
-                type=e.get("type", AUDIT_TYPE_RULES),
-            )
-            for e in state.get("audit", [])
-        ]
+        store._audit = AuditLog(
+            AuditEntry.from_state(e, default_type=AUDIT_TYPE_RULES) for e in state.get("audit", [])
+        )
         return store
