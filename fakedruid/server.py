@@ -357,6 +357,12 @@ class FakeCoordinator:
         with self.cluster.lock:
             return run_duties(self.cluster, count_killable_only=self.profile.kill_counts_killable_only)
 
+    def audit_entries(self, type: str | None = None, key: str | None = None) -> list[dict[str, Any]]:
+        """The segment audit entries Druid writes (``segment.markUnused``, ``segment.kill``) as AuditEntry JSON,
+        oldest first; optionally only one type or one key (datasource)."""
+        with self.cluster.lock:
+            return [entry.to_json() for entry in self.cluster.audit.entries(type=type, key=key)]
+
     # ------------------------------------------------------------------ tasks
 
     def submit_kill_task(self, data_source: str, interval: str | Interval, *, source: str = "api-issued") -> str:

@@ -408,3 +408,12 @@ def test_audit_entry_state_round_trip_keeps_request() -> None:
     bare = AuditEntry("a", "rules", "", "", "", "[]", 5)
     assert "request" not in bare.to_state()
     assert AuditEntry.from_state(bare.to_state(), default_type="x") == bare
+
+
+def test_audit_entries_python_accessor_matches_admin_api(fake: FakeCoordinator, client: FlaskClient) -> None:
+    fake.add_segment("wiki", "2015-09-12/P1D", "v1")
+    client.delete("/druid/coordinator/v1/datasources/wiki", headers={"X-Druid-Author": "me"})
+    entries = fake.audit_entries(type="segment.markUnused", key="wiki")
+    assert [e["auditInfo"]["author"] for e in entries] == ["me"]
+    assert entries == client.get("/fakedruid/v1/audit?type=segment.markUnused&key=wiki").get_json()
+    assert fake.audit_entries(type="segment.kill") == []
