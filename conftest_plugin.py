@@ -34,7 +34,8 @@ ENV_DRUID_VERSION = "FAKEDRUID_DRUID_VERSION"
 DEFAULT_DRUID_VERSION = "29"
 _MARKER = "fake_coordinator"
 _MARKER_HELP = (
-    "fake_coordinator(druid_version=None, now=None, rules=None, segments=None, tiers=None, accept_quirk=None): "
+    "fake_coordinator(druid_version=None, now=None, rules=None, segments=None, tiers=None, accept_quirk=None, "
+    "strict=None): "
     "configure the fake_coordinator fixture for this test (fakedruid)"
 )
 
@@ -117,11 +118,12 @@ def fake_coordinator(
         pytest.fail(f"@pytest.mark.{_MARKER}: {problem}", pytrace=False)
     try:
         yield server
+        # Under the test's own settings (strict may be off for this test only).
+        server.check()
     finally:
         # Wake requests still waiting on an injected delay, then give the session its settings back.
         server.clear_faults()
         server.restore_settings(saved)
-    server.check()
 
 
 def _marker_kwargs(node: pytest.Item) -> dict[str, Any]:

@@ -47,7 +47,7 @@ JOURNAL_LIMIT = 100_000
 OVERLORD_MODES = ("ok", "missing", "old", "unreachable")
 
 #: The keyword arguments :meth:`FakeCoordinator.configure` (and the pytest marker) accept.
-CONFIGURE_ARGUMENTS = ("druid_version", "now", "rules", "segments", "tiers", "accept_quirk")
+CONFIGURE_ARGUMENTS = ("druid_version", "now", "rules", "segments", "tiers", "accept_quirk", "strict")
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +148,7 @@ class CoordinatorSettings:
     clock: Clock | int
     layout: ServerLayout
     conflict_mode: str
+    strict: bool = True
 
 
 class FakeCoordinator:
@@ -160,6 +161,8 @@ class FakeCoordinator:
     :param conflict_mode: ``"refuse"`` (default) rejects same-version overlapping segments when seeded;
         ``"druid"`` accepts them and fails later as Druid does (semantics 10.8).
     :param accept_quirk: emulate the profile "29" 500 for a JSON-less ``Accept`` header (http-api 1.5).
+    :param strict: :meth:`check` also fails for a request the fake answered with 501 (a Druid feature it does
+        not implement), so that a test never passes on an answer Druid would not give.
     :param tiers: virtual historicals: tier name to a server count or a list of ``host:port`` names;
         default ``{"_default_tier": 2}``.
     :param seed: a state document (dict) or the path of a state file to load (see :mod:`fakedruid.state`).
@@ -174,6 +177,7 @@ class FakeCoordinator:
         port: int = 0,
         conflict_mode: str = REFUSE,
         accept_quirk: bool = True,
+        strict: bool = True,
         tiers: Mapping[str, int | Sequence[str]] | None = None,
         seed: str | os.PathLike[str] | Mapping[str, Any] | None = None,
     ) -> None:
@@ -181,6 +185,8 @@ class FakeCoordinator:
         clock = SystemClock() if now is None else FrozenClock(parse_now(now))
         self.cluster = Cluster(clock=clock, conflict_mode=conflict_mode, tiers=tiers)
         self.accept_quirk = accept_quirk
+        self.strict = strict
+        self._unimplemented: list[str] = []
         self.host = host
         self.port = port
         self._app: Flask | None = None
@@ -270,13 +276,25 @@ class FakeCoordinator:
         with self.cluster.lock:
             self._errors.append((where, exc))
 
+    def record_unimplemented(self, what: str) -> None:
+        """Remember a request answered with 501 because the fake does not implement it."""
+        with self.cluster.lock:
+            self._unimplemented.append(what)
+
     def check(self) -> None:
-        """Raise :class:`ServerError` for the first unexpected exception raised in the server, and forget them."""
+        """Raise :class:`ServerError` for the first unexpected exception raised in the server, or (in strict
+        mode) for requests the fake answered with 501; then forget them."""
         with self.cluster.lock:
             errors, self._errors = self._errors, []
+            unimplemented, self._unimplemented = self._unimplemented, []
         if errors:
             where, exc = errors[0]
             raise ServerError(f"fakedruid failed while serving {where}: {exc!r}") from exc
+        if unimplemented and self.strict:
+            raise ServerError(
+                f"fakedruid does not implement {'; '.join(unimplemented)} (it answered 501, which Druid would "
+                "not; FakeCoordinator(strict=False) allows it)"
+            )
 
     # ------------------------------------------------------------------ state
 
@@ -403,6 +421,7 @@ class FakeCoordinator:
         segments: Sequence[Mapping[str, Any]] | None = None,
         tiers: Mapping[str, int | Sequence[str]] | None = None,
         accept_quirk: bool | None = None,
+        strict: bool | None = None,
     ) -> None:
         """Change settings and seed state in one step, all or nothing (what the pytest marker does).
 
@@ -415,6 +434,7 @@ class FakeCoordinator:
         :param segments: DataSegment JSON objects to seed (as :meth:`add_segments`; ``"used"`` allowed).
         :param tiers: replace the virtual historicals (as the constructor's ``tiers``).
         :param accept_quirk: turn the profile-"29" ``Accept`` emulation on or off.
+        :param strict: whether :meth:`check` fails for requests answered with 501.
         :raises InvalidConfig: naming the argument at fault; nothing has changed then.
         """
         profile = self.profile
@@ -424,6 +444,8 @@ class FakeCoordinator:
         layout = None if tiers is None else _checked("tiers", lambda: ServerLayout(_mapping("tiers", tiers)))
         if accept_quirk is not None and not isinstance(accept_quirk, bool):
             raise InvalidConfig(f"accept_quirk: expected True or False, got [{accept_quirk!r}]")
+        if strict is not None and not isinstance(strict, bool):
+            raise InvalidConfig(f"strict: expected True or False, got [{strict!r}]")
         default_key = self.cluster.rules.default_key
         parsed_rules: dict[str, list[Any]] = {}
         for datasource, value in _mapping("rules", {} if rules is None else rules).items():
@@ -441,6 +463,8 @@ class FakeCoordinator:
             self.profile = profile
             if accept_quirk is not None:
                 self.accept_quirk = accept_quirk
+            if strict is not None:
+                self.strict = strict
             if now_ms is not None:
                 self.cluster.set_clock(FrozenClock(now_ms))
             if layout is not None:
@@ -472,6 +496,7 @@ class FakeCoordinator:
             clock=clock.now() if isinstance(clock, FrozenClock) else clock,
             layout=self.cluster.layout,
             conflict_mode=self.cluster.conflict_mode,
+            strict=self.strict,
         )
 
     def restore_settings(self, settings: CoordinatorSettings) -> None:
@@ -483,6 +508,7 @@ class FakeCoordinator:
             self.cluster.set_clock(FrozenClock(clock) if isinstance(clock, int) else clock)
             self.cluster.layout = settings.layout
             self.cluster.conflict_mode = settings.conflict_mode
+            self.strict = settings.strict
 
     # ------------------------------------------------------------------ request journal
 

@@ -405,7 +405,7 @@ def _perform_update(operation: Callable[[], int], *, single: bool = False) -> Re
         return wire.json_response({"message": messages.CANNOT_FIND_SEGMENT_IDS.format(ids=", ".join(exc.ids))}, 404)
     except FakeDruidError as exc:
         return wire.json_response({"error": profile.update_failure_error, "message": exc.java_string()}, 500)
-    body = serialize.single_update(n > 0, profile) if single else serialize.bulk_update(n, profile)
+    body = serialize.single_update(n > 0) if single else serialize.bulk_update(n, profile)
     return wire.json_response(body)
 
 
@@ -607,7 +607,7 @@ def mark_segment_as_unused(datasource: str, segment_id: str) -> Response:
     if try_parse(datasource, segment_id) is None:
         if profile.unparseable_single_id_is_400:
             return wire.raw(messages.COULD_NOT_PARSE_SEGMENT_ID.format(id=segment_id, ds=datasource), 400)
-        return wire.map_endpoint(lambda: wire.json_response(serialize.single_update(False, profile)))
+        return wire.map_endpoint(lambda: wire.json_response(serialize.single_update(False)))
     return wire.map_endpoint(
         lambda: _perform_update(lambda: int(cluster.mark_segment_unused(datasource, segment_id)), single=True)
     )

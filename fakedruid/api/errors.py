@@ -23,7 +23,7 @@ from fakedruid.errors import FakeDruidError, NotImplementedByFake
 
 def _druid_error(exc: FakeDruidError) -> Response:
     if isinstance(exc, NotImplementedByFake):
-        return wire.text(f"fakedruid does not implement {request.method} {request.path}: {exc.message}", 501)
+        return wire.not_implemented(exc.message)
     return wire.jetty_for(exc)
 
 

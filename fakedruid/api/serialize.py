@@ -25,11 +25,11 @@ def bulk_update(n: int, profile: Profile) -> dict[str, Any]:
     return {"numChangedSegments": n}
 
 
-def single_update(changed: bool, profile: Profile) -> dict[str, Any]:
-    """The answer of a single-segment mark call: ``{"segmentStateChanged": b}`` or a SegmentUpdateResponse."""
-    if profile.segment_update_response:
-        n = 1 if changed else 0
-        return {"numChangedSegments": n, "segmentStateChanged": changed}
+def single_update(changed: bool) -> dict[str, Any]:
+    """The profile "29" answer of a single-segment mark call, ``{"segmentStateChanged": b}``.
+
+    Profile "latest" answers every update with a SegmentUpdateResponse (:func:`bulk_update`).
+    """
     return {"segmentStateChanged": changed}
 
 

@@ -45,7 +45,7 @@ _ROUTES: list[tuple[str, list[str]]] = [
 
 def not_implemented(**_: str) -> Response:
     """501 naming what the fake does not implement."""
-    return wire.text(f"fakedruid does not implement {request.method} {request.path}", 501)
+    return wire.not_implemented()
 
 
 for _i, (_rule, _methods) in enumerate(_ROUTES):

@@ -91,6 +91,14 @@ def invalid_input(message: str) -> Response:
     return druid_error(400, "invalidInput", "USER", "INVALID_INPUT", message)
 
 
+def not_implemented(detail: str | None = None) -> Response:
+    """501 naming what the fake does not implement, recorded on the coordinator as a fake limitation
+    (``FakeCoordinator.check()`` fails the test for it in strict mode)."""
+    what = f"{request.method} {request.path}"
+    coordinator().record_unimplemented(what if detail is None else f"{what}: {detail}")
+    return text(f"fakedruid does not implement {what}" + ("" if detail is None else f": {detail}"), 501)
+
+
 def stop(response: Response) -> NoReturn:
     """Answer with ``response`` at once."""
     abort(response)

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from fakedruid import FakeCoordinator
+from fakedruid import FakeCoordinator, ServerError
 from fakedruid.model.intervals import MS_PER_HOUR
 from tests.support import NOW, WIKI, seed_wiki, wiki_id
 
@@ -178,6 +178,8 @@ def test_submit_other_druid_task_type_501(fake: FakeCoordinator, client: FlaskCl
     resp = submit(client, type=task_type)
     assert resp.status_code == 501
     assert "fakedruid does not implement" in resp.get_data(as_text=True)
+    with pytest.raises(ServerError, match="does not implement POST /druid/indexer/v1/task"):
+        fake.check()  # strict mode: the 501 fails the test that caused it
 
 
 def test_submit_text_plain_415(client: FlaskClient) -> None:

@@ -487,3 +487,29 @@ def test_plugin_import_loads_neither_fakedruid_nor_flask() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
 
     assert result.stdout.strip() == "[]"
+
+
+# ---------------------------------------------------------------------- strict mode
+
+
+def test_unimplemented_endpoint_fails_the_test_that_called_it(pytester: pytest.Pytester) -> None:
+    _project(
+        pytester,
+        """
+        def test_calls_unimplemented(fake_coordinator):
+            status, _ = get(fake_coordinator.url + "/druid/coordinator/v1/servers")
+            assert status == 501
+
+        @pytest.mark.fake_coordinator(strict=False)
+        def test_allowed(fake_coordinator):
+            status, _ = get(fake_coordinator.url + "/druid/coordinator/v1/servers")
+            assert status == 501
+
+        def test_next_is_strict_again(fake_coordinator):
+            assert fake_coordinator.strict is True
+        """,
+    )
+
+    result = _run(pytester)
+    result.assert_outcomes(passed=3, errors=1)
+    result.stdout.fnmatch_lines(["*does not implement GET /druid/coordinator/v1/servers*"])
