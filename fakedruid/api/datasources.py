@@ -595,7 +595,8 @@ def _kill(datasource: str, interval_text: str) -> Response:
             payload_text({"killTaskId": task_id, "interval": str(interval)}),
             service="coordinator",
         )
-    return Response(status=200)
+    # Response.ok().build(): no entity, so Jersey writes no Content-Type (EMPTY, http-api.md 0.2).
+    return wire.empty(200)
 
 
 @bp.delete(f"{P}/<datasource>/segments/<segment_id>")
