@@ -48,6 +48,9 @@ class Profile:
     partial_load_rules: bool
     #: Kill tasks accept the deprecated ``markAsUnused``.
     kill_mark_as_unused: bool
+    #: ``GET /loadstatus?simple`` counts a segment whose load rule requires no replica as available
+    #: (newer ``DruidCoordinator.getDatasourceToUnavailableSegmentCount``: ``required() == 0``).
+    zero_replica_segments_available: bool
     #: Kill tasks stop at an empty or unkillable batch and count only deletable segments (semantics 8.3).
     kill_counts_killable_only: bool
     #: A duplicate task id answers DruidException JSON (else a legacy map with ``!``).
@@ -73,6 +76,7 @@ PROFILE_29 = Profile(
     segment_projections=False,
     partial_load_rules=False,
     kill_mark_as_unused=True,
+    zero_replica_segments_available=False,
     kill_counts_killable_only=False,
     task_exists_druid_exception=False,
     update_failure_error="Exception occurred.",
@@ -95,6 +99,7 @@ PROFILE_LATEST = Profile(
     segment_projections=True,
     partial_load_rules=True,
     kill_mark_as_unused=False,
+    zero_replica_segments_available=True,
     kill_counts_killable_only=True,
     task_exists_druid_exception=True,
     update_failure_error="Unknown server error",

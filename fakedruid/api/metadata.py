@@ -102,9 +102,12 @@ def get_used_segments_in_datasource_for_intervals(datasource: str) -> Response:
     # No @Consumes, but Jersey still needs a JSON reader for the List<Interval> entity (http-api.md 1.5).
     wire.require_json_content_type()
     intervals = _read_interval_list(wire.read_json())
+    if not intervals:
+        # IndexerSQLMetadataStorageCoordinator.retrieveUsedSegmentsForIntervals throws
+        # IAE("null/empty intervals") for a null or empty list, and nothing catches it: Jetty's 500.
+        return wire.jetty(500, "org.apache.druid.java.util.common.IAE: null/empty intervals")
     segments = _used_segments(_cluster(), datasource)
-    if intervals:
-        segments = [s for s in segments if any(iv.overlaps(s.interval) for iv in intervals)]
+    segments = [s for s in segments if any(iv.overlaps(s.interval) for iv in intervals)]
     return _segments_answer(segments, wire.flag("full"), wire.profile())
 
 

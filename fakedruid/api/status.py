@@ -86,9 +86,13 @@ def get_load_status() -> Response:
             for name in cluster.datasource_names(include_unused=False)
         ]
         if wire.flag("simple"):
-            return wire.json_response(
-                {name: _unavailable(segments, served) for name, segments, served in per_datasource}
-            )
+            zero_ok = wire.profile().zero_replica_segments_available
+            out_simple: dict[str, int] = {}
+            for name, segments, served in per_datasource:
+                if zero_ok:
+                    segments = [s for s in segments if not _requires_no_replica(cluster, name, s)]
+                out_simple[name] = _unavailable(segments, served)
+            return wire.json_response(out_simple)
         if wire.flag("full"):
             out: dict[str, dict[str, int]] = {}
             for name, segments, _ in per_datasource:
@@ -146,6 +150,15 @@ def get_datasource_loadstatus(datasource: str) -> Response:
 def _unavailable(segments: Iterable[DataSegment], served: dict[str, Any]) -> int:
     """Segments served by no server."""
     return sum(1 for s in segments if s.id not in served)
+
+
+def _requires_no_replica(cluster: Cluster, datasource: str, segment: DataSegment) -> bool:
+    """The segment's first matching rule is a load rule with zero replicas in total (and it is not
+    overshadowed: RunRules computes no replica count for those)."""
+    if cluster.used_timeline(datasource).is_overshadowed(segment):
+        return False
+    rule = cluster.first_rule(datasource, segment.interval)
+    return rule is not None and rule.is_load and rule.total_replicas == 0
 
 
 def _percent_loaded(segments: list[DataSegment], served: dict[str, Any]) -> float:

@@ -6,8 +6,9 @@ row, the test cites it.
 
 from __future__ import annotations
 
-from fakedruid import FakeCoordinator
 from flask.testing import FlaskClient
+
+from fakedruid import FakeCoordinator
 
 C = "/druid/coordinator/v1"
 INDEXER = "/druid/indexer/v1"
@@ -31,6 +32,27 @@ def test_loadstatus_simple_profile_29_counts_zero_replica_segment_unavailable(
     _seed_zero_replica(fake)
     assert client.get(f"{C}/loadstatus?simple").get_json() == {"wiki": 1}
     assert client.get(f"{C}/loadstatus").get_json() == {"wiki": 50.0}
+
+
+def test_loadstatus_simple_profile_latest_counts_zero_replica_segment_available(
+    fake_latest: FakeCoordinator, client_latest: FlaskClient
+) -> None:
+    # Newer DruidCoordinator.getDatasourceToUnavailableSegmentCount: totalLoaded() > 0 || required() == 0.
+    _seed_zero_replica(fake_latest)
+    assert client_latest.get(f"{C}/loadstatus?simple").get_json() == {"wiki": 0}
+    # The percentage is unchanged: the zero-replica segment is used but not loaded.
+    assert client_latest.get(f"{C}/loadstatus").get_json() == {"wiki": 50.0}
+
+
+def test_loadstatus_simple_profile_latest_overshadowed_segment_still_unavailable(
+    fake_latest: FakeCoordinator, client_latest: FlaskClient
+) -> None:
+    # RunRules skips overshadowed segments, so they have no replica count (null): unavailable in every version.
+    fake_latest.add_segment("wiki", "2015-01-01/2015-01-02", "v1")
+    fake_latest.add_segment("wiki", "2015-01-01/2015-01-02", "v2")
+    resp = client_latest.post(f"{C}/rules/wiki", json=[{"type": "loadForever", "tieredReplicants": {}}])
+    assert resp.status_code == 200
+    assert client_latest.get(f"{C}/loadstatus?simple").get_json() == {"wiki": 1}
 
 
 def test_datasource_loadstatus_empty_force_metadata_refresh_counts_as_given(

@@ -129,6 +129,7 @@ def test_profiles_every_switch_differs_between_the_profiles() -> None:
         ("partial_load_rules", False, True),
         ("kill_mark_as_unused", True, False),
         ("kill_counts_killable_only", False, True),
+        ("zero_replica_segments_available", False, True),
         ("task_exists_druid_exception", False, True),
         ("update_failure_error", "Exception occurred.", "Unknown server error"),
     ],
@@ -156,6 +157,7 @@ def test_profile_switches_are_all_listed_above() -> None:
         "partial_load_rules",
         "kill_mark_as_unused",
         "kill_counts_killable_only",
+        "zero_replica_segments_available",
         "task_exists_druid_exception",
         "update_failure_error",
     }
