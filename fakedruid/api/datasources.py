@@ -24,7 +24,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, abort, request
 
 from fakedruid.api import messages, serialize, wire
 from fakedruid.api.rules import AUTHOR_HEADER, COMMENT_HEADER
@@ -575,6 +575,7 @@ def mark_as_unused_all_segments_or_kill(datasource: str) -> Response:
 @bp.delete(f"{P}/<datasource>/intervals/<path:interval>")
 def kill_unused_segments_in_interval(datasource: str, interval: str) -> Response:
     """2.6: submit a kill task for the unused segments inside the interval; 200 with no body."""
+    interval = _interval_path_segment(interval)
     missing = _no_overlord_client()
     return missing if missing is not None else _kill(datasource, interval)
 
@@ -699,6 +700,35 @@ def get_datasource(datasource: str) -> Response:
         return wire.json_response(_simple_properties(served, cluster))
 
 
+def _raw_path_segments() -> list[str] | None:
+    """The still percent-encoded path segments after ``P/`` (None when the server gives no raw URI).
+
+    A trailing "/" adds no segment (Jersey 1 templates match an optional trailing slash).
+    """
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    if not raw:
+        return None
+    path = str(raw).split("?", 1)[0]
+    if not path.startswith(P + "/"):
+        return None
+    return path[len(P) + 1 :].rstrip("/").split("/")
+
+
+def _interval_path_segment(interval: str) -> str:
+    """The ``{interval}`` path parameter as Jersey matches it (Flask's ``<path:...>`` takes in slashes).
+
+    Jersey's ``{interval}`` is one path segment: a literal "/" (not "%2F") makes the path unknown (404). A
+    template matches one optional trailing "/", which is not part of the parameter.
+    """
+    segments = _raw_path_segments()
+    if segments is not None and len(segments) != 3:
+        abort(HTTPStatus.NOT_FOUND)
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or ""
+    if str(raw).split("?", 1)[0].endswith("/") and interval.endswith("/"):
+        return interval[:-1]
+    return interval
+
+
 def _by_interval_newest_first(served: _Served, keep: Callable[[Interval], bool]) -> dict[Interval, list[Any]]:
     groups: dict[Interval, list[Any]] = {}
     for segment, servers in served.values():
@@ -742,7 +772,7 @@ def get_intervals_with_served_segments(datasource: str) -> Response:
 def get_served_segments_in_interval(datasource: str, interval: str) -> Response:
     """3.3: ids of the served segments contained in the interval (``_`` form); ``?simple``/``?full`` as above."""
     # Parsed before anything else, outside a try block: a bad interval is an uncaught 500.
-    the_interval = parse_path_interval(interval)
+    the_interval = parse_path_interval(_interval_path_segment(interval))
     cluster = _cluster()
     with cluster.lock:
         served = cluster.served(datasource)

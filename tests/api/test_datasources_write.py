@@ -984,3 +984,20 @@ def test_mark_unused_very_long_ids_in_body_accepted(fake: FakeCoordinator, clien
     body = {"segmentIds": [sid, "ds_" + "y" * 20000]}
     response = client.post("/druid/coordinator/v1/datasources/ds/markUnused", json=body, headers=DOC_HEADERS)
     assert response.get_json() == {"numChangedSegments": 1}
+
+
+def test_kill_literal_slash_in_interval_is_unknown_path_404(fake: FakeCoordinator, client: FlaskClient) -> None:
+    sid = fake.add_segment("ds", "2015-09-12/P1D", "v1", used=False)
+    resp = client.delete("/druid/coordinator/v1/datasources/ds/intervals/2015-09-12/2015-09-13")
+    assert resp.status_code == 404
+    assert fake.segment_ids("ds") == {sid}
+
+
+def test_kill_encoded_slash_and_trailing_slash_accepted(fake: FakeCoordinator, client: FlaskClient) -> None:
+    a = fake.add_segment("ds", "2015-09-12/P1D", "v1", used=False)
+    b = fake.add_segment("ds", "2015-09-14/P1D", "v1", used=False)
+    assert client.delete("/druid/coordinator/v1/datasources/ds/intervals/2015-09-12%2F2015-09-13").status_code == 200
+    assert fake.segment_ids("ds") == {b}
+    assert client.delete("/druid/coordinator/v1/datasources/ds/intervals/2015-09-14_2015-09-15/").status_code == 200
+    assert fake.segment_ids("ds") == set()
+    assert a not in fake.segment_ids("ds")
