@@ -19,8 +19,18 @@ def wiki_id(hour: int, version: str = WIKI_VERSION, partition: int = 0) -> str:
     return base if partition == 0 else f"{base}_{partition}"
 
 
-def seed_wiki(fake: FakeCoordinator, *, hours: range = range(0, 23), unused: tuple[int, ...] = ()) -> list[str]:
-    """Seed hourly segments of 2015-09-12 (hours in ``hours``), those in ``unused`` marked unused."""
+def seed_wiki(
+    fake: FakeCoordinator,
+    *,
+    hours: range = range(0, 23),
+    unused: tuple[int, ...] = (),
+    used_status_last_updated: str | None = None,
+) -> list[str]:
+    """Seed hourly segments of 2015-09-12 (hours in ``hours``), those in ``unused`` marked unused.
+
+    :param used_status_last_updated: the rows' last used-status change (default: now).
+    """
+    extra = {} if used_status_last_updated is None else {"used_status_last_updated": used_status_last_updated}
     return [
         fake.add_segment(
             WIKI,
@@ -28,6 +38,7 @@ def seed_wiki(fake: FakeCoordinator, *, hours: range = range(0, 23), unused: tup
             WIKI_VERSION,
             used=h not in unused,
             size=1000 + h,
+            **extra,
         )
         for h in hours
     ]

@@ -3,93 +3,20 @@
 from __future__ import annotations
 
 import json
-import re
-import select
 import signal
 import socket
 import subprocess
-import sys
-import tempfile
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
 
 import pytest
 
 from fakedruid.cli import main
+from tests.serve_support import EXAMPLE, ROOT, TIMEOUT, command, serve
 from tests.support import DOC_HEADERS, WIKI, wiki_id
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "wikipedia_hour.json"
-LISTENING = re.compile(r"fakedruid listening on (http://127\.0\.0\.1:(\d+))\n\Z")
-#: Upper bound for the server to start or stop; the tests wait on events, this only stops a hung run.
-_TIMEOUT = 60
 _COORDINATOR = "/druid/coordinator/v1"
-
-
-class Served:
-    """A running ``fakedruid serve`` subprocess."""
-
-    def __init__(self, proc: subprocess.Popen[str], line: str, stderr: IO[str]) -> None:
-        self.proc = proc
-        self.line = line
-        self._stderr = stderr
-        match = LISTENING.match(line)
-        assert match, f"unexpected first line {line!r}; stderr: {self.stderr()}"
-        self.url = match.group(1)
-        self.port = int(match.group(2))
-
-    def stderr(self) -> str:
-        self._stderr.seek(0)
-        return self._stderr.read()
-
-    def request(
-        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
-    ) -> tuple[int, str]:
-        data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(f"{self.url}{path}", data=data, method=method, headers=headers or {})
-        try:
-            with urllib.request.urlopen(req, timeout=_TIMEOUT) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode()
-
-    def stop(self, signum: int) -> int:
-        """Send ``signum`` and wait for the exit code."""
-        self.proc.send_signal(signum)
-        return self.proc.wait(timeout=_TIMEOUT)
-
-
-def _command(*args: str) -> list[str]:
-    return [sys.executable, "-m", "fakedruid", *args]
-
-
-@contextmanager
-def serve(*args: str) -> Iterator[Served]:
-    """Start ``fakedruid serve --port 0 ARGS`` and wait for its listening line; always kill it afterwards."""
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as stderr:
-        proc = subprocess.Popen(
-            _command("serve", "--port", "0", *args),
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            stdin=subprocess.DEVNULL,
-            text=True,
-        )
-        try:
-            assert proc.stdout is not None
-            ready, _, _ = select.select([proc.stdout], [], [], _TIMEOUT)
-            assert ready, "fakedruid serve printed nothing"
-            yield Served(proc, proc.stdout.readline(), stderr)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait(timeout=_TIMEOUT)
-            if proc.stdout is not None:
-                proc.stdout.close()
 
 
 # ------------------------------------------------------------------ fakedruid serve (subprocess)
@@ -137,7 +64,7 @@ def test_serve_stop_signal_refuses_connections_afterwards() -> None:
         served.stop(signal.SIGTERM)
 
         with pytest.raises(urllib.error.URLError):
-            urllib.request.urlopen(f"{served.url}/fakedruid/v1/clock", timeout=_TIMEOUT)
+            urllib.request.urlopen(f"{served.url}/fakedruid/v1/clock", timeout=TIMEOUT)
 
 
 def test_serve_no_accept_quirk_answers_map_endpoint_without_accept() -> None:
@@ -158,11 +85,11 @@ def test_serve_accept_quirk_default_answers_500_without_json_accept() -> None:
 
 def test_serve_unknown_druid_version_exits_2_listing_accepted_values() -> None:
     result = subprocess.run(
-        _command("serve", "--port", "0", "--druid-version", "27"),
+        command("serve", "--port", "0", "--druid-version", "27"),
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=_TIMEOUT,
+        timeout=TIMEOUT,
     )
 
     assert result.returncode == 2
@@ -178,7 +105,7 @@ def test_serve_port_in_use_exits_1() -> None:
         port = taken.getsockname()[1]
 
         result = subprocess.run(
-            _command("serve", "--port", str(port)), cwd=ROOT, capture_output=True, text=True, timeout=_TIMEOUT
+            command("serve", "--port", str(port)), cwd=ROOT, capture_output=True, text=True, timeout=TIMEOUT
         )
 
     assert result.returncode == 1

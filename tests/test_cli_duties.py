@@ -2,20 +2,11 @@
 
 from __future__ import annotations
 
-import json
-import select
 import signal
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
-from typing import IO, Any
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -23,73 +14,19 @@ from fakedruid import FakeCoordinator
 from fakedruid.cli import DevServer, main
 from fakedruid.model.intervals import Period
 from fakedruid.model.rules import DropForever
+from tests.serve_support import EXAMPLE, TIMEOUT, serve
 from tests.support import NOW, WIKI, seed_wiki
 
-ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "wikipedia_hour.json"
-#: Upper bound for anything to happen; the tests poll and return as soon as it has.
-_TIMEOUT = 60
 _POLL = 0.05
 
 
 def wait_until(condition: Callable[[], bool], what: str) -> None:
-    """Poll ``condition`` until it holds; fail after :data:`_TIMEOUT` seconds."""
-    deadline = time.monotonic() + _TIMEOUT
+    """Poll ``condition`` until it holds; fail after :data:`TIMEOUT` seconds."""
+    deadline = time.monotonic() + TIMEOUT
     while not condition():
         if time.monotonic() > deadline:
             pytest.fail(f"timed out waiting for {what}")
         time.sleep(_POLL)
-
-
-class Served:
-    """A running ``fakedruid serve`` subprocess."""
-
-    def __init__(self, proc: subprocess.Popen[str], line: str, stderr: IO[str]) -> None:
-        self.proc = proc
-        self._stderr = stderr
-        prefix = "fakedruid listening on "
-        assert line.startswith(prefix), f"unexpected first line {line!r}; stderr: {self.stderr()}"
-        self.url = line[len(prefix) :].strip()
-
-    def stderr(self) -> str:
-        self._stderr.seek(0)
-        return self._stderr.read()
-
-    def request(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        data = None if body is None else json.dumps(body).encode()
-        headers = {} if body is None else {"Content-Type": "application/json"}
-        req = urllib.request.Request(f"{self.url}{path}", data=data, method=method, headers=headers)
-        try:
-            with urllib.request.urlopen(req, timeout=_TIMEOUT) as response:
-                text = response.read().decode()
-                return response.status, json.loads(text) if text else None
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read().decode()
-
-
-@contextmanager
-def serve(*args: str) -> Iterator[Served]:
-    """Start ``fakedruid serve --port 0 ARGS`` and wait for its listening line; always kill it afterwards."""
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as stderr:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "fakedruid", "serve", "--port", "0", *args],
-            cwd=ROOT,
-            stdout=subprocess.PIPE,
-            stderr=stderr,
-            stdin=subprocess.DEVNULL,
-            text=True,
-        )
-        try:
-            assert proc.stdout is not None
-            ready, _, _ = select.select([proc.stdout], [], [], _TIMEOUT)
-            assert ready, "fakedruid serve printed nothing"
-            yield Served(proc, proc.stdout.readline(), stderr)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait(timeout=_TIMEOUT)
-            if proc.stdout is not None:
-                proc.stdout.close()
 
 
 # ------------------------------------------------------------------ fakedruid serve (subprocess)
@@ -97,39 +34,39 @@ def serve(*args: str) -> Iterator[Served]:
 
 def test_serve_short_duty_period_drop_rule_marks_segments_unused() -> None:
     with serve("--seed", str(EXAMPLE), "--duty-period", "PT0.2S") as served:
-        status, names = served.request("GET", "/druid/coordinator/v1/metadata/datasources")
+        status, names = served.request_json("GET", "/druid/coordinator/v1/metadata/datasources")
         assert (status, names) == (200, [WIKI])
 
-        status, _ = served.request("POST", f"/druid/coordinator/v1/rules/{WIKI}", [{"type": "dropForever"}])
+        status, _ = served.request_json("POST", f"/druid/coordinator/v1/rules/{WIKI}", [{"type": "dropForever"}])
         assert status == 200
 
         def all_unused() -> bool:
-            _, state = served.request("GET", "/fakedruid/v1/state")
+            _, state = served.request_json("GET", "/fakedruid/v1/state")
             return all(not s["used"] for s in state["segments"] if s["dataSource"] == WIKI)
 
         wait_until(all_unused, "the periodic cycle to drop every wikipedia_hour segment")
-        assert served.request("GET", "/druid/coordinator/v1/metadata/datasources") == (200, [])
+        assert served.request_json("GET", "/druid/coordinator/v1/metadata/datasources") == (200, [])
 
         assert served.proc.poll() is None
         served.proc.send_signal(signal.SIGTERM)
-        assert served.proc.wait(timeout=_TIMEOUT) == 0, served.stderr()
+        assert served.proc.wait(timeout=TIMEOUT) == 0, served.stderr()
 
 
 def test_serve_explicit_cycle_runs_on_request() -> None:
     # With the default period (PT60S) the test does not wait for the runner: POST /fakedruid/v1/duties runs a cycle.
     with serve("--seed", str(EXAMPLE)) as served:
-        served.request("POST", f"/druid/coordinator/v1/rules/{WIKI}", [{"type": "dropForever"}])
+        served.request_json("POST", f"/druid/coordinator/v1/rules/{WIKI}", [{"type": "dropForever"}])
 
-        status, report = served.request("POST", "/fakedruid/v1/duties")
+        status, report = served.request_json("POST", "/fakedruid/v1/duties")
 
         # 24 used segments, one of them overshadowed: RunRules leaves that one to a later cycle.
         assert status == 200
         assert len(report["runRules"]["markedUnused"][WIKI]) == 23
-        assert served.request("GET", "/druid/coordinator/v1/metadata/datasources") == (200, [WIKI])
-        served.request("POST", "/fakedruid/v1/duties")
-        assert served.request("GET", "/druid/coordinator/v1/metadata/datasources") == (200, [])
+        assert served.request_json("GET", "/druid/coordinator/v1/metadata/datasources") == (200, [WIKI])
+        served.request_json("POST", "/fakedruid/v1/duties")
+        assert served.request_json("GET", "/druid/coordinator/v1/metadata/datasources") == (200, [])
         served.proc.send_signal(signal.SIGINT)
-        assert served.proc.wait(timeout=_TIMEOUT) == 0, served.stderr()
+        assert served.proc.wait(timeout=TIMEOUT) == 0, served.stderr()
 
 
 @pytest.mark.parametrize(

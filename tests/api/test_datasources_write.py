@@ -76,17 +76,7 @@ def assert_empty(resp: TestResponse, status: int) -> None:
 @pytest.fixture
 def wiki(fake: FakeCoordinator) -> list[str]:
     """wikipedia_hour hours 00 to 05, hours 01 and 04 unused, with an old used_status_last_updated."""
-    return [
-        fake.add_segment(
-            WIKI,
-            f"2015-09-12T{h:02d}/2015-09-12T{h + 1:02d}",
-            WIKI_VERSION,
-            used=h not in (1, 4),
-            size=1000 + h,
-            used_status_last_updated=EARLIER,
-        )
-        for h in range(6)
-    ]
+    return seed_wiki(fake, hours=range(6), unused=(1, 4), used_status_last_updated=EARLIER)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from werkzeug.test import TestResponse
 from fakedruid import FakeCoordinator
 from fakedruid.api import datasources, messages
 from fakedruid.profiles import PROFILE_LATEST
-from tests.support import NOW, WIKI, WIKI_VERSION, seed_wiki, wiki_id
+from tests.support import NOW, WIKI, seed_wiki, wiki_id
 
 P = "/druid/coordinator/v1/datasources"
 M = "/druid/coordinator/v1/metadata"
@@ -117,17 +117,7 @@ def assert_wrapped(resp: TestResponse, status_line: str, overlord_body: str) -> 
 @pytest.fixture
 def wiki(fake_latest: FakeCoordinator) -> list[str]:
     """wikipedia_hour hours 00 to 05, hours 01 and 04 unused, last updated long ago."""
-    return [
-        fake_latest.add_segment(
-            WIKI,
-            f"2015-09-12T{h:02d}/2015-09-12T{h + 1:02d}",
-            WIKI_VERSION,
-            used=h not in (1, 4),
-            size=1000 + h,
-            used_status_last_updated=EARLIER,
-        )
-        for h in range(6)
-    ]
+    return seed_wiki(fake_latest, hours=range(6), unused=(1, 4), used_status_last_updated=EARLIER)
 
 
 @pytest.fixture
