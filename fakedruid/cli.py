@@ -1,4 +1,5 @@
-"""The ``fakedruid`` command: ``fakedruid serve`` runs the fake as a stand-alone dev server.
+"""The ``fakedruid`` command: ``fakedruid serve`` runs the fake as a stand-alone dev server;
+``fakedruid timeline URL DS`` prints a running server's text timeline of one datasource.
 
 Layer: entry point over :class:`fakedruid.server.FakeCoordinator` and :mod:`fakedruid.state`; uses ``argparse``
 and the stdlib only. ``main(argv)`` returns the exit code instead of exiting, so tests can call it:
@@ -73,7 +74,51 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PERIOD",
         help="ISO-8601 period of the Coordinator cycle (druid.coordinator.period; default: %(default)s)",
     )
+    _add_timeline_parser(commands)
     return parser
+
+
+def _add_timeline_parser(commands: Any) -> None:
+    """``fakedruid timeline URL DS``: print a running server's timeline of one datasource (issue 15)."""
+    timeline = commands.add_parser(
+        "timeline",
+        help="print the segment timeline of a datasource on a running fakedruid server",
+        description="Print the text timeline of datasource DS on the fakedruid server at URL: one lane per "
+        "version, newest on top, with used, overshadowed, unused, served and tombstone segments marked.",
+    )
+    timeline.add_argument("url", metavar="URL", help="the server's base URL, e.g. http://127.0.0.1:8081")
+    timeline.add_argument("datasource", metavar="DS", help="the datasource")
+    timeline.add_argument("--width", type=int, default=100, help="characters per line (default: %(default)s)")
+
+
+def timeline_command(args: argparse.Namespace) -> int:
+    """Fetch ``GET URL/fakedruid/v1/datasources/DS/timeline`` and print it as text; 1 when that fails."""
+    import json
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from fakedruid.render.snapshot import TimelineSnapshot
+    from fakedruid.render.timeline_text import render_text
+
+    url = f"{args.url.rstrip('/')}/fakedruid/v1/datasources/{urllib.parse.quote(args.datasource, safe='')}/timeline"
+    try:
+        with urllib.request.urlopen(url, timeout=30) as answer:
+            doc = json.loads(answer.read().decode("utf-8"))
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode("utf-8", "replace").strip()
+        print(f"fakedruid: error: {url} answered {exc.code}: {detail}", file=sys.stderr)
+        return EXIT_START_FAILED
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        print(f"fakedruid: error: cannot read {url}: {exc}", file=sys.stderr)
+        return EXIT_START_FAILED
+    try:
+        snap = TimelineSnapshot.from_json(doc)
+    except (KeyError, TypeError, ValueError, FakeDruidError) as exc:
+        print(f"fakedruid: error: {url} did not answer a fakedruid timeline document: {exc!r}", file=sys.stderr)
+        return EXIT_START_FAILED
+    print(render_text(snap, width=max(40, args.width)))
+    return EXIT_OK
 
 
 def _port(text: str) -> int:
@@ -93,6 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits on --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    if args.command == "timeline":
+        return timeline_command(args)
     if args.command != "serve":
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -129,6 +176,9 @@ class DevServer:
         coordinator = FakeCoordinator(
             args.druid_version, host=args.host, port=args.port, accept_quirk=args.accept_quirk
         )
+        from fakedruid.api.pages import enable_landing_page
+
+        enable_landing_page(coordinator.app)  # only the dev server answers "/" (see fakedruid/api/pages.py)
         try:
             period = parse_period(args.duty_period)
         except FakeDruidError as exc:

@@ -11,7 +11,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any
@@ -552,9 +552,39 @@ class FakeCoordinator:
         wanted = f"{method} {path}" + ("" if json is None else f" with JSON body {_dumps(json)}")
         expected = "at least once" if times is None else f"{times} time{'s' if times != 1 else ''}"
         arrived = "\n".join(f"  {r}" for r in seen) if seen else "  (none)"
+        from fakedruid.render.assertions import state_text
+
         raise AssertionError(
-            f"fakedruid: expected {wanted} {expected}, got {len(hits)}; the requests that arrived:\n{arrived}"
+            f"fakedruid: expected {wanted} {expected}, got {len(hits)}; the requests that arrived:\n{arrived}\n"
+            f"{state_text(self.cluster, path=path)}"
         )
+
+    # ------------------------------------------------------------------ pictures (fakedruid.render, issue 15)
+
+    def timeline(self, data_source: str, *, width: int = 100) -> str:
+        """The datasource's segments as a text timeline: one lane per version, newest on top (used, visible,
+        served, overshadowed, unused and tombstone segments each drawn with their own character)."""
+        from fakedruid.render.assertions import timeline_text
+
+        return timeline_text(self.cluster, data_source, width=width)
+
+    def assert_used(self, data_source: str, ids: Iterable[str]) -> None:
+        """Assert that the datasource's used segment ids are exactly ``ids``.
+
+        :raises AssertionError: naming the differences, with the datasource's text timeline.
+        """
+        from fakedruid.render.assertions import assert_segment_ids
+
+        assert_segment_ids(self.cluster, data_source, ids, used=True)
+
+    def assert_unused(self, data_source: str, ids: Iterable[str]) -> None:
+        """Assert that the datasource's unused segment ids are exactly ``ids``.
+
+        :raises AssertionError: naming the differences, with the datasource's text timeline.
+        """
+        from fakedruid.render.assertions import assert_segment_ids
+
+        assert_segment_ids(self.cluster, data_source, ids, used=False)
 
     # ------------------------------------------------------------------ fault injection
 

@@ -13,7 +13,7 @@ from flask import Flask
 
 def create_app(coordinator: Any) -> Flask:
     """An app serving ``coordinator`` (a :class:`fakedruid.FakeCoordinator`)."""
-    from fakedruid.api import errors, journal, routes, wire
+    from fakedruid.api import errors, journal, pages, routes, wire
 
     # No static route: every path the app answers is a Druid path or the fake's own admin API.
     app = Flask("fakedruid", static_folder=None)
@@ -24,5 +24,6 @@ def create_app(coordinator: Any) -> Flask:
     app.before_request(wire.limit_request_line)
     routes.register(app)
     journal.register(app)
+    app.register_blueprint(pages.bp)  # the fake's own pages under /fakedruid/ (issue 15)
     errors.register(app)
     return app
