@@ -17,7 +17,7 @@ from urllib.parse import quote, urlencode
 
 from fakedruid.model.intervals import format_instant
 from fakedruid.model.tasks import Task
-from fakedruid.render.scale import human_size
+from fakedruid.render.scale import axis_range, human_size
 from fakedruid.render.snapshot import (
     OVERSHADOWED,
     UNUSED,
@@ -265,12 +265,13 @@ def timeline_page(
     """``/fakedruid/datasources/{ds}``: the timeline, zoomed to ``[start, end)`` when given, and a segment table."""
     svg = render_svg(snap, start=start, end=end)
     zoomed = start is not None or end is not None
+    lo, hi = axis_range(snap.segments)
     form = (
         f'<form class="zoom" method="get" action="{escape(ds_href(snap.datasource))}">'
         f'<label>from <input name="start" value="{escape(format_instant(start)) if start is not None else ""}" '
-        'placeholder="2015-09-12T00:00:00Z"></label>'
+        f'placeholder="{format_instant(lo)}"></label>'
         f'<label>to <input name="end" value="{escape(format_instant(end)) if end is not None else ""}" '
-        'placeholder="2015-09-13"></label><button type="submit">zoom</button>'
+        f'placeholder="{format_instant(hi)}"></label><button type="submit">zoom</button>'
         + (f'<a href="{escape(ds_href(snap.datasource))}">show everything</a>' if zoomed else "")
         + '<span class="muted">or drag across the timeline</span></form>'
     )

@@ -76,3 +76,13 @@ def test_plugin_module_imports_only_pytest_at_top_level() -> None:
         elif isinstance(node, ast.ImportFrom) and node.module:
             top_level.add(node.module.split(".")[0])
     assert top_level <= {"pytest", "__future__", "os", "typing", "collections", "dataclasses"}, top_level
+
+
+@pytest.mark.parametrize("path", modules_under(PACKAGE / "render"), ids=lambda p: p.name)
+def test_render_module_imports_only_stdlib_model_and_render(path: pathlib.Path) -> None:
+    for name in imported_modules(path):
+        top = name.split(".")[0]
+        if top == "fakedruid":
+            assert name.startswith(("fakedruid.model", "fakedruid.errors", "fakedruid.render")), f"{path.name} imports {name}"
+        else:
+            assert top in sys.stdlib_module_names or top == "__future__", f"{path.name} imports {name}"
