@@ -200,6 +200,7 @@ def render_svg(
 
     axis: list[str] = []
     right = plot_x + plot_w + RIGHT_PAD
+    axis.append(f'<text class="tick date" x="6" y="{AXIS_H - 12}">version (newest on top)</text>')
     for at, text in ticks(lo, hi, max(1, plot_w // 90)):
         x = x_of(at)
         axis.append(f'<line class="grid" x1="{x:.1f}" y1="{AXIS_H - 8}" x2="{x:.1f}" y2="{height}"/>')

@@ -173,10 +173,15 @@ class Chromium:
         """A mouse event at page coordinates (``mousePressed``, ``mouseMoved``, ``mouseReleased``)."""
         self.send("Input.dispatchMouseEvent", type=kind, x=x, y=y, button="left", clickCount=1)
 
-    def screenshot(self, path: str | os.PathLike[str], *, full_page: bool = True) -> Path:
-        """Save a PNG of the page (the whole page, not only the window, by default)."""
+    def screenshot(
+        self, path: str | os.PathLike[str], *, full_page: bool = True, clip: dict[str, float] | None = None
+    ) -> Path:
+        """Save a PNG of the page: the whole page (default), the window, or ``clip`` (x, y, width, height)."""
         params: dict[str, Any] = {"format": "png"}
-        if full_page:
+        if clip is not None:
+            params["clip"] = {**clip, "scale": 1}
+            params["captureBeyondViewport"] = True
+        elif full_page:
             metrics = self.send("Page.getLayoutMetrics")
             size = metrics.get("cssContentSize") or metrics["contentSize"]
             params["clip"] = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
