@@ -5,7 +5,8 @@ hour has two partitions of v1, every other hour a newer v2 over it, and one segm
 times, each as the fastest of 5 runs:
 
 * the snapshot (the states, copied out of the cluster under its lock), the SVG and the text timeline;
-* the whole page, ``GET /fakedruid/datasources/bench`` through the Flask test client;
+* the whole page, ``GET /fakedruid/datasources/bench`` through the Flask test client, and one poll of the
+  pages' live refresh, ``GET /fakedruid/v1/version``;
 * the baseline, measured in the same run: ``GET /druid/coordinator/v1/datasources/bench/segments?full`` (the JSON
   of every used segment), since the machine is noisy;
 * when Debian's chromium is installed (and ``websocket-client``), the page in headless chromium: navigation to the
@@ -95,17 +96,18 @@ def main() -> None:
         "SVG": timed(lambda: render_svg(snap)),
         "text timeline": timed(lambda: render_text(snap)),
         "page (GET /fakedruid/datasources/bench)": timed(lambda: client.get(f"/fakedruid/datasources/{DS}")),
+        "live-refresh poll (GET /fakedruid/v1/version)": timed(lambda: client.get("/fakedruid/v1/version")),
     }
     base = figures["baseline: GET segments?full"]
     rects, aggregates = svg.count("<rect"), svg.count('class="agg"')
     print(f"{len(snap.segments):,} segments; the SVG has {rects:,} rects, {aggregates:,} aggregates, {len(svg) / 1024:.0f} KiB")
     for name, seconds in figures.items():
-        print(f"{name:45s} {seconds:8.3f} s  {seconds / base:6.2f} x baseline")
+        print(f"{name:47s} {seconds:8.3f} s  {seconds / base:6.2f} x baseline")
     in_browser = browser_seconds(fake)
     if in_browser is None:
         print("page in headless chromium: skipped (no chromium or websocket-client)")
     else:
-        print(f"{'page in headless chromium (to first frame)':45s} {in_browser:8.3f} s")
+        print(f"{'page in headless chromium (to first frame)':47s} {in_browser:8.3f} s")
 
 
 if __name__ == "__main__":

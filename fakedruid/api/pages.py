@@ -40,9 +40,13 @@ def _html(text: str, status: int = 200) -> Response:
 
 
 def _token() -> str:
-    """The live-refresh token: the cluster's state plus the request journal's length and newest entry."""
+    """The live-refresh token: the cluster's state plus the request journal's length and newest entry.
+
+    The journal records ``GET /`` (only ``/fakedruid/...`` is the fake's own), so views of the landing page are
+    left out here: otherwise each load of the page would change the token and the page would reload forever.
+    """
     coordinator = wire.coordinator()
-    journal = coordinator.requests
+    journal = [r for r in coordinator.requests if not (r.path == "/" and r.method in ("GET", "HEAD"))]
     return state_token(coordinator.cluster, (len(journal), str(journal[-1]) if journal else ""))
 
 

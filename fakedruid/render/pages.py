@@ -146,6 +146,9 @@ def _document(title: str, content: str, *, active: str, token: str | None) -> st
         "<!DOCTYPE html>\n"
         f'<html lang="en"><head><meta charset="utf-8"><title>{escape(title)} - fakedruid</title>'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        # An empty inline icon: the browser asks for no /favicon.ico, which the journal would record (and the
+        # page, seeing the journal change, would reload).
+        '<link rel="icon" href="data:,">'
         f"<style>{_PAGE_CSS}{SVG_CSS}</style></head>"
         f'<body{token_attr}><header><span class="brand">fakedruid</span>{nav}{live}</header>'
         f"<main>{content}</main><script>{_SCRIPT % {'version': VERSION_PATH}}</script></body></html>\n"

@@ -28,7 +28,7 @@ def find_chromium() -> str | None:
     """The chromium executable to use, or None."""
     explicit = os.environ.get("FAKEDRUID_CHROMIUM")
     if explicit:
-        return explicit
+        return shutil.which(explicit)
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 

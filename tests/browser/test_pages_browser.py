@@ -44,7 +44,7 @@ def browser() -> Iterator[Chromium]:
         _missing("websocket-client is not installed (pip install websocket-client)")
     executable = find_chromium()
     if executable is None:
-        _missing("chromium is not installed (apt-get install chromium), and FAKEDRUID_CHROMIUM is not set")
+        _missing("chromium is not installed (apt-get install chromium; or set FAKEDRUID_CHROMIUM to its path)")
     with Chromium(executable) as chromium:
         yield chromium
 
@@ -56,14 +56,22 @@ BOXES_JS = """JSON.stringify(Array.from(document.querySelectorAll('svg.timeline 
 }))"""
 
 
-def test_landing_page_draws_every_segment_of_the_example_with_its_state(browser: Chromium, tmp_path: Path) -> None:
+def test_landing_page_draws_every_segment_of_the_example_with_its_state(
+    browser: Chromium, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     with serve("--seed", str(EXAMPLE)) as served:
         scenario.apply(served)
         browser.navigate(served.url + "/")
         boxes = {b["id"]: b for b in json.loads(browser.evaluate(BOXES_JS))}
         shot = browser.screenshot(tmp_path / "landing.png")
-        print(f"screenshot: {shot}")
+        with capsys.disabled():
+            print(f"\nscreenshot of the landing page: {shot}")
+        # The page reloads when the token changes: after its own load the server's token must be the page's.
+        same = browser.evaluate(
+            "fetch('/fakedruid/v1/version').then(r => r.json()).then(j => j.version === document.body.dataset.token)"
+        )
 
+    assert same is True
     expected = scenario.expected_states()
     assert {i: b["state"] for i, b in boxes.items()} == expected
     for sid, box in boxes.items():

@@ -193,6 +193,9 @@ def test_root_is_404_unless_the_landing_page_is_enabled(fake: FakeCoordinator) -
     assert dev.client.post("/").status_code == 405
     html = dev.client.get("/").get_data(as_text=True)
     assert set(boxes(svg_of(html))) == fake.segment_ids(DS)
+    # The page's own request (recorded in the journal) must not change the token, or it would reload forever.
+    token = html.split('data-token="', 1)[1].split('"', 1)[0]
+    assert dev.client.get("/fakedruid/v1/version").get_json() == {"version": token}
     for link in ('href="/fakedruid/"', 'href="/fakedruid/tasks"', 'href="/fakedruid/requests"',
                  'href="/fakedruid/audit"', "API reference"):
         assert link in html
