@@ -12,7 +12,7 @@ helpers, by ``FakeCoordinator.timeline(ds)`` and by ``fakedruid timeline URL DS`
 
 A segment wide enough gets brackets so that neighbours can be told apart; a character cell holding several
 segments shows the first state in the order ``# = t o .`` (used before unused). Extra lines in a lane are
-further partitions (``p1``, ``p2+``).
+further partitions (``p1``, ``p2+``). Past 20 versions, the older ones are only counted.
 """
 
 from __future__ import annotations
@@ -45,6 +45,8 @@ _ORDER = "#=to."
 #: Partition rows drawn per lane; partitions from the last row on share it.
 _MAX_ROWS = 3
 _LABEL = 26
+#: Version lanes drawn; older versions are counted in one line.
+_MAX_LANES = 20
 
 
 def _char(s: SegmentView) -> str:
@@ -92,7 +94,8 @@ def render_text(
     def col(t: int) -> int:
         return (t - lo) * cols // span
 
-    for version in lane_versions(snap.segments):
+    versions = lane_versions(snap.segments)
+    for version in versions[:_MAX_LANES]:
         members = [s for s in snap.segments if s.version == version]
         rows = min(_MAX_ROWS, 1 + max(s.partition_num for s in members))
         grid = [[" "] * cols for _ in range(rows)]
@@ -124,6 +127,10 @@ def render_text(
             else:
                 label = f"  p{r}" + ("+" if r == rows - 1 and rows == _MAX_ROWS else "")
             lines.append(label.ljust(_LABEL) + "".join(cells).rstrip())
+    if len(versions) > _MAX_LANES:
+        older = set(versions[_MAX_LANES:])
+        hidden = sum(1 for s in snap.segments if s.version in older)
+        lines.append(f"... {len(versions) - _MAX_LANES} older versions ({hidden} segments) not drawn")
     lines.append(LEGEND)
     return "\n".join(lines)
 

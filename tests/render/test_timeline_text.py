@@ -126,3 +126,15 @@ def test_assert_called_failure_shows_the_timeline_of_the_datasource_in_the_path(
 def test_snapshot_json_round_trips(fake: FakeCoordinator) -> None:
     snap = take_snapshot(fake.cluster, DS)
     assert TimelineSnapshot.from_json(snap.to_json()) == snap
+
+
+def test_text_timeline_draws_the_newest_twenty_versions_and_counts_the_rest() -> None:
+    segs = tuple(
+        SegmentView(f"s{i}", i * 3_600_000, (i + 1) * 3_600_000, f"v{i:02d}", 0, 0, None,
+                    used=True, tombstone=False, overshadowed=False, served=True)
+        for i in range(25)
+    )
+    text = render_text(TimelineSnapshot("ds", 0, segs))
+    labels = [line[:26].strip() for line in text.splitlines() if line.startswith("v")]
+    assert labels == [f"v{i:02d}" for i in range(24, 4, -1)]
+    assert text.splitlines()[-2] == "... 5 older versions (5 segments) not drawn"
