@@ -68,7 +68,7 @@ h2 { font-size: 16px; margin: 22px 0 8px; }
 table { border-collapse: collapse; font-size: 13px; }
 th, td { border-bottom: 1px solid #e2e8f0; padding: 4px 10px; text-align: left; vertical-align: top; }
 th { background: #f1f5f9; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 code, .mono { font-family: ui-monospace, monospace; font-size: 12px; }
 .legend { display: flex; flex-wrap: wrap; gap: 16px; margin: 6px 0 8px; font-size: 13px; }
 .legend svg { vertical-align: middle; margin-right: 5px; }
