@@ -9,7 +9,6 @@ from flask import Flask
 
 from fakedruid.api import (
     admin,
-    cycle,
     datasources,
     metadata,
     overlord,
@@ -21,6 +20,17 @@ from fakedruid.api import (
 
 
 def register(app: Flask) -> None:
-    """Register every blueprint on ``app``."""
-    for module in (datasources, metadata, status, rules, overlord, overlord_datasources, admin, cycle, unimplemented):
-        app.register_blueprint(module.bp)
+    """Register every blueprint on ``app`` (each carries its path prefix as ``url_prefix``)."""
+    blueprints = (
+        datasources.bp,
+        metadata.bp,
+        status.bp,
+        status.coordinator_bp,
+        rules.bp,
+        overlord.bp,
+        overlord_datasources.bp,
+        admin.bp,
+        unimplemented.bp,
+    )
+    for blueprint in blueprints:
+        app.register_blueprint(blueprint)

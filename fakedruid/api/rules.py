@@ -1,7 +1,7 @@
 """The Coordinator's ``RulesResource``: retention rules and their audit history, ``/druid/coordinator/v1/rules``.
 
 Layer: api (Flask). Views parse the path, query and body, call the rule store
-(:class:`fakedruid.model.rules.RuleStore` at ``cluster.rules``) under ``cluster.lock`` and shape Druid's answer
+through one :class:`~fakedruid.model.cluster.Cluster` call and shape Druid's answer
 (http-api.md section 4; semantics.md section 6). Druid sources:
 ``server/src/main/java/org/apache/druid/server/http/RulesResource.java`` @ ``0171c69f`` and @ ``f88ebad6``,
 ``SQLMetadataRuleManager.java`` @ ``b8c71460``, ``SQLAuditManager.java`` @ ``104046df``. A rule change takes
@@ -20,9 +20,7 @@ from fakedruid.errors import InvalidRule
 from fakedruid.model.intervals import parse_interval
 from fakedruid.model.rules import rules_from_json, rules_to_json
 
-bp = Blueprint("rules", __name__)
-
-R = "/druid/coordinator/v1/rules"
+bp = Blueprint("rules", __name__, url_prefix="/druid/coordinator/v1/rules")
 
 #: ``AuditManager.X_DRUID_AUTHOR`` / ``X_DRUID_COMMENT``.
 AUTHOR_HEADER = "X-Druid-Author"
@@ -39,63 +37,53 @@ def _rule_error(exc: InvalidRule) -> Response:
     return wire.mapping_error(exc.message)
 
 
-@bp.get(R)
+@bp.get("")
 def get_rules() -> Response:
     """``getRules``: every key that has rules, ``_default`` first, then datasources by name."""
-    cluster = wire.coordinator().cluster
-    with cluster.lock:
-        rules = cluster.rules.all_rules()
+    rules = wire.state().cluster.all_rules()
     return wire.json_response({key: rules_to_json(value) for key, value in rules.items()})
 
 
-@bp.get(f"{R}/<datasource>")
+@bp.get("/<datasource>")
 def get_datasource_rules(datasource: str) -> Response:
     """``getDatasourceRules``: the datasource's own rules (``[]`` when none); ``?full`` appends the defaults."""
-    cluster = wire.coordinator().cluster
-    with cluster.lock:
-        rules = cluster.rules.get_with_default(datasource) if wire.flag("full") else cluster.rules.get(datasource)
+    rules = wire.state().cluster.datasource_rules(datasource, with_default=wire.flag("full"))
     return wire.json_response(rules_to_json(rules))
 
 
-@bp.post(f"{R}/<datasource>")
+@bp.post("/<datasource>")
 def set_datasource_rules(datasource: str) -> Response:
     """``setDatasourceRules``: replace the datasource's rules and write an audit entry; 200 with no body."""
-    wire.require_json_content_type()
-    body = wire.read_json()
+    state, profile = wire.context()
+    body = wire.json_body()
     try:
-        rules = rules_from_json(body, datasource=datasource, partial_load_rules=wire.profile().partial_load_rules)
+        rules = rules_from_json(body, datasource=datasource, partial_load_rules=profile.partial_load_rules)
+        state.cluster.set_rules(
+            datasource,
+            rules,
+            author=request.headers.get(AUTHOR_HEADER, ""),
+            comment=request.headers.get(COMMENT_HEADER, ""),
+            ip=request.remote_addr or "",
+        )
     except InvalidRule as exc:
         return _rule_error(exc)
-    cluster = wire.coordinator().cluster
-    with cluster.lock:
-        try:
-            cluster.rules.set_rules(
-                datasource,
-                rules,
-                author=request.headers.get(AUTHOR_HEADER, ""),
-                comment=request.headers.get(COMMENT_HEADER, ""),
-                ip=request.remote_addr or "",
-                now=cluster.now(),
-            )
-        except InvalidRule as exc:
-            return _rule_error(exc)
     return wire.empty(200)
 
 
-@bp.post(f"{R}/history")
+@bp.post("/history")
 def set_history_rules() -> Response:
     """``POST /rules/history``: JAX-RS matches the literal ``/history`` path first, which has only ``GET``, so
     Jersey answers 405 instead of setting rules for a datasource named ``history`` (UNCONFIRMED end-to-end)."""
     raise MethodNotAllowed(valid_methods=["GET", "HEAD", "OPTIONS"])
 
 
-@bp.get(f"{R}/history")
+@bp.get("/history")
 def get_rule_history() -> Response:
     """``getDatasourceRuleHistory`` for every datasource (audit type ``rules``)."""
     return _history(None)
 
 
-@bp.get(f"{R}/<datasource>/history")
+@bp.get("/<datasource>/history")
 def get_datasource_rule_history(datasource: str) -> Response:
     """``getDatasourceRuleHistory`` for one datasource key."""
     return _history(datasource)
@@ -112,12 +100,10 @@ def _history(datasource: str | None) -> Response:
     count = wire.int_param("count")
     text = request.args.get("interval")
     interval = None if text is None else parse_interval(text)  # InvalidInterval escapes: JETTY(500)
-    cluster = wire.coordinator().cluster
-    with cluster.lock:
-        try:
-            entries = cluster.rules.history(datasource, interval=interval, count=count, now=cluster.now())
-        except InvalidRule as exc:
-            # "Limit must be greater than zero!" is an IllegalArgumentException the resource turns into a 400.
-            return wire.json_response({"error": exc.message}, 400)
+    try:
+        entries = wire.state().cluster.rule_history(datasource, interval=interval, count=count)
+    except InvalidRule as exc:
+        # "Limit must be greater than zero!" is an IllegalArgumentException the resource turns into a 400.
+        return wire.json_response({"error": exc.message}, 400)
     body: list[dict[str, Any]] = [entry.to_json() for entry in entries]
     return wire.json_response(body)
