@@ -134,8 +134,9 @@ class Harness:
         self._lock = lock
         #: Whether the journal records requests (the dev server may turn it off to save memory).
         self.record_requests = True
-        # Bounded, so that a long-running dev server does not grow without limit.
-        self._journal: collections.deque[RecordedRequest] = collections.deque(maxlen=JOURNAL_LIMIT)
+        #: The request journal. Bounded, so that a long-running dev server does not grow without limit. The request
+        #: hooks append to it directly (``deque.append`` is atomic); reads and clears hold the lock.
+        self.journal: collections.deque[RecordedRequest] = collections.deque(maxlen=JOURNAL_LIMIT)
         #: The faults still waiting for a request (replaced, never mutated in place, so hooks may test it).
         self.faults: tuple[Fault, ...] = ()
         #: Whether the fake answers as the leader.
@@ -165,17 +166,17 @@ class Harness:
         """Add a request to the journal (when :attr:`record_requests` is on)."""
         if self.record_requests:
             with self._lock:
-                self._journal.append(record)
+                self.journal.append(record)
 
     def requests(self) -> list[RecordedRequest]:
         """The journal, oldest first."""
         with self._lock:
-            return list(self._journal)
+            return list(self.journal)
 
     def clear_requests(self) -> None:
         """Empty the journal."""
         with self._lock:
-            self._journal.clear()
+            self.journal.clear()
 
     def assert_called(
         self, method: str, path: str, *, times: int | None = None, json: Any = None

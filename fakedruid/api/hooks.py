@@ -47,19 +47,41 @@ def register(app: Flask) -> None:
     app.after_request(_after_request)
 
 
+#: ``druid.server.http.maxRequestHeaderSize`` (default 8 KiB): Jetty's buffer for the request line and headers.
+MAX_REQUEST_HEADER_SIZE = 8 * 1024
+
+
+def _limit_request_line() -> Response | None:
+    """Jetty refuses a request line longer than its header buffer with ``414 URI Too Long`` before Druid sees it.
+
+    (Jetty 9.4 ``HttpParser``; Druid's default ``maxRequestHeaderSize``. The body is Jetty's bad-message page;
+    UNCONFIRMED against a running Druid.)
+    """
+    uri = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path
+    line = f"{request.method} {uri} {request.environ.get('SERVER_PROTOCOL', 'HTTP/1.1')}"
+    if len(line.encode("utf-8", "surrogateescape")) <= MAX_REQUEST_HEADER_SIZE:
+        return None
+    return Response(
+        "<h1>Bad Message 414</h1><pre>reason: URI Too Long</pre>",
+        status=414,
+        content_type="text/html;charset=iso-8859-1",
+    )
+
+
 def _is_own(path: str) -> bool:
     return path == "/fakedruid" or path.startswith("/fakedruid/")
 
 
 def _before_request() -> Response | None:
     """Jetty's limit, the profile, then faults (an explicit per-request override), then leadership."""
-    too_long = wire.limit_request_line()
+    too_long = _limit_request_line()
     if too_long is not None:
         return too_long
     state: AppState = current_app.extensions[wire.EXTENSION]
     request.environ[wire.PROFILE_KEY] = state.settings.profile
     harness = state.harness
-    if harness.quiet or _is_own(request.path):
+    # Attribute reads only: a quiet harness (no fault, leading) costs no call.
+    if (not harness.faults and harness.leader) or _is_own(request.path):
         return None
     # Read (and cache) the body now, before a view or a fault answer, so the journal sees it.
     request.get_data(cache=True)
@@ -77,12 +99,14 @@ def _after_request(response: Response) -> Response:
     """Record the request and its status in the journal."""
     if _is_own(request.path):
         return response
-    harness = wire.state().harness
+    state: AppState = current_app.extensions[wire.EXTENSION]
+    harness = state.harness
     if not harness.record_requests:
         return response
     try:
         text = request.get_data(cache=True).decode("utf-8", errors="replace")
-        harness.record(
+        # The journal's own append: a bounded deque, appended atomically (no lock needed, no call into the harness).
+        harness.journal.append(
             RecordedRequest(
                 method=request.method,
                 path=request.path,

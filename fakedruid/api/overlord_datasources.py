@@ -21,7 +21,8 @@ from flask import Blueprint, Response, abort, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from fakedruid.api import messages, serialize, updates, wire
+from fakedruid.api import messages, serialize, wire
+from fakedruid.api.datasources import mark_audit_payload, parse_mark_payload, parse_segment_id, request_note
 from fakedruid.api.errors import OVERLORD, surface
 from fakedruid.errors import InvalidSegmentId
 from fakedruid.model.audit import AUDIT_TYPE_MARK_UNUSED, payload_text
@@ -68,7 +69,7 @@ def _check_id(datasource: str, segment_id: str) -> None:
     :raises InvalidSegmentId: with that message.
     """
     # tryParse outside any try block: an id equal to the datasource escapes as an uncaught 500 (semantics 5.2).
-    if updates.parse_segment_id(datasource, segment_id) is None:
+    if parse_segment_id(datasource, segment_id) is None:
         esc = wire.escape_html
         raise InvalidSegmentId(messages.COULD_NOT_PARSE_SEGMENT_ID.format(id=esc(segment_id), ds=esc(datasource)))
 
@@ -98,7 +99,7 @@ def mark_all_segments_as_unused(datasource: str) -> Response:
     from the request headers, service ``overlord``) whose payload is the answer.
     """
     state, profile = _context()
-    note = updates.request_note(
+    note = request_note(
         AUDIT_TYPE_MARK_UNUSED, lambda n: payload_text(serialize.bulk_update(n, profile)), service="overlord"
     )
     return _answer(state.cluster.mark_all_unused(datasource, audit=note), profile)
@@ -112,7 +113,7 @@ def mark_non_overshadowed_segments_as_used(datasource: str) -> Response:
     Ids are parsed first (``IdUtils.getValidSegmentIds``): unparseable or unknown ids answer a 400 DruidException.
     """
     state, profile = _context()
-    payload = updates.parse_mark_payload(wire.json_body(), profile)
+    payload = parse_mark_payload(wire.json_body(), profile)
     if payload.interval is not None:
         n = state.cluster.mark_used_in_interval(datasource, payload.interval, versions=payload.versions)
     else:
@@ -129,9 +130,9 @@ def mark_segments_as_unused(datasource: str) -> Response:
     """
     state, profile = _context()
     body = wire.json_body()
-    payload = updates.parse_mark_payload(body, profile)
-    note = updates.request_note(
-        AUDIT_TYPE_MARK_UNUSED, updates.mark_audit_payload(body, payload, profile), service="overlord"
+    payload = parse_mark_payload(body, profile)
+    note = request_note(
+        AUDIT_TYPE_MARK_UNUSED, mark_audit_payload(body, payload, profile), service="overlord"
     )
     if payload.interval is not None:
         n = state.cluster.mark_unused_in_interval(

@@ -46,6 +46,15 @@ def profile() -> Profile:
     return context()[1]
 
 
+def json_request() -> tuple[AppState, Profile, Any]:
+    """:func:`context` plus the body of an ``@Consumes(application/json)`` request, in one step.
+
+    :returns: the app state, the profile and the body as :func:`read_json` reads it.
+    """
+    app_state, profile = context()
+    return app_state, profile, json_body()
+
+
 def json_response(value: Any, status: int = 200) -> Response:
     """``JSON x``: the value serialised with keys in the order given."""
     return Response(json.dumps(value, ensure_ascii=False), status=status, mimetype=JSON_TYPE)
@@ -242,27 +251,4 @@ def map_answer(body: dict[str, Any], profile: Profile, settings: Settings) -> Re
             "or turn the emulation off with FakeCoordinator(emulate_accept_quirk=False) / fakedruid serve "
             "--no-accept-quirk."
         ),
-    )
-
-
-# ------------------------------------------------------------------ Jetty's request-line limit
-
-#: ``druid.server.http.maxRequestHeaderSize`` (default 8 KiB): Jetty's buffer for the request line and headers.
-MAX_REQUEST_HEADER_SIZE = 8 * 1024
-
-
-def limit_request_line() -> Response | None:
-    """Jetty refuses a request line longer than its header buffer with ``414 URI Too Long`` before Druid sees it.
-
-    (Jetty 9.4 ``HttpParser``; Druid's default ``maxRequestHeaderSize``. The body is Jetty's bad-message page;
-    UNCONFIRMED against a running Druid.)
-    """
-    uri = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path
-    line = f"{request.method} {uri} {request.environ.get('SERVER_PROTOCOL', 'HTTP/1.1')}"
-    if len(line.encode("utf-8", "surrogateescape")) <= MAX_REQUEST_HEADER_SIZE:
-        return None
-    return Response(
-        "<h1>Bad Message 414</h1><pre>reason: URI Too Long</pre>",
-        status=414,
-        content_type="text/html;charset=iso-8859-1",
     )

@@ -155,10 +155,12 @@ class AuditLog:
     Plain data with no lock: the caller holds the ``Cluster`` lock.
     """
 
-    __slots__ = ("_entries",)
+    __slots__ = ("_entries", "append")
 
     def __init__(self, entries: Iterable[AuditEntry] = ()) -> None:
         self._entries: list[AuditEntry] = list(entries)
+        #: Append an entry (the list's own ``append``: the Cluster writes one entry per action with it).
+        self.append = self._entries.append
 
     def add(self, entry: AuditEntry) -> AuditEntry:
         """Append an entry; returns it."""
@@ -171,7 +173,7 @@ class AuditLog:
 
     def reset(self) -> None:
         """Forget every entry."""
-        self._entries = []
+        self._entries.clear()
 
     def __iter__(self) -> Iterator[AuditEntry]:
         return iter(list(self._entries))

@@ -360,11 +360,21 @@ class Cluster:
         ds = self._datasources.get(datasource)
         if ds is None or not self.layout.servers:
             return {}
-        rules = tuple(self.rules.get_with_default(datasource))
-        now = self.now()
-        key = (rules, self.layout, now if any(hasattr(rule, "period") for rule in rules) else None)
-        if ds.served_cache is not None and ds.served_cache[0] == key:
-            return ds.served_cache[1]
+        store, layout = self.rules, self.layout
+        cached = ds.served_cache
+        if cached is not None:
+            (cached_store, generation, cached_layout, at), view = cached
+            # Plain attribute reads: a warm check calls nothing (the clock only for period rules).
+            if (
+                cached_store is store
+                and generation == store.generation
+                and cached_layout is layout
+                and (at is None or at == self.clock.now())
+            ):
+                return view
+        rules = tuple(store.get_with_default(datasource))
+        now = self.clock.now()
+        key = (store, store.generation, layout, now if any(hasattr(rule, "period") for rule in rules) else None)
         shadowed = ds.used_timeline().overshadowed()
         placements: dict[Any, tuple[Server, ...]] = {}
         out: list[tuple[DataSegment, tuple[Server, ...]]] = []
@@ -533,13 +543,21 @@ class Cluster:
         with self.lock:
             if require_served:
                 self._require_served(datasource)
-            n = self._mark_unused_in_interval(datasource, interval, versions)
+            now = self.clock.now()
+            n = self._mark_unused_in_interval(datasource, interval, versions, now)
             if audit is not None:
-                self.audit.add(audit.entry(datasource, n, self.clock.now()))
+                self._audit(audit, datasource, n, now)
             return n
 
+    def _audit(self, note: AuditNote, key: str, result: Any, now: int) -> None:
+        """Write the entry of an action that returned ``result`` (the note's payload may depend on it)."""
+        payload = note.payload if isinstance(note.payload, str) else note.payload(result)
+        self.audit.append(
+            AuditEntry(key, note.type, note.author, note.comment, note.ip, payload, now, request=note.request)
+        )
+
     def _mark_unused_in_interval(
-        self, datasource: str, interval: Interval | None, versions: Sequence[str] | None
+        self, datasource: str, interval: Interval | None, versions: Sequence[str] | None, now: int | None = None
     ) -> int:
         if versions is not None and len(versions) == 0:
             return 0
@@ -556,7 +574,7 @@ class Cluster:
                 iv = seg.interval
                 if start <= iv.start < end and iv.end <= end and (vs is None or seg.version in vs):
                     hits.append(r)
-        self._set_used(ds, hits, False)
+        self._set_used(ds, hits, False, now)
         return len(hits)
 
     def mark_all_unused(self, datasource: str, *, audit: AuditNote | None = None) -> int:
@@ -588,7 +606,7 @@ class Cluster:
                 self._require_served(datasource)
             n = self._mark_unused_by_ids(datasource, _no_nulls(segment_ids))
             if audit is not None:
-                self.audit.add(audit.entry(datasource, n, self.clock.now()))
+                self._audit(audit, datasource, n, self.clock.now())
             return n
 
     def _mark_unused_by_ids(self, datasource: str, segment_ids: Iterable[str]) -> int:
@@ -628,9 +646,10 @@ class Cluster:
             raise InvalidSegmentId(f"Could not parse Segment ID[{segment_id}] for DataSource[{datasource}]")
         return str(parsed)
 
-    def _set_used(self, ds: _Datasource, rows: Iterable[SegmentRecord], used: bool) -> None:
+    def _set_used(self, ds: _Datasource, rows: Iterable[SegmentRecord], used: bool, now: int | None = None) -> None:
         """Set the used flag and restart ``used_status_last_updated`` (every mark statement sets it)."""
-        now = self.clock.now()
+        if now is None:
+            now = self.clock.now()
         flipped = False
         for r in rows:
             flipped = flipped or r.used != used
@@ -663,7 +682,7 @@ class Cluster:
         with self.lock:
             created = self._submit_kill(datasource=datasource, interval=interval, **task)
             if audit is not None:
-                self.audit.add(audit.entry(datasource, created.id, self.clock.now()))
+                self._audit(audit, datasource, created.id, self.clock.now())
             return created
 
     def _submit_kill(self, **task: Any) -> Task:

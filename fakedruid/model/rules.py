@@ -600,18 +600,21 @@ class RuleStore:
     :param default_key: ``druid.manager.rules.defaultRule``.
     """
 
-    __slots__ = ("default_key", "_rules", "_audit")
+    __slots__ = ("default_key", "_rules", "_audit", "generation")
 
     def __init__(self, *, default_key: str = DEFAULT_RULES_KEY) -> None:
         self.default_key = default_key
         self._rules: dict[str, list[Rule]] = {}
         self._audit = AuditLog()
+        #: Counts changes to the rules, so that views derived from them (the served view) know when to recompute.
+        self.generation = 0
         self.reset()
 
     def reset(self) -> None:
         """Back to the startup state: only the default rules (:data:`DEFAULT_RULES`), no history."""
         self._rules = {self.default_key: list(DEFAULT_RULES)}
         self._audit.reset()
+        self.generation += 1
 
     def set_rules(
         self, datasource: str, rules: Sequence[Rule], *, author: str = "", comment: str = "", ip: str = "", now: int
@@ -626,6 +629,7 @@ class RuleStore:
         _check_rule_list(rules, datasource, self.default_key)
         new = list(rules)
         self._rules[datasource] = new
+        self.generation += 1
         # SQLMetadataRuleManager writes the serialized rule list and no request info.
         return self._audit.add(
             AuditEntry(
