@@ -1,7 +1,7 @@
 """The ``fakedruid`` command: ``fakedruid serve`` runs the fake as a stand-alone dev server.
 
-Layer: entry point over :class:`fakedruid.server.FakeCoordinator` and :mod:`fakedruid.model.documents`; uses ``argparse``
-and the stdlib only. ``main(argv)`` returns the exit code instead of exiting, so tests can call it:
+Layer: entry point over :class:`fakedruid.server.FakeCoordinator` and :mod:`fakedruid.model.documents`; uses
+``argparse`` and the stdlib only. ``main(argv)`` returns the exit code instead of exiting, so tests can call it:
 
 * 0: the server stopped on SIGINT or SIGTERM (or ``--help``);
 * 1: the server could not start (for example the port is taken);

@@ -143,17 +143,15 @@ class Harness:
         self.leader = True
         #: The leader's base URL reported while not leading; None when no leader is known.
         self.leader_url: str | None = None
-        #: How the Overlord behind the Coordinator answers: one of :data:`OVERLORD_MODES`.
+        #: How the Overlord behind the Coordinator answers (semantics.md 10.9): ``"ok"``; ``"missing"``: no
+        #: Overlord client is bound (profile "29": the kill endpoints answer 200 ``{"error": "no indexing service
+        #: found"}``); ``"old"``: the Overlord predates the data-management API (profile "latest": 404 on the
+        #: Coordinator write endpoints); ``"unreachable"``: calls to the Overlord fail (500 on the kill endpoints).
         self.overlord_mode = "ok"
         self._errors: list[tuple[str, BaseException]] = []
         self._unimplemented: list[str] = []
         # Shared by every fault made since the last clear_faults(), which sets it to wake delayed requests.
         self._faults_cleared = threading.Event()
-
-    @property
-    def quiet(self) -> bool:
-        """No fault pending and leading: a request is answered as Druid would, with nothing to do first."""
-        return not self.faults and self.leader
 
     def reset(self) -> None:
         """Empty the journal, forget the faults, lead again, make the Overlord reachable."""
@@ -207,8 +205,22 @@ class Harness:
         delay: float = 0.0,
         content_type: str | None = None,
     ) -> Fault:
-        """Add a fault; see :meth:`fakedruid.FakeCoordinator.fail_next`.
+        """Answer the next matching request(s) with ``status`` and ``body`` instead of the real answer.
 
+        A faulted request changes no state and is recorded in the journal with the injected status. The fake's
+        own ``/fakedruid/...`` API is never faulted. Faults are tried in the order they were added.
+
+        :param method: ``"GET"``, ``"POST"``, ... (any case), or ``"*"`` for every method.
+        :param path_pattern: a glob matched with :func:`fnmatch.fnmatchcase` against the path without the query
+            (``*`` also matches ``/``: ``/druid/coordinator/v1/datasources/*``), or a compiled ``re.Pattern``
+            that must match the whole path.
+        :param status: the status to answer with; None answers normally, after ``delay`` (a slow answer).
+        :param body: None for no body; a ``str`` is sent as is; anything else as JSON.
+        :param times: how many requests it applies to (None: all until cleared).
+        :param delay: seconds to wait before answering (``threading.Event.wait``, not exact); a reset or
+            :meth:`clear_faults` ends the wait early.
+        :param content_type: overrides the ``Content-Type`` (default: JSON, or ``text/plain`` for a string).
+        :returns: the fault, for inspection.
         :raises InvalidConfig: for an argument of the wrong type or range, naming it.
         """
         if not isinstance(method, str) or not method.strip():
@@ -266,8 +278,14 @@ class Harness:
         cleared.set()
 
     def set_leader(self, leader: bool, leader_url: str | None = None) -> None:
-        """See :meth:`fakedruid.FakeCoordinator.set_leader`.
+        """Lead (the default), or answer as a Coordinator/Overlord that is not the leader.
 
+        Not leading, the fake answers as Druid's ``RedirectFilter`` with ``CoordinatorOverlordRedirectInfo``
+        does: ``isLeader`` 404 ``{"leader": false}``, ``leader`` the leader's URL; ``/status...`` as usual; the
+        Overlord's data-management paths (profile "latest") 503 ``I am not leader``; any other path 307 to
+        ``leader_url`` + path + query, or a 503 page when no leader is known (``leader_url`` None).
+
+        :param leader_url: the current leader's base URL, e.g. ``http://coordinator-2:8081``.
         :raises InvalidConfig: for a ``leader_url`` that is not an http(s) URL.
         """
         if not isinstance(leader, bool):
@@ -328,3 +346,75 @@ class Harness:
 
 def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=False)
+
+
+class HarnessMethods:
+    """The harness's part of :class:`~fakedruid.server.FakeCoordinator`'s public API (journal, faults, leadership),
+    forwarding to its :attr:`harness`."""
+
+    harness: Harness
+
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every request answered since the last reset, in answer order (``/fakedruid/...`` is not recorded)."""
+        return self.harness.requests()
+
+    @property
+    def record_requests(self) -> bool:
+        """Whether the request journal records requests (the dev server may turn it off to save memory)."""
+        return self.harness.record_requests
+
+    @record_requests.setter
+    def record_requests(self, value: bool) -> None:
+        self.harness.record_requests = bool(value)
+
+    def clear_requests(self) -> None:
+        """Empty the request journal."""
+        self.harness.clear_requests()
+
+    def assert_called(
+        self, method: str, path: str, *, times: int | None = None, json: Any = None
+    ) -> list[RecordedRequest]:
+        """Assert that requests with this method and exact path (no query string) arrived: ``times`` exactly
+        (None: at least once), with JSON body ``json`` when given; returns them. :raises AssertionError:"""
+        return self.harness.assert_called(method, path, times=times, json=json)
+
+    def fail_next(self, method: str, path_pattern: str | re.Pattern[str], **fault: Any) -> Fault:
+        """Answer the next matching request(s) with ``status`` and ``body`` instead of the real answer
+        (:meth:`Harness.fail_next <fakedruid.harness.Harness.fail_next>` documents the arguments)."""
+        return self.harness.fail_next(method, path_pattern, **fault)
+
+    @property
+    def faults(self) -> list[Fault]:
+        """The faults still waiting for a request, oldest first."""
+        return list(self.harness.faults)
+
+    def clear_faults(self) -> None:
+        """Forget every fault (waking delayed requests), become the leader again, and make the Overlord reachable."""
+        self.harness.clear_faults()
+
+    def set_leader(self, leader: bool, leader_url: str | None = None) -> None:
+        """Lead (the default), or answer as a Coordinator/Overlord that is not the leader
+        (:meth:`Harness.set_leader <fakedruid.harness.Harness.set_leader>`)."""
+        self.harness.set_leader(leader, leader_url)
+
+    @property
+    def is_leader(self) -> bool:
+        """Whether the fake answers as the leader (see :meth:`set_leader`)."""
+        return self.harness.leader
+
+    @property
+    def leader_url(self) -> str | None:
+        """The leader's base URL reported while not leading; None when no leader is known."""
+        return self.harness.leader_url
+
+    @property
+    def overlord_mode(self) -> str:
+        """How the Overlord behind the Coordinator answers (:attr:`Harness.overlord_mode
+        <fakedruid.harness.Harness.overlord_mode>`): ``ok``, ``missing``, ``old`` or ``unreachable``."""
+        return self.harness.overlord_mode
+
+    @overlord_mode.setter
+    def overlord_mode(self, mode: str) -> None:
+        self.harness.set_overlord_mode(mode)

@@ -8,15 +8,13 @@ one :class:`~fakedruid.settings.AppState`. Every method forwards to one of them;
 from __future__ import annotations
 
 import os
-import re
 import threading
 from collections.abc import Mapping, Sequence
-from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from fakedruid import settings as _settings
 from fakedruid.errors import InvalidConfig
-from fakedruid.harness import OVERLORD_MODES, Fault, Harness, RecordedRequest, ServerError
+from fakedruid.harness import OVERLORD_MODES, Fault, Harness, HarnessMethods, RecordedRequest, ServerError
 from fakedruid.model import documents
 from fakedruid.model.audit import AuditEntry
 from fakedruid.model.clock import FrozenClock, SystemClock, parse_now
@@ -38,7 +36,7 @@ __all__ = ["CONFIGURE_ARGUMENTS", "OVERLORD_MODES", "FakeCoordinator", "Fault", 
 CoordinatorSettings = SavedSettings
 
 
-class FakeCoordinator:
+class FakeCoordinator(HarnessMethods):
     """An in-memory Druid Coordinator.
 
     :param druid_version: ``"29"`` (default), ``"latest"``, or a Druid release number from 28 to 38.
@@ -207,7 +205,7 @@ class FakeCoordinator:
     def __enter__(self) -> FakeCoordinator:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
     def check(self) -> None:
@@ -287,89 +285,3 @@ class FakeCoordinator:
     @hold_tasks.setter
     def hold_tasks(self, value: bool) -> None:
         self.cluster.tasks.hold = bool(value)
-
-    # ------------------------------------------------------------------ journal, faults, leadership
-
-    @property
-    def requests(self) -> list[RecordedRequest]:
-        """Every request answered since the last reset, in answer order (``/fakedruid/...`` is not recorded)."""
-        return self.harness.requests()
-
-    @property
-    def record_requests(self) -> bool:
-        """Whether the request journal records requests (the dev server may turn it off to save memory)."""
-        return self.harness.record_requests
-
-    @record_requests.setter
-    def record_requests(self, value: bool) -> None:
-        self.harness.record_requests = bool(value)
-
-    def clear_requests(self) -> None:
-        """Empty the request journal."""
-        self.harness.clear_requests()
-
-    def assert_called(self, method: str, path: str, *, times: int | None = None, json: Any = None) -> list[RecordedRequest]:
-        """Assert that requests with this method and exact path (no query string) arrived.
-
-        :param times: how many exactly; None means at least one (``times=0``: never).
-        :param json: when not None, only requests whose decoded body equals it count.
-        :returns: the matching records, oldest first.
-        :raises AssertionError: listing every request that did arrive.
-        """
-        return self.harness.assert_called(method, path, times=times, json=json)
-
-    def fail_next(self, method: str, path_pattern: str | re.Pattern[str], **fault: Any) -> Fault:
-        """Answer the next matching request(s) with ``status`` and ``body`` instead of the real answer.
-
-        A faulted request changes no state and is recorded with the injected status; ``/fakedruid/...`` is never
-        faulted; faults are tried in the order they were added.
-
-        :param method: ``"GET"``, ``"POST"``, ... (any case), or ``"*"`` for every method.
-        :param path_pattern: a glob matched with :func:`fnmatch.fnmatchcase` against the path without the query
-            (``*`` also matches ``/``), or a compiled ``re.Pattern`` that must match the whole path.
-        :param fault: ``status`` (default 503; None answers normally after ``delay``), ``body`` (None: none; a
-            ``str`` as is; else JSON), ``times`` (default 1; None: until cleared), ``delay`` (seconds; a reset or
-            :meth:`clear_faults` ends it early), ``content_type``.
-        :raises InvalidConfig: for an argument of the wrong type or range, naming it.
-        """
-        return self.harness.fail_next(method, path_pattern, **fault)
-
-    @property
-    def faults(self) -> list[Fault]:
-        """The faults still waiting for a request, oldest first."""
-        return list(self.harness.faults)
-
-    def clear_faults(self) -> None:
-        """Forget every fault (waking delayed requests), become the leader again, and make the Overlord reachable."""
-        self.harness.clear_faults()
-
-    def set_leader(self, leader: bool, leader_url: str | None = None) -> None:
-        """Lead (the default), or answer as a Coordinator/Overlord that is not the leader.
-
-        Not leading, the fake answers as Druid's ``RedirectFilter`` does: ``isLeader`` 404 ``{"leader": false}``,
-        ``leader`` the leader's URL, ``/status...`` as usual, the Overlord's data-management paths (profile
-        "latest") 503 ``I am not leader``, any other path 307 to ``leader_url`` + path + query, or a 503 page when
-        no leader is known. :raises InvalidConfig: for a ``leader_url`` that is not an http(s) URL.
-        """
-        self.harness.set_leader(leader, leader_url)
-
-    @property
-    def is_leader(self) -> bool:
-        """Whether the fake answers as the leader (see :meth:`set_leader`)."""
-        return self.harness.leader
-
-    @property
-    def leader_url(self) -> str | None:
-        """The leader's base URL reported while not leading; None when no leader is known."""
-        return self.harness.leader_url
-
-    @property
-    def overlord_mode(self) -> str:
-        """How the Overlord behind the Coordinator answers (semantics.md 10.9): ``"ok"``; ``"missing"`` (profile
-        "29" kill endpoints: 200 ``{"error": "no indexing service found"}``); ``"old"`` (profile "latest": 404 on
-        the Coordinator write endpoints); ``"unreachable"`` (500 on the kill endpoints)."""
-        return self.harness.overlord_mode
-
-    @overlord_mode.setter
-    def overlord_mode(self, mode: str) -> None:
-        self.harness.set_overlord_mode(mode)

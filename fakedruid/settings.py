@@ -137,9 +137,8 @@ def configure(
     for datasource, value in _mapping("rules", {} if rules is None else rules).items():
         if not isinstance(datasource, str) or not datasource:
             raise InvalidConfig(f"rules: keys must be datasource names, got [{datasource!r}]")
-        parsed_rules[datasource] = _checked(
-            f"rules[{datasource!r}]", functools.partial(rules_from_json, value, datasource=datasource, default_key=default_key)
-        )
+        build = functools.partial(rules_from_json, value, datasource=datasource, default_key=default_key)
+        parsed_rules[datasource] = _checked(f"rules[{datasource!r}]", build)
     if segments is not None and (isinstance(segments, (str, bytes, Mapping)) or not isinstance(segments, Sequence)):
         raise InvalidConfig(f"segments: expected a list of DataSegment JSON objects, got [{segments!r}]")
     try:

@@ -72,9 +72,8 @@ from flask import Blueprint, Response, request
 from fakedruid.api import wire
 from fakedruid.errors import FakeDruidError, InvalidConfig, UnknownTask
 from fakedruid.harness import OVERLORD_MODES
-from fakedruid.model import documents
+from fakedruid.model import documents, duties
 from fakedruid.model.clock import FrozenClock, parse_now
-from fakedruid.model import duties
 from fakedruid.model.intervals import format_instant
 from fakedruid.model.json_text import describe
 

@@ -21,6 +21,7 @@ Any other exception is a bug in the fake: it is recorded on the harness (re-rais
 
 from __future__ import annotations
 
+import contextlib
 import json
 import traceback
 from collections.abc import Callable
@@ -104,11 +105,15 @@ def _overlord_failure(exc: FakeDruidError, profile: Profile) -> Response:
 _OVERLORD_UPDATE: _Table = (
     (
         UnparseableSegmentIds,
-        lambda e, p: wire.invalid_input(messages.COULD_NOT_PARSE_SEGMENT_IDS.format(ids=", ".join(e.ids), ds=e.datasource)),
+        lambda e, p: wire.invalid_input(
+            messages.COULD_NOT_PARSE_SEGMENT_IDS.format(ids=", ".join(e.ids), ds=e.datasource)
+        ),
     ),
     (
         UnknownSegmentIds,
-        lambda e, p: wire.invalid_input(messages.COULD_NOT_FIND_SEGMENT_IDS.format(ids=", ".join(e.ids), ds=e.datasource)),
+        lambda e, p: wire.invalid_input(
+            messages.COULD_NOT_FIND_SEGMENT_IDS.format(ids=", ".join(e.ids), ds=e.datasource)
+        ),
     ),
     (FakeDruidError, _overlord_failure),
 )
@@ -125,7 +130,9 @@ _COORDINATOR_29: _Table = (
     (DatasourceNotServed, lambda e, p: wire.empty(204)),
     (
         UnknownSegmentIds,
-        lambda e, p: wire.json_response({"message": messages.CANNOT_FIND_SEGMENT_IDS.format(ids=", ".join(e.ids))}, 404),
+        lambda e, p: wire.json_response(
+            {"message": messages.CANNOT_FIND_SEGMENT_IDS.format(ids=", ".join(e.ids))}, 404
+        ),
     ),
     (FakeDruidError, _update_failure),
 )
@@ -142,10 +149,8 @@ def _rewrap_overlord_failure(answer: Response, profile: Profile) -> Response:
     if answer.status_code == 404:
         return wire.druid_error(404, "general", "OPERATOR", "NOT_FOUND", messages.OVERLORD_TOO_OLD)
     text = answer.get_data(as_text=True)
-    try:  # the body as the Overlord's Jackson wrote it: compact JSON; a RAW string as is
+    with contextlib.suppress(ValueError):  # as the Overlord's Jackson wrote it: compact JSON; a RAW string as is
         text = json.dumps(json.loads(text), ensure_ascii=False, separators=(",", ":"))
-    except ValueError:
-        pass
     if not text:
         detail = "no body"
     elif len(text) > 1000:

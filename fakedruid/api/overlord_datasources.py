@@ -11,8 +11,8 @@ not made too old by fault injection (``overlord_mode="old"``). Elsewhere every p
 Unlike the Coordinator's copies (``fakedruid.api.datasources``), these answer the Overlord's own errors
 directly (the ``OVERLORD`` table of :mod:`fakedruid.api.errors`): a DruidException as its JSON and status (400
 for unparseable or unknown ids of markUsed), any other failure as 500 ``{"error": "Server error", "message":
-<root cause>}``, and the single-segment parse error with the id and datasource HTML-escaped. markUnused and mark-all-unused write a ``segment.markUnused`` audit entry
-on success (``auditMarkUnusedOperation``).
+<root cause>}``, and the single-segment parse error with the id and datasource HTML-escaped. markUnused and
+mark-all-unused write a ``segment.markUnused`` audit entry on success (``auditMarkUnusedOperation``).
 """
 
 from __future__ import annotations

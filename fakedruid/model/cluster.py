@@ -16,10 +16,10 @@ from fakedruid.errors import (
     DatasourceNotServed,
     DuplicateSegment,
     FakeDruidError,
-    JavaNullPointer,
     InvalidConfig,
     InvalidSegment,
     InvalidSegmentId,
+    JavaNullPointer,
     SegmentConflict,
     UnknownSegmentIds,
     UnparseableSegmentIds,
@@ -70,7 +70,7 @@ _T = TypeVar("_T")
 class _Datasource:
     """The rows of one datasource, with caches derived from its used segments."""
 
-    __slots__ = ("records", "versions", "_used_timeline", "served_cache")
+    __slots__ = ("_used_timeline", "records", "served_cache", "versions")
 
     def __init__(self) -> None:
         self.records: dict[str, SegmentRecord] = {}
@@ -186,7 +186,9 @@ class Cluster:
         if not isinstance(version, str) or not version:
             raise InvalidSegment(f"version must be a non-empty string, got [{version!r}]")
         iv = interval if isinstance(interval, Interval) else _parse_segment_interval(interval)
-        spec: ShardSpec = parse_shard_spec(shard_spec) if shard_spec is not None else numbered(partition_num, partitions)
+        spec: ShardSpec = (
+            parse_shard_spec(shard_spec) if shard_spec is not None else numbered(partition_num, partitions)
+        )
         created = extra.pop("created_date", None)
         updated = extra.pop("used_status_last_updated", _UNSET)
         unknown = set(extra) - _SEGMENT_EXTRAS
@@ -250,7 +252,10 @@ class Cluster:
                     raise SegmentConflict(segment.id, other, segment.version)
                 fresh.add(segment.interval)
             created_ms = now if created is None else _instant(created, "createdDate")
-            updated_ms = now if updated is _UNSET else (None if updated is None else _instant(updated, "usedStatusLastUpdatedDate"))
+            if updated is _UNSET:
+                updated_ms: int | None = now
+            else:
+                updated_ms = None if updated is None else _instant(updated, "usedStatusLastUpdatedDate")
             prepared.append(SegmentRecord(segment, bool(used), created_ms, updated_ms))
         for record in prepared:
             seg = record.segment
@@ -261,7 +266,9 @@ class Cluster:
             if self.conflict_mode == REFUSE:
                 ds.versions.setdefault(seg.version, VersionIntervals()).add(seg.interval)
 
-    def _find_in_interval(self, datasource: str, version: str, interval: Interval, extra: dict[str, DataSegment]) -> str:
+    def _find_in_interval(
+        self, datasource: str, version: str, interval: Interval, extra: dict[str, DataSegment]
+    ) -> str:
         """The id of a segment with this datasource, version and interval (for conflict messages)."""
         ds = self._datasources.get(datasource)
         candidates = list(extra.values()) + ([r.segment for r in ds.records.values()] if ds else [])
@@ -806,7 +813,9 @@ class Cluster:
             if count_killable_only:
                 if not batch:
                     break
-                killable = [r for r in batch if r.segment.load_spec is None or r.segment.load_spec not in used_load_specs]
+                killable = [
+                    r for r in batch if r.segment.load_spec is None or r.segment.load_spec not in used_load_specs
+                ]
                 if not killable:
                     break
                 deleted.extend(r.segment.id for r in batch)
@@ -1057,7 +1066,7 @@ def _row_from_json(obj: Any, default_used: bool) -> tuple[DataSegment, bool, Any
     if not isinstance(used, bool):
         raise InvalidSegment(f"[used] must be true or false, got [{used!r}]")
     created = obj.get("createdDate")
-    updated = obj["usedStatusLastUpdatedDate"] if "usedStatusLastUpdatedDate" in obj else _UNSET
+    updated = obj.get("usedStatusLastUpdatedDate", _UNSET)
     return segment, used, created, updated
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fakedruid.errors import FakeDruidError
+from fakedruid.model.cluster import Cluster
+from fakedruid.model.duty_config import DutyConfig
 from fakedruid.model.intervals import (
     ETERNITY,
     MAX_INSTANT,
@@ -27,9 +29,6 @@ from fakedruid.model.intervals import (
 )
 from fakedruid.model.segments import DataSegment
 from fakedruid.model.timeline import Timeline
-
-from fakedruid.model.cluster import Cluster
-from fakedruid.model.duty_config import DutyConfig
 
 __all__ = ["KILL_TASK_ID_PREFIX", "DutyConfig", "DutyOutcome", "DutyReport", "run_duties"]
 
@@ -316,7 +315,9 @@ def _submit_kill_tasks(
             )
         except FakeDruidError as exc:
             # Druid logs "Failed to submit kill task for dataSource[...]" and goes on with the next datasource.
-            outcome.errors.append(f"Failed to submit kill task for dataSource[{ds}] in interval[{interval}]: {exc.message}")
+            outcome.errors.append(
+                f"Failed to submit kill task for dataSource[{ds}] in interval[{interval}]: {exc.message}"
+            )
             continue
         submitted += 1
         outcome.task_ids.append(task.id)
@@ -328,7 +329,10 @@ def _interval_for_kill(cluster: Cluster, datasource: str, now: int, max_updated:
     ``durationToRetain`` ago, start at or after the last kill interval's end, and became unused before the buffer
     (NULL ``used_status_last_updated`` never qualifies); None when there are none."""
     config = cluster.duty_config
-    max_end = MAX_INSTANT if config.kill_ignore_duration_to_retain else add_period(now, config.kill_duration_to_retain, -1)
+    if config.kill_ignore_duration_to_retain:
+        max_end = MAX_INSTANT
+    else:
+        max_end = add_period(now, config.kill_duration_to_retain, -1)
     min_start = config.last_kill_interval_end.get(datasource)
     rows = [
         r.segment.interval

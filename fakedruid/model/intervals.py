@@ -448,9 +448,8 @@ class _Match(_Element):
                         return parsed
                     best_valid = parsed
                     best_state = bucket.save()
-            elif parsed < 0:
-                if ~parsed > best_invalid:
-                    best_invalid = ~parsed
+            elif parsed < 0 and ~parsed > best_invalid:
+                best_invalid = ~parsed
             bucket.restore(original)
         if best_valid > position or (best_valid == position and optional):
             if best_state is not None:

@@ -34,7 +34,6 @@ from fakedruid.model.intervals import (
 from fakedruid.model.json_text import jackson_token
 
 
-
 @dataclass(frozen=True, slots=True)
 class KillResult:
     """What a kill run did (the task report of semantics 8.2 and 8.3)."""
@@ -516,7 +515,7 @@ def _read_int(key: str, value: Any) -> int | None:
     """An ``Integer``: JSON integers in range, integral strings and (truncated) floats, as Jackson coerces them."""
     if value is None:
         return None
-    if isinstance(value, bool) or isinstance(value, (dict, list)):
+    if isinstance(value, (bool, dict, list)):
         raise _type_error("java.lang.Integer", key, value)
     if isinstance(value, float):
         value = int(value)
@@ -567,7 +566,7 @@ def _read_instant(key: str, value: Any) -> int | None:
     """Druid's DateTime deserializer: a number is epoch milliseconds, an empty string null, else ISO-8601."""
     if value is None:
         return None
-    if isinstance(value, bool) or isinstance(value, (dict, list, float)):
+    if isinstance(value, (bool, dict, list, float)):
         raise _type_error("org.joda.time.DateTime", key, value)
     if isinstance(value, int):
         if not _LONG_MIN <= value <= _LONG_MAX:
