@@ -275,16 +275,22 @@ def request_note(audit_type: str, payload: Any, *, service: str) -> AuditNote:
     :param payload: the payload text, or a function of the action's result giving it.
     :param service: ``"coordinator"`` or ``"overlord"``, the service that writes the entry.
     """
-    headers = request.headers
-    query = request.query_string.decode("latin-1")
+    # Straight from the WSGI environ (one proxy lookup): the header, address and query values as sent.
+    environ = request.environ
+    query = environ.get("QUERY_STRING", "")
     return AuditNote(
         type=audit_type,
-        author=headers.get(AUTHOR_HEADER, ""),
-        comment=headers.get(COMMENT_HEADER, ""),
-        ip=request.remote_addr or "",
-        request=RequestInfo(service, request.method, request_uri(), query or None),
+        author=environ.get(_AUTHOR_KEY, ""),
+        comment=environ.get(_COMMENT_KEY, ""),
+        ip=environ.get("REMOTE_ADDR") or "",
+        request=RequestInfo(service, environ.get("REQUEST_METHOD", "GET").upper(), request_uri(), query or None),
         payload=payload,
     )
+
+
+#: The WSGI keys of ``X-Druid-Author`` and ``X-Druid-Comment``.
+_AUTHOR_KEY = "HTTP_" + AUTHOR_HEADER.upper().replace("-", "_")
+_COMMENT_KEY = "HTTP_" + COMMENT_HEADER.upper().replace("-", "_")
 
 
 def _own_address() -> str:

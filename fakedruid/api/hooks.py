@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Flask, Response, current_app, request
+from flask.globals import request_ctx
 
 from fakedruid.api import messages, wire
 from fakedruid.harness import RecordedRequest
@@ -57,8 +58,12 @@ def _limit_request_line() -> Response | None:
     (Jetty 9.4 ``HttpParser``; Druid's default ``maxRequestHeaderSize``. The body is Jetty's bad-message page;
     UNCONFIRMED against a running Druid.)
     """
-    uri = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path
-    line = f"{request.method} {uri} {request.environ.get('SERVER_PROTOCOL', 'HTTP/1.1')}"
+    environ = request.environ
+    uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or request.full_path
+    line = f"{environ.get('REQUEST_METHOD', 'GET')} {uri} {environ.get('SERVER_PROTOCOL', 'HTTP/1.1')}"
+    # A character is at most 4 bytes in UTF-8: most lines are short enough not to need encoding.
+    if len(line) * 4 <= MAX_REQUEST_HEADER_SIZE:
+        return None
     if len(line.encode("utf-8", "surrogateescape")) <= MAX_REQUEST_HEADER_SIZE:
         return None
     return Response(
@@ -97,27 +102,31 @@ def _before_request() -> Response | None:
 
 def _after_request(response: Response) -> Response:
     """Record the request and its status in the journal."""
-    if _is_own(request.path):
+    req = request_ctx.request  # one proxy lookup for the many reads below
+    path = req.path
+    if _is_own(path):
         return response
     state: AppState = current_app.extensions[wire.EXTENSION]
     harness = state.harness
     if not harness.record_requests:
         return response
     try:
-        text = request.get_data(cache=True).decode("utf-8", errors="replace")
+        environ = req.environ
+        text = req.get_data(cache=True).decode("utf-8", errors="replace")
+        body = environ[wire.BODY_KEY] if wire.BODY_KEY in environ else _decoded_body(text)
         # The journal's own append: a bounded deque, appended atomically (no lock needed, no call into the harness).
         harness.journal.append(
             RecordedRequest(
-                method=request.method,
-                path=request.path,
-                query=request.args.to_dict(flat=False),
-                body=_decoded_body(text),
+                method=req.method,
+                path=path,
+                query=req.args.to_dict(flat=False) if environ.get("QUERY_STRING") else {},
+                body=body,
                 status=response.status_code,
                 text=text,
             )
         )
     except Exception as exc:  # a bug in the fake: fail the test in its thread, keep the answer
-        harness.record_server_error(exc, f"{request.method} {request.full_path} (request journal)")
+        harness.record_server_error(exc, f"{req.method} {req.full_path} (request journal)")
     return response
 
 

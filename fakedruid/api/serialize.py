@@ -30,7 +30,8 @@ def bulk_update(n: int, profile: Profile) -> dict[str, Any]:
 
 def bulk_update_response(n: int, profile: Profile) -> Response:
     """The 200 answer ``JSON bulk_update(n)`` (built here, in one step: every bulk update answers it)."""
-    return Response(json.dumps(bulk_update(n, profile), ensure_ascii=False), status=200, mimetype="application/json")
+    text = json.dumps(bulk_update(n, profile), ensure_ascii=False)
+    return Response(text, status=200, content_type="application/json")
 
 
 def single_update(changed: bool) -> dict[str, Any]:

@@ -11,9 +11,10 @@ from __future__ import annotations
 import html
 import html.entities
 import json
-from typing import Any, NoReturn, cast
+from typing import Any, NoReturn
 
 from flask import Response, abort, current_app, request
+from flask.globals import request_ctx
 
 from fakedruid.errors import FakeDruidError
 from fakedruid.profiles import Profile
@@ -24,21 +25,24 @@ JSON_TYPE = "application/json"
 #: Where the app keeps its state (``app.extensions``) and the request its profile (``request.environ``).
 EXTENSION = "fakedruid"
 PROFILE_KEY = "fakedruid.profile"
+#: Where :func:`read_json` leaves the decoded body for the request journal.
+BODY_KEY = "fakedruid.body"
 
 
 def state() -> AppState:
     """The state the app serves: ``cluster``, ``harness`` and ``settings``."""
-    return cast(AppState, current_app.extensions[EXTENSION])
+    app_state: AppState = current_app.extensions[EXTENSION]
+    return app_state
 
 
 def context() -> tuple[AppState, Profile]:
     """The app state and this request's profile (read once per request, when the request arrives)."""
     environ = request.environ
-    app_state = cast(AppState, current_app.extensions[EXTENSION])
-    profile = environ.get(PROFILE_KEY)
+    app_state: AppState = current_app.extensions[EXTENSION]
+    profile: Profile | None = environ.get(PROFILE_KEY)
     if profile is None:
         profile = environ[PROFILE_KEY] = app_state.settings.profile
-    return app_state, cast(Profile, profile)
+    return app_state, profile
 
 
 def profile() -> Profile:
@@ -51,8 +55,24 @@ def json_request() -> tuple[AppState, Profile, Any]:
 
     :returns: the app state, the profile and the body as :func:`read_json` reads it.
     """
-    app_state, profile = context()
-    return app_state, profile, json_body()
+    req = request_ctx.request  # one proxy lookup for the reads below
+    environ = req.environ
+    app_state: AppState = current_app.extensions[EXTENSION]
+    profile: Profile | None = environ.get(PROFILE_KEY)
+    if profile is None:
+        profile = environ[PROFILE_KEY] = app_state.settings.profile
+    ctype = req.mimetype
+    if ctype and ctype != JSON_TYPE and not ctype.endswith("+json"):
+        stop(jetty(415, "Unsupported Media Type"))
+    data = req.get_data(cache=True)
+    if not data.strip():
+        return app_state, profile, None
+    try:
+        value = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        stop(jetty(500, f"com.fasterxml.jackson.core.JsonParseException: {exc}"))
+    environ[BODY_KEY] = value  # the request journal reuses it
+    return app_state, profile, value
 
 
 def json_response(value: Any, status: int = 200) -> Response:
@@ -198,9 +218,11 @@ def read_json() -> Any:
     if not data.strip():
         return None
     try:
-        return json.loads(data)
+        value = json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
         stop(jetty(500, f"com.fasterxml.jackson.core.JsonParseException: {exc}"))
+    request.environ[BODY_KEY] = value  # the request journal reuses it
+    return value
 
 
 def mapping_error(message: str) -> Response:

@@ -36,7 +36,7 @@ from fakedruid.model.intervals import (
     parse_interval,
 )
 from fakedruid.model.rules import Rule, RuleStore, first_matching_rule
-from fakedruid.model.segment_ids import try_parse
+from fakedruid.model.segment_ids import try_parse, version_key
 from fakedruid.model.segments import (
     DataSegment,
     data_segment_from_json,
@@ -70,7 +70,7 @@ _T = TypeVar("_T")
 class _Datasource:
     """The rows of one datasource, with caches derived from its used segments."""
 
-    __slots__ = ("_used_timeline", "records", "served_cache", "versions")
+    __slots__ = ("_used_timeline", "records", "served_cache", "served_known", "versions")
 
     def __init__(self) -> None:
         self.records: dict[str, SegmentRecord] = {}
@@ -78,11 +78,15 @@ class _Datasource:
         self._used_timeline: Timeline | None = None
         #: (what the served view was computed from, the view): see :meth:`Cluster.served`.
         self.served_cache: tuple[Any, dict[str, tuple[DataSegment, tuple[Server, ...]]]] | None = None
+        #: What a positive served check was made from (rule store, its generation, layout, clock for period
+        #: rules), when it was made without the served view: see :meth:`Cluster._require_served`.
+        self.served_known: tuple[Any, int, Any, int | None] | None = None
 
     def changed(self) -> None:
         """Forget what was derived from the used segments."""
         self._used_timeline = None
         self.served_cache = None
+        self.served_known = None
 
     def used_timeline(self) -> Timeline:
         """The timeline of all used segments (DataSourcesSnapshot), built once per change."""
@@ -644,8 +648,52 @@ class Cluster:
             return True
 
     def _require_served(self, datasource: str) -> None:
+        """Druid's served-inventory check: at least one segment of the datasource is loaded.
+
+        :raises DatasourceNotServed: when none is.
+        """
+        ds = self._datasources.get(datasource)
+        if ds is not None and ds.served_cache is None:
+            known, store = ds.served_known, self.rules
+            if (
+                known is not None
+                and known[0] is store
+                and known[1] == store.generation
+                and known[2] is self.layout
+                and (known[3] is None or known[3] == self.clock.now())
+            ):
+                return
+            if self._newest_is_served(datasource, ds):
+                return
         if not self._served(datasource):
             raise DatasourceNotServed(datasource)
+
+    def _newest_is_served(self, datasource: str, ds: _Datasource) -> bool:
+        """A sufficient test for "served" that needs no timeline: True when a used segment of the newest used
+        version is placed on a server by its rule.
+
+        Such a segment is never overshadowed: nothing newer exists, and a same-version segment overshadows only
+        through a minor version (segment locking), which makes this test give up (so do conflict mode
+        ``"druid"``, where the timeline may fail, and a newest version that no rule places).
+        """
+        if self.conflict_mode != REFUSE or not self.layout.servers:
+            return False
+        used = [r.segment for r in ds.records.values() if r.used]
+        if not used or any(seg.shard_spec.minor_version for seg in used):
+            return False
+        newest = max({seg.version for seg in used}, key=version_key)
+        store, rules, now = self.rules, self.rules.get_with_default(datasource), self.clock.now()
+        placements: dict[Any, tuple[Server, ...]] = {}
+        for seg in used:
+            if seg.version == newest:
+                rule = first_matching_rule(rules, seg.interval, now)
+                if rule not in placements:
+                    placements[rule] = self.layout.placement(rule)
+                if placements[rule]:
+                    periodic = any(hasattr(r, "period") for r in rules)
+                    ds.served_known = (store, store.generation, self.layout, now if periodic else None)
+                    return True
+        return False
 
     def _parsed_id(self, datasource: str, segment_id: str) -> str:
         parsed = try_parse(datasource, segment_id)
