@@ -8,17 +8,22 @@ How to add an endpoint
 
 A view reads like moto's ``responses.py``: **parse, one call, serialize**. ::
 
-    @bp.post("/<datasource>/markUnused")
-    @surface(COORDINATOR)
+    @bp.post("/<datasource>/markUnused")               # the blueprint carries the prefix (url_prefix=)
+    @surface(COORDINATOR)                              # which error table answers what this view raises
     def mark_segments_as_unused(datasource: str) -> Response:
-        state, profile = wire.context()                   # the one typed accessor; the profile, read once
-        payload = updates.mark_payload(profile)           # parse: raises on bad input, never returns a Response
-        n = state.cluster.mark_unused_in_interval(...)    # one atomic Cluster call: check, change, audit entry
-        return wire.json_response(serialize.bulk_update(n, profile))   # serialize
+        state, profile, body = wire.json_request()     # the one typed accessor (+ body); the profile, read once
+        payload = parse_mark_payload(body, profile)    # parse: raises on bad input, never returns a Response
+        n = state.cluster.mark_unused_in_interval(     # one atomic Cluster call: served check, change and
+            datasource, payload.interval, require_served=profile.served_check_on_mark, audit=note)  # audit entry
+        return serialize.bulk_update_response(n, profile)   # serialize
 
-1. **Parse** path, query and body with :mod:`fakedruid.api.wire` (and :mod:`fakedruid.api.updates` for segment
-   updates). A parser raises a :class:`~fakedruid.errors.FakeDruidError` (``JsonMappingError``,
-   ``InvalidRequestPayload``, ``Uncaught`` for what Druid leaves to Jetty); it never builds an error answer.
+(``mark_segments_as_unused`` in :mod:`fakedruid.api.datasources` is this view in full.)
+
+1. **Parse** path, query and body with :mod:`fakedruid.api.wire` (:func:`~fakedruid.api.wire.context`, or
+   :func:`~fakedruid.api.wire.json_request` for a JSON body) and the endpoint's own parsers (the segment-update
+   parsers shared with the Overlord live in :mod:`fakedruid.api.datasources`). A parser raises a
+   :class:`~fakedruid.errors.FakeDruidError` (``JsonMappingError``, ``InvalidRequestPayload``, ``Uncaught`` for
+   what Druid leaves to Jetty); it never builds an error answer.
 2. **One** :class:`~fakedruid.model.cluster.Cluster` **call** per Druid action. A Cluster method takes the lock
    once, checks, changes and writes the audit entry together, and raises a domain error before it changes
    anything. The model imports only the stdlib; a new action is a new Cluster method (with an unlocked
@@ -28,11 +33,12 @@ A view reads like moto's ``responses.py``: **parse, one call, serialize**. ::
    Coordinator per profile, the Overlord): declare the view's surface with ``@surface(...)`` when it performs a
    segment update, and add a row when a new error class needs Druid's answer.
 5. **The harness** (:mod:`fakedruid.harness`: journal, faults, leader and Overlord modes, 501s) hooks in around
-   every view in :mod:`fakedruid.api.hooks`; a view reads it only for the Overlord modes
-   (``state.harness.overlord_mode``).
+   every view in :mod:`fakedruid.api.hooks` (before the view: Jetty's URI limit, the profile, faults, leader
+   mode; after it: the journal); a view reads it only for the Overlord modes (``state.harness.overlord_mode``).
+   The fake's own admin API is one blueprint, :mod:`fakedruid.api.admin`, under ``/fakedruid/v1``.
 6. Register the blueprint in :mod:`fakedruid.api.routes` (``url_prefix=`` for its path prefix), put verbatim Druid
    strings in :mod:`fakedruid.api.messages`, the profile switch in :mod:`fakedruid.profiles`, and list the endpoint
-   in IMPLEMENTED.md.
+   in IMPLEMENTED.md. ``python3 benchmarks/trace_request.py`` shows how many files one request goes through.
 """
 
 from __future__ import annotations
