@@ -44,6 +44,7 @@ A view reads like moto's ``responses.py``: **parse, one call, serialize**. ::
 from __future__ import annotations
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 
 from fakedruid.settings import AppState
 
@@ -54,7 +55,8 @@ def create_app(state: AppState) -> Flask:
 
     # No static route: every path the app answers is a Druid path or the fake's own admin API.
     app = Flask("fakedruid", static_folder=None)
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    if isinstance(app.json, DefaultJSONProvider):  # keys in Druid's order wherever Flask writes JSON
+        app.json.sort_keys = False
     app.url_map.strict_slashes = False
     app.extensions[wire.EXTENSION] = state
     hooks.register(app)

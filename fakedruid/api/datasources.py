@@ -95,7 +95,7 @@ def _require_indexing_service(state: AppState, profile: Profile) -> None:
 
 
 @dataclass(frozen=True, slots=True)
-class MarkPayload:
+class MarkFilter:
     """A valid markUsed/markUnused body.
 
     Exactly one of ``interval`` and ``segment_ids`` is set. ``segment_ids`` keeps request order without
@@ -155,7 +155,7 @@ def _body_interval(value: Any, payload_class: str) -> tuple[Interval, str]:
     return interval, str(interval)
 
 
-def parse_mark_payload(body: Any, profile: Profile) -> MarkPayload:
+def parse_mark_payload(body: Any, profile: Profile) -> MarkFilter:
     """Read and validate a markUsed/markUnused body as Druid does (http-api.md 1.4 and 2.3).
 
     Profile "29" reads ``MarkDataSourceSegmentsPayload`` (``versions`` is an unknown field, ignored); profile
@@ -207,7 +207,7 @@ def parse_mark_payload(body: Any, profile: Profile) -> MarkPayload:
         if (interval is None) == (ids is None) or (ids is not None and not ids):
             raise invalid
         versions = None
-    return MarkPayload(
+    return MarkFilter(
         interval=interval,
         interval_text=None if interval is None else interval_text,
         segment_ids=None if ids is None else tuple(ids),
@@ -219,7 +219,7 @@ def parse_mark_payload(body: Any, profile: Profile) -> MarkPayload:
 # ====================================================================== audit entries (http-api 1.9)
 
 
-def mark_audit_payload(body: Any, payload: MarkPayload, profile: Profile) -> str:
+def mark_audit_payload(body: Any, payload: MarkFilter, profile: Profile) -> str:
     """The ``payload`` of a markUnused audit entry: the request body as Druid's mapper read and re-wrote it.
 
     Profile "29" writes ``MarkDataSourceSegmentsPayload`` (``interval``, ``segmentIds``); profile "latest" the

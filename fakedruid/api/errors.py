@@ -37,12 +37,15 @@ from fakedruid.errors import (
     DatasourceNotServed,
     FakeDruidError,
     InvalidRequestPayload,
+    InvalidRule,
     InvalidSegmentId,
+    InvalidTask,
     JsonMappingError,
     KillSubmissionFailed,
     NoIndexingService,
     NotImplementedByFake,
     OverlordUnavailable,
+    TaskAlreadyExists,
     Uncaught,
     UnknownSegmentIds,
     UnparseableSegmentIds,
@@ -58,11 +61,15 @@ _Answer = Callable[[Any, Profile], Response]
 _Table = tuple[tuple[type[FakeDruidError], _Answer], ...]
 
 
+#: The surface of each view that declared one (:func:`surface`), by view function.
+_SURFACES: dict[Callable[..., Any], str] = {}
+
+
 def surface(name: str) -> Callable[[_View], _View]:
-    """Declare which table answers the errors a view raises (no wrapper: it only labels the function)."""
+    """Declare which table answers the errors a view raises (no wrapper: it only records the function)."""
 
     def label(view: _View) -> _View:
-        view.fakedruid_surface = name  # type: ignore[attr-defined]  # a plain function attribute
+        _SURFACES[view] = name
         return view
 
     return label
@@ -84,7 +91,28 @@ def _raw_400(exc: FakeDruidError, profile: Profile) -> Response:
     return wire.raw(exc.message, 400)
 
 
+def _rule_error(exc: InvalidRule, profile: Profile) -> Response:
+    """The 400 for a rejected rule list (``RulesResource``): its own ``{"error"}`` or Jackson's mapping error."""
+    if exc.kind == "null_list":
+        return wire.json_response({"error": messages.RULES_NULL}, 400)
+    if exc.kind == "empty_default":
+        return wire.json_response({"error": messages.CLUSTER_RULES_EMPTY}, 400)
+    return _mapping_error(exc, profile)
+
+
+def _task_exists(exc: TaskAlreadyExists, profile: Profile) -> Response:
+    """``POST /druid/indexer/v1/task`` with a taken id: a legacy map ("29") or a DruidException ("latest")."""
+    if profile.task_exists_druid_exception:
+        message = messages.TASK_EXISTS_LATEST.format(id=exc.task_id)
+        return wire.druid_error(400, "entryAlreadyExists", "USER", "INVALID_INPUT", message)
+    return wire.json_response({"error": messages.TASK_EXISTS_29.format(id=exc.task_id)}, 400)
+
+
 _REQUEST_ERRORS: _Table = (
+    (InvalidRule, _rule_error),
+    # A kill task's JSON is checked while Jackson reads it: CustomExceptionMapper's 400 {"error": ...}.
+    (InvalidTask, _mapping_error),
+    (TaskAlreadyExists, _task_exists),
     (Uncaught, _jetty),
     (JsonMappingError, _mapping_error),
     (InvalidRequestPayload, _raw_400),
@@ -211,7 +239,7 @@ def _druid_error(exc: FakeDruidError) -> Response:
     if isinstance(exc, NotImplementedByFake):
         return wire.not_implemented(exc.message)
     view = current_app.view_functions.get(request.endpoint or "")
-    return answer(exc, getattr(view, "fakedruid_surface", None), wire.profile())
+    return answer(exc, None if view is None else _SURFACES.get(view), wire.profile())
 
 
 def _http_error(exc: HTTPException) -> WerkzeugResponse:

@@ -296,4 +296,4 @@ def _replication_factor(cluster: ClusterReader, segment: DataSegment) -> int | N
     rule = cluster.first_rule(segment.datasource, segment.interval)
     if rule is None or not rule.is_load:
         return None
-    return sum(rule.tiered_replicants.values())  # type: ignore[no-any-return]
+    return int(sum(rule.tiered_replicants.values()))

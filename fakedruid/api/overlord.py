@@ -14,10 +14,9 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from fakedruid.api import messages, wire
-from fakedruid.errors import InvalidInterval, InvalidTask, TaskAlreadyExists, UnknownTask
+from fakedruid.errors import InvalidInterval, UnknownTask
 from fakedruid.model.intervals import format_instant, parse_path_interval
 from fakedruid.model.tasks import RUNNING, TASK_STATES, Task, kill_task_from_json
-from fakedruid.profiles import Profile
 
 bp = Blueprint("overlord", __name__, url_prefix="/druid/indexer/v1")
 
@@ -67,30 +66,13 @@ def submit_task() -> Response:
     if body is None:
         # Jersey hands the resource a null Task; getNeededResourceActionsForTask dereferences it (UNCONFIRMED).
         return wire.jetty(500, "java.lang.NullPointerException")
-    try:
-        kwargs = kill_task_from_json(
-            body,
-            mark_as_unused_allowed=profile.kill_mark_as_unused,
-            versions_allowed=profile.honours_versions,
-        )
-    except InvalidTask as exc:
-        # Thrown while Jackson reads the body: CustomExceptionMapper's 400 {"error": ...}.
-        return wire.mapping_error(exc.message)
-    try:
-        task = state.cluster.submit_kill(count_killable_only=profile.kill_counts_killable_only, **kwargs)
-    except InvalidTask as exc:
-        return wire.mapping_error(exc.message)
-    except TaskAlreadyExists as exc:
-        return _task_exists(exc.task_id, profile)
+    # InvalidTask is thrown while Jackson reads the body (400 {"error": ...}); TaskAlreadyExists is the
+    # profile's answer to a taken id: both are answered by the error table.
+    kwargs = kill_task_from_json(
+        body, mark_as_unused_allowed=profile.kill_mark_as_unused, versions_allowed=profile.honours_versions
+    )
+    task = state.cluster.submit_kill(count_killable_only=profile.kill_counts_killable_only, **kwargs)
     return wire.json_response({"task": task.id})
-
-
-def _task_exists(task_id: str, profile: Profile) -> Response:
-    if profile.task_exists_druid_exception:
-        return wire.druid_error(
-            400, "entryAlreadyExists", "USER", "INVALID_INPUT", messages.TASK_EXISTS_LATEST.format(id=task_id)
-        )
-    return wire.json_response({"error": messages.TASK_EXISTS_29.format(id=task_id)}, 400)
 
 
 # ---------------------------------------------------------------------- one task

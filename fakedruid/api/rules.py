@@ -15,8 +15,7 @@ from typing import Any
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import MethodNotAllowed
 
-from fakedruid.api import messages, wire
-from fakedruid.errors import InvalidRule
+from fakedruid.api import wire
 from fakedruid.model.intervals import parse_interval
 from fakedruid.model.rules import rules_from_json, rules_to_json
 
@@ -25,16 +24,6 @@ bp = Blueprint("rules", __name__, url_prefix="/druid/coordinator/v1/rules")
 #: ``AuditManager.X_DRUID_AUTHOR`` / ``X_DRUID_COMMENT``.
 AUTHOR_HEADER = "X-Druid-Author"
 COMMENT_HEADER = "X-Druid-Comment"
-
-
-def _rule_error(exc: InvalidRule) -> Response:
-    """The 400 for a rejected rule list: the resource's own ``{"error"}`` or Jackson's mapping error."""
-    kind = exc.kind
-    if kind == "null_list":
-        return wire.json_response({"error": messages.RULES_NULL}, 400)
-    if kind == "empty_default":
-        return wire.json_response({"error": messages.CLUSTER_RULES_EMPTY}, 400)
-    return wire.mapping_error(exc.message)
 
 
 @bp.get("")
@@ -54,19 +43,16 @@ def get_datasource_rules(datasource: str) -> Response:
 @bp.post("/<datasource>")
 def set_datasource_rules(datasource: str) -> Response:
     """``setDatasourceRules``: replace the datasource's rules and write an audit entry; 200 with no body."""
-    state, profile = wire.context()
-    body = wire.json_body()
-    try:
-        rules = rules_from_json(body, datasource=datasource, partial_load_rules=profile.partial_load_rules)
-        state.cluster.set_rules(
-            datasource,
-            rules,
-            author=request.headers.get(AUTHOR_HEADER, ""),
-            comment=request.headers.get(COMMENT_HEADER, ""),
-            ip=request.remote_addr or "",
-        )
-    except InvalidRule as exc:
-        return _rule_error(exc)
+    state, profile, body = wire.json_request()
+    # InvalidRule (a null list, empty cluster rules, a mapping error) is answered by the error table: 400.
+    rules = rules_from_json(body, datasource=datasource, partial_load_rules=profile.partial_load_rules)
+    state.cluster.set_rules(
+        datasource,
+        rules,
+        author=request.headers.get(AUTHOR_HEADER, ""),
+        comment=request.headers.get(COMMENT_HEADER, ""),
+        ip=request.remote_addr or "",
+    )
     return wire.empty(200)
 
 
@@ -100,10 +86,8 @@ def _history(datasource: str | None) -> Response:
     count = wire.int_param("count")
     text = request.args.get("interval")
     interval = None if text is None else parse_interval(text)  # InvalidInterval escapes: JETTY(500)
-    try:
-        entries = wire.state().cluster.rule_history(datasource, interval=interval, count=count)
-    except InvalidRule as exc:
-        # "Limit must be greater than zero!" is an IllegalArgumentException the resource turns into a 400.
-        return wire.json_response({"error": exc.message}, 400)
+    # "Limit must be greater than zero!" is an IllegalArgumentException the resource turns into a 400 (InvalidRule,
+    # answered by the error table).
+    entries = wire.state().cluster.rule_history(datasource, interval=interval, count=count)
     body: list[dict[str, Any]] = [entry.to_json() for entry in entries]
     return wire.json_response(body)

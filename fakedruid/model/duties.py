@@ -27,6 +27,7 @@ from fakedruid.model.intervals import (
     add_period,
     format_instant,
 )
+from fakedruid.model.rules import LOAD_RULES
 from fakedruid.model.segments import DataSegment
 from fakedruid.model.timeline import Timeline
 
@@ -189,7 +190,7 @@ def _run_rules(cluster: Cluster, snapshot: _Snapshot, now: int, report: DutyRepo
                 if rule.applies_to(segment.interval, now):
                     if rule.is_drop:
                         to_drop.setdefault(ds, []).append(segment)
-                    elif rule.is_load and rule.total_replicas == 0:  # type: ignore[union-attr]
+                    elif isinstance(rule, LOAD_RULES) and rule.total_replicas == 0:
                         zero_replica.setdefault(ds, []).append(segment)
                     break
             else:

@@ -362,6 +362,8 @@ Rule: TypeAlias = (
 )
 #: A load rule.
 LoadRule: TypeAlias = LoadForever | LoadByInterval | LoadByPeriod
+#: The load rule classes, for ``isinstance``.
+LOAD_RULES = (LoadForever, LoadByInterval, LoadByPeriod)
 
 _RULE_CLASSES: dict[str, type[Rule]] = {
     cls.type: cls

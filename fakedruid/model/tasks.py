@@ -589,17 +589,17 @@ def _read_context(key: str, value: Any) -> dict[str, Any] | None:
     return dict(value)
 
 
-def _read_versions(key: str, value: Any) -> list[str] | None:
+def _read_versions(key: str, value: Any) -> list[str | None] | None:
     if value is None:
         return None
     if not isinstance(value, list):
         raise _type_error("java.util.List<java.lang.String>", key, value)
-    out = []
+    out: list[str | None] = []
     for item in value:
         if isinstance(item, (dict, list)):
             raise _type_error("java.lang.String", key, item)
         out.append(None if item is None else _scalar_text(item))
-    return out  # type: ignore[return-value]
+    return out
 
 
 _READERS: dict[str, Any] = {
