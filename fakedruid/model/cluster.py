@@ -1,8 +1,17 @@
 """Cluster: the state root of a fake Druid cluster (metadata store, rules, served view, tasks).
 
-Layer: model; imports only the stdlib and the rest of ``fakedruid.model``. Every public method that reads or
-writes state takes ``self.lock`` (an RLock), so the threaded server never sees a partial update; a method that
-fails raises before it changes anything. Semantics: semantics.md sections 2, 3 and 8.
+Layer: model; imports only the stdlib and the rest of ``fakedruid.model`` (``tasks``, not ``duties``: the duties
+depend on the cluster, the cluster on the task store). Semantics: semantics.md sections 2, 3 and 8.
+
+One lock, taken once. Every public method that reads or writes state takes ``self.lock`` (a plain, non-reentrant
+``threading.Lock``) exactly once and does its work through unlocked helpers named ``_name``; a public method never
+calls another public method. So the threaded server never sees a partial update, and a re-entrant acquisition
+would deadlock (``tests/unit/test_lock.py`` proves there is none).
+
+One method per Druid action. An action such as :meth:`Cluster.mark_unused_in_interval` does the served check
+(``require_served``), the change and the audit entry (``audit``, an :class:`~fakedruid.model.audit.AuditNote`)
+under that one acquisition, and raises a domain error (:mod:`fakedruid.errors`) before it changes anything. Reads
+that need several lookups at once go through :meth:`Cluster.read` with a :class:`ClusterReader`.
 """
 
 from __future__ import annotations
