@@ -43,22 +43,10 @@ A view reads like moto's ``responses.py``: **parse, one call, serialize**. ::
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 
 from fakedruid.settings import AppState
-
-
-class FakeDruidApp(Flask):
-    """Flask, minus the per-call check for ``async`` views and hooks (the fake has none): Flask asks
-    ``inspect.iscoroutinefunction`` for the view and for every hook on every request."""
-
-    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
-        """``func`` itself: every view and hook of the fake is synchronous."""
-        return func
 
 
 def create_app(state: AppState) -> Flask:
@@ -66,7 +54,7 @@ def create_app(state: AppState) -> Flask:
     from fakedruid.api import errors, hooks, routes, wire
 
     # No static route: every path the app answers is a Druid path or the fake's own admin API.
-    app = FakeDruidApp("fakedruid", static_folder=None)
+    app = hooks.FakeDruidApp("fakedruid", static_folder=None)
     if isinstance(app.json, DefaultJSONProvider):  # keys in Druid's order wherever Flask writes JSON
         app.json.sort_keys = False
     app.url_map.strict_slashes = False

@@ -7,12 +7,14 @@ they consult is the :class:`~fakedruid.harness.Harness` (``FakeCoordinator.fail_
 Before the view, in this order: Jetty's request-line limit (414), then the request's profile is read once and
 kept for the request (:func:`fakedruid.api.wire.context`), then the first matching fault, then the not-the-leader
 answers. After the view: the journal entry. A quiet harness (no fault, leading) costs two attribute reads.
+:class:`FakeDruidApp` is the Flask class of the app: it skips Flask's per-call ``async`` check of hooks and views.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
@@ -40,6 +42,15 @@ _OVERLORD_DATA_MANAGEMENT = (
     (re.compile(r"/druid/indexer/v1/datasources/[^/]+/mark(?:Used|Unused)/?"), frozenset({"POST"})),
     (re.compile(r"/druid/indexer/v1/datasources/[^/]+/segments/[^/]+/?"), frozenset({"POST", "DELETE"})),
 )
+
+
+class FakeDruidApp(Flask):
+    """Flask, minus the per-call check for ``async`` views and hooks (the fake has none): Flask asks
+    ``inspect.iscoroutinefunction`` for the view and for every hook on every request."""
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """``func`` itself: every view and hook of the fake is synchronous."""
+        return func
 
 
 def register(app: Flask) -> None:
