@@ -1,8 +1,8 @@
 """The ``fakedruid`` command: ``fakedruid serve`` runs the fake as a stand-alone dev server;
 ``fakedruid timeline URL DS`` prints a running server's text timeline of one datasource.
 
-Layer: entry point over :class:`fakedruid.server.FakeCoordinator` and :mod:`fakedruid.state`; uses ``argparse``
-and the stdlib only. ``main(argv)`` returns the exit code instead of exiting, so tests can call it:
+Layer: entry point over :class:`fakedruid.server.FakeCoordinator` and :mod:`fakedruid.model.documents`; uses
+``argparse`` and the stdlib only. ``main(argv)`` returns the exit code instead of exiting, so tests can call it:
 
 * 0: the server stopped on SIGINT or SIGTERM (or ``--help``);
 * 1: the server could not start (for example the port is taken);
@@ -171,10 +171,8 @@ class DevServer:
         """
         from fakedruid.model.intervals import parse_period
         from fakedruid.server import FakeCoordinator
-        from fakedruid.state import load_state_file
-
         coordinator = FakeCoordinator(
-            args.druid_version, host=args.host, port=args.port, accept_quirk=args.accept_quirk
+            args.druid_version, host=args.host, port=args.port, emulate_accept_quirk=args.accept_quirk
         )
         from fakedruid.api.pages import enable_landing_page
 
@@ -185,7 +183,7 @@ class DevServer:
             raise InvalidConfig(f"Invalid --duty-period [{args.duty_period}]: {exc.message}") from exc
         duty_period_seconds(period)
         if args.seed is not None:
-            load_state_file(coordinator, args.seed)
+            coordinator.load_state_file(args.seed)
         return cls(coordinator, duty_period=period)
 
     def run(self) -> int:

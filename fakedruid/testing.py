@@ -220,7 +220,7 @@ class DruidTarget:
         if len(flags) != len(objs):
             raise ValueError(f"used has {len(flags)} flags for {len(objs)} segments")
         body = []
-        for obj, flag in zip(objs, flags):
+        for obj, flag in zip(objs, flags, strict=False):
             obj.setdefault("used", flag)
             body.append(obj)
         ids: list[str] = self._admin("POST", "/segments", body)["segmentIds"]

@@ -11,11 +11,11 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from fakedruid.render.snapshot import take_snapshot
+from fakedruid.render.snapshot import TimelineSnapshot, snapshot_of, take_snapshot
 from fakedruid.render.timeline_text import render_text
 
 if TYPE_CHECKING:
-    from fakedruid.model.cluster import Cluster
+    from fakedruid.model.cluster import Cluster, ClusterReader
 
 __all__ = ["assert_segment_ids", "state_text", "timeline_text"]
 
@@ -33,17 +33,20 @@ def timeline_text(cluster: Cluster, datasource: str, *, width: int = 100) -> str
 
 def state_text(cluster: Cluster, *, path: str | None = None, width: int = 100) -> str:
     """The timelines of the first few datasources, the one named in ``path`` (a request path) first."""
-    with cluster.lock:
-        names = cluster.datasource_names()
+
+    def query(reader: ClusterReader) -> tuple[list[str], list[TimelineSnapshot]]:
+        names = reader.datasource_names()
         match = _DATASOURCE_IN_PATH.search(path or "")
         if match and match.group(1) in names:
             names.remove(match.group(1))
             names.insert(0, match.group(1))
-        shown = names[:_TIMELINE_LIMIT]
-        texts = [timeline_text(cluster, name, width=width) for name in shown]
+        return names, [snapshot_of(reader, name) for name in names[:_TIMELINE_LIMIT]]
+
+    names, snaps = cluster.read(query)
     if not names:
         return "the fake holds no segments"
-    more = f"\n({len(names) - len(shown)} more datasources not shown)" if len(names) > len(shown) else ""
+    texts = [render_text(snap, width=width) for snap in snaps]
+    more = f"\n({len(names) - len(snaps)} more datasources not shown)" if len(names) > len(snaps) else ""
     return "the fake's segment timelines:\n" + "\n\n".join(texts) + more
 
 
@@ -58,12 +61,17 @@ def assert_segment_ids(cluster: Cluster, datasource: str, ids: Iterable[str], *,
     expected = {str(i) for i in ids}
     word = "used" if used else "unused"
     other = "unused" if used else "used"
-    with cluster.lock:
-        actual = cluster.segment_ids(datasource, used=used)
-        opposite = cluster.segment_ids(datasource, used=not used)
-        if actual == expected:
-            return
-        picture = timeline_text(cluster, datasource)
+
+    def query(reader: ClusterReader) -> tuple[set[str], set[str], TimelineSnapshot | None]:
+        actual = reader.segment_ids(datasource, used=used)
+        if actual == expected:  # passing costs no picture
+            return actual, set(), None
+        return actual, reader.segment_ids(datasource, used=not used), snapshot_of(reader, datasource)
+
+    actual, opposite, snap = cluster.read(query)
+    if snap is None:
+        return
+    picture = render_text(snap)
     missing = sorted(expected - actual)
     lines = [
         (

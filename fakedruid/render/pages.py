@@ -215,7 +215,10 @@ def landing_page(rows: Sequence[DatasourceSummary], snaps: Sequence[TimelineSnap
     )
     more = ""
     if len(rows) > len(snaps):
-        more = f'<p class="muted">{len(rows) - len(snaps)} more datasources: see <a href="/fakedruid/">Datasources</a>.</p>'
+        more = (
+            f'<p class="muted">{len(rows) - len(snaps)} more datasources: '
+            'see <a href="/fakedruid/">Datasources</a>.</p>'
+        )
     content = (
         "<h1>fakedruid: an in-memory fake Druid Coordinator</h1>"
         "<p>Point your code at this server as if it were a Druid Coordinator (and Overlord). These pages show its "
@@ -312,7 +315,8 @@ def _segment_table(segments: Sequence[SegmentView]) -> str:
             f'<tr data-id="{escape(s.id)}"><td>{badges}</td>'
             f'<td class="mono">{format_instant(s.start)}/{format_instant(s.end)}</td>'
             f'<td class="mono">{escape(s.version)}</td><td class=num>{s.partition_num}</td>'
-            f"<td class=num>{human_size(s.size)}</td><td class=num>{'' if s.num_rows is None else f'{s.num_rows:,}'}</td>"
+            f"<td class=num>{human_size(s.size)}</td>"
+            f"<td class=num>{'' if s.num_rows is None else f'{s.num_rows:,}'}</td>"
             f'<td class="mono">{escape(s.id)}</td></tr>'
         )
     return head + "".join(body) + "</table>"

@@ -1,8 +1,9 @@
 """What the timeline pictures show, copied out of a :class:`~fakedruid.model.cluster.Cluster` in one go.
 
-Layer: render; stdlib and :mod:`fakedruid.model` only. :func:`take_snapshot` reads the cluster's public methods
-under its lock, so a picture never mixes two states; the snapshot is immutable and has a JSON form (the admin
-endpoint ``GET /fakedruid/v1/datasources/{ds}/timeline`` and ``fakedruid timeline`` exchange it).
+Layer: render; stdlib and :mod:`fakedruid.model` only. :func:`take_snapshot` reads the cluster in one
+:meth:`Cluster.read <fakedruid.model.cluster.Cluster.read>` query (never its lock), so a picture never mixes two
+states; the snapshot is immutable and has a JSON form (the admin endpoint
+``GET /fakedruid/v1/datasources/{ds}/timeline`` and ``fakedruid timeline`` exchange it).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from fakedruid.model.intervals import format_instant, parse_instant
 
 if TYPE_CHECKING:
-    from fakedruid.model.cluster import Cluster
+    from fakedruid.model.cluster import Cluster, ClusterReader
 
 __all__ = [
     "OVERSHADOWED",
@@ -24,8 +25,10 @@ __all__ = [
     "DatasourceSummary",
     "SegmentView",
     "TimelineSnapshot",
+    "snapshot_of",
     "state_token",
     "summaries",
+    "summaries_of",
     "take_snapshot",
 ]
 
@@ -156,15 +159,18 @@ class DatasourceSummary:
 
 
 def take_snapshot(cluster: Cluster, datasource: str) -> TimelineSnapshot:
-    """Copy one datasource's segments and their states out of ``cluster`` (under its lock)."""
-    with cluster.lock:
-        records = cluster.records(datasource)
-        overshadowed = cluster.overshadowed_segment_ids(datasource)
-        served = cluster.served(datasource) if records else {}
-        now = cluster.now()
+    """Copy one datasource's segments and their states out of ``cluster`` (one consistent read)."""
+    return cluster.read(lambda reader: snapshot_of(reader, datasource))
+
+
+def snapshot_of(reader: ClusterReader, datasource: str) -> TimelineSnapshot:
+    """:func:`take_snapshot` inside a :meth:`Cluster.read <fakedruid.model.cluster.Cluster.read>` query."""
+    records = reader.records(datasource)
+    overshadowed = reader.overshadowed_segment_ids(datasource)
+    served = reader.served(datasource) if records else {}
     return TimelineSnapshot(
         datasource,
-        now,
+        reader.now(),
         tuple(
             SegmentView(
                 id=r.segment.id,
@@ -186,43 +192,50 @@ def take_snapshot(cluster: Cluster, datasource: str) -> TimelineSnapshot:
 
 def summaries(cluster: Cluster) -> list[DatasourceSummary]:
     """One summary per datasource that has segments (used or not), by name."""
+    return cluster.read(summaries_of)
+
+
+def summaries_of(reader: ClusterReader) -> list[DatasourceSummary]:
+    """:func:`summaries` inside a :meth:`Cluster.read <fakedruid.model.cluster.Cluster.read>` query."""
     out = []
-    with cluster.lock:
-        for name in cluster.datasource_names():
-            records = cluster.records(name)
-            used = sum(1 for r in records if r.used)
-            out.append(
-                DatasourceSummary(
-                    datasource=name,
-                    used=used,
-                    unused=len(records) - used,
-                    overshadowed=len(cluster.overshadowed_segment_ids(name)),
-                    served=len(cluster.served(name)),
-                    total_size=sum(r.segment.size for r in records),
-                )
+    for name in reader.datasource_names():
+        records = reader.records(name)
+        used = sum(1 for r in records if r.used)
+        out.append(
+            DatasourceSummary(
+                datasource=name,
+                used=used,
+                unused=len(records) - used,
+                overshadowed=len(reader.overshadowed_segment_ids(name)),
+                served=len(reader.served(name)),
+                total_size=sum(r.segment.size for r in records),
             )
+        )
     return out
 
 
 def state_token(cluster: Cluster, extra: Iterable[object] = ()) -> str:
     """A short digest that changes when anything the pages show changes (for the pages' live refresh).
 
-    Covers every segment's used flag, the served view, rules, tasks and audit entries, plus ``extra`` (the
-    caller's own state, such as the request journal). The clock is left out on purpose: a running system clock
-    would change the token on every poll.
+    Covers every segment's used flag, the served view, rules, tasks and audit entries (one consistent read),
+    plus ``extra`` (the caller's own state, such as the request journal). The clock is left out on purpose: a
+    running system clock would change the token on every poll.
     """
     digest = hashlib.blake2b(digest_size=8)
-    with cluster.lock:
-        for name in cluster.datasource_names():
+
+    def query(reader: ClusterReader) -> None:
+        for name in reader.datasource_names():
             digest.update(name.encode())
-            for r in cluster.records(name):
+            for r in reader.records(name):
                 digest.update(r.segment.id.encode())
                 digest.update(b"U" if r.used else b"u")
-            digest.update(",".join(cluster.served(name)).encode())
-        digest.update(repr(sorted(cluster.rules.all_rules().items())).encode())
-        digest.update(repr(len(cluster.rules.audit_entries())).encode())
-        digest.update(repr([(t.id, t.status) for t in cluster.tasks.list(cluster.now(), created_within=2**62)]).encode())
-        digest.update(repr(len(cluster.audit)).encode())
+            digest.update(",".join(reader.served(name)).encode())
+        digest.update(repr(sorted(reader.all_rules().items())).encode())
+        digest.update(repr(len(reader.rule_audit_entries())).encode())
+        digest.update(repr([(t.id, t.status) for t in reader.list_tasks(created_within=2**62)]).encode())
+        digest.update(repr(len(reader.audit_entries())).encode())
+
+    cluster.read(query)
     for item in extra:
         digest.update(repr(item).encode())
     return digest.hexdigest()

@@ -152,7 +152,7 @@ def _axis(lo: int, hi: int, cols: int) -> str:
 def _duration(ms: int) -> str:
     """A span in the largest whole unit that reads well: ``24 hours``, ``3 days``, ``90 minutes``."""
     for unit, size in (("day", 86_400_000), ("hour", 3_600_000), ("minute", 60_000), ("second", 1000)):
-        if ms >= size and ms % size == 0 or ms >= 10 * size:
+        if (ms >= size and ms % size == 0) or ms >= 10 * size:
             n = round(ms / size)
             return f"{n} {unit}{'s' if n != 1 else ''}"
     return f"{ms} ms"

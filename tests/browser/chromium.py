@@ -85,7 +85,7 @@ class Chromium:
             time.sleep(0.05)
         raise TimeoutError("chromium did not open its DevTools port")
 
-    def __enter__(self) -> Chromium:  # noqa: PYI034 - Self needs Python 3.11
+    def __enter__(self) -> Chromium:
         return self
 
     def __exit__(self, *exc: object) -> None:
