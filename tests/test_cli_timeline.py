@@ -48,5 +48,7 @@ def test_timeline_as_a_command_against_the_dev_server() -> None:
         # The dev server answers "/" with the landing page (a fixture's app answers 404 there).
         status, page = served.request("GET", "/")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.splitlines()[0] == f"{DS}: 26 segments, 12.5 MiB: 23 visible (23 served), 1 overshadowed, 2 unused"
+    assert done.stdout.splitlines()[0] == (
+        f"{DS}: 26 segments, 12.5 MiB: 23 visible (23 served), 1 overshadowed, 2 unused"
+    )
     assert status == 200 and 'class="timeline"' in page and f'data-datasource="{DS}"' in page

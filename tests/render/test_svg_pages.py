@@ -20,6 +20,11 @@ DS = "wikipedia_hour"
 HOUR = 3_600_000
 
 
+def hour_id(hour: int) -> str:
+    """The id of the example's segment of that hour (hours 0 to 22) in its newest version."""
+    return f"{DS}_2015-09-12T{hour:02d}:00:00.000Z_2015-09-12T{hour + 1:02d}:00:00.000Z_2023-08-10T04:12:03.860Z"
+
+
 @pytest.fixture
 def fake() -> FakeCoordinator:
     return FakeCoordinator(now="2024-01-01T00:00:00Z", seed=EXAMPLE)
@@ -36,7 +41,7 @@ def svg_of(html: str) -> str:
 
 
 def test_svg_draws_every_segment_with_its_state_and_lane(fake: FakeCoordinator) -> None:
-    fake.cluster.mark_unused_by_ids(DS, [f"{DS}_2015-09-12T03:00:00.000Z_2015-09-12T04:00:00.000Z_2023-08-10T04:12:03.860Z"])
+    fake.cluster.mark_unused_by_ids(DS, [hour_id(3)])
     fake.add_segment(DS, "2015-09-12T00:00/2015-09-12T02:00", "2024-01-01", partition_num=0, partitions=2)
     fake.add_segment(DS, "2015-09-12T00:00/2015-09-12T02:00", "2024-01-01", partition_num=1, partitions=2)
     snap = take_snapshot(fake.cluster, DS)
@@ -117,7 +122,8 @@ def test_timeline_page_is_html_with_the_svg_legend_and_table(fake: FakeCoordinat
 
 
 def test_timeline_page_zooms_by_query_parameters(fake: FakeCoordinator) -> None:
-    html = fake.client.get(f"/fakedruid/datasources/{DS}?start=2015-09-12T02:00:00Z&end=2015-09-12T04:00").get_data(as_text=True)
+    zoom = "start=2015-09-12T02:00:00Z&end=2015-09-12T04:00"
+    html = fake.client.get(f"/fakedruid/datasources/{DS}?{zoom}").get_data(as_text=True)
     svg = svg_of(html)
     root = ET.fromstring(svg)
     assert (int(root.get("data-lo", "")), int(root.get("data-hi", ""))) == (
@@ -127,7 +133,10 @@ def test_timeline_page_zooms_by_query_parameters(fake: FakeCoordinator) -> None:
 
 @pytest.mark.parametrize(
     ("query", "message"),
-    [("start=yesterday", "Bad [start] [yesterday]"), ("start=2015-09-13&end=2015-09-12", "[end] must be after [start]")],
+    [
+        ("start=yesterday", "Bad [start] [yesterday]"),
+        ("start=2015-09-13&end=2015-09-12", "[end] must be after [start]"),
+    ],
 )
 def test_timeline_page_bad_zoom_is_400_naming_it(fake: FakeCoordinator, query: str, message: str) -> None:
     answer = fake.client.get(f"/fakedruid/datasources/{DS}?{query}")
@@ -150,7 +159,8 @@ def test_datasources_page_counts(fake: FakeCoordinator) -> None:
 def test_tasks_requests_and_audit_pages_list_what_happened(fake: FakeCoordinator) -> None:
     client: FlaskClient = fake.client
     sid = f"{DS}_2015-09-12T00:00:00.000Z_2015-09-12T01:00:00.000Z_2023-08-10T04:12:03.860Z"
-    assert client.post(f"/druid/coordinator/v1/datasources/{DS}/markUnused", json={"segmentIds": [sid]}).status_code == 200
+    marked = client.post(f"/druid/coordinator/v1/datasources/{DS}/markUnused", json={"segmentIds": [sid]})
+    assert marked.status_code == 200
     task = client.delete(f"/druid/coordinator/v1/datasources/{DS}/intervals/2015-09-12_2015-09-13").status_code
     assert task == 200
     tasks = client.get("/fakedruid/tasks").get_data(as_text=True)
@@ -170,7 +180,7 @@ def test_version_token_changes_with_the_state_and_only_then(fake: FakeCoordinato
     assert token() == first
     fake.client.get(f"/fakedruid/datasources/{DS}")  # pages are not recorded, so they change nothing
     assert token() == first
-    fake.cluster.mark_unused_by_ids(DS, [f"{DS}_2015-09-12T00:00:00.000Z_2015-09-12T01:00:00.000Z_2023-08-10T04:12:03.860Z"])
+    fake.cluster.mark_unused_by_ids(DS, [hour_id(0)])
     second = token()
     assert second != first
     fake.client.get("/druid/coordinator/v1/datasources")  # a recorded request: the journal page changes
@@ -182,7 +192,10 @@ def test_timeline_json_is_what_the_page_draws(fake: FakeCoordinator) -> None:
     assert answer.status_code == 200
     assert TimelineSnapshot.from_json(json.loads(answer.data)) == take_snapshot(fake.cluster, DS)
     missing = fake.client.get("/fakedruid/v1/datasources/nope/timeline")
-    assert (missing.status_code, missing.get_data(as_text=True)) == (404, "No datasource [nope] (known: wikipedia_hour)")
+    assert (missing.status_code, missing.get_data(as_text=True)) == (
+        404,
+        "No datasource [nope] (known: wikipedia_hour)",
+    )
 
 
 def test_root_is_404_unless_the_landing_page_is_enabled(fake: FakeCoordinator) -> None:

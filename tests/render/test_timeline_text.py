@@ -57,7 +57,8 @@ def test_timeline_marks_overshadowed_unused_and_stacked_partitions(fake: FakeCoo
     old = drawn[OLD]
     assert old[12:16] == "[..]"  # 03:00 marked unused
     assert set(old[50:75]) == {"[", "o", "]"}  # 12:00-18:00 under the update
-    assert drawn["2024-05-01"] == " " * 50 + "[" + "#" * 23 + "]"  # columns 50 to 74 and drawn["p2+"] == drawn["2024-05-01"]
+    assert drawn["2024-05-01"] == " " * 50 + "[" + "#" * 23 + "]"  # columns 50 to 74
+    assert drawn["p1"] == drawn["p2+"] == drawn["2024-05-01"]  # the other partitions, stacked below
 
 
 def test_text_timeline_of_tombstones_and_unserved_segments_uses_their_characters() -> None:
@@ -72,13 +73,16 @@ def test_text_timeline_of_tombstones_and_unserved_segments_uses_their_characters
 
 
 def test_text_timeline_of_an_unknown_datasource_says_so(fake: FakeCoordinator) -> None:
-    assert fake.timeline("nope") == "nope: 0 segments, 0 B: 0 visible (0 served), 0 overshadowed, 0 unused\n(no segments)"
+    assert fake.timeline("nope") == (
+        "nope: 0 segments, 0 B: 0 visible (0 served), 0 overshadowed, 0 unused\n(no segments)"
+    )
 
 
 def test_eternity_segment_does_not_squash_the_axis() -> None:
     fake = FakeCoordinator(now="2024-01-01T00:00:00Z")
     fake.add_segment("e", "2000-01-01/2000-01-02", "v1")
-    fake.add_segment("e", "-146136543-09-08T08:23:32.096Z/146140482-04-24T15:36:27.903Z", "v2", shard_spec={"type": "tombstone"})
+    eternity = "-146136543-09-08T08:23:32.096Z/146140482-04-24T15:36:27.903Z"
+    fake.add_segment("e", eternity, "v2", shard_spec={"type": "tombstone"})
     text = fake.timeline("e", width=66)
     assert "from 2000-01-01T00:00:00.000Z to 2000-01-02T00:00:00.000Z" in text
     assert lanes(text)["v2"] == "<" + "t" * 38 + ">"
