@@ -28,10 +28,11 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlglot
 from sqlglot import expressions as exp
+from sqlglot.dialects.druid import Druid
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType  # type: ignore[attr-defined]
 
@@ -60,7 +61,15 @@ from fakedruid.model.intervals import (
 )
 from fakedruid.model.timestamps import UnparseableTimestamp, parse_timestamp
 
-_DIALECT = "druid"
+
+class _Dialect(Druid):
+    """Druid's dialect, where ``inline`` is Druid's table function rather than sqlglot's INLINE."""
+
+    class Parser(Druid.Parser):  # type: ignore[valid-type,misc]
+        FUNCTIONS: ClassVar[dict[str, Any]] = {k: v for k, v in Druid.Parser.FUNCTIONS.items() if k != "INLINE"}
+
+
+_DIALECT = _Dialect
 TIME = "__time"
 
 
@@ -136,7 +145,7 @@ class _Clauses:
 
 def _tokens(sql: str) -> list[Token]:
     try:
-        return list(sqlglot.Dialect.get_or_raise(_DIALECT).tokenize(sql))
+        return list(_DIALECT().tokenize(sql))
     except TokenError as exc:
         raise SqlParseError(f"Incorrect syntax: {exc}") from None
 
@@ -399,16 +408,36 @@ def _unsupported(what: str) -> NotImplementedByFake:
     return NotImplementedByFake(f"SQL ingestion: {what} is not implemented by fakedruid")
 
 
+def _extend_signature(table: exp.Table) -> list[dict[str, Any]]:
+    alias = table.args.get("alias")
+    out: list[dict[str, Any]] = []
+    if isinstance(alias, exp.TableAlias) and alias.name.upper() == "EXTEND" and alias.columns:
+        for col in alias.columns:
+            out.append({"name": col.name, "type": _sql_type(col.args.get("kind"))})
+    return out
+
+
+#: The table functions Druid has besides EXTERN, inline and localfiles (``*InputSourceDefn``): 501 in the fake.
+_OTHER_TABLE_FUNCTIONS = ("http", "s3", "google", "azure", "hdfs")
+
+
 def _extern(table: exp.Expression) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
-    """The input source, format and signature of ``TABLE(EXTERN(...)) [EXTEND (...)]``."""
+    """The input source, format and signature of ``TABLE(EXTERN(...)) [EXTEND (...)]`` or of the
+    ``TABLE(inline(...))`` / ``TABLE(localfiles(...))`` table functions with an EXTEND clause."""
     if not isinstance(table, exp.Table) or not isinstance(table.this, exp.Anonymous) \
             or table.this.name.upper() != "TABLE":
         name = table.sql(dialect=_DIALECT) if isinstance(table, exp.Expression) else str(table)
-        raise _unsupported(f"reading from [{name}] (only TABLE(EXTERN(...)) is)")
+        raise _unsupported(f"reading from [{name}] (only TABLE(EXTERN(...)), inline and localfiles are)")
     inner = table.this.expressions[0] if table.this.expressions else None
-    if not isinstance(inner, exp.Anonymous) or inner.name.upper() != "EXTERN":
-        fn = inner.name if isinstance(inner, exp.Func) else "?"
-        raise _unsupported(f"the table function [{fn}] (only EXTERN is)")
+    if not isinstance(inner, exp.Anonymous):
+        raise _unsupported(f"the table [{table.sql(dialect=_DIALECT)}]")
+    name = inner.name.lower()
+    if name in ("inline", "localfiles"):
+        return _table_function(name, inner, table)
+    if name != "extern":
+        if name in _OTHER_TABLE_FUNCTIONS:
+            raise _unsupported(f"the table function [{inner.name}] (only EXTERN, inline and localfiles are)")
+        raise InvalidSqlInput(f"No match found for function signature {inner.name}")
     args = inner.expressions
     if len(args) not in (2, 3) or not all(isinstance(a, exp.Literal) and a.is_string for a in args):
         raise InvalidSqlInput("EXTERN expects two or three string arguments: inputSource, inputFormat and "
@@ -419,15 +448,57 @@ def _extern(table: exp.Expression) -> tuple[dict[str, Any], dict[str, Any], list
         signature = json.loads(args[2].this) if len(args) == 3 else []
     except ValueError as exc:
         raise InvalidSqlInput(f"Invalid EXTERN argument: {exc}") from None
-    alias = table.args.get("alias")
-    if isinstance(alias, exp.TableAlias) and alias.name.upper() == "EXTEND" and alias.columns:
+    extend = _extend_signature(table)
+    if extend:
         if signature:
             raise InvalidSqlInput("EXTERN cannot have both a signature argument and an EXTEND clause")
-        for col in alias.columns:
-            kind = col.args.get("kind")
-            signature.append({"name": col.name, "type": _sql_type(kind)})
+        signature = extend
     if not signature:
         raise InvalidSqlInput("EXTERN requires a signature: a third argument or an EXTEND clause")
+    return source, fmt, signature
+
+
+def _kwarg_value(node: exp.Expression) -> Any:
+    if isinstance(node, exp.Literal):
+        return _literal(node)
+    if isinstance(node, exp.Array):
+        return [_kwarg_value(e) for e in node.expressions]
+    raise InvalidSqlInput(f"Table function arguments must be literals, got [{node.sql(dialect=_DIALECT)}]")
+
+
+def _table_function(name: str, fn: exp.Anonymous, table: exp.Table) -> tuple[
+        dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
+    """``inline(data => ..., format => ...)`` and ``localfiles(baseDir => ..., filter => ..., files => ...,
+    format => ...)`` (``InlineInputSourceDefn``, ``LocalInputSourceDefn``; CSV/TSV columns come from EXTEND)."""
+    params: dict[str, Any] = {}
+    for arg in fn.expressions:
+        if not isinstance(arg, exp.Kwarg):
+            raise InvalidSqlInput(f"Table function [{fn.name}] takes named arguments (name => value)")
+        params[arg.this.name] = _kwarg_value(arg.expression)
+    signature = _extend_signature(table)
+    if not signature:
+        raise InvalidSqlInput(f"Table function [{fn.name}] requires an EXTEND clause giving its columns")
+    fmt_name = params.pop("format", None)
+    if not isinstance(fmt_name, str):
+        raise InvalidSqlInput(f"Table function [{fn.name}] requires a [format] argument")
+    fmt: dict[str, Any] = {"type": fmt_name}
+    if fmt_name in ("csv", "tsv"):
+        fmt["columns"] = [c["name"] for c in signature]
+        for key in ("listDelimiter", "skipHeaderRows", "delimiter"):
+            if key in params:
+                fmt[key] = params.pop(key)
+    source: dict[str, Any]
+    if name == "inline":
+        data = params.pop("data", None)
+        if isinstance(data, list):
+            data = "\n".join(str(d) for d in data)
+        source = {"type": "inline", "data": data}
+    else:
+        files = params.pop("files", None)
+        source = {"type": "local", "baseDir": params.pop("baseDir", None), "filter": params.pop("filter", None),
+                  "files": [files] if isinstance(files, str) else files}
+    if params:
+        raise InvalidSqlInput(f"Table function [{fn.name}] has no parameter [{sorted(params)[0]}]")
     return source, fmt, signature
 
 
@@ -538,6 +609,10 @@ def _compile(node: exp.Expression, columns: set[str], where: str) -> _Eval:
             a, b = _compile(node.this, columns, where), _compile(node.expression, columns, where)
             return lambda row, op=op: _cmp(a(row), b(row), op)  # type: ignore[misc]
     raise _unsupported(f"the expression [{node.sql(dialect=_DIALECT)}] in {where}")
+
+
+def _null(row: _Row) -> Any:
+    return None
 
 
 def _getter(name: str) -> _Eval:
@@ -704,7 +779,7 @@ def translate(sql: str, context: dict[str, Any] | None = None) -> MsqStatement:
         try:
             fn = _compile(node, columns, f"column [{name}]")
         except NotImplementedByFake:
-            fn = (lambda row: None)  # not evaluated: it decides no segment (see the module docstring)
+            fn = _null  # not evaluated: it decides no segment (see the module docstring)
         outputs.append((name, fn))
     if time_eval is None and TIME in types:
         time_eval = _compile(exp.column(TIME), columns, "the __time column")

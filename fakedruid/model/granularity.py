@@ -164,7 +164,9 @@ def granularity_of(name: str) -> Granularity:
     """
     key = name.upper()
     if key not in NAMED_PERIODS:
-        raise UnknownGranularity(f"No enum constant org.apache.druid.java.util.common.granularity.GranularityType.{key}")
+        raise UnknownGranularity(
+            f"No enum constant org.apache.druid.java.util.common.granularity.GranularityType.{key}"
+        )
     text = NAMED_PERIODS[key]
     return Granularity(key, None if text is None else parse_period(text))
 

@@ -657,10 +657,7 @@ def read_input(spec: IngestionSpec) -> InputData:
     if isinstance(source, RowsSource):
         return InputData([Record(dict(r)) for r in source.rows], 0)
     fmt = spec.input_format or InputFormat()
-    if isinstance(source, InlineSource):
-        texts = [source.data]
-    else:
-        texts = [_read_file(path) for path in _local_files(source)]
+    texts = [source.data] if isinstance(source, InlineSource) else [_read_file(p) for p in _local_files(source)]
     records: list[Record] = []
     nbytes = 0
     for text in texts:
@@ -733,7 +730,8 @@ def _parse_text(text: str, fmt: InputFormat) -> list[Record]:
         else:
             columns_here = columns
         row: dict[str, Any] = {}
-        for name, value in zip(columns_here, values):
+        # A short row leaves the missing columns null (zip stops at the shorter list).
+        for name, value in zip(columns_here, values, strict=False):
             row[name] = _csv_value(value, fmt)
         out.append(Record(row))
     return out

@@ -221,3 +221,27 @@ def test_partitioned_by_forms() -> None:
         plan = run(INSERT.replace("PARTITIONED BY DAY", f"PARTITIONED BY {text}"))
         expected = ETERNITY if interval is None else parse_interval(interval)
         assert plan.segments[0].interval == expected, text
+
+
+def test_inline_table_function_with_extend() -> None:
+    sql = ("INSERT INTO wiki SELECT TIME_PARSE(ts) AS __time, page FROM TABLE(inline(data => "
+           "ARRAY['2020-01-01T00:00:00Z,a', '2020-01-02T00:00:00Z,b'], format => 'csv')) EXTEND (ts VARCHAR, "
+           "page VARCHAR) PARTITIONED BY DAY")
+    plan = run(sql)
+    assert [str(s.interval) for s in plan.segments] == [
+        "2020-01-01T00:00:00.000Z/2020-01-02T00:00:00.000Z", "2020-01-02T00:00:00.000Z/2020-01-03T00:00:00.000Z"]
+
+
+def test_localfiles_table_function(tmp_path: Any) -> None:
+    (tmp_path / "a.json").write_text(json.dumps(ROWS[0]) + "\n")
+    sql = (f"INSERT INTO wiki SELECT TIME_PARSE(\"timestamp\") AS __time, page FROM TABLE(localfiles(baseDir => "
+           f"'{tmp_path}', filter => '*.json', format => 'json')) EXTEND (\"timestamp\" VARCHAR, page VARCHAR) "
+           "PARTITIONED BY DAY")
+    assert [s.num_rows for s in run(sql).segments] == [1]
+
+
+def test_other_table_functions_are_not_implemented() -> None:
+    sql = ("INSERT INTO x SELECT * FROM TABLE(http(userName => 'a', uris => ARRAY['http://x'], format => 'json')) "
+           "EXTEND (a VARCHAR) PARTITIONED BY ALL")
+    with pytest.raises(NotImplementedByFake, match=r"table function \[http\]"):
+        translate(sql)
