@@ -363,8 +363,8 @@ def input_format_from_json(obj: Any) -> InputFormat:
     )
 
 
-def _partitions_from_json(tuning: dict[str, Any]) -> PartitionsSpec:
-    """``IndexTuningConfig.getPartitionsSpec``, with its checks."""
+def _partitions_from_json(tuning: dict[str, Any], tuning_cls: str) -> PartitionsSpec:
+    """``IndexTuningConfig.getPartitionsSpec``, with its checks (thrown from the tuning config's constructor)."""
     force = _bool_field(tuning, "forceGuaranteedRollup", False)
     spec = tuning.get("partitionsSpec")
     if spec is None:
@@ -390,7 +390,7 @@ def _partitions_from_json(tuning: dict[str, Any]) -> PartitionsSpec:
             DEFAULT_MAX_TOTAL_ROWS if max_total is None or max_total < 0 else max_total,
         )
         if force:
-            raise InvalidTask("DynamicPartitionsSpec cannot be used for perfect rollup")
+            raise _construct(tuning_cls, "DynamicPartitionsSpec cannot be used for perfect rollup")
     elif type_ == "hashed":
         target = _int_field(spec, "targetRowsPerSegment", None)
         max_rows = _int_field(spec, "maxRowsPerSegment", None)
@@ -411,7 +411,7 @@ def _partitions_from_json(tuning: dict[str, Any]) -> PartitionsSpec:
             str(function).lower(),
         )
         if not force:
-            raise InvalidTask("DynamicPartitionsSpec must be used for best-effort rollup")
+            raise _construct(tuning_cls, "DynamicPartitionsSpec must be used for best-effort rollup")
     elif type_ in ("single_dim", "range"):
         target = _int_field(spec, "targetRowsPerSegment", None)
         max_rows = _int_field(spec, "maxRowsPerSegment", None)
@@ -431,7 +431,7 @@ def _partitions_from_json(tuning: dict[str, Any]) -> PartitionsSpec:
             raise _construct(cls, "Exactly one of targetRowsPerSegment or maxRowsPerSegment must be present")
         parsed = RangePartitions(type_, range_dims, target, max_rows)
         if not force:
-            raise InvalidTask("DynamicPartitionsSpec must be used for best-effort rollup")
+            raise _construct(tuning_cls, "DynamicPartitionsSpec must be used for best-effort rollup")
     else:
         raise InvalidTask(
             f"Could not resolve type id '{type_}' as a subtype of `org.apache.druid.indexer.partitions."
@@ -516,27 +516,39 @@ def native_spec_from_json(task: Any) -> tuple[IngestionSpec, dict[str, Any]]:
 
     if io_config.get("firehose") is not None:
         raise NotImplementedByFake("ioConfig.firehose is not implemented: use inputSource")
+    parallel = task_type == INDEX_PARALLEL
+    io_cls = ("org.apache.druid.indexing.common.task.batch.parallel.ParallelIndexIOConfig" if parallel
+              else "org.apache.druid.indexing.common.task.IndexTask$IndexIOConfig")
+    spec_cls = ("org.apache.druid.indexing.common.task.batch.parallel.ParallelIndexIngestionSpec" if parallel
+                else "org.apache.druid.indexing.common.task.IndexTask$IndexIngestionSpec")
     source_json = io_config.get("inputSource")
     if source_json is None:
-        raise _construct("org.apache.druid.indexing.common.task.IndexTask$IndexIOConfig",
-                         "At least one of [Property{name='firehose', value=null}, Property{name='inputSource', "
-                         "value=null}] must be present")
+        # IndexIOConfig: Checks.checkOneNotNullOrEmpty prints each Property (UNCONFIRMED for releases without
+        # firehoses, where the list may name inputSource alone).
+        raise _construct(io_cls, "At least one of [Property{name='firehose', value=null}, Property{name='inputSource', "
+                                 "value=null}] must be present")
     input_source = input_source_from_json(source_json)
     format_json = io_config.get("inputFormat")
     input_format = None if format_json is None else input_format_from_json(format_json)
     append = _bool_field(io_config, "appendToExisting", False)
     drop = _bool_field(io_config, "dropExisting", False)
+    partitions = _partitions_from_json(
+        tuning,
+        "org.apache.druid.indexing.common.task.batch.parallel.ParallelIndexTuningConfig" if parallel
+        else "org.apache.druid.indexing.common.task.IndexTask$IndexTuningConfig",
+    )
+    # The ingestion spec's constructor: AbstractTask.computeBatchIngestionMode, the replace intervals, the format.
     if append and drop:
-        raise _construct(cls, "Cannot simultaneously replace and append to existing segments. Either dropExisting "
-                              "or appendToExisting should be set to false")
-    partitions = _partitions_from_json(tuning)
-    # IndexIngestionSpec / ParallelIndexIngestionSpec constructor checks.
+        raise _construct(spec_cls, "Cannot simultaneously replace and append to existing segments. Either "
+                                   "dropExisting or appendToExisting should be set to false")
     if drop and not append and not intervals:
-        raise _construct(cls, "GranularitySpec's intervals cannot be empty for replace.")
+        raise _construct(spec_cls, "GranularitySpec's intervals cannot be empty for replace.")
     if input_format is None:
-        raise _construct(cls, "At least one of [Property{name='parser', value=null}, Property{name='inputFormat', "
-                              "value=null}] must be present")
-    if append and not isinstance(partitions, DynamicPartitions):
+        raise _construct(spec_cls, "At least one of [Property{name='parser', value=null}, "
+                                   "Property{name='inputFormat', value=null}] must be present")
+    # AbstractBatchIndexTask.isGuaranteedRollup: ParallelIndexSupervisorTask calls it in its constructor (a 400);
+    # IndexTask only when it runs (the task fails, see plan_native).
+    if parallel and append and not isinstance(partitions, DynamicPartitions):
         raise _construct(cls, "Perfect rollup cannot be guaranteed when appending to existing dataSources")
     max_parse = _int_field(tuning, "maxParseExceptions", None)
     if _bool_field(tuning, "reportParseExceptions", False):
@@ -1042,6 +1054,9 @@ def plan_native(
                 scratch.accept(data, plan.determine_partitions)
             finally:
                 plan.parse_errors.extend(scratch.plan.parse_errors)
+        if spec.append and not isinstance(spec.partitions, DynamicPartitions):
+            raise _Failure("java.lang.IllegalArgumentException: Perfect rollup cannot be guaranteed when appending "
+                           "to existing dataSources")
         if spec.task_type == INDEX and isinstance(spec.partitions, RangePartitions):
             cls = ("SingleDimensionPartitionsSpec" if spec.partitions.type == "single_dim"
                    else "DimensionRangePartitionsSpec")

@@ -505,3 +505,20 @@ def test_period_granularity_truncates_within_the_parent_field() -> None:
         period_granularity("P1D", time_zone="America/Los_Angeles")
     assert [str(b) for b in granularity_of("DAY").buckets(parse_interval("2020-01-01T12/2020-01-03"))] == [
         "2020-01-01T00:00:00.000Z/2020-01-02T00:00:00.000Z", "2020-01-02T00:00:00.000Z/2020-01-03T00:00:00.000Z"]
+
+
+def test_perfect_rollup_append_is_a_400_for_parallel_and_a_failure_for_index() -> None:
+    tuning = {"forceGuaranteedRollup": True, "partitionsSpec": {"type": "hashed", "numShards": 1}}
+    with pytest.raises(InvalidTask, match="Perfect rollup cannot be guaranteed when appending"):
+        native_spec_from_json(task(THREE_ROWS, task_type="index_parallel", tuning=tuning, append=True))
+    plan = run(task(THREE_ROWS, tuning=tuning, append=True))
+    assert plan.error is not None and "Perfect rollup cannot be guaranteed" in plan.error
+    assert plan.segments == []
+
+
+def test_construct_errors_name_the_ingestion_spec_class() -> None:
+    with pytest.raises(InvalidTask) as info:
+        native_spec_from_json(task(THREE_ROWS, task_type="index_parallel", drop=True))
+    assert info.value.message.startswith(
+        "Cannot construct instance of `org.apache.druid.indexing.common.task.batch.parallel."
+        "ParallelIndexIngestionSpec`, problem: GranularitySpec's intervals cannot be empty for replace.")
