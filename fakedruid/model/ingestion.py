@@ -1483,3 +1483,61 @@ def ingestion_report(task_id: str, plan: IngestionPlan, *, completed: bool) -> d
             },
         }
     }
+
+
+def msq_report(task_id: str, plan: IngestionPlan, *, status: str, rows_read: int, start: int,
+               duration: int) -> dict[str, Any]:
+    """A ``multiStageQuery`` report (``MSQTaskReport``) with the parts a client reads: the status (with the
+    error report of a failed task) and the segment counts. Stages and counters are not modelled (empty)."""
+    body: dict[str, Any] = {
+        "status": status,
+        "startTime": format_instant(start),
+        "durationMs": duration,
+        "pendingTasks": 0,
+        "runningTasks": 0 if status != "RUNNING" else 1,
+    }
+    if plan.error is not None:
+        code, _, message = plan.error.partition(": ")
+        body["errorReport"] = {
+            "taskId": task_id,
+            "host": "localhost",
+            "error": {"errorCode": code if message else "UnknownError", "errorMessage": message or plan.error},
+        }
+    body["segmentReport"] = {
+        "shardSpec": "DimensionRangeShardSpec" if any(s.shard_spec.type == "range" for s in plan.segments)
+        else "NumberedShardSpec",
+        "details": "",
+    }
+    return {
+        "multiStageQuery": {
+            "type": "multiStageQuery",
+            "taskId": task_id,
+            "payload": {
+                "status": body,
+                "stages": [],
+                "counters": {"rowsRead": rows_read, "segmentsPublished": len(plan.published),
+                             "tombstones": len(plan.tombstones)},
+            },
+        }
+    }
+
+
+def lock_version(now: int, existing: Sequence[DataSegment], intervals: Sequence[Interval]) -> str:
+    """The version a new time-chunk lock gets: ``DateTimes.nowUtc()``, as Druid prints it.
+
+    Druid's clock always moves on between two tasks; the fake's may be frozen, so a version that would not sort
+    after every version already used in ``intervals`` is moved to one millisecond after the highest of them
+    (a fake-only rule, listed in the README's Known differences).
+    """
+    version = format_instant(now)
+    overlapping = [s.version for s in existing if any(s.interval.overlaps(iv) for iv in intervals)]
+    if overlapping:
+        top = max(overlapping)
+        if version <= top:
+            try:
+                from fakedruid.model.intervals import parse_instant
+
+                version = format_instant(parse_instant(top) + 1)
+            except ValueError:
+                version = top + "_1"
+    return version

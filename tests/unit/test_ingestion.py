@@ -522,3 +522,24 @@ def test_construct_errors_name_the_ingestion_spec_class() -> None:
     assert info.value.message.startswith(
         "Cannot construct instance of `org.apache.druid.indexing.common.task.batch.parallel."
         "ParallelIndexIngestionSpec`, problem: GranularitySpec's intervals cannot be empty for replace.")
+
+
+def test_lock_version_is_now_unless_a_frozen_clock_would_not_sort_after_existing_versions() -> None:
+    from fakedruid.model.ingestion import lock_version
+
+    seg = run(task(THREE_ROWS)).segments[0]  # version V1
+    assert lock_version(parse_instant(V2), [seg], [seg.interval]) == V2
+    assert lock_version(parse_instant(V1), [seg], [seg.interval]) == "2024-06-01T00:00:00.001Z"
+    assert lock_version(parse_instant(V1), [seg], [parse_interval("2015/2016")]) == V1
+
+
+def test_ingestion_report_carries_the_row_stats() -> None:
+    from fakedruid.model.ingestion import ingestion_report
+
+    plan = run(task("bad,a,1\n" + THREE_ROWS))
+    payload = ingestion_report("t1", plan, completed=True)["ingestionStatsAndErrors"]["payload"]
+    assert payload["ingestionState"] == "COMPLETED"
+    assert payload["rowStats"]["buildSegments"] == {
+        "processed": 3, "processedBytes": len(("bad,a,1\n" + THREE_ROWS).encode()), "processedWithError": 0,
+        "thrownAway": 0, "unparseable": 1}
+    assert payload["errorMsg"] is None
