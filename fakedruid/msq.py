@@ -36,7 +36,7 @@ from sqlglot.dialects.druid import Druid
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import Token, TokenType  # type: ignore[attr-defined]
 
-from fakedruid.errors import FakeDruidError, NotImplementedByFake
+from fakedruid.errors import FakeDruidError, InvalidSqlInput, NotImplementedByFake, SqlParseError
 from fakedruid.model.granularity import (
     ALL,
     Granularity,
@@ -73,14 +73,6 @@ _DIALECT = _Dialect
 TIME = "__time"
 
 
-class InvalidSqlInput(FakeDruidError, ValueError):
-    """A statement Druid's SQL layer rejects: 400 ``{"error": "druidException", "errorCode": "invalidInput"...}``."""
-
-
-class SqlParseError(FakeDruidError, ValueError):
-    """A statement that does not parse (Druid: 400 ``errorCode`` ``sqlParseError``)."""
-
-
 @dataclass(slots=True)
 class MsqStatement:
     """An INSERT or REPLACE, its spec for the planner and its output rows."""
@@ -93,6 +85,30 @@ class MsqStatement:
     rows_read: int = 0
     parse_errors: list[str] = field(default_factory=list)
     _program: _Program | None = field(default=None, repr=False)
+    query_id: str | None = None
+    sql: str = ""
+    context: dict[str, Any] = field(default_factory=dict)
+
+    def payload(self, task_id: str) -> dict[str, Any]:
+        """The ``query_controller`` task JSON echoed on ``GET /task/{id}``: the parts a client reads (the
+        destination, the SQL and its context); the native query plan Druid also stores is not modelled."""
+        spec = self.spec
+        assert spec.msq is not None and spec.segment_granularity is not None
+        destination: dict[str, Any] = {
+            "type": "dataSource",
+            "dataSource": spec.datasource,
+            "segmentGranularity": spec.segment_granularity.to_json(),
+            "replaceTimeChunks": [str(i) for i in spec.msq.replace_intervals] if spec.msq.replace else None,
+        }
+        return {
+            "type": QUERY_CONTROLLER,
+            "id": task_id,
+            "spec": {"destination": destination, "tuningConfig": {"rowsPerSegment": spec.msq.rows_per_segment}},
+            "sqlQuery": self.sql,
+            "sqlQueryContext": dict(self.context, sqlQueryId=self.query_id),
+            "context": dict(self.context),
+            "dataSource": spec.datasource,
+        }
 
     def evaluate(self, data: InputData) -> list[tuple[int, dict[str, Any]]]:
         """Run the SELECT over the input: fills :attr:`rows` (and returns them).
@@ -734,7 +750,20 @@ def _check_select(select: exp.Expression) -> exp.Select:
     return select
 
 
-def translate(sql: str, context: dict[str, Any] | None = None) -> MsqStatement:
+def translate(sql: str, context: dict[str, Any] | None = None, *, query_id: str | None = None) -> MsqStatement:
+    """Translate an MSQ INSERT or REPLACE (see :func:`_translate`); a rejection carries ``query_id``."""
+    try:
+        statement = _translate(sql, context)
+    except InvalidSqlInput as exc:
+        exc.query_id = query_id
+        raise
+    statement.query_id = query_id
+    statement.sql = sql
+    statement.context = dict(context or {})
+    return statement
+
+
+def _translate(sql: str, context: dict[str, Any] | None = None) -> MsqStatement:
     """Translate an MSQ INSERT or REPLACE into the planner's input (validation only: nothing is read; run
     :meth:`MsqStatement.evaluate` on :func:`~fakedruid.model.ingestion.read_input` of its spec).
 

@@ -10,6 +10,7 @@ from flask import Flask
 from fakedruid.api import (
     admin,
     datasources,
+    ingestion,
     metadata,
     overlord,
     overlord_datasources,
@@ -29,6 +30,7 @@ def register(app: Flask) -> None:
         rules.bp,
         overlord.bp,
         overlord_datasources.bp,
+        ingestion.bp,
         admin.bp,
         unimplemented.bp,
     )

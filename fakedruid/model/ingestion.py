@@ -32,9 +32,9 @@ import math
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
-from fakedruid.errors import InvalidTask, NotImplementedByFake
+from fakedruid.errors import FakeDruidError, InvalidTask, NotImplementedByFake
 from fakedruid.model.granularity import (
     DAY,
     NONE,
@@ -715,6 +715,8 @@ def _parse_text(text: str, fmt: InputFormat) -> list[Record]:
     if fmt.type == "json":
         out = []
         for line in lines:
+            if not line.strip():
+                continue  # a blank line holds no row (UNCONFIRMED: Druid's JsonLineReader may count it unparseable)
             try:
                 value = json.loads(line)
             except ValueError as exc:
@@ -802,6 +804,8 @@ class IngestionPlan:
     build_segments: RowStats = field(default_factory=RowStats)
     parse_errors: list[str] = field(default_factory=list)
     error: str | None = None
+    #: ``IngestionState`` where the task ended: ``COMPLETED``, or the phase it failed in.
+    ingestion_state: str = "COMPLETED"
 
     @property
     def published(self) -> list[DataSegment]:
@@ -1049,11 +1053,13 @@ def plan_native(
                                              and spec.partitions.num_shards is None) or isinstance(
             spec.partitions, RangePartitions)
         if determine:
+            plan.ingestion_state = "DETERMINE_PARTITIONS"
             scratch = _Planner(spec, existing, version)
             try:
                 scratch.accept(data, plan.determine_partitions)
             finally:
                 plan.parse_errors.extend(scratch.plan.parse_errors)
+        plan.ingestion_state = "BUILD_SEGMENTS"
         if spec.append and not isinstance(spec.partitions, DynamicPartitions):
             raise _Failure("java.lang.IllegalArgumentException: Perfect rollup cannot be guaranteed when appending "
                            "to existing dataSources")
@@ -1074,6 +1080,7 @@ def plan_native(
             plan.segments = _ranged(planner, rows, spec.partitions)
         if spec.is_replace:
             plan.tombstones = _native_tombstones(planner, plan.segments)
+        plan.ingestion_state = "COMPLETED"
     except (_Failure, InputError) as exc:
         plan.segments, plan.tombstones = [], []
         plan.error = str(exc)
@@ -1462,7 +1469,7 @@ def _replace_tombstone_intervals(planner: _Planner, drop: list[Interval], replac
 
 def ingestion_report(task_id: str, plan: IngestionPlan, *, completed: bool) -> dict[str, Any]:
     """``IngestionStatsAndErrorsTaskReport`` as ``GET /task/{id}/reports`` shows it."""
-    state = "COMPLETED" if completed and plan.error is None else "BUILD_SEGMENTS"
+    state = plan.ingestion_state if completed else "NOT_STARTED"
     return {
         "ingestionStatsAndErrors": {
             "type": "ingestionStatsAndErrors",
@@ -1541,3 +1548,54 @@ def lock_version(now: int, existing: Sequence[DataSegment], intervals: Sequence[
             except ValueError:
                 version = top + "_1"
     return version
+
+
+# ====================================================================== jobs (what a task runs)
+
+
+class RowProgram(Protocol):
+    """An MSQ SELECT compiled outside the model (``fakedruid.msq.MsqStatement``)."""
+
+    rows_read: int
+
+    def evaluate(self, data: InputData) -> list[tuple[int, dict[str, Any]]]:
+        """The ``(__time, columns)`` output rows for the input; raises a ``FakeDruidError`` for a fault."""
+        ...
+
+
+@dataclass(slots=True)
+class IngestionJob:
+    """What an ingestion task runs: a spec, and for MSQ the compiled SELECT."""
+
+    spec: IngestionSpec
+    program: RowProgram | None = None
+    plan: IngestionPlan | None = None
+
+
+def run_job(job: IngestionJob, task_id: str, used: Sequence[DataSegment], every: Sequence[DataSegment],
+            now: int) -> tuple[IngestionPlan, dict[str, Any]]:
+    """Run a job against the datasource's segments: the plan (what to publish, or the failure) and the report.
+
+    :param used: the datasource's used segments (the timeline the task sees).
+    :param every: all its segments, used or not (the lock version must not repeat one of their ids).
+    :param now: the task's start (its lock version, see :func:`lock_version`).
+    """
+    spec = job.spec
+    if job.program is None:
+        version = lock_version(now, every, list(spec.intervals) or [ETERNITY])
+        plan = run_native(spec, used, version)
+        report = ingestion_report(task_id, plan, completed=True)
+    else:
+        assert spec.msq is not None
+        version = lock_version(now, every, list(spec.msq.replace_intervals) or [ETERNITY])
+        try:
+            rows = job.program.evaluate(read_input(spec))
+            plan = plan_msq(spec, rows, used, version)
+        except InputError as exc:
+            plan = IngestionPlan(error=str(exc))
+        except FakeDruidError as exc:
+            plan = IngestionPlan(error=exc.message)
+        report = msq_report(task_id, plan, status="FAILED" if plan.error else "SUCCESS",
+                            rows_read=job.program.rows_read, start=now, duration=0)
+    job.plan = plan
+    return plan, report
