@@ -1583,7 +1583,11 @@ def run_job(job: IngestionJob, task_id: str, used: Sequence[DataSegment], every:
     spec = job.spec
     if job.program is None:
         version = lock_version(now, every, list(spec.intervals) or [ETERNITY])
-        plan = run_native(spec, used, version)
+        try:
+            plan = run_native(spec, used, version)
+        except NotImplementedByFake as exc:
+            # A situation the fake cannot plan (appending into a tombstone-only chunk): the task fails saying so.
+            plan = IngestionPlan(error=f"fakedruid does not implement: {exc.message}")
         report = ingestion_report(task_id, plan, completed=True)
     else:
         assert spec.msq is not None
@@ -1593,6 +1597,8 @@ def run_job(job: IngestionJob, task_id: str, used: Sequence[DataSegment], every:
             plan = plan_msq(spec, rows, used, version)
         except InputError as exc:
             plan = IngestionPlan(error=str(exc))
+        except NotImplementedByFake as exc:
+            plan = IngestionPlan(error=f"fakedruid does not implement: {exc.message}")
         except FakeDruidError as exc:
             plan = IngestionPlan(error=exc.message)
         report = msq_report(task_id, plan, status="FAILED" if plan.error else "SUCCESS",

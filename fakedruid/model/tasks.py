@@ -60,8 +60,9 @@ TASK_STATES = ("pending", "waiting", "running", "complete")
 #: lists show only complete tasks created this recently (``TaskStorageUtils.processTaskLookups``).
 RECENTLY_FINISHED_THRESHOLD_MS = 24 * MS_PER_HOUR
 
-#: Task types a Druid Overlord knows besides ``kill`` (core ``Task`` subtypes and the usual extensions); a
-#: submission of one of them is a fake limitation (501), any other type is Druid's 400 "unknown type".
+#: Task types a Druid Overlord knows besides ``kill`` (core ``Task`` subtypes and the usual extensions): the kill
+#: reader answers one of them with a fake limitation (501), any other type with Druid's 400 "unknown type".
+#: ``index`` and ``index_parallel`` never reach it: ``POST /task`` reads them as ingestion specs.
 OTHER_TASK_TYPES = frozenset(
     {
         "index",

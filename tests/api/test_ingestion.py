@@ -342,3 +342,14 @@ def test_ingest_twice_with_a_frozen_clock_overshadows(fake: FakeCoordinator) -> 
     second = fake.ingest("wiki", [{"timestamp": "2024-01-01T07:00:00Z"}])
     assert second.segment_ids[0].endswith("_2024-05-01T10:00:00.124Z")  # one ms after the version it replaces
     assert fake.overshadowed_segment_ids("wiki") == set(first.segment_ids)
+
+
+def test_append_into_a_tombstone_only_day_fails_the_task_saying_the_fake_cannot(
+    fake: FakeCoordinator, client: FlaskClient
+) -> None:
+    fake.ingest("pages", ROWS[:1], timestamp_column="time")
+    fake.ingest("pages", [], timestamp_column="time", intervals=["2024-04-01/2024-04-02"], drop_existing=True)
+    task_id = client.post(f"{INDEXER}/task", json=native(rows=ROWS[:1], append=True)).get_json()["task"]
+    status = status_of(client, task_id)
+    assert status["status"] == "FAILED"
+    assert status["errorMsg"].startswith("fakedruid does not implement: appending into the tombstone-only")
