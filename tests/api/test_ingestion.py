@@ -353,3 +353,13 @@ def test_append_into_a_tombstone_only_day_fails_the_task_saying_the_fake_cannot(
     status = status_of(client, task_id)
     assert status["status"] == "FAILED"
     assert status["errorMsg"].startswith("fakedruid does not implement: appending into the tombstone-only")
+
+
+def test_ingest_reads_datetimes_and_epoch_millis(fake: FakeCoordinator) -> None:
+    import datetime
+
+    rows = [{"timestamp": datetime.datetime(2024, 1, 1, 5, tzinfo=datetime.timezone.utc)},
+            {"timestamp": 1704160800000},  # 2024-01-02T02:00Z
+            {"timestamp": datetime.datetime(2024, 1, 3, 5)}]
+    result = fake.ingest("wiki", rows)
+    assert [sid.split("_")[1][:10] for sid in result.segment_ids] == ["2024-01-01", "2024-01-02", "2024-01-03"]
