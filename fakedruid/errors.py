@@ -198,3 +198,17 @@ class NoIndexingService(FakeDruidError, LookupError):
 
 class KillSubmissionFailed(FakeDruidError, ConnectionError):
     """The Coordinator could not submit a kill task to the Overlord; the message is the root cause."""
+
+
+class InvalidSqlInput(FakeDruidError, ValueError):
+    """A SQL statement Druid's SQL layer rejects (``InvalidSqlInput``): 400 with the DruidException
+    ``invalidInput`` inside a ``SqlTaskStatus`` (``{"taskId": <sqlQueryId>, "state": "FAILED", "error": ...}``).
+
+    :ivar query_id: the ``sqlQueryId`` Druid names in the answer (set by the translation).
+    """
+
+    query_id: str | None = None
+
+
+class SqlParseError(InvalidSqlInput):
+    """A SQL statement that does not parse (Druid answers it as invalid SQL input too)."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from fakedruid import settings as _settings
 from fakedruid.errors import InvalidConfig
 from fakedruid.harness import OVERLORD_MODES, Fault, Harness, HarnessMethods, RecordedRequest, ServerError
+from fakedruid.ingesting import IngestMethods
 from fakedruid.model import documents
 from fakedruid.model.audit import AuditEntry
 from fakedruid.model.clock import FrozenClock, SystemClock, parse_now
@@ -37,7 +38,7 @@ __all__ = ["CONFIGURE_ARGUMENTS", "OVERLORD_MODES", "FakeCoordinator", "Fault", 
 CoordinatorSettings = SavedSettings
 
 
-class FakeCoordinator(TimelineMethods, HarnessMethods):
+class FakeCoordinator(TimelineMethods, HarnessMethods, IngestMethods):
     """An in-memory Druid Coordinator.
 
     :param druid_version: ``"29"`` (default), ``"latest"``, or a Druid release number from 28 to 38.

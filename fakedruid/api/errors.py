@@ -39,6 +39,7 @@ from fakedruid.errors import (
     InvalidRequestPayload,
     InvalidRule,
     InvalidSegmentId,
+    InvalidSqlInput,
     InvalidTask,
     JsonMappingError,
     KillSubmissionFailed,
@@ -108,7 +109,22 @@ def _task_exists(exc: TaskAlreadyExists, profile: Profile) -> Response:
     return wire.json_response({"error": messages.TASK_EXISTS_29.format(id=exc.task_id)}, 400)
 
 
+def _sql_task_failure(exc: InvalidSqlInput, profile: Profile) -> Response:
+    """``SqlTaskResource.buildNonOkResponse``: a ``SqlTaskStatus`` naming the query id, state FAILED, and the
+    DruidException of ``InvalidSqlInput`` (its context ``sourceType: sql``)."""
+    error = {
+        "error": "druidException",
+        "errorCode": "invalidInput",
+        "persona": "USER",
+        "category": "INVALID_INPUT",
+        "errorMessage": exc.message,
+        "context": {"sourceType": "sql"},
+    }
+    return wire.json_response({"taskId": exc.query_id, "state": "FAILED", "error": error}, 400)
+
+
 _REQUEST_ERRORS: _Table = (
+    (InvalidSqlInput, _sql_task_failure),
     (InvalidRule, _rule_error),
     # A kill task's JSON is checked while Jackson reads it: CustomExceptionMapper's 400 {"error": ...}.
     (InvalidTask, _mapping_error),

@@ -1,4 +1,6 @@
-"""The Overlord's task endpoints for kill tasks (``OverlordResource``; http-api.md sections 5.1 to 5.3).
+"""The Overlord's task endpoints (``OverlordResource``; http-api.md sections 5.1 to 5.3): kill tasks and the
+``index`` / ``index_parallel`` ingestion tasks (read in :mod:`fakedruid.api.ingestion`), their status, payload,
+lists, reports and shutdown.
 
 Layer: api. Thin views over :class:`fakedruid.model.tasks.TaskStore`; tasks run synchronously (semantics 10.5).
 Three routes sit behind Druid's ``TaskResourceFilter`` (``GET /task/{id}``, ``GET /task/{id}/status``,
@@ -14,9 +16,11 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from fakedruid.api import messages, wire
-from fakedruid.errors import InvalidInterval, UnknownTask
+from fakedruid.api.ingestion import running_report, submit_native
+from fakedruid.errors import InvalidInterval, NotImplementedByFake, UnknownTask
+from fakedruid.model.ingestion import INDEX, INDEX_PARALLEL
 from fakedruid.model.intervals import format_instant, parse_path_interval
-from fakedruid.model.tasks import RUNNING, TASK_STATES, Task, kill_task_from_json
+from fakedruid.model.tasks import KILL, RUNNING, TASK_STATES, Task, kill_task_from_json
 
 bp = Blueprint("overlord", __name__, url_prefix="/druid/indexer/v1")
 
@@ -60,12 +64,16 @@ def task_status_plus(task: Task, *, listed: bool) -> dict[str, Any]:
 
 @bp.post("/task")
 def submit_task() -> Response:
-    """Submit a kill task and run it before answering ``{"task": id}`` (http-api.md 5.1)."""
+    """Submit a kill, ``index`` or ``index_parallel`` task and run it before answering ``{"task": id}``
+    (http-api.md 5.1)."""
     state, profile = wire.context()
     body = wire.json_body()
     if body is None:
         # Jersey hands the resource a null Task; getNeededResourceActionsForTask dereferences it (UNCONFIRMED).
         return wire.jetty(500, "java.lang.NullPointerException")
+    if isinstance(body, dict) and body.get("type") in (INDEX, INDEX_PARALLEL):
+        task = submit_native(state.cluster, body)
+        return wire.json_response({"task": task.id})
     # InvalidTask is thrown while Jackson reads the body (400 {"error": ...}); TaskAlreadyExists is the
     # profile's answer to a taken id: both are answered by the error table.
     kwargs = kill_task_from_json(
@@ -83,6 +91,21 @@ def task_payload(task_id: str) -> Response:
     """The task JSON as Druid echoes it: ``{"task": id, "payload": {...}}`` (http-api.md 5.3)."""
     task = _task_or_404(task_id)
     return wire.json_response({"task": task.id, "payload": task.payload})
+
+
+@bp.get("/task/<task_id>/reports")
+def task_reports(task_id: str) -> Response:
+    """An ingestion task's report: ``ingestionStatsAndErrors`` (native) or ``multiStageQuery`` (MSQ).
+
+    While a task runs Druid serves its live report; the fake's has the task's state and no rows yet. Kill task
+    reports are not modelled (501).
+    """
+    task = _task_or_404(task_id)
+    if task.type == KILL:
+        raise NotImplementedByFake("reports of kill tasks are not implemented")
+    if task.report is not None:
+        return wire.json_response(task.report)
+    return wire.json_response(running_report(task))
 
 
 @bp.get("/task/<task_id>/status")

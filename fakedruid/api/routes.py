@@ -11,6 +11,7 @@ from flask import Flask
 from fakedruid.api import (
     admin,
     datasources,
+    ingestion,
     metadata,
     overlord,
     overlord_datasources,
@@ -31,6 +32,7 @@ def register(app: Flask) -> None:
         rules.bp,
         overlord.bp,
         overlord_datasources.bp,
+        ingestion.bp,
         admin.bp,
         pages.bp,
         unimplemented.bp,

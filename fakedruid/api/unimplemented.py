@@ -35,7 +35,6 @@ _ROUTES: list[tuple[str, list[str]]] = [
     ("/druid/indexer/v1/supervisor/<path:rest>", ["GET", "POST"]),
     ("/druid/indexer/v1/worker", ["GET", "POST"]),
     ("/druid/indexer/v1/workers", ["GET"]),
-    ("/druid/indexer/v1/task/<path:tid>/reports", ["GET"]),
     ("/druid/indexer/v1/task/<path:tid>/segments", ["GET"]),
     ("/druid/indexer/v1/lockedIntervals", ["POST"]),
     ("/druid/indexer/v1/lockedIntervals/v2", ["POST"]),

@@ -25,6 +25,7 @@ from fakedruid.errors import (
     UnknownTask,
 )
 from fakedruid.model.intervals import (
+    ETERNITY,
     MS_PER_HOUR,
     Interval,
     format_instant,
@@ -59,8 +60,9 @@ TASK_STATES = ("pending", "waiting", "running", "complete")
 #: lists show only complete tasks created this recently (``TaskStorageUtils.processTaskLookups``).
 RECENTLY_FINISHED_THRESHOLD_MS = 24 * MS_PER_HOUR
 
-#: Task types a Druid Overlord knows besides ``kill`` (core ``Task`` subtypes and the usual extensions); a
-#: submission of one of them is a fake limitation (501), any other type is Druid's 400 "unknown type".
+#: Task types a Druid Overlord knows besides ``kill`` (core ``Task`` subtypes and the usual extensions): the kill
+#: reader answers one of them with a fake limitation (501), any other type with Druid's 400 "unknown type".
+#: ``index`` and ``index_parallel`` never reach it: ``POST /task`` reads them as ingestion specs.
 OTHER_TASK_TYPES = frozenset(
     {
         "index",
@@ -98,7 +100,7 @@ _ILLEGAL_WHITESPACE = re.compile("[\t\n\x0b\f\r]")
 
 @dataclass(slots=True)
 class Task:
-    """One Overlord task (always a kill task in the fake) and what its run reported.
+    """One Overlord task (a kill or an ingestion task) and what its run reported.
 
     ``status`` is ``RUNNING``, ``SUCCESS`` or ``FAILED``; ``duration`` is milliseconds, -1 while running (and for a
     task shut down by a user, as Druid stores ``TaskStatus.failure`` with no duration). ``payload`` is the task
@@ -125,6 +127,20 @@ class Task:
     planned_error: str | None = None
     #: Submission order, to order tasks created in the same millisecond (newest first).
     sequence: int = 0
+    #: An ingestion task's job (``fakedruid.model.ingestion.IngestionJob``), kept for a held task.
+    job: Any = field(default=None, repr=False)
+    #: An ingestion task's report (``GET /task/{id}/reports``), set when it ends.
+    report: dict[str, Any] | None = field(default=None, repr=False)
+    #: The ids of the segments (and tombstones) an ingestion task published.
+    published_ids: tuple[str, ...] = ()
+
+    def finish_ingestion(self, error: str | None, report: dict[str, Any] | None, published: tuple[str, ...],
+                         now: int) -> None:
+        """End an ingestion task: ``FAILED`` with ``error``, or ``SUCCESS`` having published ``published``."""
+        self.status, self.error_msg = (FAILED, error) if error is not None else (SUCCESS, None)
+        self.report = report
+        self.published_ids = published
+        self.duration = max(0, now - self.created_time)
 
     def finish(self, result: KillResult | None, now: int) -> None:
         """End the task: ``FAILED`` as planned (``result`` is None then), or ``SUCCESS`` with the kill's report."""
@@ -254,6 +270,59 @@ class TaskStore:
         )
         self._tasks[tid] = task
         return task
+
+    def create_ingestion(
+        self,
+        *,
+        now: int,
+        task_type: str,
+        datasource: str,
+        payload: dict[str, Any],
+        job: Any,
+        task_id: str | None = None,
+        java_class: str | None = None,
+    ) -> Task:
+        """Record a new ingestion task, RUNNING; :meth:`fakedruid.model.cluster.Cluster.submit_ingestion` runs it.
+
+        :param task_id: the id to use; None generates ``IdUtils.newTaskId(type, datasource, null)``:
+            ``<type>_<ds>_<8 letters>_<now>``.
+        :param payload: the task JSON to echo on ``GET /task/{id}``; ``id``, ``groupId`` and ``resource`` are
+            filled in here.
+        :param java_class: the task's Java class, for the id check's message.
+        :raises InvalidTask: the id is not a valid Druid task id.
+        :raises TaskAlreadyExists: a task with this id exists.
+        """
+        tid = task_id if task_id is not None else "_".join(
+            [task_type, datasource, self.random_suffix(), format_instant(now)]
+        )
+        problem = _id_problem(tid)
+        if problem is not None:
+            raise InvalidTask(_construct_error(problem, java_class or _KILL_CLASS))
+        if tid in self._tasks:
+            raise TaskAlreadyExists(tid)
+        self._sequence += 1
+        task = Task(
+            id=tid,
+            group_id=tid,
+            type=task_type,
+            datasource=datasource,
+            interval=ETERNITY,
+            created_time=now,
+            payload=_with_ids(payload, tid),
+            planned_error=self.fail_with,
+            sequence=self._sequence,
+            job=job,
+        )
+        self._tasks[tid] = task
+        return task
+
+    def random_uuid(self) -> str:
+        """A random (version 4) UUID from :attr:`random` (Druid's ``UUID.randomUUID()``, e.g. a SQL query id)."""
+        bits = self.random.getrandbits(128)
+        bits = (bits & ~(0xF000 << 64)) | (0x4000 << 64)
+        bits = (bits & ~(0xC000 << 48)) | (0x8000 << 48)
+        text = f"{bits:032x}"
+        return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
     # ------------------------------------------------------------------ reading
 
@@ -479,9 +548,9 @@ def _with_ids(template: dict[str, Any], task_id: str) -> dict[str, Any]:
 # ---------------------------------------------------------------------- Jackson-style field readers
 
 
-def _construct_error(problem: str) -> str:
+def _construct_error(problem: str, java_class: str = _KILL_CLASS) -> str:
     """Jackson's ``ValueInstantiationException`` text for an exception thrown by the task's constructor."""
-    return f"Cannot construct instance of `{_KILL_CLASS}`, problem: {problem}"
+    return f"Cannot construct instance of `{java_class}`, problem: {problem}"
 
 
 def _missing_type_id() -> str:

@@ -173,13 +173,22 @@ def test_submit_missing_type_400(client: FlaskClient) -> None:
     assert "missing type id property 'type'" in resp.get_json()["error"]
 
 
-@pytest.mark.parametrize("task_type", ["index_parallel", "index", "compact", "index_kafka"])
+@pytest.mark.parametrize("task_type", ["compact", "index_kafka", "index_hadoop"])
 def test_submit_other_druid_task_type_501(fake: FakeCoordinator, client: FlaskClient, task_type: str) -> None:
     resp = submit(client, type=task_type)
     assert resp.status_code == 501
     assert "fakedruid does not implement" in resp.get_data(as_text=True)
     with pytest.raises(ServerError, match="does not implement POST /druid/indexer/v1/task"):
         fake.check()  # strict mode: the 501 fails the test that caused it
+
+
+@pytest.mark.parametrize("task_type", ["index_parallel", "index"])
+def test_submit_ingestion_task_without_spec_is_druids_400(client: FlaskClient, task_type: str) -> None:
+    # A kill task's fields do not make an ingestion spec: Jackson cannot build the task (tests/api/test_ingestion.py
+    # covers ingestion tasks).
+    resp = submit(client, type=task_type)
+    assert resp.status_code == 400
+    assert resp.get_json()["error"].startswith("Cannot construct instance of `org.apache.druid.indexing.common.task.")
 
 
 def test_submit_text_plain_415(client: FlaskClient) -> None:

@@ -18,7 +18,7 @@ from fakedruid import FakeCoordinator, ServerError
         ("GET", "/druid/coordinator/v1/servers"),
         ("GET", "/druid/coordinator/v1/lookups/config"),
         ("POST", "/druid/indexer/v1/supervisor"),
-        ("GET", "/druid/indexer/v1/task/some-task/reports"),
+        ("GET", "/druid/indexer/v1/task/some-task/segments"),
     ],
 )
 @pytest.mark.parametrize("druid_version", ["29", "latest"])

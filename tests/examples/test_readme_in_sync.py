@@ -15,7 +15,7 @@ def readme_python_blocks() -> list[str]:
     return re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
 
 
-@pytest.mark.parametrize("name", ["test_readme_quickstart.py", "test_readme_marker.py"])
+@pytest.mark.parametrize("name", ["test_readme_quickstart.py", "test_readme_marker.py", "test_readme_ingest.py"])
 def test_readme_pytest_example_is_the_tested_file(name: str) -> None:
     snippet = (ROOT / "tests" / "examples" / name).read_text(encoding="utf-8").split(MARK, 1)[1]
     assert snippet.strip() in [block.strip() for block in readme_python_blocks()]
