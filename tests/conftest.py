@@ -22,6 +22,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "(env FAKEDRUID_DRUID_URL); without it the 'real' target is skipped",
     )
     group.addoption(
+        "--druid-real",
+        metavar="VERSION",
+        default=os.environ.get("FAKEDRUID_DRUID_REAL"),
+        help="boot a real Druid VERSION (e.g. 28.0.0) from Maven Central's jars for the contract tests' 'real' "
+        "target, once per session, seeded and reset like the fake (env FAKEDRUID_DRUID_REAL; needs Java and Maven: "
+        "skipped with a message when they are missing, an error when CI is set)",
+    )
+    group.addoption(
         "--druid-profile",
         default=os.environ.get("FAKEDRUID_DRUID_PROFILE"),
         choices=("29", "latest"),

@@ -60,6 +60,7 @@ def run_real_druid(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
             peon_port=args.peon_port,
             log=sys.stderr,
         )
+        druid.check_ports()
         druid.prepare()
     except StartFailed as exc:
         print(f"fakedruid: error: {exc.message}", file=sys.stderr)

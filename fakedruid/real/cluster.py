@@ -248,6 +248,10 @@ class RealDruid:
             self.lib = resolve_classpath(self.version, java_home=self.jdk.home, root=self._cache, log=self._log)
         return self.lib
 
+    def check_ports(self) -> None:
+        """:raises StartFailed: a port given explicitly is in use on 127.0.0.1."""
+        self._pick_ports()
+
     def _pick_ports(self) -> Ports:
         chosen: dict[str, int] = {}
         for name, value in self._requested.items():
@@ -272,9 +276,9 @@ class RealDruid:
         """
         if self._processes:
             raise RealDruidError("RealDruid is already started")
+        self.ports = self._pick_ports()
         lib = self.prepare()
         assert self.jdk is not None
-        self.ports = self._pick_ports()
         if self._workdir_arg is None:
             self._tmpdir = Path(tempfile.mkdtemp(prefix=f"fakedruid-druid-{self.version}-"))
             workdir = self._tmpdir
