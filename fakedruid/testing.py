@@ -159,10 +159,14 @@ class DruidTarget:
         if self._coordinator is not None:
             self._coordinator.check()
 
-    def eventually(self, fn: Callable[[], T], *, timeout: float = 90.0, interval: float = 1.0) -> T:
-        """:func:`eventually` with this target's patience: a real cluster gets ``timeout`` seconds; a fake,
+    def eventually(self, fn: Callable[[], T], *, timeout: float | None = None, interval: float = 1.0) -> T:
+        """:func:`eventually` with this target's patience: a real cluster gets ``timeout`` seconds (default: 30
+        for a Druid fakedruid started, whose polls run every second; 90 for another); a fake,
         whose reads see every write at once, gets one call (a wrong answer fails at once instead of after the
         timeout)."""
+        if timeout is None:
+            # A Druid fakedruid runs polls every second; another cluster may poll at Druid's default PT1M.
+            timeout = 30.0 if self._real is not None else 90.0
         return eventually(fn, timeout=0.0 if self.is_fake else timeout, interval=interval)
 
     # ------------------------------------------------------------------ HTTP

@@ -17,6 +17,7 @@ import pytest
 
 from fakedruid.testing import DruidTarget, profile_for_version
 from tests.contract.helpers import new_datasource
+from tests.contract.known_differences import known_difference
 
 #: The fake's profiles the suite runs under.
 FAKE_PROFILES = ("29", "latest")
@@ -100,12 +101,12 @@ def _druid_version(target: DruidTarget) -> str:
 
 
 def _mark_known_differences(request: pytest.FixtureRequest, target: DruidTarget) -> None:
-    """Apply ``@pytest.mark.differs(*versions, reason=...)``: a strict xfail against those real versions."""
+    """A strict xfail where :data:`~tests.contract.known_differences.REAL_DIFFERENCES` records that this real
+    release answers otherwise than the fake."""
     version = _druid_version(target)
-    for marker in request.node.iter_markers("differs"):
-        if version in marker.args:
-            reason = marker.kwargs.get("reason", "")
-            request.applymarker(pytest.mark.xfail(strict=True, reason=f"real Druid {version} differs: {reason}"))
+    reason = known_difference(request.node.name, request.node.originalname, version)
+    if reason is not None:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=f"real Druid {version}: {reason}"))
 
 
 @pytest.fixture(
