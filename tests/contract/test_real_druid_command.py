@@ -57,6 +57,8 @@ def started(pytestconfig: pytest.Config, tmp_path: Path) -> Iterator[tuple[subpr
         if proc.poll() is None:
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=120)
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 def test_start_seeds_serves_the_doc_examples_and_stops_cleanly(
