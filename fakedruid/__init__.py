@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from fakedruid.errors import FakeDruidError
-from fakedruid.server import FakeCoordinator, Fault, RecordedRequest, ServerError
+from fakedruid.harness import Fault, RecordedRequest, ServerError
+from fakedruid.server import FakeCoordinator
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -21,4 +22,4 @@ def create_app(coordinator: FakeCoordinator) -> Flask:
     """The Flask application that answers as Druid for ``coordinator``."""
     from fakedruid.api import create_app as _create_app
 
-    return _create_app(coordinator)
+    return _create_app(coordinator.state)

@@ -1,8 +1,9 @@
 """The ``fakedruid`` command: ``fakedruid serve`` runs the fake as a stand-alone dev server;
 ``fakedruid real-druid start`` runs a real Apache Druid (:mod:`fakedruid.real`) the same way.
+``fakedruid timeline URL DS`` prints a running server's text timeline of one datasource.
 
-Layer: entry point over :class:`fakedruid.server.FakeCoordinator` and :mod:`fakedruid.state`; uses ``argparse``
-and the stdlib only. ``main(argv)`` returns the exit code instead of exiting, so tests can call it:
+Layer: entry point over :class:`fakedruid.server.FakeCoordinator` and :mod:`fakedruid.model.documents`; uses
+``argparse`` and the stdlib only. ``main(argv)`` returns the exit code instead of exiting, so tests can call it:
 
 * 0: the server stopped on SIGINT or SIGTERM (or ``--help``);
 * 1: the server could not start (for example the port is taken);
@@ -83,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PERIOD",
         help="ISO-8601 period of the Coordinator cycle (druid.coordinator.period; default: %(default)s)",
     )
+    _add_timeline_parser(commands)
     _add_real_druid(commands)
     return parser
 
@@ -103,7 +105,10 @@ def _add_real_druid(commands: Any) -> None:
         if name == "fetch":
             continue
         action.add_argument(
-            "--port", type=_port, default=DEFAULT_PORT, help="Coordinator port; 0 picks a free one (default: %(default)s)"
+            "--port",
+            type=_port,
+            default=DEFAULT_PORT,
+            help="Coordinator port; 0 picks a free one (default: %(default)s)",
         )
         action.add_argument("--seed", metavar="FILE", help="load this state document (as serve --seed) once ready")
         action.add_argument(
@@ -129,6 +134,49 @@ def _tiers(text: str) -> Any:
     return value
 
 
+def _add_timeline_parser(commands: Any) -> None:
+    """``fakedruid timeline URL DS``: print a running server's timeline of one datasource (issue 15)."""
+    timeline = commands.add_parser(
+        "timeline",
+        help="print the segment timeline of a datasource on a running fakedruid server",
+        description="Print the text timeline of datasource DS on the fakedruid server at URL: one lane per "
+        "version, newest on top, with used, overshadowed, unused, served and tombstone segments marked.",
+    )
+    timeline.add_argument("url", metavar="URL", help="the server's base URL, e.g. http://127.0.0.1:8081")
+    timeline.add_argument("datasource", metavar="DS", help="the datasource")
+    timeline.add_argument("--width", type=int, default=100, help="characters per line (default: %(default)s)")
+
+
+def timeline_command(args: argparse.Namespace) -> int:
+    """Fetch ``GET URL/fakedruid/v1/datasources/DS/timeline`` and print it as text; 1 when that fails."""
+    import json
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from fakedruid.render.snapshot import TimelineSnapshot
+    from fakedruid.render.timeline_text import render_text
+
+    url = f"{args.url.rstrip('/')}/fakedruid/v1/datasources/{urllib.parse.quote(args.datasource, safe='')}/timeline"
+    try:
+        with urllib.request.urlopen(url, timeout=30) as answer:
+            doc = json.loads(answer.read().decode("utf-8"))
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode("utf-8", "replace").strip()
+        print(f"fakedruid: error: {url} answered {exc.code}: {detail}", file=sys.stderr)
+        return EXIT_START_FAILED
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        print(f"fakedruid: error: cannot read {url}: {exc}", file=sys.stderr)
+        return EXIT_START_FAILED
+    try:
+        snap = TimelineSnapshot.from_json(doc)
+    except (KeyError, TypeError, ValueError, FakeDruidError) as exc:
+        print(f"fakedruid: error: {url} did not answer a fakedruid timeline document: {exc!r}", file=sys.stderr)
+        return EXIT_START_FAILED
+    print(render_text(snap, width=max(40, args.width)))
+    return EXIT_OK
+
+
 def _port(text: str) -> int:
     try:
         port = int(text)
@@ -150,6 +198,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from fakedruid.real.cli import run_real_druid
 
         return run_real_druid(args, parser)
+    if args.command == "timeline":
+        return timeline_command(args)
     if args.command != "serve":
         parser.print_help(sys.stderr)
         return EXIT_USAGE
@@ -181,19 +231,20 @@ class DevServer:
         """
         from fakedruid.model.intervals import parse_period
         from fakedruid.server import FakeCoordinator
-        from fakedruid.state import load_state_file
-
         options: dict[str, Any] = {} if getattr(args, "tiers", None) is None else {"tiers": args.tiers}
         coordinator = FakeCoordinator(
-            args.druid_version, host=args.host, port=args.port, accept_quirk=args.accept_quirk, **options
+            args.druid_version, host=args.host, port=args.port, emulate_accept_quirk=args.accept_quirk, **options
         )
+        from fakedruid.api.pages import enable_landing_page
+
+        enable_landing_page(coordinator.app)  # only the dev server answers "/" (see fakedruid/api/pages.py)
         try:
             period = parse_period(args.duty_period)
         except FakeDruidError as exc:
             raise InvalidConfig(f"Invalid --duty-period [{args.duty_period}]: {exc.message}") from exc
         duty_period_seconds(period)
         if args.seed is not None:
-            load_state_file(coordinator, args.seed)
+            coordinator.load_state_file(args.seed)
         return cls(coordinator, duty_period=period)
 
     def run(self) -> int:

@@ -151,3 +151,50 @@ class InvalidConfig(FakeDruidError, ValueError):
 
 class NotImplementedByFake(FakeDruidError, NotImplementedError):
     """A Druid feature that fakedruid knows exists but does not implement."""
+
+
+class DatasourceNotServed(FakeDruidError, LookupError):
+    """No server serves the datasource (profile "29" markUsed/markUnused check the served inventory first)."""
+
+    def __init__(self, datasource: str) -> None:
+        super().__init__(f"Datasource [{datasource}] is not served")
+        self.datasource = datasource
+
+
+class OverlordUnavailable(FakeDruidError, ConnectionError):
+    """Fault injection (semantics 10.9): the Overlord is ``missing``, too ``old`` or ``unreachable``."""
+
+    def __init__(self, mode: str) -> None:
+        super().__init__(f"The Overlord is {mode}")
+        self.mode = mode
+
+
+class JsonMappingError(FakeDruidError, ValueError):
+    """Jackson could not map the request body onto Druid's class (``CustomExceptionMapper``)."""
+
+
+class InvalidRequestPayload(FakeDruidError, ValueError):
+    """The body was read but fails the payload's own validity rule; the message is Druid's."""
+
+
+class Uncaught(FakeDruidError):
+    """A failure Druid does not catch where it happens: it escapes the resource method (Jetty's 500 page).
+
+    :ivar cause: the error as raised; its ``java_string()`` names it on the page.
+    """
+
+    def __init__(self, cause: FakeDruidError) -> None:
+        super().__init__(cause.message)
+        self.cause = cause
+
+    def java_string(self) -> str:
+        """The cause, as Java prints it."""
+        return self.cause.java_string()
+
+
+class NoIndexingService(FakeDruidError, LookupError):
+    """Fault injection ``overlord_mode="missing"``: the Coordinator has no Overlord client (profile "29")."""
+
+
+class KillSubmissionFailed(FakeDruidError, ConnectionError):
+    """The Coordinator could not submit a kill task to the Overlord; the message is the root cause."""

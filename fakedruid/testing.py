@@ -6,7 +6,8 @@ model objects into JSON, the rest of fakedruid; never Flask, pytest or Hypothesi
 A contract test talks to its target only through :class:`DruidTarget` and must pass unchanged against a fake
 and against a real Druid. Seeding segments, resetting and setting rules work on a fake and on a real Druid this
 process started (:meth:`DruidTarget.start_real`, :class:`fakedruid.real.RealDruid`); on any other real cluster
-(``--druid-url``) they raise :class:`FakeOnlyError`, and tests that need them are marked ``fake_only``. Reads after writes go through :func:`eventually`, because a real Coordinator sees
+(``--druid-url``) they raise :class:`FakeOnlyError`, and tests that need them are marked ``fake_only``.
+Reads after writes go through :func:`eventually`, because a real Coordinator sees
 metadata changes only after its next poll (semantics 2.4) while the fake sees them at once.
 """
 
@@ -270,7 +271,7 @@ class DruidTarget:
         if self._real is not None:
             return self._real.seed_segments(objs, used=flags)
         body = []
-        for obj, flag in zip(objs, flags):
+        for obj, flag in zip(objs, flags, strict=False):
             obj.setdefault("used", flag)
             body.append(obj)
         ids: list[str] = self._admin("POST", "/segments", body)["segmentIds"]

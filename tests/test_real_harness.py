@@ -131,7 +131,8 @@ def _fake_mvn(tmp_path: Path, script: str) -> Path:
 
 
 def test_version_that_does_not_resolve_carries_mavens_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    mvn = _fake_mvn(tmp_path, 'echo "[ERROR] Could not find artifact org.apache.druid:druid-services:jar:29.0.1"\nexit 1\n')
+    error = "[ERROR] Could not find artifact org.apache.druid:druid-services:jar:29.0.1"
+    mvn = _fake_mvn(tmp_path, f'echo "{error}"\nexit 1\n')
     monkeypatch.setenv("FAKEDRUID_MVN", str(mvn))
     with pytest.raises(VersionUnavailable, match=r"(?s)Druid 29\.0\.1 does not resolve.*Could not find artifact"):
         resolve_classpath("29.0.1", root=tmp_path / "cache")

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, request
 
 from fakedruid.api import messages, serialize, wire
 from fakedruid.errors import InvalidInput, InvalidInterval, SegmentIdIndexError
-from fakedruid.model.cluster import Cluster, SegmentRecord
+from fakedruid.model.cluster import ClusterReader, SegmentRecord
 from fakedruid.model.intervals import (
     Interval,
     format_instant,
@@ -25,25 +25,25 @@ from fakedruid.model.json_text import jackson_token
 from fakedruid.model.segment_ids import possible_parsings, try_parse, version_key
 from fakedruid.model.segments import DataSegment
 from fakedruid.profiles import Profile
+from fakedruid.settings import AppState
 
-bp = Blueprint("metadata", __name__)
-
-M = "/druid/coordinator/v1/metadata"
+bp = Blueprint("metadata", __name__, url_prefix="/druid/coordinator/v1/metadata")
 
 
 _JAVA_INTERVAL_LIST = "java.util.ArrayList<org.joda.time.Interval>"
 
 
-def _cluster() -> Cluster:
-    return wire.coordinator().cluster  # type: ignore[no-any-return]
-
-
-def _properties(cluster: Cluster) -> dict[str, Any]:
+def _properties(cluster: ClusterReader) -> dict[str, Any]:
     # SMM: {"created": <time of the last poll>}; the fake polls on every read.
     return {"created": format_instant(cluster.now())}
 
 
-def _used_segments(cluster: Cluster, datasource: str) -> list[DataSegment]:
+def _used(state: AppState, datasource: str) -> list[DataSegment]:
+    """Every used segment of the datasource, overshadowed included, in segment-id order."""
+    return [r.segment for r in state.cluster.records(datasource, used=True)]
+
+
+def _used_segments(cluster: ClusterReader, datasource: str) -> list[DataSegment]:
     """Every used segment of the datasource, overshadowed included, in segment-id order."""
     return [r.segment for r in cluster.records(datasource, used=True)]
 
@@ -57,58 +57,64 @@ def _segments_answer(segments: list[DataSegment], full: bool, profile: Profile) 
 # ------------------------------------------------------------------ datasources
 
 
-@bp.get(f"{M}/datasources")
+@bp.get("/datasources")
 def get_datasources() -> Response:
     """``getDataSources``: names of datasources with used segments, every name with ``includeUnused``
     (or legacy ``includeDisabled``), or ImmutableDruidDataSources with ``full``; ``includeUnused`` wins."""
-    cluster, profile = _cluster(), wire.profile()
+    state, profile = wire.context()
     include_unused = wire.flag("includeUnused") or wire.flag("includeDisabled")
-    with cluster.lock:
+    full = wire.flag("full")
+
+    def query(cluster: ClusterReader) -> list[Any]:
         if include_unused:
-            return wire.json_response(cluster.datasource_names(include_unused=True))
+            return list(cluster.datasource_names(include_unused=True))
         names = cluster.datasource_names(include_unused=False)
-        if not wire.flag("full"):
-            return wire.json_response(names)
+        if not full:
+            return list(names)
         props = _properties(cluster)
-        return wire.json_response(
-            [serialize.immutable_datasource(n, props, _used_segments(cluster, n), profile) for n in names]
-        )
+        return [serialize.immutable_datasource(n, props, _used_segments(cluster, n), profile) for n in names]
+
+    return wire.json_response(state.cluster.read(query))
 
 
-@bp.get(f"{M}/datasources/<datasource>")
+@bp.get("/datasources/<datasource>")
 def get_datasource_with_used_segments(datasource: str) -> Response:
     """``getDataSourceWithUsedSegments``: 404 when the datasource has no used segment."""
-    cluster, profile = _cluster(), wire.profile()
-    with cluster.lock:
+    state, profile = wire.context()
+
+    def query(cluster: ClusterReader) -> dict[str, Any] | None:
         segments = _used_segments(cluster, datasource)
         if not segments:
-            return wire.empty(404)
-        return wire.json_response(serialize.immutable_datasource(datasource, _properties(cluster), segments, profile))
+            return None
+        return serialize.immutable_datasource(datasource, _properties(cluster), segments, profile)
+
+    body = state.cluster.read(query)
+    return wire.empty(404) if body is None else wire.json_response(body)
 
 
-@bp.get(f"{M}/datasources/<datasource>/segments")
+@bp.get("/datasources/<datasource>/segments")
 def get_used_segments_in_datasource(datasource: str) -> Response:
     """``getUsedSegmentsInDataSource``: ids (or DataSegments with ``full``) of all used segments; 404 when none."""
-    segments = _used_segments(_cluster(), datasource)
+    state, profile = wire.context()
+    segments = _used(state, datasource)
     if not segments:
         return wire.empty(404)
-    return _segments_answer(segments, wire.flag("full"), wire.profile())
+    return _segments_answer(segments, wire.flag("full"), profile)
 
 
-@bp.post(f"{M}/datasources/<datasource>/segments")
+@bp.post("/datasources/<datasource>/segments")
 def get_used_segments_in_datasource_for_intervals(datasource: str) -> Response:
     """``getUsedSegmentsInDataSourceForIntervals``: used segments (overshadowed included) overlapping any
     interval of the JSON list body; ``[]`` or no body means every used segment; no existence check."""
+    state, profile = wire.context()
     # No @Consumes, but Jersey still needs a JSON reader for the List<Interval> entity (http-api.md 1.5).
-    wire.require_json_content_type()
-    intervals = _read_interval_list(wire.read_json())
+    intervals = _read_interval_list(wire.json_body())
     if not intervals:
         # IndexerSQLMetadataStorageCoordinator.retrieveUsedSegmentsForIntervals throws
         # IAE("null/empty intervals") for a null or empty list, and nothing catches it: Jetty's 500.
         return wire.jetty(500, "org.apache.druid.java.util.common.IAE: null/empty intervals")
-    segments = _used_segments(_cluster(), datasource)
-    segments = [s for s in segments if any(iv.overlaps(s.interval) for iv in intervals)]
-    return _segments_answer(segments, wire.flag("full"), wire.profile())
+    segments = [s for s in _used(state, datasource) if any(iv.overlaps(s.interval) for iv in intervals)]
+    return _segments_answer(segments, wire.flag("full"), profile)
 
 
 def _read_interval_list(body: Any) -> list[Interval]:
@@ -138,55 +144,53 @@ def _cannot_deserialize(java_type: str, token: str, chain: str) -> Response:
     return wire.mapping_error(f"Cannot deserialize value of type `{java_type}` from {token}{chain}")
 
 
-@bp.get(f"{M}/datasources/<datasource>/segments/<path:segment_id>")
+@bp.get("/datasources/<datasource>/segments/<path:segment_id>")
 def get_segment(datasource: str, segment_id: str) -> Response:
     """``getSegment``: a used segment of the polled view, else the metadata store (unused rows too with
     ``includeUnused=true``). 404 when the datasource has no used segment at all."""
-    cluster, profile = _cluster(), wire.profile()
+    state, profile = wire.context()
     include_unused = wire.boolean("includeUnused")
-    with cluster.lock:
+    if profile.metadata_segment_parses_id:
+        parsed = try_parse(datasource, segment_id)
+        if parsed is None:
+            escaped = messages.COULD_NOT_PARSE_SEGMENT_ID.format(
+                id=wire.escape_html(segment_id), ds=wire.escape_html(datasource)
+            )
+            return wire.raw(escaped, 400)
+
+    def query(cluster: ClusterReader) -> SegmentRecord | None:
+        if not cluster.records(datasource, used=True):
+            return None
         if profile.metadata_segment_parses_id:
-            parsed = try_parse(datasource, segment_id)
-            if parsed is None:
-                escaped = messages.COULD_NOT_PARSE_SEGMENT_ID.format(
-                    id=wire.escape_html(segment_id), ds=wire.escape_html(datasource)
-                )
-                return wire.raw(escaped, 400)
-            if not cluster.records(datasource, used=True):
-                return wire.empty(404)
-            record = cluster.record(str(parsed), datasource=datasource)
-        else:
-            if not cluster.records(datasource, used=True):
-                return wire.empty(404)
-            # Every candidate parsing against the polled view; id == datasource fails here, uncaught (S 5.2).
-            record = None
-            for candidate in possible_parsings(datasource, segment_id):
-                found = cluster.record(str(candidate), datasource=datasource)
-                if found is not None and found.used:
-                    record = found
-                    break
-            if record is None:
-                # Fallback: the raw id against the id column, with no datasource filter (MR @ 9da484f7).
-                record = cluster.record(segment_id)
-        if record is None or not (record.used or include_unused):
-            return wire.empty(404)
-        return wire.json_response(serialize.data_segment(record.segment, profile))
+            return cluster.record(str(parsed), datasource=datasource)
+        # Every candidate parsing against the polled view; id == datasource fails here, uncaught (S 5.2).
+        for candidate in possible_parsings(datasource, segment_id):
+            found = cluster.record(str(candidate), datasource=datasource)
+            if found is not None and found.used:
+                return found
+        # Fallback: the raw id against the id column, with no datasource filter (MR @ 9da484f7).
+        return cluster.record(segment_id)
+
+    record = state.cluster.read(query)
+    if record is None or not (record.used or include_unused):
+        return wire.empty(404)
+    return wire.json_response(serialize.data_segment(record.segment, profile))
 
 
 # ------------------------------------------------------------------ unused segments
 
 
-@bp.get(f"{M}/datasources/<datasource>/unusedSegments")
+@bp.get("/datasources/<datasource>/unusedSegments")
 def get_unused_segments_in_datasource(datasource: str) -> Response:
     """``getUnusedSegmentsInDataSource``: DataSegmentPlus of unused segments contained in ``interval``, with
     ``sortOrder``, ``lastSegmentId`` paging and ``limit`` (0 = no limit).
 
     Validation failures are uncaught in profile "29" (Jetty 500) and 400 DruidException JSON in "latest".
     """
-    profile = wire.profile()
+    state, profile = wire.context()
     limit = wire.int_param("limit")
     try:
-        return _unused_segments(datasource, limit, profile)
+        return _unused_segments(state, datasource, limit, profile)
     except (InvalidInput, InvalidInterval) as exc:
         if not profile.unused_segments_errors_are_400:
             raise
@@ -198,7 +202,7 @@ def get_unused_segments_in_datasource(datasource: str) -> Response:
         return wire.json_response({"error": messages.UPDATE_FAILED_29, "message": exc.java_string()}, 500)
 
 
-def _unused_segments(datasource: str, limit: int | None, profile: Profile) -> Response:
+def _unused_segments(state: AppState, datasource: str, limit: int | None, profile: Profile) -> Response:
     # Druid's order of checks: limit, lastSegmentId, sortOrder, interval (MR ~master).
     if limit is not None and limit < 0:
         latest = profile.unused_segments_errors_are_400
@@ -218,7 +222,7 @@ def _unused_segments(datasource: str, limit: int | None, profile: Profile) -> Re
 
     rows = [
         r
-        for r in _cluster().records(datasource, used=False)
+        for r in state.cluster.records(datasource, used=False)
         if interval is None or interval.contains(r.segment.interval)
     ]
     # SMQ ~29: ORDER BY id, start, "end" in the requested direction; ids compare as Java strings.
@@ -244,16 +248,17 @@ def _unused_order(record: SegmentRecord) -> tuple[bytes, int, int]:
 # ------------------------------------------------------------------ all segments
 
 
-@bp.get(f"{M}/segments")
+@bp.get("/segments")
 def get_all_used_segments() -> Response:
     """``getAllUsedSegments``: every used segment of the selected datasources, or SegmentStatusInCluster
     entries with ``includeOvershadowedStatus``; ``includeRealtimeSegments`` alone is a 400."""
-    cluster, profile = _cluster(), wire.profile()
+    state, profile = wire.context()
     with_status = wire.flag("includeOvershadowedStatus")
     if wire.flag("includeRealtimeSegments") and not with_status:
         return wire.empty(400)
     wanted = request.args.getlist("datasources")
-    with cluster.lock:
+
+    def query(cluster: ClusterReader) -> list[dict[str, Any]]:
         names = [n for n in cluster.datasource_names(include_unused=False) if not wanted or n in wanted]
         out: list[dict[str, Any]] = []
         for name in names:
@@ -264,12 +269,14 @@ def get_all_used_segments() -> Response:
             shadowed = cluster.overshadowed_segment_ids(name)
             for segment in segments:
                 out.append(_segment_status_in_cluster(cluster, segment, segment.id in shadowed, profile))
-        # The fake has no realtime segments, so includeRealtimeSegments appends nothing.
-        return wire.json_response(out)
+        return out
+
+    # The fake has no realtime segments, so includeRealtimeSegments appends nothing.
+    return wire.json_response(state.cluster.read(query))
 
 
 def _segment_status_in_cluster(
-    cluster: Cluster, segment: DataSegment, overshadowed: bool, profile: Profile
+    cluster: ClusterReader, segment: DataSegment, overshadowed: bool, profile: Profile
 ) -> dict[str, Any]:
     """SegmentStatusInCluster (http-api.md 1.10): the DataSegment keys unwrapped, then the status keys.
 
@@ -284,9 +291,9 @@ def _segment_status_in_cluster(
     return out
 
 
-def _replication_factor(cluster: Cluster, segment: DataSegment) -> int | None:
+def _replication_factor(cluster: ClusterReader, segment: DataSegment) -> int | None:
     """Total replicas of the first matching load rule; None for another rule or no rule (semantics 10.6)."""
     rule = cluster.first_rule(segment.datasource, segment.interval)
     if rule is None or not rule.is_load:
         return None
-    return sum(rule.tiered_replicants.values())  # type: ignore[no-any-return]
+    return int(sum(rule.tiered_replicants.values()))

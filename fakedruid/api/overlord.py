@@ -14,25 +14,19 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from fakedruid.api import messages, wire
-from fakedruid.errors import InvalidInterval, InvalidTask, TaskAlreadyExists
+from fakedruid.errors import InvalidInterval, UnknownTask
 from fakedruid.model.intervals import format_instant, parse_path_interval
 from fakedruid.model.tasks import RUNNING, TASK_STATES, Task, kill_task_from_json
 
-bp = Blueprint("overlord", __name__)
-
-INDEXER = "/druid/indexer/v1"
+bp = Blueprint("overlord", __name__, url_prefix="/druid/indexer/v1")
 
 
 _UNKNOWN_LOCATION = {"host": None, "port": -1, "tlsPort": -1}
 
 
-def _cluster() -> Any:
-    return wire.coordinator().cluster
-
-
 def _task_or_404(task_id: str) -> Task:
     """The task, or stop with the ``TaskResourceFilter`` 404."""
-    task: Task | None = _cluster().tasks.get(task_id)
+    task = wire.state().cluster.task(task_id)
     if task is None:
         wire.stop(wire.json_response({"error": messages.TASK_NOT_FOUND.format(id=task_id)}, 404))
     return task
@@ -64,74 +58,50 @@ def task_status_plus(task: Task, *, listed: bool) -> dict[str, Any]:
 # ---------------------------------------------------------------------- submission
 
 
-@bp.post(f"{INDEXER}/task")
+@bp.post("/task")
 def submit_task() -> Response:
     """Submit a kill task and run it before answering ``{"task": id}`` (http-api.md 5.1)."""
-    wire.require_json_content_type()
-    body = wire.read_json()
+    state, profile = wire.context()
+    body = wire.json_body()
     if body is None:
         # Jersey hands the resource a null Task; getNeededResourceActionsForTask dereferences it (UNCONFIRMED).
         return wire.jetty(500, "java.lang.NullPointerException")
-    profile = wire.profile()
-    try:
-        kwargs = kill_task_from_json(
-            body,
-            mark_as_unused_allowed=profile.kill_mark_as_unused,
-            versions_allowed=profile.honours_versions,
-        )
-    except InvalidTask as exc:
-        # Thrown while Jackson reads the body: CustomExceptionMapper's 400 {"error": ...}.
-        return wire.mapping_error(exc.message)
-    cluster = _cluster()
-    with cluster.lock:
-        try:
-            task = cluster.tasks.submit_kill(
-                cluster, count_killable_only=profile.kill_counts_killable_only, **kwargs
-            )
-        except InvalidTask as exc:
-            return wire.mapping_error(exc.message)
-        except TaskAlreadyExists as exc:
-            return _task_exists(exc.task_id)
+    # InvalidTask is thrown while Jackson reads the body (400 {"error": ...}); TaskAlreadyExists is the
+    # profile's answer to a taken id: both are answered by the error table.
+    kwargs = kill_task_from_json(
+        body, mark_as_unused_allowed=profile.kill_mark_as_unused, versions_allowed=profile.honours_versions
+    )
+    task = state.cluster.submit_kill(count_killable_only=profile.kill_counts_killable_only, **kwargs)
     return wire.json_response({"task": task.id})
-
-
-def _task_exists(task_id: str) -> Response:
-    if wire.profile().task_exists_druid_exception:
-        return wire.druid_error(
-            400, "entryAlreadyExists", "USER", "INVALID_INPUT", messages.TASK_EXISTS_LATEST.format(id=task_id)
-        )
-    return wire.json_response({"error": messages.TASK_EXISTS_29.format(id=task_id)}, 400)
 
 
 # ---------------------------------------------------------------------- one task
 
 
-@bp.get(f"{INDEXER}/task/<task_id>")
+@bp.get("/task/<task_id>")
 def task_payload(task_id: str) -> Response:
     """The task JSON as Druid echoes it: ``{"task": id, "payload": {...}}`` (http-api.md 5.3)."""
-    with _cluster().lock:
-        task = _task_or_404(task_id)
-        return wire.json_response({"task": task.id, "payload": task.payload})
+    task = _task_or_404(task_id)
+    return wire.json_response({"task": task.id, "payload": task.payload})
 
 
-@bp.get(f"{INDEXER}/task/<task_id>/status")
+@bp.get("/task/<task_id>/status")
 def task_status(task_id: str) -> Response:
     """``{"task": id, "status": <TaskStatusPlus>}`` (http-api.md 5.2)."""
-    with _cluster().lock:
-        task = _task_or_404(task_id)
-        return wire.json_response({"task": task_id, "status": task_status_plus(task, listed=False)})
+    task = _task_or_404(task_id)
+    return wire.json_response({"task": task_id, "status": task_status_plus(task, listed=False)})
 
 
-@bp.post(f"{INDEXER}/task/<task_id>/shutdown")
+@bp.post("/task/<task_id>/shutdown")
 def shutdown_task(task_id: str) -> Response:
     """Shut a running task down (FAILED, ``Shutdown request from user``); a complete task is left as it is.
 
     Druid answers ``{"task": id}`` either way (``TaskQueue.shutdown`` ignores a task that is no longer active).
     """
-    cluster = _cluster()
-    with cluster.lock:
+    try:
+        wire.state().cluster.shutdown_task(task_id)
+    except UnknownTask:
         _task_or_404(task_id)
-        cluster.tasks.shutdown(task_id)
     return wire.json_response({"task": task_id})
 
 
@@ -155,20 +125,17 @@ def _list_tasks(
             created_within = parse_path_interval(created_time_interval).duration
         except InvalidInterval as exc:
             return wire.jetty_for(exc)
-    cluster = _cluster()
-    with cluster.lock:
-        tasks = cluster.tasks.list(
-            cluster.now(),
-            state=state,
-            datasource=datasource,
-            task_type=task_type,
-            created_within=created_within,
-            max_complete=max_complete,
-        )
-        return wire.json_response([task_status_plus(t, listed=True) for t in tasks])
+    tasks = wire.state().cluster.list_tasks(
+        state=state,
+        datasource=datasource,
+        task_type=task_type,
+        created_within=created_within,
+        max_complete=max_complete,
+    )
+    return wire.json_response([task_status_plus(t, listed=True) for t in tasks])
 
 
-@bp.get(f"{INDEXER}/tasks")
+@bp.get("/tasks")
 def list_tasks() -> Response:
     """Tasks filtered by ``state``, ``datasource``, ``createdTimeInterval``, ``max`` and ``type`` (http-api 5.3)."""
     max_complete = wire.int_param("max")  # Jersey converts query parameters before the method runs
@@ -178,25 +145,25 @@ def list_tasks() -> Response:
     )
 
 
-@bp.get(f"{INDEXER}/completeTasks")
+@bp.get("/completeTasks")
 def complete_tasks() -> Response:
     """``tasks?state=complete``, with ``n`` for ``max`` (no other filter)."""
     return _list_tasks("complete", None, None, wire.int_param("n"), None)
 
 
-@bp.get(f"{INDEXER}/runningTasks")
+@bp.get("/runningTasks")
 def running_tasks() -> Response:
     """``tasks?state=running``, with ``type``."""
     return _list_tasks("running", None, None, None, request.args.get("type"))
 
 
-@bp.get(f"{INDEXER}/waitingTasks")
+@bp.get("/waitingTasks")
 def waiting_tasks() -> Response:
     """``tasks?state=waiting`` (always empty: the fake's runner knows every active task)."""
     return _list_tasks("waiting", None, None, None, None)
 
 
-@bp.get(f"{INDEXER}/pendingTasks")
+@bp.get("/pendingTasks")
 def pending_tasks() -> Response:
     """``tasks?state=pending`` (always empty: held tasks count as running)."""
     return _list_tasks("pending", None, None, None, None)

@@ -9,48 +9,46 @@ not made too old by fault injection (``overlord_mode="old"``). Elsewhere every p
 404 as an unknown path does, also for methods that would otherwise be a 405.
 
 Unlike the Coordinator's copies (``fakedruid.api.datasources``), these answer the Overlord's own errors
-directly: a DruidException as its JSON and status (400 for unparseable or unknown ids of markUsed), any other
-failure as 500 ``{"error": "Server error", "message": <root cause>}``, and the single-segment parse error with
-the id and datasource HTML-escaped. markUnused and mark-all-unused write a ``segment.markUnused`` audit entry
-on success (``auditMarkUnusedOperation``).
+directly (the ``OVERLORD`` table of :mod:`fakedruid.api.errors`): a DruidException as its JSON and status (400
+for unparseable or unknown ids of markUsed), any other failure as 500 ``{"error": "Server error", "message":
+<root cause>}``, and the single-segment parse error with the id and datasource HTML-escaped. markUnused and
+mark-all-unused write a ``segment.markUnused`` audit entry on success (``auditMarkUnusedOperation``).
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable, Sequence
 
 from flask import Blueprint, Response, abort, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from fakedruid.api import messages, serialize, wire
-from fakedruid.api.datasources import (
-    MarkPayload,
-    audit_request,
-    mark_audit_payload,
-    overlord_segment_update,
-    parse_mark_payload,
-    then_audit,
-)
-from fakedruid.errors import JavaNullPointer
+from fakedruid.api.datasources import mark_audit_payload, parse_mark_payload, parse_segment_id, request_note
+from fakedruid.api.errors import OVERLORD, surface
+from fakedruid.errors import InvalidSegmentId
 from fakedruid.model.audit import AUDIT_TYPE_MARK_UNUSED, payload_text
-from fakedruid.model.cluster import Cluster
-from fakedruid.model.segment_ids import try_parse
+from fakedruid.profiles import Profile
+from fakedruid.settings import AppState
 
-bp = Blueprint("overlord_datasources", __name__)
+PREFIX = "/druid/indexer/v1/datasources"
 
-O = "/druid/indexer/v1/datasources"
+bp = Blueprint("overlord_datasources", __name__, url_prefix=PREFIX)
 
 
-def _api_exists() -> bool:
+def _api_exists(state: AppState, profile: Profile) -> bool:
     """The profile's Overlord has this API, and fault injection does not make it too old (semantics 10.9)."""
-    return wire.profile().overlord_datasources_api and wire.coordinator().overlord_mode != "old"
+    return profile.overlord_datasources_api and state.harness.overlord_mode != "old"
 
 
-def _require_api() -> None:
-    """404, as for a path Druid does not have, where the Overlord lacks this API."""
-    if not _api_exists():
+def _context() -> tuple[AppState, Profile]:
+    """The app state and profile; 404, as for a path Druid does not have, where the Overlord lacks this API.
+
+    Its leadership check (503 ``I am not leader``) is answered before the view, by the request hooks
+    (:mod:`fakedruid.api.hooks`).
+    """
+    state, profile = wire.context()
+    if not _api_exists(state, profile):
         abort(404)
+    return state, profile
 
 
 @bp.app_errorhandler(405)
@@ -60,145 +58,105 @@ def _method_not_allowed(exc: MethodNotAllowed) -> ResponseReturnValue:
     Any other 405 of the app is answered as Flask would.
     """
     path = request.path
-    if (path == O or path.startswith(O + "/")) and not _api_exists():
+    if (path == PREFIX or path.startswith(PREFIX + "/")) and not _api_exists(*wire.context()):
         return NotFound().get_response()
     return exc.response if exc.response is not None else exc.get_response()
 
 
-def _cluster() -> Cluster:
-    return wire.coordinator().cluster  # type: ignore[no-any-return]
+def _check_id(datasource: str, segment_id: str) -> None:
+    """The 400 for a single-segment id that does not parse for the datasource, HTML-escaped (ODSR).
 
-
-def _perform(operation: Callable[[], int]) -> Response:
-    """ODSR ``performSegmentUpdate``: the update and the Overlord's answer.
-
-    Its leadership check (503 ``I am not leader``) is answered for every request, before the view, by the
-    request hooks of :mod:`fakedruid.api.journal` (``FakeCoordinator.set_leader``).
+    :raises InvalidSegmentId: with that message.
     """
-    cluster = _cluster()
-    with cluster.lock:
-        return overlord_segment_update(operation, wire.profile())
-
-
-def _no_nulls(ids: Sequence[str | None]) -> list[str]:
-    """Ids about to be parsed: ``SegmentId.tryParse`` dereferences a null element (500 Server error)."""
-    if any(i is None for i in ids):
-        raise JavaNullPointer()
-    return [i for i in ids if i is not None]
-
-
-def _unparseable_id(datasource: str, segment_id: str) -> Response | None:
-    """The 400 for a single-segment id that does not parse for the datasource, HTML-escaped (ODSR)."""
     # tryParse outside any try block: an id equal to the datasource escapes as an uncaught 500 (semantics 5.2).
-    if try_parse(datasource, segment_id) is not None:
-        return None
-    text = messages.COULD_NOT_PARSE_SEGMENT_ID.format(id=wire.escape_html(segment_id), ds=wire.escape_html(datasource))
-    return wire.raw(text, 400)
+    if parse_segment_id(datasource, segment_id) is None:
+        esc = wire.escape_html
+        raise InvalidSegmentId(messages.COULD_NOT_PARSE_SEGMENT_ID.format(id=esc(segment_id), ds=esc(datasource)))
 
 
-def _payload() -> tuple[object, MarkPayload | Response]:
-    """The decoded body and the ``SegmentsToUpdateFilter`` read from it: mapping errors, then validity (400 RAW)."""
-    wire.require_json_content_type()
-    body = wire.read_json()
-    return body, parse_mark_payload(body, wire.profile())
-
-
-def _audited(datasource: str, operation: Callable[[], int], payload: Callable[[int], str]) -> Callable[[], int]:
-    """``operation``, then the ``segment.markUnused`` entry ODSR ``auditMarkUnusedOperation`` writes on success:
-    author and comment from the request headers, service ``overlord``."""
-    return then_audit(
-        operation, lambda n: audit_request(datasource, AUDIT_TYPE_MARK_UNUSED, payload(n), service="overlord")
-    )
+def _answer(n: int, profile: Profile) -> Response:
+    return wire.json_response(serialize.bulk_update(n, profile))
 
 
 # ====================================================================== the six routes
 
 
-@bp.post(f"{O}/<datasource>", provide_automatic_options=False)
+@bp.post("/<datasource>", provide_automatic_options=False)
+@surface(OVERLORD)
 def mark_all_non_overshadowed_segments_as_used(datasource: str) -> Response:
     """Mark every unused, non-overshadowed segment of the datasource used (as http-api 2.1)."""
-    _require_api()
+    state, profile = _context()
     wire.require_json_content_type()
-    cluster = _cluster()
-    return _perform(lambda: cluster.mark_used_in_interval(datasource))
+    return _answer(state.cluster.mark_used_in_interval(datasource), profile)
 
 
-@bp.delete(f"{O}/<datasource>", provide_automatic_options=False)
+@bp.delete("/<datasource>", provide_automatic_options=False)
+@surface(OVERLORD)
 def mark_all_segments_as_unused(datasource: str) -> Response:
     """Mark every used segment of the datasource unused (http-api 2.5 without the kill branch).
 
-    A 2xx answer writes a ``segment.markUnused`` audit entry whose payload is the answer.
+    A 2xx answer writes a ``segment.markUnused`` audit entry (``auditMarkUnusedOperation``: author and comment
+    from the request headers, service ``overlord``) whose payload is the answer.
     """
-    _require_api()
-    cluster = _cluster()
-    profile = wire.profile()
-    return _perform(
-        _audited(
-            datasource,
-            lambda: cluster.mark_all_unused(datasource),
-            lambda n: payload_text(serialize.bulk_update(n, profile)),
-        )
+    state, profile = _context()
+    note = request_note(
+        AUDIT_TYPE_MARK_UNUSED, lambda n: payload_text(serialize.bulk_update(n, profile)), service="overlord"
     )
+    return _answer(state.cluster.mark_all_unused(datasource, audit=note), profile)
 
 
-@bp.post(f"{O}/<datasource>/markUsed", provide_automatic_options=False)
+@bp.post("/<datasource>/markUsed", provide_automatic_options=False)
+@surface(OVERLORD)
 def mark_non_overshadowed_segments_as_used(datasource: str) -> Response:
     """Mark unused, non-overshadowed segments used, by interval (+ versions) or by ids (as http-api 2.3).
 
     Ids are parsed first (``IdUtils.getValidSegmentIds``): unparseable or unknown ids answer a 400 DruidException.
     """
-    _require_api()
-    _body, payload = _payload()
-    if isinstance(payload, Response):
-        return payload
-    cluster = _cluster()
+    state, profile = _context()
+    payload = parse_mark_payload(wire.json_body(), profile)
     if payload.interval is not None:
-        interval, versions = payload.interval, payload.versions
-        return _perform(lambda: cluster.mark_used_in_interval(datasource, interval, versions=versions))
-    ids = payload.segment_ids or ()
-    return _perform(lambda: cluster.mark_used_by_ids(datasource, _no_nulls(ids), parse_ids=True))
+        n = state.cluster.mark_used_in_interval(datasource, payload.interval, versions=payload.versions)
+    else:
+        n = state.cluster.mark_used_by_ids(datasource, payload.segment_ids or (), parse_ids=True)
+    return _answer(n, profile)
 
 
-@bp.post(f"{O}/<datasource>/markUnused", provide_automatic_options=False)
+@bp.post("/<datasource>/markUnused", provide_automatic_options=False)
+@surface(OVERLORD)
 def mark_segments_as_unused(datasource: str) -> Response:
     """Mark used segments unused, by interval (+ versions) or by ids; unparseable ids are dropped (http-api 2.4).
 
     A successful update writes a ``segment.markUnused`` audit entry whose payload is the filter as read.
     """
-    _require_api()
-    body, payload = _payload()
-    if isinstance(payload, Response):
-        return payload
-    cluster = _cluster()
-    text = mark_audit_payload(body, payload, wire.profile())
-    operation: Callable[[], int]
+    state, profile = _context()
+    body = wire.json_body()
+    payload = parse_mark_payload(body, profile)
+    note = request_note(
+        AUDIT_TYPE_MARK_UNUSED, mark_audit_payload(body, payload, profile), service="overlord"
+    )
     if payload.interval is not None:
-        interval, versions = payload.interval, payload.versions
-        operation = lambda: cluster.mark_unused_in_interval(datasource, interval, versions=versions)
+        n = state.cluster.mark_unused_in_interval(
+            datasource, payload.interval, versions=payload.versions, audit=note
+        )
     else:
-        ids = payload.segment_ids or ()
-        operation = lambda: cluster.mark_unused_by_ids(datasource, _no_nulls(ids))
-    return _perform(_audited(datasource, operation, lambda _n: text))
+        n = state.cluster.mark_unused_by_ids(datasource, payload.segment_ids or (), audit=note)
+    return _answer(n, profile)
 
 
-@bp.post(f"{O}/<datasource>/segments/<segment_id>", provide_automatic_options=False)
+@bp.post("/<datasource>/segments/<segment_id>", provide_automatic_options=False)
+@surface(OVERLORD)
 def mark_segment_as_used(datasource: str, segment_id: str) -> Response:
     """Mark one segment used, with no overshadow check; 1 when the row exists (as http-api 2.2, "latest")."""
-    _require_api()
+    state, profile = _context()
     wire.require_json_content_type()
-    bad = _unparseable_id(datasource, segment_id)
-    if bad is not None:
-        return bad
-    cluster = _cluster()
-    return _perform(lambda: int(cluster.mark_segment_used(datasource, segment_id)))
+    _check_id(datasource, segment_id)
+    return _answer(int(state.cluster.mark_segment_used(datasource, segment_id)), profile)
 
 
-@bp.delete(f"{O}/<datasource>/segments/<segment_id>", provide_automatic_options=False)
+@bp.delete("/<datasource>/segments/<segment_id>", provide_automatic_options=False)
+@surface(OVERLORD)
 def mark_segment_as_unused(datasource: str, segment_id: str) -> Response:
     """Mark one segment unused; 1 when the row exists, even if already unused (as http-api 2.7, "latest")."""
-    _require_api()
-    bad = _unparseable_id(datasource, segment_id)
-    if bad is not None:
-        return bad
-    cluster = _cluster()
-    return _perform(lambda: int(cluster.mark_segment_unused(datasource, segment_id)))
+    state, profile = _context()
+    _check_id(datasource, segment_id)
+    return _answer(int(state.cluster.mark_segment_unused(datasource, segment_id)), profile)

@@ -1,6 +1,7 @@
 """Blueprint registry: every Druid resource group the fake serves, plus its own admin API.
 
-Layer: api. One blueprint per Druid resource group (``DataSourcesResource``, ``MetadataResource``, ...).
+Layer: api. One blueprint per Druid resource group (``DataSourcesResource``, ``MetadataResource``, ...), the
+fake's admin API (``/fakedruid/v1``) and its pages (``/fakedruid``).
 """
 
 from __future__ import annotations
@@ -9,11 +10,11 @@ from flask import Flask
 
 from fakedruid.api import (
     admin,
-    cycle,
     datasources,
     metadata,
     overlord,
     overlord_datasources,
+    pages,
     rules,
     status,
     unimplemented,
@@ -21,6 +22,18 @@ from fakedruid.api import (
 
 
 def register(app: Flask) -> None:
-    """Register every blueprint on ``app``."""
-    for module in (datasources, metadata, status, rules, overlord, overlord_datasources, admin, cycle, unimplemented):
-        app.register_blueprint(module.bp)
+    """Register every blueprint on ``app`` (each carries its path prefix as ``url_prefix``)."""
+    blueprints = (
+        datasources.bp,
+        metadata.bp,
+        status.bp,
+        status.coordinator_bp,
+        rules.bp,
+        overlord.bp,
+        overlord_datasources.bp,
+        admin.bp,
+        pages.bp,
+        unimplemented.bp,
+    )
+    for blueprint in blueprints:
+        app.register_blueprint(blueprint)

@@ -1,7 +1,7 @@
 """The Coordinator's ``RulesResource``: retention rules and their audit history, ``/druid/coordinator/v1/rules``.
 
 Layer: api (Flask). Views parse the path, query and body, call the rule store
-(:class:`fakedruid.model.rules.RuleStore` at ``cluster.rules``) under ``cluster.lock`` and shape Druid's answer
+through one :class:`~fakedruid.model.cluster.Cluster` call and shape Druid's answer
 (http-api.md section 4; semantics.md section 6). Druid sources:
 ``server/src/main/java/org/apache/druid/server/http/RulesResource.java`` @ ``0171c69f`` and @ ``f88ebad6``,
 ``SQLMetadataRuleManager.java`` @ ``b8c71460``, ``SQLAuditManager.java`` @ ``104046df``. A rule change takes
@@ -15,87 +15,61 @@ from typing import Any
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import MethodNotAllowed
 
-from fakedruid.api import messages, wire
-from fakedruid.errors import InvalidRule
+from fakedruid.api import wire
 from fakedruid.model.intervals import parse_interval
 from fakedruid.model.rules import rules_from_json, rules_to_json
 
-bp = Blueprint("rules", __name__)
-
-R = "/druid/coordinator/v1/rules"
+bp = Blueprint("rules", __name__, url_prefix="/druid/coordinator/v1/rules")
 
 #: ``AuditManager.X_DRUID_AUTHOR`` / ``X_DRUID_COMMENT``.
 AUTHOR_HEADER = "X-Druid-Author"
 COMMENT_HEADER = "X-Druid-Comment"
 
 
-def _rule_error(exc: InvalidRule) -> Response:
-    """The 400 for a rejected rule list: the resource's own ``{"error"}`` or Jackson's mapping error."""
-    kind = exc.kind
-    if kind == "null_list":
-        return wire.json_response({"error": messages.RULES_NULL}, 400)
-    if kind == "empty_default":
-        return wire.json_response({"error": messages.CLUSTER_RULES_EMPTY}, 400)
-    return wire.mapping_error(exc.message)
-
-
-@bp.get(R)
+@bp.get("")
 def get_rules() -> Response:
     """``getRules``: every key that has rules, ``_default`` first, then datasources by name."""
-    cluster = wire.coordinator().cluster
-    with cluster.lock:
-        rules = cluster.rules.all_rules()
+    rules = wire.state().cluster.all_rules()
     return wire.json_response({key: rules_to_json(value) for key, value in rules.items()})
 
 
-@bp.get(f"{R}/<datasource>")
+@bp.get("/<datasource>")
 def get_datasource_rules(datasource: str) -> Response:
     """``getDatasourceRules``: the datasource's own rules (``[]`` when none); ``?full`` appends the defaults."""
-    cluster = wire.coordinator().cluster
-    with cluster.lock:
-        rules = cluster.rules.get_with_default(datasource) if wire.flag("full") else cluster.rules.get(datasource)
+    rules = wire.state().cluster.datasource_rules(datasource, with_default=wire.flag("full"))
     return wire.json_response(rules_to_json(rules))
 
 
-@bp.post(f"{R}/<datasource>")
+@bp.post("/<datasource>")
 def set_datasource_rules(datasource: str) -> Response:
     """``setDatasourceRules``: replace the datasource's rules and write an audit entry; 200 with no body."""
-    wire.require_json_content_type()
-    body = wire.read_json()
-    try:
-        rules = rules_from_json(body, datasource=datasource, partial_load_rules=wire.profile().partial_load_rules)
-    except InvalidRule as exc:
-        return _rule_error(exc)
-    cluster = wire.coordinator().cluster
-    with cluster.lock:
-        try:
-            cluster.rules.set_rules(
-                datasource,
-                rules,
-                author=request.headers.get(AUTHOR_HEADER, ""),
-                comment=request.headers.get(COMMENT_HEADER, ""),
-                ip=request.remote_addr or "",
-                now=cluster.now(),
-            )
-        except InvalidRule as exc:
-            return _rule_error(exc)
+    state, profile, body = wire.json_request()
+    # InvalidRule (a null list, empty cluster rules, a mapping error) is answered by the error table: 400.
+    rules = rules_from_json(body, datasource=datasource, partial_load_rules=profile.partial_load_rules)
+    state.cluster.set_rules(
+        datasource,
+        rules,
+        author=request.headers.get(AUTHOR_HEADER, ""),
+        comment=request.headers.get(COMMENT_HEADER, ""),
+        ip=request.remote_addr or "",
+    )
     return wire.empty(200)
 
 
-@bp.post(f"{R}/history")
+@bp.post("/history")
 def set_history_rules() -> Response:
     """``POST /rules/history``: JAX-RS matches the literal ``/history`` path first, which has only ``GET``, so
     Jersey answers 405 instead of setting rules for a datasource named ``history`` (UNCONFIRMED end-to-end)."""
     raise MethodNotAllowed(valid_methods=["GET", "HEAD", "OPTIONS"])
 
 
-@bp.get(f"{R}/history")
+@bp.get("/history")
 def get_rule_history() -> Response:
     """``getDatasourceRuleHistory`` for every datasource (audit type ``rules``)."""
     return _history(None)
 
 
-@bp.get(f"{R}/<datasource>/history")
+@bp.get("/<datasource>/history")
 def get_datasource_rule_history(datasource: str) -> Response:
     """``getDatasourceRuleHistory`` for one datasource key."""
     return _history(datasource)
@@ -112,12 +86,8 @@ def _history(datasource: str | None) -> Response:
     count = wire.int_param("count")
     text = request.args.get("interval")
     interval = None if text is None else parse_interval(text)  # InvalidInterval escapes: JETTY(500)
-    cluster = wire.coordinator().cluster
-    with cluster.lock:
-        try:
-            entries = cluster.rules.history(datasource, interval=interval, count=count, now=cluster.now())
-        except InvalidRule as exc:
-            # "Limit must be greater than zero!" is an IllegalArgumentException the resource turns into a 400.
-            return wire.json_response({"error": exc.message}, 400)
+    # "Limit must be greater than zero!" is an IllegalArgumentException the resource turns into a 400 (InvalidRule,
+    # answered by the error table).
+    entries = wire.state().cluster.rule_history(datasource, interval=interval, count=count)
     body: list[dict[str, Any]] = [entry.to_json() for entry in entries]
     return wire.json_response(body)

@@ -5,7 +5,10 @@ Layer: api. Key order follows Druid's; the DataSegment codec itself lives in ``f
 
 from __future__ import annotations
 
+import json
 from typing import Any
+
+from flask import Response
 
 from fakedruid.model.cluster import SegmentRecord
 from fakedruid.model.intervals import format_instant
@@ -23,6 +26,12 @@ def bulk_update(n: int, profile: Profile) -> dict[str, Any]:
     if profile.segment_update_response:
         return {"numChangedSegments": n, "segmentStateChanged": n > 0}
     return {"numChangedSegments": n}
+
+
+def bulk_update_response(n: int, profile: Profile) -> Response:
+    """The 200 answer ``JSON bulk_update(n)`` (built here, in one step: every bulk update answers it)."""
+    text = json.dumps(bulk_update(n, profile), ensure_ascii=False)
+    return Response(text, status=200, content_type="application/json")
 
 
 def single_update(changed: bool) -> dict[str, Any]:

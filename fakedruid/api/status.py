@@ -17,13 +17,14 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from fakedruid.api import messages, wire
-from fakedruid.model.cluster import Cluster
+from fakedruid.model.cluster import ClusterReader
 from fakedruid.model.intervals import MS_PER_DAY, Interval, parse_path_interval
 from fakedruid.model.segments import DataSegment
 
-bp = Blueprint("status", __name__)
-
-C = "/druid/coordinator/v1"
+#: ``StatusResource``.
+bp = Blueprint("status", __name__, url_prefix="/status")
+#: ``CoordinatorResource`` and the per-datasource load status of ``DataSourcesResource``.
+coordinator_bp = Blueprint("coordinator", __name__, url_prefix="/druid/coordinator/v1")
 
 #: ``DataSourcesResource.DEFAULT_LOADSTATUS_INTERVAL_OFFSET``: the default window ends now.
 DEFAULT_LOADSTATUS_WINDOW = 14 * MS_PER_DAY
@@ -38,20 +39,16 @@ MEMORY = {
 }
 
 
-def _cluster() -> Cluster:
-    return wire.coordinator().cluster  # type: ignore[no-any-return]
-
-
 # ------------------------------------------------------------------ StatusResource
 
 
-@bp.get("/status")
+@bp.get("")
 def get_status() -> Response:
     """``StatusResource.doGet``: version, loaded extensions (none) and memory."""
-    return wire.json_response({"version": wire.profile().druid_version, "modules": [], "memory": dict(MEMORY)})
+    return wire.json_response({"version": wire.context()[1].druid_version, "modules": [], "memory": dict(MEMORY)})
 
 
-@bp.get("/status/health")
+@bp.get("/health")
 def get_health() -> Response:
     """``StatusResource.getHealth``: always ``true``."""
     return wire.json_response(True)
@@ -60,71 +57,76 @@ def get_health() -> Response:
 # ------------------------------------------------------------------ CoordinatorResource
 
 
-@bp.get(f"{C}/leader")
+@coordinator_bp.get("/leader")
 def get_leader() -> Response:
     """``getLeader``: the leader's base URL as a raw string; the fake is always the leader."""
     return wire.raw(request.host_url.rstrip("/"), 200)
 
 
-@bp.get(f"{C}/isLeader")
+@coordinator_bp.get("/isLeader")
 def is_leader() -> Response:
     """``isLeader``: ``{"leader": true}``."""
     return wire.json_response({"leader": True})
 
 
-@bp.get(f"{C}/loadstatus")
+@coordinator_bp.get("/loadstatus")
 def get_load_status() -> Response:
     """``getLoadStatus`` over every datasource with used segments, overshadowed ones included (http-api 3.7).
 
     ``simple`` wins over ``full``, as in ``CoordinatorResource``.
     """
-    cluster = _cluster()
+    state, profile = wire.context()
     cluster_view = wire.flag("computeUsingClusterView")
-    with cluster.lock:
+    simple, full = wire.flag("simple"), wire.flag("full")
+
+    def query(cluster: ClusterReader) -> Any:
         per_datasource = [
             (name, [r.segment for r in cluster.records(name, used=True)], cluster.served(name))
             for name in cluster.datasource_names(include_unused=False)
         ]
-        if wire.flag("simple"):
-            zero_ok = wire.profile().zero_replica_segments_available
+        if simple:
+            zero_ok = profile.zero_replica_segments_available
             out_simple: dict[str, int] = {}
             for name, segments, served in per_datasource:
                 if zero_ok:
                     segments = [s for s in segments if not _requires_no_replica(cluster, name, s)]
                 out_simple[name] = _unavailable(segments, served)
-            return wire.json_response(out_simple)
-        if wire.flag("full"):
+            return out_simple
+        if full:
             out: dict[str, dict[str, int]] = {}
             for name, segments, _ in per_datasource:
                 # RunRules skips overshadowed segments, so they have no replication state (DruidCoordinator).
                 shadowed = cluster.overshadowed_segment_ids(name)
                 visible = [s for s in segments if s.id not in shadowed]
                 _add_under_replicated(out, cluster, name, visible, cluster_view)
-            return wire.json_response(_sorted(out))
-        return wire.json_response(
-            {name: _percent_loaded(segments, served) for name, segments, served in per_datasource}
-        )
+            return _sorted(out)
+        return {name: _percent_loaded(segments, served) for name, segments, served in per_datasource}
+
+    return wire.json_response(state.cluster.read(query))
 
 
 # ------------------------------------------------------------------ DataSourcesResource loadstatus
 
 
-@bp.get(f"{C}/datasources/<datasource>/loadstatus")
+@coordinator_bp.get("/datasources/<datasource>/loadstatus")
 def get_datasource_loadstatus(datasource: str) -> Response:
     """``getDatasourceLoadstatus``: load status of the used, non-overshadowed segments at least partly visible
     in ``interval`` (default: the 14 days ending now). ``simple`` wins over ``full`` (http-api 3.6)."""
     if "forceMetadataRefresh" not in request.args:
         return wire.raw(messages.FORCE_METADATA_REFRESH_REQUIRED, 400)
     # A refresh forces a poll; the fake has no poll delay, so the value changes nothing (semantics 10.3).
-    cluster = _cluster()
+    state = wire.state()
     text = request.args.get("interval")
-    with cluster.lock:
-        if text is None:
+    simple, full, cluster_view = wire.flag("simple"), wire.flag("full"), wire.flag("computeUsingClusterView")
+    # Unparseable: an uncaught DruidException, Jetty's 500 (http-api 1.3).
+    given = None if text is None else parse_path_interval(text)
+
+    def query(cluster: ClusterReader) -> Response:
+        if given is None:
             now = cluster.now()
             interval = Interval(now - DEFAULT_LOADSTATUS_WINDOW, now)
         else:
-            # Unparseable: an uncaught DruidException, Jetty's 500 (http-api 1.3).
-            interval = parse_path_interval(text)
+            interval = given
         if not cluster.records(datasource, used=True):
             return wire.empty(204)
         segments = list(cluster.used_timeline(datasource).visible_in(interval))
@@ -133,15 +135,17 @@ def get_datasource_loadstatus(datasource: str) -> Response:
             # which carries no body.
             return wire.empty(204)
         served = cluster.served(datasource)
-        if wire.flag("simple"):
+        if simple:
             return wire.json_response({datasource: _unavailable(segments, served)})
-        if wire.flag("full"):
+        if full:
             out: dict[str, dict[str, int]] = {}
-            _add_under_replicated(out, cluster, datasource, segments, wire.flag("computeUsingClusterView"))
+            _add_under_replicated(out, cluster, datasource, segments, cluster_view)
             if not out:
                 return wire.raw(messages.REPLICANT_LOOKUP_NOT_READY, 500)
             return wire.json_response(_sorted(out))
         return wire.json_response({datasource: _percent_loaded(segments, served)})
+
+    return state.cluster.read(query)
 
 
 # ------------------------------------------------------------------ computations
@@ -152,7 +156,7 @@ def _unavailable(segments: Iterable[DataSegment], served: dict[str, Any]) -> int
     return sum(1 for s in segments if s.id not in served)
 
 
-def _requires_no_replica(cluster: Cluster, datasource: str, segment: DataSegment) -> bool:
+def _requires_no_replica(cluster: ClusterReader, datasource: str, segment: DataSegment) -> bool:
     """The segment's first matching rule is a load rule with zero replicas in total (and it is not
     overshadowed: RunRules computes no replica count for those)."""
     if cluster.used_timeline(datasource).is_overshadowed(segment):
@@ -169,7 +173,7 @@ def _percent_loaded(segments: list[DataSegment], served: dict[str, Any]) -> floa
 
 def _add_under_replicated(
     out: dict[str, dict[str, int]],
-    cluster: Cluster,
+    cluster: ClusterReader,
     datasource: str,
     segments: Iterable[DataSegment],
     cluster_view: bool,

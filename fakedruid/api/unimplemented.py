@@ -5,7 +5,7 @@ Layer: api. A path Druid does not have at all is left to Flask's 404 (http-api.m
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
 
 from fakedruid.api import wire
 

@@ -1,8 +1,9 @@
-"""Wire helpers: Druid's response shapes and its ways of reading parameters and bodies.
+"""Wire helpers: the typed accessor to the app state, Druid's response shapes and its ways of reading requests.
 
-Layer: api (Flask). Raw-string bodies under a JSON content type, Jetty-style error pages, presence flags,
-Boolean and integer parameters, the JSON body reader, and the ``Accept`` quirk (http-api.md sections 0.2,
-1.3 to 1.6).
+Layer: api (Flask). :func:`context` is the one accessor views use: the :class:`~fakedruid.settings.AppState` and the
+profile of this request (read once, by the request hooks). Then raw-string bodies under a JSON content type,
+Jetty-style error pages, presence flags, Boolean and integer parameters, the JSON body reader, and the
+``Accept`` quirk (http-api.md sections 0.2, 1.3 to 1.6).
 """
 
 from __future__ import annotations
@@ -10,15 +11,68 @@ from __future__ import annotations
 import html
 import html.entities
 import json
-from collections.abc import Callable
 from typing import Any, NoReturn
 
 from flask import Response, abort, current_app, request
+from flask.globals import request_ctx
 
 from fakedruid.errors import FakeDruidError
 from fakedruid.profiles import Profile
+from fakedruid.settings import AppState, Settings
 
 JSON_TYPE = "application/json"
+
+#: Where the app keeps its state (``app.extensions``) and the request its profile (``request.environ``).
+EXTENSION = "fakedruid"
+PROFILE_KEY = "fakedruid.profile"
+#: Where :func:`read_json` leaves the decoded body for the request journal.
+BODY_KEY = "fakedruid.body"
+
+
+def state() -> AppState:
+    """The state the app serves: ``cluster``, ``harness`` and ``settings``."""
+    app_state: AppState = current_app.extensions[EXTENSION]
+    return app_state
+
+
+def context() -> tuple[AppState, Profile]:
+    """The app state and this request's profile (read once per request, when the request arrives)."""
+    environ = request.environ
+    app_state: AppState = current_app.extensions[EXTENSION]
+    profile: Profile | None = environ.get(PROFILE_KEY)
+    if profile is None:
+        profile = environ[PROFILE_KEY] = app_state.settings.profile
+    return app_state, profile
+
+
+def profile() -> Profile:
+    """This request's profile (see :func:`context`)."""
+    return context()[1]
+
+
+def json_request() -> tuple[AppState, Profile, Any]:
+    """:func:`context` plus the body of an ``@Consumes(application/json)`` request, in one step.
+
+    :returns: the app state, the profile and the body as :func:`read_json` reads it.
+    """
+    req = request_ctx.request  # one proxy lookup for the reads below
+    environ = req.environ
+    app_state: AppState = current_app.extensions[EXTENSION]
+    profile: Profile | None = environ.get(PROFILE_KEY)
+    if profile is None:
+        profile = environ[PROFILE_KEY] = app_state.settings.profile
+    ctype = req.mimetype
+    if ctype and ctype != JSON_TYPE and not ctype.endswith("+json"):
+        stop(jetty(415, "Unsupported Media Type"))
+    data = req.get_data(cache=True)
+    if not data.strip():
+        return app_state, profile, None
+    try:
+        value = json.loads(data)
+    except (ValueError, UnicodeDecodeError) as exc:
+        stop(jetty(500, f"com.fasterxml.jackson.core.JsonParseException: {exc}"))
+    environ[BODY_KEY] = value  # the request journal reuses it
+    return app_state, profile, value
 
 
 def json_response(value: Any, status: int = 200) -> Response:
@@ -92,26 +146,16 @@ def invalid_input(message: str) -> Response:
 
 
 def not_implemented(detail: str | None = None) -> Response:
-    """501 naming what the fake does not implement, recorded on the coordinator as a fake limitation
+    """501 naming what the fake does not implement, recorded on the harness as a fake limitation
     (``FakeCoordinator.check()`` fails the test for it in strict mode)."""
     what = f"{request.method} {request.path}"
-    coordinator().record_unimplemented(what if detail is None else f"{what}: {detail}")
+    state().harness.record_unimplemented(what if detail is None else f"{what}: {detail}")
     return text(f"fakedruid does not implement {what}" + ("" if detail is None else f": {detail}"), 501)
 
 
 def stop(response: Response) -> NoReturn:
     """Answer with ``response`` at once."""
     abort(response)
-
-
-def profile() -> Profile:
-    """The active behaviour profile."""
-    return current_app.extensions["fakedruid"].profile  # type: ignore[no-any-return]
-
-
-def coordinator() -> Any:
-    """The FakeCoordinator behind this app."""
-    return current_app.extensions["fakedruid"]
 
 
 def escape_html(text: str) -> str:
@@ -174,14 +218,24 @@ def read_json() -> Any:
     if not data.strip():
         return None
     try:
-        return json.loads(data)
+        value = json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
         stop(jetty(500, f"com.fasterxml.jackson.core.JsonParseException: {exc}"))
+    request.environ[BODY_KEY] = value  # the request journal reuses it
+    return value
 
 
 def mapping_error(message: str) -> Response:
     """A Jackson mapping error through ``CustomExceptionMapper``: 400 ``{"error": msg}``."""
     return json_response({"error": message or "unknown json mapping exception"}, 400)
+
+
+def json_body() -> Any:
+    """``@Consumes(application/json)`` then the body as JSON: :func:`require_json_content_type`, :func:`read_json`."""
+    ctype = request.mimetype
+    if ctype and ctype != JSON_TYPE and not ctype.endswith("+json"):
+        stop(jetty(415, "Unsupported Media Type"))
+    return read_json()
 
 
 # ------------------------------------------------------------------ the Accept quirk
@@ -199,14 +253,14 @@ def _accepts_json(accept: str) -> bool:
     return False
 
 
-def map_endpoint(build: Callable[[], Response]) -> Response:
-    """Run an endpoint that returns a Java ``Map`` with no ``@Produces`` (profile "29", http-api.md 1.5).
+def map_answer(body: dict[str, Any], profile: Profile, settings: Settings) -> Response:
+    """The 200 answer of an endpoint that returns a Java ``Map`` with no ``@Produces`` (profile "29", http-api 1.5).
 
     The change is applied first; then, when ``Accept`` names no JSON type, Jersey finds no writer and Druid
     answers 500. The fake does the same unless the emulation is turned off.
     """
-    response = build()
-    if not profile().accept_quirk or not coordinator().accept_quirk or response.status_code >= 300:
+    response = json_response(body)
+    if not profile.accept_quirk or not settings.emulate_accept_quirk:
         return response
     if _accepts_json(request.headers.get("Accept", "")):
         return response
@@ -216,30 +270,7 @@ def map_endpoint(build: Callable[[], Response]) -> Response:
         note=(
             "fakedruid: Druid 28-29 answers this endpoint with HTTP 500 when the Accept header names no JSON "
             "type; the change WAS applied. Send 'Accept: application/json, text/plain' as the Druid docs say, "
-            "or turn the emulation off with FakeCoordinator(accept_quirk=False) / fakedruid serve "
+            "or turn the emulation off with FakeCoordinator(emulate_accept_quirk=False) / fakedruid serve "
             "--no-accept-quirk."
         ),
-    )
-
-
-# ------------------------------------------------------------------ Jetty's request-line limit
-
-#: ``druid.server.http.maxRequestHeaderSize`` (default 8 KiB): Jetty's buffer for the request line and headers.
-MAX_REQUEST_HEADER_SIZE = 8 * 1024
-
-
-def limit_request_line() -> Response | None:
-    """Jetty refuses a request line longer than its header buffer with ``414 URI Too Long`` before Druid sees it.
-
-    (Jetty 9.4 ``HttpParser``; Druid's default ``maxRequestHeaderSize``. The body is Jetty's bad-message page;
-    UNCONFIRMED against a running Druid.)
-    """
-    uri = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.full_path
-    line = f"{request.method} {uri} {request.environ.get('SERVER_PROTOCOL', 'HTTP/1.1')}"
-    if len(line.encode("utf-8", "surrogateescape")) <= MAX_REQUEST_HEADER_SIZE:
-        return None
-    return Response(
-        "<h1>Bad Message 414</h1><pre>reason: URI Too Long</pre>",
-        status=414,
-        content_type="text/html;charset=iso-8859-1",
     )

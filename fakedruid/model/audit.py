@@ -13,7 +13,7 @@ http-api.md 1.9 (``segment.markUnused``, ``segment.kill``) by the :class:`AuditL
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,6 +52,27 @@ class RequestInfo:
     def to_json(self) -> dict[str, Any]:
         """Druid's JSON form. ``traceId`` (newest Druid, ``NON_NULL``) is never set by the fake, so it is absent."""
         return {"service": self.service, "method": self.method, "uri": self.uri, "queryParams": self.query_params}
+
+
+@dataclass(frozen=True, slots=True)
+class AuditNote:
+    """What the audit entry of one action records about its request: everything but key, time and (maybe)
+    payload, which the action fills in.
+
+    :ivar payload: the payload text, or a function of the action's result (a count, a task id) giving it.
+    """
+
+    type: str
+    author: str
+    comment: str
+    ip: str
+    request: RequestInfo
+    payload: str | Callable[[Any], str]
+
+    def entry(self, key: str, result: Any, now: int) -> AuditEntry:
+        """The entry for an action on ``key`` that returned ``result`` at ``now``."""
+        payload = self.payload if isinstance(self.payload, str) else self.payload(result)
+        return AuditEntry(key, self.type, self.author, self.comment, self.ip, payload, now, request=self.request)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,10 +155,12 @@ class AuditLog:
     Plain data with no lock: the caller holds the ``Cluster`` lock.
     """
 
-    __slots__ = ("_entries",)
+    __slots__ = ("_entries", "append")
 
     def __init__(self, entries: Iterable[AuditEntry] = ()) -> None:
         self._entries: list[AuditEntry] = list(entries)
+        #: Append an entry (the list's own ``append``: the Cluster writes one entry per action with it).
+        self.append = self._entries.append
 
     def add(self, entry: AuditEntry) -> AuditEntry:
         """Append an entry; returns it."""
@@ -150,7 +173,7 @@ class AuditLog:
 
     def reset(self) -> None:
         """Forget every entry."""
-        self._entries = []
+        self._entries.clear()
 
     def __iter__(self) -> Iterator[AuditEntry]:
         return iter(list(self._entries))

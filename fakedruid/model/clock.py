@@ -49,7 +49,7 @@ class FrozenClock:
     :param ms: the initial instant, in any form :func:`parse_now` accepts.
     """
 
-    __slots__ = ("_now", "_lock")
+    __slots__ = ("_lock", "_now")
 
     def __init__(self, ms: int | str | datetime) -> None:
         self._now = parse_now(ms)

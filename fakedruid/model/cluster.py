@@ -1,29 +1,41 @@
 """Cluster: the state root of a fake Druid cluster (metadata store, rules, served view, tasks).
 
-Layer: model; imports only the stdlib and the rest of ``fakedruid.model``. Every public method that reads or
-writes state takes ``self.lock`` (an RLock), so the threaded server never sees a partial update; a method that
-fails raises before it changes anything. Semantics: semantics.md sections 2, 3 and 8.
+Layer: model; imports only the stdlib and the rest of ``fakedruid.model`` (``tasks``, not ``duties``: the duties
+depend on the cluster, the cluster on the task store). Semantics: semantics.md sections 2, 3 and 8.
+
+One lock, taken once. Every public method that reads or writes state takes ``self.lock`` (a plain, non-reentrant
+``threading.Lock``) exactly once and does its work through unlocked helpers named ``_name``; a public method never
+calls another public method. So the threaded server never sees a partial update, and a re-entrant acquisition
+would deadlock (``tests/unit/test_lock.py`` proves there is none).
+
+One method per Druid action. An action such as :meth:`Cluster.mark_unused_in_interval` does the served check
+(``require_served``), the change and the audit entry (``audit``, an :class:`~fakedruid.model.audit.AuditNote`)
+under that one acquisition, and raises a domain error (:mod:`fakedruid.errors`) before it changes anything. Reads
+that need several lookups at once go through :meth:`Cluster.read` with a :class:`ClusterReader`.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from fakedruid.errors import (
+    DatasourceNotServed,
     DuplicateSegment,
+    FakeDruidError,
     InvalidConfig,
     InvalidSegment,
     InvalidSegmentId,
+    JavaNullPointer,
     SegmentConflict,
     UnknownSegmentIds,
     UnparseableSegmentIds,
 )
-from fakedruid.model.audit import AuditLog
+from fakedruid.model.audit import AuditEntry, AuditLog, AuditNote
 from fakedruid.model.clock import Clock, SystemClock
-from fakedruid.model.duties import DutyConfig
+from fakedruid.model.duty_config import DutyConfig
 from fakedruid.model.intervals import (
     ETERNITY,
     Interval,
@@ -32,8 +44,8 @@ from fakedruid.model.intervals import (
     parse_instant,
     parse_interval,
 )
-from fakedruid.model.rules import RuleStore, first_matching_rule
-from fakedruid.model.segment_ids import try_parse
+from fakedruid.model.rules import Rule, RuleStore, first_matching_rule
+from fakedruid.model.segment_ids import try_parse, version_key
 from fakedruid.model.segments import (
     DataSegment,
     data_segment_from_json,
@@ -41,7 +53,7 @@ from fakedruid.model.segments import (
 )
 from fakedruid.model.servers import Server, ServerLayout
 from fakedruid.model.shard_specs import ShardSpec, numbered, parse_shard_spec
-from fakedruid.model.tasks import TaskStore
+from fakedruid.model.tasks import KillResult, Task, TaskStore
 from fakedruid.model.timeline import Timeline, VersionIntervals
 
 #: Conflict modes of semantics 10.8.
@@ -59,20 +71,15 @@ class SegmentRecord:
     used_status_last_updated: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class KillResult:
-    """What a kill run did (the task report of semantics 8.2 and 8.3)."""
+__all__ = ["DRUID", "REFUSE", "Cluster", "ClusterReader", "KillResult", "SegmentRecord"]
 
-    killed: int
-    batches: int
-    marked_unused: int
-    killed_ids: tuple[str, ...]
+_T = TypeVar("_T")
 
 
 class _Datasource:
     """The rows of one datasource, with caches derived from its used segments."""
 
-    __slots__ = ("records", "versions", "_used_timeline", "served_cache")
+    __slots__ = ("_used_timeline", "records", "served_cache", "served_known", "versions")
 
     def __init__(self) -> None:
         self.records: dict[str, SegmentRecord] = {}
@@ -80,11 +87,15 @@ class _Datasource:
         self._used_timeline: Timeline | None = None
         #: (what the served view was computed from, the view): see :meth:`Cluster.served`.
         self.served_cache: tuple[Any, dict[str, tuple[DataSegment, tuple[Server, ...]]]] | None = None
+        #: What a positive served check was made from (rule store, its generation, layout, clock for period
+        #: rules), when it was made without the served view: see :meth:`Cluster._require_served`.
+        self.served_known: tuple[Any, int, Any, int | None] | None = None
 
     def changed(self) -> None:
         """Forget what was derived from the used segments."""
         self._used_timeline = None
         self.served_cache = None
+        self.served_known = None
 
     def used_timeline(self) -> Timeline:
         """The timeline of all used segments (DataSourcesSnapshot), built once per change."""
@@ -110,7 +121,9 @@ class Cluster:
         """
         if conflict_mode not in (REFUSE, DRUID):
             raise InvalidConfig(f"conflict_mode must be '{REFUSE}' or '{DRUID}', got [{conflict_mode}]")
-        self.lock = threading.RLock()
+        #: The one lock guarding all of the fake's state. Plain, not re-entrant: each public method takes it
+        #: once and works through unlocked helpers (``_name``); code outside the model never takes it.
+        self.lock = threading.Lock()
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.conflict_mode = conflict_mode
         self.layout = ServerLayout(tiers)
@@ -123,6 +136,7 @@ class Cluster:
         self.started_at = self.clock.now()
         self._datasources: dict[str, _Datasource] = {}
         self._by_id: dict[str, SegmentRecord] = {}
+        self._reader = ClusterReader(self)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -137,19 +151,25 @@ class Cluster:
         past does not hold the overshadow duty's start-up wait (semantics 10.4) for years.
         """
         with self.lock:
-            self.clock = clock
-            self.started_at = min(self.started_at, clock.now())
+            self._set_clock(clock)
+
+    def _set_clock(self, clock: Clock) -> None:
+        self.clock = clock
+        self.started_at = min(self.started_at, clock.now())
 
     def reset(self) -> None:
         """Forget every segment (rules, tasks and the rest are reset by their owners)."""
         with self.lock:
-            self._datasources.clear()
-            self._by_id.clear()
-            self.rules.reset()
-            self.audit.reset()
-            self.tasks.reset()
-            self.duty_config.reset()
-            self.started_at = self.now()
+            self._reset()
+
+    def _reset(self) -> None:
+        self._datasources.clear()
+        self._by_id.clear()
+        self.rules.reset()
+        self.audit.reset()
+        self.tasks.reset()
+        self.duty_config.reset()
+        self.started_at = self.now()
 
     # ------------------------------------------------------------------ seeding
 
@@ -179,7 +199,9 @@ class Cluster:
         if not isinstance(version, str) or not version:
             raise InvalidSegment(f"version must be a non-empty string, got [{version!r}]")
         iv = interval if isinstance(interval, Interval) else _parse_segment_interval(interval)
-        spec: ShardSpec = parse_shard_spec(shard_spec) if shard_spec is not None else numbered(partition_num, partitions)
+        spec: ShardSpec = (
+            parse_shard_spec(shard_spec) if shard_spec is not None else numbered(partition_num, partitions)
+        )
         created = extra.pop("created_date", None)
         updated = extra.pop("used_status_last_updated", _UNSET)
         unknown = set(extra) - _SEGMENT_EXTRAS
@@ -243,7 +265,10 @@ class Cluster:
                     raise SegmentConflict(segment.id, other, segment.version)
                 fresh.add(segment.interval)
             created_ms = now if created is None else _instant(created, "createdDate")
-            updated_ms = now if updated is _UNSET else (None if updated is None else _instant(updated, "usedStatusLastUpdatedDate"))
+            if updated is _UNSET:
+                updated_ms: int | None = now
+            else:
+                updated_ms = None if updated is None else _instant(updated, "usedStatusLastUpdatedDate")
             prepared.append(SegmentRecord(segment, bool(used), created_ms, updated_ms))
         for record in prepared:
             seg = record.segment
@@ -254,7 +279,9 @@ class Cluster:
             if self.conflict_mode == REFUSE:
                 ds.versions.setdefault(seg.version, VersionIntervals()).add(seg.interval)
 
-    def _find_in_interval(self, datasource: str, version: str, interval: Interval, extra: dict[str, DataSegment]) -> str:
+    def _find_in_interval(
+        self, datasource: str, version: str, interval: Interval, extra: dict[str, DataSegment]
+    ) -> str:
         """The id of a segment with this datasource, version and interval (for conflict messages)."""
         ds = self._datasources.get(datasource)
         candidates = list(extra.values()) + ([r.segment for r in ds.records.values()] if ds else [])
@@ -268,56 +295,77 @@ class Cluster:
     def datasource_names(self, *, include_unused: bool = True) -> list[str]:
         """Datasources in the store, sorted; with ``include_unused=False`` only those with used segments."""
         with self.lock:
-            return sorted(
-                name
-                for name, ds in self._datasources.items()
-                if ds.records and (include_unused or any(r.used for r in ds.records.values()))
-            )
+            return self._datasource_names(include_unused=include_unused)
+
+    def _datasource_names(self, *, include_unused: bool = True) -> list[str]:
+        return sorted(
+            name
+            for name, ds in self._datasources.items()
+            if ds.records and (include_unused or any(r.used for r in ds.records.values()))
+        )
 
     def records(self, datasource: str, *, used: bool | None = None) -> list[SegmentRecord]:
         """The rows of a datasource in segment-id order (snapshots of the rows; do not mutate)."""
         with self.lock:
-            ds = self._datasources.get(datasource)
-            if ds is None:
-                return []
-            rows = [r for r in ds.records.values() if used is None or r.used == used]
-            rows.sort(key=lambda r: r.segment.segment_id.sort_key())
-            return rows
+            return self._records(datasource, used=used)
+
+    def _records(self, datasource: str, *, used: bool | None = None) -> list[SegmentRecord]:
+        ds = self._datasources.get(datasource)
+        if ds is None:
+            return []
+        rows = [r for r in ds.records.values() if used is None or r.used == used]
+        rows.sort(key=lambda r: r.segment.segment_id.sort_key())
+        return rows
 
     def record(self, segment_id: str, *, datasource: str | None = None) -> SegmentRecord | None:
         """The row with this exact id string (of this datasource when given), or None."""
         with self.lock:
-            rec = self._by_id.get(segment_id)
-            if rec is None or (datasource is not None and rec.segment.datasource != datasource):
-                return None
-            return rec
+            return self._record(segment_id, datasource=datasource)
+
+    def _record(self, segment_id: str, *, datasource: str | None = None) -> SegmentRecord | None:
+        rec = self._by_id.get(segment_id)
+        if rec is None or (datasource is not None and rec.segment.datasource != datasource):
+            return None
+        return rec
 
     def segment_ids(self, datasource: str, *, used: bool | None = None) -> set[str]:
         """Ids of a datasource's segments: all (None), or by used flag."""
         with self.lock:
-            ds = self._datasources.get(datasource)
-            if ds is None:
-                return set()
-            return {i for i, r in ds.records.items() if used is None or r.used == used}
+            return self._segment_ids(datasource, used=used)
+
+    def _segment_ids(self, datasource: str, *, used: bool | None = None) -> set[str]:
+        ds = self._datasources.get(datasource)
+        if ds is None:
+            return set()
+        return {i for i, r in ds.records.items() if used is None or r.used == used}
 
     def used_timeline(self, datasource: str) -> Timeline:
         """The timeline of the datasource's used segments (cached until its used set changes)."""
         with self.lock:
-            ds = self._datasources.get(datasource)
-            return ds.used_timeline() if ds is not None else Timeline(())
+            return self._used_timeline(datasource)
+
+    def _used_timeline(self, datasource: str) -> Timeline:
+        ds = self._datasources.get(datasource)
+        return ds.used_timeline() if ds is not None else Timeline(())
 
     def overshadowed_segment_ids(self, datasource: str) -> set[str]:
         """Used segments overshadowed by other used segments (semantics 1.9)."""
         with self.lock:
-            return {s.id for s in self.used_timeline(datasource).overshadowed()}
+            return self._overshadowed_segment_ids(datasource)
+
+    def _overshadowed_segment_ids(self, datasource: str) -> set[str]:
+        return {s.id for s in self._used_timeline(datasource).overshadowed()}
 
     # ------------------------------------------------------------------ rules and the served view
 
     def first_rule(self, datasource: str, interval: Interval, now: int | None = None) -> Any:
         """The first rule of the datasource, then ``_default``, that applies to ``interval`` (or None)."""
         with self.lock:
-            rules = self.rules.get_with_default(datasource)
-            return first_matching_rule(rules, interval, self.now() if now is None else now)
+            return self._first_rule(datasource, interval, now)
+
+    def _first_rule(self, datasource: str, interval: Interval, now: int | None = None) -> Any:
+        rules = self.rules.get_with_default(datasource)
+        return first_matching_rule(rules, interval, self.now() if now is None else now)
 
     def served(self, datasource: str) -> dict[str, tuple[DataSegment, tuple[Server, ...]]]:
         """The datasource's loaded segments and their servers, in segment-id order (semantics 10.1).
@@ -326,107 +374,157 @@ class Cluster:
         period rules only) the clock change; treat the returned dict as read-only.
         """
         with self.lock:
-            ds = self._datasources.get(datasource)
-            if ds is None or not self.layout.servers:
-                return {}
-            rules = tuple(self.rules.get_with_default(datasource))
-            now = self.now()
-            key = (rules, self.layout, now if any(hasattr(rule, "period") for rule in rules) else None)
-            if ds.served_cache is not None and ds.served_cache[0] == key:
-                return ds.served_cache[1]
-            shadowed = ds.used_timeline().overshadowed()
-            placements: dict[Any, tuple[Server, ...]] = {}
-            out: list[tuple[DataSegment, tuple[Server, ...]]] = []
-            for r in ds.records.values():
-                if not r.used or r.segment in shadowed:
-                    continue
-                rule = first_matching_rule(rules, r.segment.interval, now)
-                servers = placements.get(rule)
-                if servers is None:
-                    servers = placements[rule] = self.layout.placement(rule)
-                if servers:
-                    out.append((r.segment, servers))
-            out.sort(key=lambda pair: pair[0].segment_id.sort_key())
-            view = {seg.id: (seg, servers) for seg, servers in out}
-            ds.served_cache = (key, view)
-            return view
+            return self._served(datasource)
+
+    def _served(self, datasource: str) -> dict[str, tuple[DataSegment, tuple[Server, ...]]]:
+        ds = self._datasources.get(datasource)
+        if ds is None or not self.layout.servers:
+            return {}
+        store, layout = self.rules, self.layout
+        cached = ds.served_cache
+        if cached is not None:
+            (cached_store, generation, cached_layout, at), view = cached
+            # Plain attribute reads: a warm check calls nothing (the clock only for period rules).
+            if (
+                cached_store is store
+                and generation == store.generation
+                and cached_layout is layout
+                and (at is None or at == self.clock.now())
+            ):
+                return view
+        rules = tuple(store.get_with_default(datasource))
+        now = self.clock.now()
+        key = (store, store.generation, layout, now if any(hasattr(rule, "period") for rule in rules) else None)
+        shadowed = ds.used_timeline().overshadowed()
+        placements: dict[Any, tuple[Server, ...]] = {}
+        out: list[tuple[DataSegment, tuple[Server, ...]]] = []
+        for r in ds.records.values():
+            if not r.used or r.segment in shadowed:
+                continue
+            rule = first_matching_rule(rules, r.segment.interval, now)
+            servers = placements.get(rule)
+            if servers is None:
+                servers = placements[rule] = self.layout.placement(rule)
+            if servers:
+                out.append((r.segment, servers))
+        out.sort(key=lambda pair: pair[0].segment_id.sort_key())
+        view = {seg.id: (seg, servers) for seg, servers in out}
+        ds.served_cache = (key, view)
+        return view
 
     def is_served(self, datasource: str) -> bool:
         """At least one segment of the datasource is loaded (Druid's served-inventory existence check)."""
-        return bool(self.served(datasource))
+        with self.lock:
+            return bool(self._served(datasource))
 
     def served_datasources(self) -> list[str]:
         """Names of datasources with at least one loaded segment, sorted."""
         with self.lock:
-            return [name for name in sorted(self._datasources) if self.is_served(name)]
+            return self._served_datasources()
+
+    def _served_datasources(self) -> list[str]:
+        return [name for name in sorted(self._datasources) if self._served(name)]
 
     # ------------------------------------------------------------------ marking used
 
     def mark_used_in_interval(
-        self, datasource: str, interval: Interval | None = None, *, versions: Sequence[str] | None = None
+        self,
+        datasource: str,
+        interval: Interval | None = None,
+        *,
+        versions: Sequence[str] | None = None,
+        require_served: bool = False,
     ) -> int:
         """Mark unused, non-overshadowed segments contained in ``interval`` (all when None) used (semantics 3.2).
 
         :param versions: only these versions (profile "latest"); an empty list matches nothing.
+        :param require_served: first check that a server serves the datasource (profile "29" markUsed).
         :returns: segments changed.
+        :raises DatasourceNotServed: (``require_served`` only) nothing changes.
         :raises TimelineConflict: in conflict mode, when the timeline cannot be built.
         """
+        with self.lock:
+            if require_served:
+                self._require_served(datasource)
+            return self._mark_used_in_interval(datasource, interval, versions)
+
+    def _mark_used_in_interval(
+        self, datasource: str, interval: Interval | None, versions: Sequence[str] | None
+    ) -> int:
         iv = ETERNITY if interval is None else interval
         vs = None if versions is None else set(versions)
-        with self.lock:
-            ds = self._datasources.get(datasource)
-            if ds is None:
-                return 0
-            used, candidates = [], []
-            for r in ds.records.values():
-                if vs is not None and r.segment.version not in vs:
-                    continue
-                if r.used:
-                    if iv.overlaps(r.segment.interval):
-                        used.append(r.segment)
-                elif iv.contains(r.segment.interval):
-                    candidates.append(r)
-            if not candidates:
-                return 0
-            shadowed = Timeline(used + [c.segment for c in candidates]).overshadowed()
-            to_mark = [c for c in candidates if c.segment not in shadowed]
-            self._set_used(ds, to_mark, True)
-            return len(to_mark)
+        ds = self._datasources.get(datasource)
+        if ds is None:
+            return 0
+        used, candidates = [], []
+        for r in ds.records.values():
+            if vs is not None and r.segment.version not in vs:
+                continue
+            if r.used:
+                if iv.overlaps(r.segment.interval):
+                    used.append(r.segment)
+            elif iv.contains(r.segment.interval):
+                candidates.append(r)
+        if not candidates:
+            return 0
+        shadowed = Timeline(used + [c.segment for c in candidates]).overshadowed()
+        to_mark = [c for c in candidates if c.segment not in shadowed]
+        self._set_used(ds, to_mark, True)
+        return len(to_mark)
 
-    def mark_used_by_ids(self, datasource: str, segment_ids: Sequence[str], *, parse_ids: bool = False) -> int:
+    def mark_used_by_ids(
+        self,
+        datasource: str,
+        segment_ids: Sequence[str | None],
+        *,
+        parse_ids: bool = False,
+        require_served: bool = False,
+    ) -> int:
         """Mark the listed unused, non-overshadowed segments used (semantics 3.3).
 
         :param parse_ids: parse every id for the datasource first and look up the printed form (profile
             "latest"); otherwise compare raw strings (profile "29").
+        :param require_served: first check that a server serves the datasource (profile "29").
+        :raises DatasourceNotServed: (``require_served`` only) nothing changes.
+        :raises JavaNullPointer: (``parse_ids`` only) an id is None; nothing changes.
         :raises UnparseableSegmentIds: (``parse_ids`` only) some id does not parse; nothing changes.
         :raises UnknownSegmentIds: some id names no segment of the datasource; nothing changes.
         """
-        ids = list(dict.fromkeys(segment_ids))
         with self.lock:
-            if parse_ids:
-                parsed = [try_parse(datasource, i) for i in ids]
-                bad = [raw for raw, p in zip(ids, parsed) if p is None]
-                if bad:
-                    raise UnparseableSegmentIds(datasource, bad)
-                ids = list(dict.fromkeys(str(p) for p in parsed))
-            ds = self._datasources.get(datasource)
-            rows = {i: ds.records[i] for i in ids if ds is not None and i in ds.records}
-            unknown = [i for i in ids if i not in rows]
-            if unknown or ds is None:
-                raise UnknownSegmentIds(datasource, unknown)
-            candidates = [r for r in rows.values() if not r.used]
-            if not candidates:
-                return 0
-            spans = condense(c.segment.interval for c in candidates)
-            used = [
-                r.segment
-                for r in ds.records.values()
-                if r.used and any(span.overlaps(r.segment.interval) for span in spans)
-            ] if spans else []
-            shadowed = Timeline(used + [c.segment for c in candidates]).overshadowed()
-            to_mark = [c for c in candidates if c.segment not in shadowed]
-            self._set_used(ds, to_mark, True)
-            return len(to_mark)
+            if require_served:
+                self._require_served(datasource)
+            return self._mark_used_by_ids(datasource, segment_ids, parse_ids)
+
+    def _mark_used_by_ids(self, datasource: str, segment_ids: Sequence[str | None], parse_ids: bool) -> int:
+        if parse_ids:
+            texts = _no_nulls(segment_ids)
+            ids = list(dict.fromkeys(texts))
+            parsed = [try_parse(datasource, i) for i in ids]
+            bad = [raw for raw, p in zip(ids, parsed, strict=True) if p is None]
+            if bad:
+                raise UnparseableSegmentIds(datasource, bad)
+            ids = list(dict.fromkeys(str(p) for p in parsed))
+        else:
+            # A null is looked up as the text "null" (a row that never exists), as Druid's id column does.
+            ids = list(dict.fromkeys("null" if i is None else i for i in segment_ids))
+        ds = self._datasources.get(datasource)
+        rows = {i: ds.records[i] for i in ids if ds is not None and i in ds.records}
+        unknown = [i for i in ids if i not in rows]
+        if unknown or ds is None:
+            raise UnknownSegmentIds(datasource, unknown)
+        candidates = [r for r in rows.values() if not r.used]
+        if not candidates:
+            return 0
+        spans = condense(c.segment.interval for c in candidates)
+        used = [
+            r.segment
+            for r in ds.records.values()
+            if r.used and any(span.overlaps(r.segment.interval) for span in spans)
+        ] if spans else []
+        shadowed = Timeline(used + [c.segment for c in candidates]).overshadowed()
+        to_mark = [c for c in candidates if c.segment not in shadowed]
+        self._set_used(ds, to_mark, True)
+        return len(to_mark)
 
     def mark_segment_used(self, datasource: str | None, segment_id: str) -> bool:
         """Mark one segment used, with no overshadow check (semantics 3.4).
@@ -447,50 +545,102 @@ class Cluster:
     # ------------------------------------------------------------------ marking unused
 
     def mark_unused_in_interval(
-        self, datasource: str, interval: Interval | None = None, *, versions: Sequence[str] | None = None
+        self,
+        datasource: str,
+        interval: Interval | None = None,
+        *,
+        versions: Sequence[str] | None = None,
+        require_served: bool = False,
+        audit: AuditNote | None = None,
     ) -> int:
         """Mark used segments contained in ``interval`` (all when None) unused (semantics 3.5).
 
+        :param require_served: first check that a server serves the datasource (profile "29" markUnused).
+        :param audit: write this ``segment.markUnused`` entry (key: the datasource) once the change is made.
         :returns: segments changed.
+        :raises DatasourceNotServed: (``require_served`` only) nothing changes, no entry is written.
         """
-        iv = ETERNITY if interval is None else interval
+        with self.lock:
+            if require_served:
+                self._require_served(datasource)
+            now = self.clock.now()
+            n = self._mark_unused_in_interval(datasource, interval, versions, now)
+            if audit is not None:
+                self._audit(audit, datasource, n, now)
+            return n
+
+    def _audit(self, note: AuditNote, key: str, result: Any, now: int) -> None:
+        """Write the entry of an action that returned ``result`` (the note's payload may depend on it)."""
+        payload = note.payload if isinstance(note.payload, str) else note.payload(result)
+        self.audit.append(
+            AuditEntry(key, note.type, note.author, note.comment, note.ip, payload, now, request=note.request)
+        )
+
+    def _mark_unused_in_interval(
+        self, datasource: str, interval: Interval | None, versions: Sequence[str] | None, now: int | None = None
+    ) -> int:
         if versions is not None and len(versions) == 0:
             return 0
+        ds = self._datasources.get(datasource)
+        if ds is None:
+            return 0
+        # Interval.contains and the version filter inlined: this loop runs once per row (100,000s).
+        start, end = (ETERNITY.start, ETERNITY.end) if interval is None else (interval.start, interval.end)
         vs = None if versions is None else set(versions)
-        with self.lock:
-            ds = self._datasources.get(datasource)
-            if ds is None:
-                return 0
-            hits = [
-                r
-                for r in ds.records.values()
-                if r.used and iv.contains(r.segment.interval) and (vs is None or r.segment.version in vs)
-            ]
-            self._set_used(ds, hits, False)
-            return len(hits)
+        hits = []
+        for r in ds.records.values():
+            if r.used:
+                seg = r.segment
+                iv = seg.interval
+                if start <= iv.start < end and iv.end <= end and (vs is None or seg.version in vs):
+                    hits.append(r)
+        self._set_used(ds, hits, False, now)
+        return len(hits)
 
-    def mark_all_unused(self, datasource: str) -> int:
-        """Mark every used segment of the datasource unused; returns segments changed."""
-        return self.mark_unused_in_interval(datasource, None)
+    def mark_all_unused(self, datasource: str, *, audit: AuditNote | None = None) -> int:
+        """Mark every used segment of the datasource unused; returns segments changed.
 
-    def mark_unused_by_ids(self, datasource: str, segment_ids: Iterable[str]) -> int:
+        :param audit: write this ``segment.markUnused`` entry once the change is made.
+        """
+        return self.mark_unused_in_interval(datasource, None, audit=audit)
+
+    def mark_unused_by_ids(
+        self,
+        datasource: str,
+        segment_ids: Iterable[str | None],
+        *,
+        require_served: bool = False,
+        audit: AuditNote | None = None,
+    ) -> int:
         """Mark the listed segments unused (semantics 3.6): unparseable ids are dropped silently.
 
+        :param require_served: first check that a server serves the datasource (profile "29" markUnused).
+        :param audit: write this ``segment.markUnused`` entry once the change is made.
         :returns: rows that exist, including those that were already unused (their timestamp is reset).
+        :raises DatasourceNotServed: (``require_served`` only) nothing changes.
+        :raises JavaNullPointer: an id is None (``SegmentId.tryParse`` dereferences it); nothing changes.
         :raises SegmentIdIndexError: an id equals the datasource name (Druid fails there).
         """
         with self.lock:
-            ids: dict[str, None] = {}
-            for text in segment_ids:
-                parsed = try_parse(datasource, text)
-                if parsed is not None and parsed.datasource == datasource:
-                    ids[str(parsed)] = None
-            ds = self._datasources.get(datasource)
-            if ds is None:
-                return 0
-            hits = [ds.records[i] for i in ids if i in ds.records]
-            self._set_used(ds, hits, False)
-            return len(hits)
+            if require_served:
+                self._require_served(datasource)
+            n = self._mark_unused_by_ids(datasource, _no_nulls(segment_ids))
+            if audit is not None:
+                self._audit(audit, datasource, n, self.clock.now())
+            return n
+
+    def _mark_unused_by_ids(self, datasource: str, segment_ids: Iterable[str]) -> int:
+        ids: dict[str, None] = {}
+        for text in segment_ids:
+            parsed = try_parse(datasource, text)
+            if parsed is not None and parsed.datasource == datasource:
+                ids[str(parsed)] = None
+        ds = self._datasources.get(datasource)
+        if ds is None:
+            return 0
+        hits = [ds.records[i] for i in ids if i in ds.records]
+        self._set_used(ds, hits, False)
+        return len(hits)
 
     def mark_segment_unused(self, datasource: str, segment_id: str) -> bool:
         """Mark one segment unused; True iff the row exists (even if it was already unused).
@@ -501,10 +651,58 @@ class Cluster:
             key = self._parsed_id(datasource, segment_id)
             ds = self._datasources.get(datasource)
             rec = ds.records.get(key) if ds is not None else None
-            if rec is None:
+            if ds is None or rec is None:
                 return False
-            self._set_used(ds, [rec], False)  # type: ignore[arg-type]
+            self._set_used(ds, [rec], False)
             return True
+
+    def _require_served(self, datasource: str) -> None:
+        """Druid's served-inventory check: at least one segment of the datasource is loaded.
+
+        :raises DatasourceNotServed: when none is.
+        """
+        ds = self._datasources.get(datasource)
+        if ds is not None and ds.served_cache is None:
+            known, store = ds.served_known, self.rules
+            if (
+                known is not None
+                and known[0] is store
+                and known[1] == store.generation
+                and known[2] is self.layout
+                and (known[3] is None or known[3] == self.clock.now())
+            ):
+                return
+            if self._newest_is_served(datasource, ds):
+                return
+        if not self._served(datasource):
+            raise DatasourceNotServed(datasource)
+
+    def _newest_is_served(self, datasource: str, ds: _Datasource) -> bool:
+        """A sufficient test for "served" that needs no timeline: True when a used segment of the newest used
+        version is placed on a server by its rule.
+
+        Such a segment is never overshadowed: nothing newer exists, and a same-version segment overshadows only
+        through a minor version (segment locking), which makes this test give up (so do conflict mode
+        ``"druid"``, where the timeline may fail, and a newest version that no rule places).
+        """
+        if self.conflict_mode != REFUSE or not self.layout.servers:
+            return False
+        used = [r.segment for r in ds.records.values() if r.used]
+        if not used or any(seg.shard_spec.minor_version for seg in used):
+            return False
+        newest = max({seg.version for seg in used}, key=version_key)
+        store, rules, now = self.rules, self.rules.get_with_default(datasource), self.clock.now()
+        placements: dict[Any, tuple[Server, ...]] = {}
+        for seg in used:
+            if seg.version == newest:
+                rule = first_matching_rule(rules, seg.interval, now)
+                if rule not in placements:
+                    placements[rule] = self.layout.placement(rule)
+                if placements[rule]:
+                    periodic = any(hasattr(r, "period") for r in rules)
+                    ds.served_known = (store, store.generation, self.layout, now if periodic else None)
+                    return True
+        return False
 
     def _parsed_id(self, datasource: str, segment_id: str) -> str:
         parsed = try_parse(datasource, segment_id)
@@ -512,9 +710,10 @@ class Cluster:
             raise InvalidSegmentId(f"Could not parse Segment ID[{segment_id}] for DataSource[{datasource}]")
         return str(parsed)
 
-    def _set_used(self, ds: _Datasource, rows: Iterable[SegmentRecord], used: bool) -> None:
+    def _set_used(self, ds: _Datasource, rows: Iterable[SegmentRecord], used: bool, now: int | None = None) -> None:
         """Set the used flag and restart ``used_status_last_updated`` (every mark statement sets it)."""
-        now = self.now()
+        if now is None:
+            now = self.clock.now()
         flipped = False
         for r in rows:
             flipped = flipped or r.used != used
@@ -523,7 +722,74 @@ class Cluster:
         if flipped:  # the caches derive from the used set only
             ds.changed()
 
-    # ------------------------------------------------------------------ kill
+    # ------------------------------------------------------------------ kill tasks
+
+    def submit_kill(
+        self,
+        *,
+        datasource: str,
+        interval: Interval,
+        audit: AuditNote | None = None,
+        **task: Any,
+    ) -> Task:
+        """Submit a kill task to the Overlord and, unless tasks are held, run it at once (semantics 10.5).
+
+        Without ``tasks.fail_with`` the run deletes what semantics 8 says and ends ``SUCCESS``; with it the task
+        ends ``FAILED`` and deletes nothing.
+
+        :param audit: write this ``segment.kill`` entry (its payload a function of the task id) once the task
+            is accepted.
+        :param task: the rest of :meth:`TaskStore.create_kill`'s keyword arguments.
+        :returns: the task, complete unless held.
+        :raises InvalidTask, TaskAlreadyExists: and no task is created.
+        """
+        with self.lock:
+            created = self._submit_kill(datasource=datasource, interval=interval, **task)
+            if audit is not None:
+                self._audit(audit, datasource, created.id, self.clock.now())
+            return created
+
+    def _submit_kill(self, **task: Any) -> Task:
+        created = self.tasks.create_kill(now=self.clock.now(), **task)
+        if not self.tasks.hold:
+            self._run_task(created)
+        return created
+
+    def release_tasks(self, task_id: str | None = None) -> list[Task]:
+        """Run held tasks now (all, or the one named), oldest first; returns them.
+
+        :raises UnknownTask: ``task_id`` names no task.
+        """
+        with self.lock:
+            todo = self.tasks.releasable(task_id)
+            for task in todo:
+                self._run_task(task)
+            return todo
+
+    def shutdown_task(self, task_id: str) -> Task:
+        """``TaskQueue.shutdown`` (see :meth:`TaskStore.shutdown`).
+
+        :raises UnknownTask: ``task_id`` names no task.
+        """
+        with self.lock:
+            return self.tasks.shutdown(task_id)
+
+    def task(self, task_id: str) -> Task | None:
+        """The task with this id, or None."""
+        with self.lock:
+            return self.tasks.get(task_id)
+
+    def list_tasks(self, **query: Any) -> list[Task]:
+        """Tasks as ``GET /druid/indexer/v1/tasks`` lists them (:meth:`TaskStore.list`, now from the clock)."""
+        with self.lock:
+            return self.tasks.list(self.clock.now(), **query)
+
+    def _run_task(self, task: Task) -> None:
+        """Finish a task: fail it as planned, or run the kill and record the report."""
+        result = None
+        if task.planned_error is None:
+            result = self._kill_unused_segments(task.datasource, task.interval, **task.kill_args)
+        task.finish(result, self.clock.now())
 
     def kill_unused_segments(
         self,
@@ -543,98 +809,280 @@ class Cluster:
             segments whose files could be deleted; otherwise the profile "29" loop (8.2).
         """
         with self.lock:
-            marked = self.mark_unused_in_interval(datasource, interval) if mark_as_unused else 0
-            ds = self._datasources.get(datasource)
-            if ds is None:
-                return KillResult(0, 1 if not count_killable_only else 0, marked, ())
-            vs = None if versions is None else set(versions)
-            used_load_specs = [
-                r.segment.load_spec
-                for r in ds.records.values()
-                if r.used and r.segment.load_spec is not None and interval.overlaps(r.segment.interval)
-            ]
-            eligible = sorted(
-                (
-                    r
-                    for r in ds.records.values()
-                    if not r.used
-                    and interval.contains(r.segment.interval)
-                    and (vs is None or r.segment.version in vs)
-                    and (
-                        max_used_status_last_updated is None
-                        or (r.used_status_last_updated is not None
-                            and r.used_status_last_updated <= max_used_status_last_updated)
-                    )
-                ),
-                key=lambda r: r.segment.id,
+            return self._kill_unused_segments(
+                datasource,
+                interval,
+                versions=versions,
+                limit=limit,
+                batch_size=batch_size,
+                max_used_status_last_updated=max_used_status_last_updated,
+                mark_as_unused=mark_as_unused,
+                count_killable_only=count_killable_only,
             )
-            total_batches = -(-limit // batch_size) if limit else None
-            killed = batches = 0
-            deleted: list[str] = []
-            pos = 0
-            while True:
-                n = min(limit - killed, batch_size) if limit else batch_size
-                if n <= 0:
+
+    def _kill_unused_segments(
+        self,
+        datasource: str,
+        interval: Interval,
+        *,
+        versions: Sequence[str] | None = None,
+        limit: int | None = None,
+        batch_size: int = 100,
+        max_used_status_last_updated: int | None = None,
+        mark_as_unused: bool = False,
+        count_killable_only: bool = False,
+    ) -> KillResult:
+        marked = self._mark_unused_in_interval(datasource, interval, None) if mark_as_unused else 0
+        ds = self._datasources.get(datasource)
+        if ds is None:
+            return KillResult(0, 1 if not count_killable_only else 0, marked, ())
+        vs = None if versions is None else set(versions)
+        used_load_specs = [
+            r.segment.load_spec
+            for r in ds.records.values()
+            if r.used and r.segment.load_spec is not None and interval.overlaps(r.segment.interval)
+        ]
+        eligible = sorted(
+            (
+                r
+                for r in ds.records.values()
+                if not r.used
+                and interval.contains(r.segment.interval)
+                and (vs is None or r.segment.version in vs)
+                and (
+                    max_used_status_last_updated is None
+                    or (r.used_status_last_updated is not None
+                        and r.used_status_last_updated <= max_used_status_last_updated)
+                )
+            ),
+            key=lambda r: r.segment.id,
+        )
+        total_batches = -(-limit // batch_size) if limit else None
+        killed = batches = 0
+        deleted: list[str] = []
+        pos = 0
+        while True:
+            n = min(limit - killed, batch_size) if limit else batch_size
+            if n <= 0:
+                break
+            batch = eligible[pos : pos + n]
+            pos += len(batch)
+            if count_killable_only:
+                if not batch:
                     break
-                batch = eligible[pos : pos + n]
-                pos += len(batch)
-                if count_killable_only:
-                    if not batch:
-                        break
-                    killable = [r for r in batch if r.segment.load_spec is None or r.segment.load_spec not in used_load_specs]
-                    if not killable:
-                        break
-                    deleted.extend(r.segment.id for r in batch)
-                    killed += len(killable)
-                    batches += 1
-                else:
-                    deleted.extend(r.segment.id for r in batch)
-                    batches += 1
-                    killed += len(batch)
-                    if not batch:
-                        break
-                if total_batches is not None and batches >= total_batches:
+                killable = [
+                    r for r in batch if r.segment.load_spec is None or r.segment.load_spec not in used_load_specs
+                ]
+                if not killable:
                     break
-            for sid in deleted:
-                del ds.records[sid]
-                rec = self._by_id.pop(sid)
-                vi = ds.versions.get(rec.segment.version)
-                if vi is not None:
-                    vi.remove(rec.segment.interval)
-            if not ds.records:
-                del self._datasources[datasource]
-            return KillResult(killed, batches, marked, tuple(deleted))
+                deleted.extend(r.segment.id for r in batch)
+                killed += len(killable)
+                batches += 1
+            else:
+                deleted.extend(r.segment.id for r in batch)
+                batches += 1
+                killed += len(batch)
+                if not batch:
+                    break
+            if total_batches is not None and batches >= total_batches:
+                break
+        for sid in deleted:
+            del ds.records[sid]
+            rec = self._by_id.pop(sid)
+            vi = ds.versions.get(rec.segment.version)
+            if vi is not None:
+                vi.remove(rec.segment.interval)
+        if not ds.records:
+            del self._datasources[datasource]
+        return KillResult(killed, batches, marked, tuple(deleted))
 
     # ------------------------------------------------------------------ state documents
 
     def export_segments(self) -> list[dict[str, Any]]:
         """Every row as DataSegment JSON plus ``used``, ``createdDate`` and ``usedStatusLastUpdatedDate``."""
         with self.lock:
-            out = []
-            for name in sorted(self._datasources):
-                for r in self.records(name):
-                    obj = data_segment_to_json(r.segment, projections=True)
-                    if r.segment.num_rows is not None:
-                        obj["numRows"] = r.segment.num_rows
-                    obj["used"] = r.used
-                    obj["createdDate"] = format_instant(r.created_date)
-                    obj["usedStatusLastUpdatedDate"] = (
-                        None if r.used_status_last_updated is None else format_instant(r.used_status_last_updated)
-                    )
-                    out.append(obj)
-            return out
+            return self._export_segments()
+
+    def _export_segments(self) -> list[dict[str, Any]]:
+        out = []
+        for name in sorted(self._datasources):
+            for r in self._records(name):
+                obj = data_segment_to_json(r.segment, projections=True)
+                if r.segment.num_rows is not None:
+                    obj["numRows"] = r.segment.num_rows
+                obj["used"] = r.used
+                obj["createdDate"] = format_instant(r.created_date)
+                obj["usedStatusLastUpdatedDate"] = (
+                    None if r.used_status_last_updated is None else format_instant(r.used_status_last_updated)
+                )
+                out.append(obj)
+        return out
 
     def replace_segments(self, segments: Iterable[dict[str, Any]]) -> None:
         """Replace every row with those of a state document (all or nothing)."""
         rows = [_row_from_json(obj, True) for obj in segments]
         with self.lock:
-            saved = (self._datasources, self._by_id)
-            self._datasources, self._by_id = {}, {}
+            self._replace_rows(rows)
+
+    def _replace_rows(self, rows: Sequence[tuple[DataSegment, bool, Any, Any]]) -> None:
+        saved = (self._datasources, self._by_id)
+        self._datasources, self._by_id = {}, {}
+        try:
+            self._add_rows(rows)
+        except Exception:
+            self._datasources, self._by_id = saved
+            raise
+
+    def replace_state(self, segments: Iterable[dict[str, Any]], rules: RuleStore) -> None:
+        """Replace every row and the rule store (a state document), all or nothing.
+
+        :raises InvalidSegment, DuplicateSegment, SegmentConflict: nothing changes.
+        """
+        rows = [_row_from_json(obj, True) for obj in segments]
+        with self.lock:
+            self._replace_rows(rows)
+            self.rules = rules
+
+    def export_state(self) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+        """The rows (as :meth:`export_segments`) and the rule store's state, read together."""
+        with self.lock:
+            return self._export_segments(), self.rules.to_state()
+
+    # ------------------------------------------------------------------ settings and rules
+
+    def configure(
+        self,
+        *,
+        now: Clock | None = None,
+        layout: ServerLayout | None = None,
+        segments: Sequence[dict[str, Any]] = (),
+        rules: Mapping[str, Sequence[Rule]] | None = None,
+    ) -> None:
+        """Set the clock and layout, seed segments, then set rule lists (with audit entries), all or nothing.
+
+        :raises InvalidSegment, DuplicateSegment, SegmentConflict: a segment is bad; nothing changes.
+        """
+        rows = []
+        for index, obj in enumerate(segments):
+            try:
+                rows.append(_row_from_json(obj, True))
+            except InvalidSegment as exc:
+                raise InvalidSegment(f"segment [{index}]: {exc.message}") from exc
+        with self.lock:
+            saved = (self.clock, self.started_at, self.layout)
+            if now is not None:
+                self._set_clock(now)
+            if layout is not None:
+                self.layout = layout
             try:
                 self._add_rows(rows)
-            except Exception:
-                self._datasources, self._by_id = saved
+            except FakeDruidError:
+                self.clock, self.started_at, self.layout = saved
                 raise
+            for datasource, parsed in (rules or {}).items():
+                self.rules.set_rules(datasource, list(parsed), now=self.clock.now())
+
+    def restore_settings(self, *, clock: Clock, layout: ServerLayout, conflict_mode: str) -> None:
+        """Put back the clock, layout and conflict mode (the per-test settings)."""
+        with self.lock:
+            self._set_clock(clock)
+            self.layout = layout
+            self.conflict_mode = conflict_mode
+
+    def set_layout(self, layout: ServerLayout) -> None:
+        """Replace the virtual historicals."""
+        with self.lock:
+            self.layout = layout
+
+    def default_rules_key(self) -> str:
+        """The key of the cluster-wide rules (``_default``)."""
+        return self.rules.default_key
+
+    def set_rules(
+        self,
+        datasource: str,
+        rules: Sequence[Rule],
+        *,
+        author: str = "",
+        comment: str = "",
+        ip: str = "",
+    ) -> None:
+        """``POST /rules/{datasource}``: replace the datasource's rules and write the audit entry.
+
+        :raises InvalidRule: (``kind`` ``empty_default``) nothing changes.
+        """
+        with self.lock:
+            self.rules.set_rules(
+                datasource, list(rules), author=author, comment=comment, ip=ip, now=self.clock.now()
+            )
+
+    def all_rules(self) -> dict[str, list[Rule]]:
+        """Every key that has rules, ``_default`` first, then datasources by name."""
+        with self.lock:
+            return self.rules.all_rules()
+
+    def datasource_rules(self, datasource: str, *, with_default: bool = False) -> list[Rule]:
+        """The datasource's own rules (``[]`` when none); ``with_default`` appends the cluster defaults."""
+        with self.lock:
+            return self.rules.get_with_default(datasource) if with_default else self.rules.get(datasource)
+
+    def rule_history(
+        self, datasource: str | None, *, interval: Interval | None = None, count: int | None = None
+    ) -> list[AuditEntry]:
+        """Rule audit entries (``RuleStore.history``), with "now" from the clock.
+
+        :raises InvalidRule: for a ``count`` below one.
+        """
+        with self.lock:
+            return self.rules.history(datasource, interval=interval, count=count, now=self.clock.now())
+
+    def audit_entries(self, type: str | None = None, key: str | None = None) -> list[AuditEntry]:
+        """The segment audit entries, oldest first; optionally only one type or one key."""
+        with self.lock:
+            return self.audit.entries(type=type, key=key)
+
+    # ------------------------------------------------------------------ duty settings and task switches
+
+    def kill_config(self) -> dict[str, Any]:
+        """The duty settings under Druid's property names (:meth:`DutyConfig.to_json`)."""
+        with self.lock:
+            return self.duty_config.to_json()
+
+    def set_kill_config(self, obj: Any) -> dict[str, Any]:
+        """Change the duty settings named in ``obj``, all or nothing; returns the new settings.
+
+        :raises InvalidConfig: naming the first bad or unknown field.
+        """
+        with self.lock:
+            self.duty_config.update_from_json(obj)
+            return self.duty_config.to_json()
+
+    def task_mode(self) -> tuple[bool, str | None]:
+        """Whether new tasks are held, and the error they fail with (None: they succeed)."""
+        with self.lock:
+            return self.tasks.hold, self.tasks.fail_with
+
+    def set_task_mode(
+        self, *, hold: bool | None = None, fail_with: str | None = None, set_fail_with: bool = False
+    ) -> tuple[bool, str | None]:
+        """Change ``hold`` (when not None) and ``fail_with`` (when ``set_fail_with``); returns the new mode."""
+        with self.lock:
+            if hold is not None:
+                self.tasks.hold = hold
+            if set_fail_with:
+                self.tasks.fail_with = fail_with
+            return self.tasks.hold, self.tasks.fail_with
+
+    # ------------------------------------------------------------------ composite reads
+
+    def read(self, query: Callable[[ClusterReader], _T]) -> _T:
+        """Run a read-only ``query`` on a consistent state: the lock is held for the whole query.
+
+        The query gets a :class:`ClusterReader` (the unlocked reads); it must not call the cluster itself.
+        For reads that need several lookups together (load status, ``?full`` inventories).
+        """
+        with self.lock:
+            return query(self._reader)
 
 
 _UNSET: Any = object()
@@ -675,5 +1123,83 @@ def _row_from_json(obj: Any, default_used: bool) -> tuple[DataSegment, bool, Any
     if not isinstance(used, bool):
         raise InvalidSegment(f"[used] must be true or false, got [{used!r}]")
     created = obj.get("createdDate")
-    updated = obj["usedStatusLastUpdatedDate"] if "usedStatusLastUpdatedDate" in obj else _UNSET
+    updated = obj.get("usedStatusLastUpdatedDate", _UNSET)
     return segment, used, created, updated
+
+
+def _no_nulls(ids: Iterable[str | None]) -> list[str]:
+    """Ids about to be parsed: ``SegmentId.tryParse`` dereferences a null element."""
+    out = list(ids)
+    if any(i is None for i in out):
+        raise JavaNullPointer()
+    return [i for i in out if i is not None]
+
+
+class ClusterReader:
+    """The cluster's reads without the lock, for :meth:`Cluster.read` queries (which hold it)."""
+
+    __slots__ = ("_cluster",)
+
+    def __init__(self, cluster: Cluster) -> None:
+        self._cluster = cluster
+
+    @property
+    def layout(self) -> ServerLayout:
+        """The virtual historicals."""
+        return self._cluster.layout
+
+    def now(self) -> int:
+        """The fake clock's current time, UTC ms."""
+        return self._cluster.clock.now()
+
+    def datasource_names(self, *, include_unused: bool = True) -> list[str]:
+        """As :meth:`Cluster.datasource_names`."""
+        return self._cluster._datasource_names(include_unused=include_unused)
+
+    def records(self, datasource: str, *, used: bool | None = None) -> list[SegmentRecord]:
+        """As :meth:`Cluster.records`."""
+        return self._cluster._records(datasource, used=used)
+
+    def record(self, segment_id: str, *, datasource: str | None = None) -> SegmentRecord | None:
+        """As :meth:`Cluster.record`."""
+        return self._cluster._record(segment_id, datasource=datasource)
+
+    def used_timeline(self, datasource: str) -> Timeline:
+        """As :meth:`Cluster.used_timeline`."""
+        return self._cluster._used_timeline(datasource)
+
+    def overshadowed_segment_ids(self, datasource: str) -> set[str]:
+        """As :meth:`Cluster.overshadowed_segment_ids`."""
+        return self._cluster._overshadowed_segment_ids(datasource)
+
+    def first_rule(self, datasource: str, interval: Interval, now: int | None = None) -> Any:
+        """As :meth:`Cluster.first_rule`."""
+        return self._cluster._first_rule(datasource, interval, now)
+
+    def served(self, datasource: str) -> dict[str, tuple[DataSegment, tuple[Server, ...]]]:
+        """As :meth:`Cluster.served`."""
+        return self._cluster._served(datasource)
+
+    def served_datasources(self) -> list[str]:
+        """As :meth:`Cluster.served_datasources`."""
+        return self._cluster._served_datasources()
+
+    def segment_ids(self, datasource: str, *, used: bool | None = None) -> set[str]:
+        """As :meth:`Cluster.segment_ids`."""
+        return self._cluster._segment_ids(datasource, used=used)
+
+    def all_rules(self) -> dict[str, list[Rule]]:
+        """As :meth:`Cluster.all_rules`."""
+        return self._cluster.rules.all_rules()
+
+    def rule_audit_entries(self) -> list[AuditEntry]:
+        """Every rule audit entry, oldest first."""
+        return self._cluster.rules.audit_entries()
+
+    def audit_entries(self, type: str | None = None, key: str | None = None) -> list[AuditEntry]:
+        """As :meth:`Cluster.audit_entries`."""
+        return self._cluster.audit.entries(type=type, key=key)
+
+    def list_tasks(self, **query: Any) -> list[Task]:
+        """As :meth:`Cluster.list_tasks`."""
+        return self._cluster.tasks.list(self._cluster.clock.now(), **query)

@@ -61,6 +61,12 @@ def format_instant(ms: int) -> str:
     )
 
 
+@lru_cache(maxsize=1 << 14)
+def _interval_text(start: int, end: int) -> str:
+    """Druid's printed form of an interval (cached: the same intervals are printed over and over)."""
+    return f"{format_instant(start)}/{format_instant(end)}"
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Interval:
     """A half-open interval ``[start, end)`` of UTC milliseconds; ``str()`` is Druid's form."""
@@ -69,7 +75,7 @@ class Interval:
     end: int
 
     def __str__(self) -> str:
-        return f"{format_instant(self.start)}/{format_instant(self.end)}"
+        return _interval_text(self.start, self.end)
 
     def contains(self, other: Interval) -> bool:
         """Joda ``contains``: ``other`` lies inside; it may end exactly at this interval's end."""
@@ -448,9 +454,8 @@ class _Match(_Element):
                         return parsed
                     best_valid = parsed
                     best_state = bucket.save()
-            elif parsed < 0:
-                if ~parsed > best_invalid:
-                    best_invalid = ~parsed
+            elif parsed < 0 and ~parsed > best_invalid:
+                best_invalid = ~parsed
             bucket.restore(original)
         if best_valid > position or (best_valid == position and optional):
             if best_state is not None:

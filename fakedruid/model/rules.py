@@ -2,10 +2,10 @@
 
 Layer: model; imports only the stdlib (and ``fakedruid.errors``, ``fakedruid.model.intervals``,
 ``fakedruid.model.audit``); never Flask, pytest or hypothesis. Rule audit entries are
-:class:`~fakedruid.model.audit.AuditEntry` objects of type ``rules``. Semantics: semantics.md section 6; JSON forms, validation and history: http-api.md
-sections 4.3 to 4.5. Rule classes live in Druid's ``server/src/main/java/org/apache/druid/server/coordinator/
-rules/``. The JSON codec lives here (like ``segments.py``) because the public Python API and the state files
-take the same JSON as the HTTP API.
+:class:`~fakedruid.model.audit.AuditEntry` objects of type ``rules``. Semantics: semantics.md section 6; JSON
+forms, validation and history: http-api.md sections 4.3 to 4.5. Rule classes live in Druid's
+``server/src/main/java/org/apache/druid/server/coordinator/rules/``. The JSON codec lives here (like
+``segments.py``) because the public Python API and the state files take the same JSON as the HTTP API.
 
 Validation errors are :class:`~fakedruid.errors.InvalidRule` with an extra attribute ``kind``:
 ``"null_list"`` (``Rules cannot be null.``), ``"empty_default"`` (``Cluster-level rules cannot be empty.``),
@@ -362,6 +362,8 @@ Rule: TypeAlias = (
 )
 #: A load rule.
 LoadRule: TypeAlias = LoadForever | LoadByInterval | LoadByPeriod
+#: The load rule classes, for ``isinstance``.
+LOAD_RULES = (LoadForever, LoadByInterval, LoadByPeriod)
 
 _RULE_CLASSES: dict[str, type[Rule]] = {
     cls.type: cls
@@ -424,7 +426,9 @@ def _optional_bool(obj: Mapping[str, Any], key: str, default: bool) -> bool:
     if value is None:
         return default
     if not isinstance(value, bool):
-        raise _invalid(f"Cannot deserialize value of type `java.lang.Boolean` from {jackson_token(value)} (field [{key}])")
+        raise _invalid(
+            f"Cannot deserialize value of type `java.lang.Boolean` from {jackson_token(value)} (field [{key}])"
+        )
     return value
 
 
@@ -600,18 +604,21 @@ class RuleStore:
     :param default_key: ``druid.manager.rules.defaultRule``.
     """
 
-    __slots__ = ("default_key", "_rules", "_audit")
+    __slots__ = ("_audit", "_rules", "default_key", "generation")
 
     def __init__(self, *, default_key: str = DEFAULT_RULES_KEY) -> None:
         self.default_key = default_key
         self._rules: dict[str, list[Rule]] = {}
         self._audit = AuditLog()
+        #: Counts changes to the rules, so that views derived from them (the served view) know when to recompute.
+        self.generation = 0
         self.reset()
 
     def reset(self) -> None:
         """Back to the startup state: only the default rules (:data:`DEFAULT_RULES`), no history."""
         self._rules = {self.default_key: list(DEFAULT_RULES)}
         self._audit.reset()
+        self.generation += 1
 
     def set_rules(
         self, datasource: str, rules: Sequence[Rule], *, author: str = "", comment: str = "", ip: str = "", now: int
@@ -626,6 +633,7 @@ class RuleStore:
         _check_rule_list(rules, datasource, self.default_key)
         new = list(rules)
         self._rules[datasource] = new
+        self.generation += 1
         # SQLMetadataRuleManager writes the serialized rule list and no request info.
         return self._audit.add(
             AuditEntry(

@@ -38,7 +38,8 @@ class SegmentId:
     partition_num: int = 0
 
     def __str__(self) -> str:
-        base = f"{self.datasource}_{format_instant(self.interval.start)}_{format_instant(self.interval.end)}_{self.version}"
+        start, end = format_instant(self.interval.start), format_instant(self.interval.end)
+        base = f"{self.datasource}_{start}_{end}_{self.version}"
         return base if self.partition_num == 0 else f"{base}_{self.partition_num}"
 
     def sort_key(self) -> tuple[bytes, int, int, bytes, int]:

@@ -64,7 +64,9 @@ def _names(value: Any, key: str) -> tuple[str, ...]:
         return tuple(n for n in value.split(",") if n)
     if isinstance(value, list) and all(isinstance(n, str) for n in value):
         return tuple(n for n in value if n)
-    raise InvalidSegment(f"DataSegment field [{key}] must be a comma-joined string or a list of strings, got [{value!r}]")
+    raise InvalidSegment(
+        f"DataSegment field [{key}] must be a comma-joined string or a list of strings, got [{value!r}]"
+    )
 
 
 def _required_str(obj: dict[str, Any], key: str) -> str:

@@ -50,7 +50,9 @@ class ServerLayout:
                 names = list(value)
             for name in names:
                 if not isinstance(name, str) or not name or name in seen:
-                    raise InvalidConfig(f"Server names must be distinct non-empty strings, got [{name!r}] in tier [{tier}]")
+                    raise InvalidConfig(
+                        f"Server names must be distinct non-empty strings, got [{name!r}] in tier [{tier}]"
+                    )
                 seen.add(name)
             self.tiers[tier] = tuple(Server(n, tier) for n in names)
         self.servers: tuple[Server, ...] = tuple(s for servers in self.tiers.values() for s in servers)

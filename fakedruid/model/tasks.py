@@ -4,7 +4,8 @@ Layer: model; imports only the stdlib, ``fakedruid.errors`` and the rest of ``fa
 itself is :meth:`fakedruid.model.cluster.Cluster.kill_unused_segments`; this module adds what the Overlord keeps
 around it: task ids, statuses, payloads and report numbers, the synchronous run (or a hold until released), and
 the validation Druid performs while it reads a kill task's JSON (``KillUnusedSegmentsTask`` ~29 @ ``94f17b01`` and
-~master). The store is not locked by itself: callers hold ``cluster.lock``, as every Cluster caller does.
+~master). The store only keeps records and never imports the cluster: :class:`~fakedruid.model.cluster.Cluster`
+runs the kills, holding its lock, and is the only caller.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import builtins
 import random
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fakedruid.errors import (
     InvalidInstant,
@@ -32,8 +33,15 @@ from fakedruid.model.intervals import (
 )
 from fakedruid.model.json_text import jackson_token
 
-if TYPE_CHECKING:  # pragma: no cover - typing only (cluster.py imports this module)
-    from fakedruid.model.cluster import Cluster
+
+@dataclass(frozen=True, slots=True)
+class KillResult:
+    """What a kill run did (the task report of semantics 8.2 and 8.3)."""
+
+    killed: int
+    batches: int
+    marked_unused: int
+    killed_ids: tuple[str, ...]
 
 KILL = "kill"
 
@@ -118,6 +126,18 @@ class Task:
     #: Submission order, to order tasks created in the same millisecond (newest first).
     sequence: int = 0
 
+    def finish(self, result: KillResult | None, now: int) -> None:
+        """End the task: ``FAILED`` as planned (``result`` is None then), or ``SUCCESS`` with the kill's report."""
+        if result is None:
+            self.status, self.error_msg = FAILED, self.planned_error
+        else:
+            self.num_segments_killed = result.killed
+            self.num_batches_processed = result.batches
+            self.num_segments_marked_unused = result.marked_unused
+            self.killed_ids = result.killed_ids
+            self.status = SUCCESS
+        self.duration = max(0, now - self.created_time)
+
     @property
     def is_complete(self) -> bool:
         """The task has finished (``SUCCESS`` or ``FAILED``)."""
@@ -162,10 +182,10 @@ class TaskStore:
 
     # ------------------------------------------------------------------ submission
 
-    def submit_kill(
+    def create_kill(
         self,
-        cluster: Cluster,
         *,
+        now: int,
         datasource: str,
         interval: Interval,
         task_id: str | None = None,
@@ -179,21 +199,21 @@ class TaskStore:
         context: dict[str, Any] | None = None,
         payload: dict[str, Any] | None = None,
     ) -> Task:
-        """Create a kill task and, unless :attr:`hold` is set, run it at once (semantics 10.5).
+        """Record a new kill task, RUNNING; :meth:`fakedruid.model.cluster.Cluster.submit_kill` runs it.
 
-        The caller holds ``cluster.lock``. Without :attr:`fail_with` the run deletes what semantics 8 says and
-        ends ``SUCCESS``; with it the task ends ``FAILED`` with that ``errorMsg`` and deletes nothing.
+        With :attr:`fail_with` set the task is planned to end ``FAILED`` with that ``errorMsg``.
+
+        :param now: the creation time.
 
         :param task_id: the id to use; None generates ``<id_prefix>_kill_...`` (``kill_...`` when ``id_prefix`` is
             None, as for a user's POST without ``id``).
         :param count_killable_only: the profile "latest" loop of semantics 8.3 (else 8.2).
         :param payload: the task JSON to echo on ``GET /task/{id}`` (from :func:`kill_task_from_json`; its
             ``id``, ``groupId`` and ``resource`` are filled in here); None builds the Coordinator's form.
-        :returns: the task, complete unless held.
+        :returns: the task.
         :raises InvalidTask: the generated or given id is not a valid Druid task id.
         :raises TaskAlreadyExists: a task with this id exists (running or complete).
         """
-        now = cluster.now()
         tid = task_id if task_id is not None else self.new_task_id(id_prefix, datasource, interval, now)
         problem = _id_problem(tid)
         if problem is not None:
@@ -233,22 +253,7 @@ class TaskStore:
             sequence=self._sequence,
         )
         self._tasks[tid] = task
-        if not self.hold:
-            self._run(cluster, task)
         return task
-
-    def _run(self, cluster: Cluster, task: Task) -> None:
-        """Finish a task: fail it as planned, or run the kill and record the report."""
-        if task.planned_error is not None:
-            task.status, task.error_msg = FAILED, task.planned_error
-        else:
-            result = cluster.kill_unused_segments(task.datasource, task.interval, **task.kill_args)
-            task.num_segments_killed = result.killed
-            task.num_batches_processed = result.batches
-            task.num_segments_marked_unused = result.marked_unused
-            task.killed_ids = result.killed_ids
-            task.status = SUCCESS
-        task.duration = max(0, cluster.now() - task.created_time)
 
     # ------------------------------------------------------------------ reading
 
@@ -299,13 +304,10 @@ class TaskStore:
 
     # ------------------------------------------------------------------ test controls
 
-    def release(self, cluster: Cluster, task_id: str | None = None) -> builtins.list[Task]:
-        """Run held tasks now (all, or the one named), oldest first; each ends ``SUCCESS`` (or ``FAILED`` when
-        :attr:`fail_with` was set at its submission).
+    def releasable(self, task_id: str | None = None) -> builtins.list[Task]:
+        """The held tasks to run now (all, or the one named), oldest first.
 
-        The caller holds ``cluster.lock``.
-
-        :returns: the tasks released (a complete task named by ``task_id`` is not released again).
+        :returns: the tasks (a complete task named by ``task_id`` is not released again).
         :raises UnknownTask: ``task_id`` names no task.
         """
         if task_id is not None:
@@ -315,8 +317,6 @@ class TaskStore:
             todo: builtins.list[Task] = [] if task.is_complete else [task]
         else:
             todo = sorted((t for t in self._tasks.values() if not t.is_complete), key=lambda t: t.sequence)
-        for task in todo:
-            self._run(cluster, task)
         return todo
 
     def shutdown(self, task_id: str) -> Task:
@@ -515,7 +515,7 @@ def _read_int(key: str, value: Any) -> int | None:
     """An ``Integer``: JSON integers in range, integral strings and (truncated) floats, as Jackson coerces them."""
     if value is None:
         return None
-    if isinstance(value, bool) or isinstance(value, (dict, list)):
+    if isinstance(value, (bool, dict, list)):
         raise _type_error("java.lang.Integer", key, value)
     if isinstance(value, float):
         value = int(value)
@@ -566,7 +566,7 @@ def _read_instant(key: str, value: Any) -> int | None:
     """Druid's DateTime deserializer: a number is epoch milliseconds, an empty string null, else ISO-8601."""
     if value is None:
         return None
-    if isinstance(value, bool) or isinstance(value, (dict, list, float)):
+    if isinstance(value, (bool, dict, list, float)):
         raise _type_error("org.joda.time.DateTime", key, value)
     if isinstance(value, int):
         if not _LONG_MIN <= value <= _LONG_MAX:
@@ -589,17 +589,17 @@ def _read_context(key: str, value: Any) -> dict[str, Any] | None:
     return dict(value)
 
 
-def _read_versions(key: str, value: Any) -> list[str] | None:
+def _read_versions(key: str, value: Any) -> list[str | None] | None:
     if value is None:
         return None
     if not isinstance(value, list):
         raise _type_error("java.util.List<java.lang.String>", key, value)
-    out = []
+    out: list[str | None] = []
     for item in value:
         if isinstance(item, (dict, list)):
             raise _type_error("java.lang.String", key, item)
         out.append(None if item is None else _scalar_text(item))
-    return out  # type: ignore[return-value]
+    return out
 
 
 _READERS: dict[str, Any] = {

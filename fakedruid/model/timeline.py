@@ -39,8 +39,18 @@ def conflict_message(existing: Interval, new: Interval, version: str) -> str:
 class _Entry:
     """One (interval, version) of the timeline and its partition holder (visible chunks, completeness)."""
 
-    __slots__ = ("start", "end", "interval", "version", "rank", "segments", "visible", "overshadowed",
-                 "complete", "max_minor")
+    __slots__ = (
+        "complete",
+        "end",
+        "interval",
+        "max_minor",
+        "overshadowed",
+        "rank",
+        "segments",
+        "start",
+        "version",
+        "visible",
+    )
 
     def __init__(self, interval: Interval, version: str, segments: list[DataSegment]) -> None:
         self.interval = interval
@@ -168,7 +178,7 @@ def _atomic_update_groups(chunks: list[DataSegment]) -> tuple[list[DataSegment],
         if any(v[2] > key[2] and contains(v, key) and not is_full(groups[v]) for v in visible):
             overshadowed.add(key)
             continue
-        below = sorted((k for k in visible if k[2] < key[2] and contains(key, k) and is_full(groups[k])))
+        below = sorted(k for k in visible if k[2] < key[2] and contains(key, k) and is_full(groups[k]))
         covered = bool(below) and below[0][0] == key[0]
         reach = key[0]
         for k in below:
@@ -376,7 +386,7 @@ class Timeline:
         if own is not None:
             # Without same-version conflicts, every same-version piece overlapping the interval is this entry.
             return self._overshadowed_within(own, segment)
-        same = {id(e): e for e, r in zip(self._owners[k : j + 1], self._ranks[k : j + 1]) if r == rank}
+        same = {id(e): e for e, r in zip(self._owners[k : j + 1], self._ranks[k : j + 1], strict=False) if r == rank}
         return all(self._overshadowed_within(e, segment) for e in same.values())
 
     def overshadowed(self) -> set[DataSegment]:
@@ -444,7 +454,7 @@ class Timeline:
         Druid may split an entry into more keys; nothing observable depends on that (semantics 1.6).
         """
         return [
-            (Interval(s, e), owner.version) for s, e, owner in zip(self._starts, self._ends, self._owners)
+            (Interval(s, e), owner.version) for s, e, owner in zip(self._starts, self._ends, self._owners, strict=False)
         ]
 
     def __len__(self) -> int:
@@ -467,7 +477,7 @@ class VersionIntervals:
     aside and scanned linearly, so the answer stays correct.
     """
 
-    __slots__ = ("_refs", "_keys", "_extra")
+    __slots__ = ("_extra", "_keys", "_refs")
 
     def __init__(self, intervals: Iterable[Interval] = ()) -> None:
         self._refs: dict[Interval, int] = {}

@@ -126,7 +126,7 @@ class _Process:
         self._log_file = open(log, "ab")  # noqa: SIM115 - closed in stop()
         self.popen = subprocess.Popen(
             list(cmd), cwd=cwd, stdin=subprocess.DEVNULL, stdout=self._log_file, stderr=subprocess.STDOUT,
-            preexec_fn=_preexec,  # noqa: PLW1509 - only setpgrp and prctl, no locks
+            preexec_fn=_preexec,  # only setpgrp and prctl: no locks taken in the child
         )
 
     @property
@@ -144,10 +144,8 @@ class _Process:
         if self.popen.poll() is None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.popen.pid, signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.popen.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                pass
         # Also SIGKILL what is left in the group (forked peons of a Coordinator that exited).
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.popen.pid, signal.SIGKILL)
@@ -217,7 +215,7 @@ class RealDruid:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def __enter__(self) -> RealDruid:  # noqa: PYI034 - typing.Self needs Python 3.11
+    def __enter__(self) -> RealDruid:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -454,7 +452,8 @@ class RealDruid:
         path = f"/druid/coordinator/v1/rules/{urllib.parse.quote(datasource, safe='')}"
         status, body = self._http("POST", path, list(rules))
         if status != 200:
-            raise RealDruidError(f"Druid refused the rules of [{datasource}] with {status}: {body.decode(errors='replace')}")
+            text = body.decode(errors="replace")
+            raise RealDruidError(f"Druid refused the rules of [{datasource}] with {status}: {text}")
         _wait(f"the rules of [{datasource}]", lambda: True if self._get_json(path) is not None else None, POLL_TIMEOUT)
 
     def seed(self, doc: Mapping[str, Any]) -> list[str]:

@@ -12,6 +12,7 @@ id, the DataSegment JSON payload, ``used`` and ``used_status_last_updated``. Col
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import subprocess
 import threading
@@ -153,10 +154,8 @@ class SqlShell:
     def close(self) -> None:
         """End the shell (closing its stdin ends it; killed if it lingers)."""
         if self._proc.stdin is not None:
-            try:
+            with contextlib.suppress(OSError):
                 self._proc.stdin.close()
-            except OSError:
-                pass
         try:
             self._proc.wait(timeout=5)
         except subprocess.TimeoutExpired:
@@ -202,7 +201,7 @@ def segment_rows(
         raise RealDruidError(f"used has {len(flags)} flags for {len(objs)} segments")
     rows: list[SegmentRow] = []
     seen: set[str] = set()
-    for index, (obj, flag) in enumerate(zip(objs, flags)):
+    for index, (obj, flag) in enumerate(zip(objs, flags, strict=True)):
         extra: dict[str, Any] = {}
         if isinstance(obj, DataSegment):
             segment = obj

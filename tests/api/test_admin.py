@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from fakedruid import FakeCoordinator
 from fakedruid.model.intervals import parse_period
 from fakedruid.model.rules import DropForever, LoadByPeriod
-from fakedruid.state import export_state
+from fakedruid.model.documents import export_state
 from tests.support import NOW, WIKI, WIKI_VERSION, seed_wiki, wiki_id
 
 V1 = "/fakedruid/v1"
@@ -36,7 +36,7 @@ def _segment(hour: int, *, version: str = WIKI_VERSION, partition: int = 0, **ex
 
 def _state(fake: FakeCoordinator) -> dict[str, Any]:
     # A JSON round trip, so that later changes to the live state cannot alias the snapshot.
-    return json.loads(json.dumps(export_state(fake)))
+    return json.loads(json.dumps(export_state(fake.cluster)))
 
 
 def _assert_bad_request(response: Any, phrase: str) -> None:
@@ -72,7 +72,7 @@ def test_add_segments_dates_given_are_kept(fake: FakeCoordinator, client: FlaskC
 
     assert client.post(f"{V1}/segments", json=body).status_code == 200
 
-    rows = {row["identifier"]: row for row in export_state(fake)["segments"]}
+    rows = {row["identifier"]: row for row in export_state(fake.cluster)["segments"]}
     assert rows[wiki_id(1)]["createdDate"] == "2023-08-10T04:13:00.000Z"
     assert rows[wiki_id(1)]["usedStatusLastUpdatedDate"] is None
     assert rows[wiki_id(2)]["createdDate"] == NOW
@@ -84,7 +84,7 @@ def test_add_segments_empty_array_adds_nothing(fake: FakeCoordinator, client: Fl
 
     assert response.status_code == 200
     assert response.json == {"segmentIds": []}
-    assert export_state(fake)["segments"] == []
+    assert export_state(fake.cluster)["segments"] == []
 
 
 def test_add_segments_any_content_type_is_read_as_json(fake: FakeCoordinator, client: FlaskClient) -> None:

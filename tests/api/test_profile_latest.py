@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from fakedruid import FakeCoordinator
-from fakedruid.api import datasources, messages
+from fakedruid.api import errors, messages
 from fakedruid.profiles import PROFILE_LATEST
 from tests.support import NOW, WIKI, seed_wiki, wiki_id
 
@@ -134,7 +134,7 @@ def conflict_latest() -> FakeCoordinator:
 
 def _rewrap(fake: FakeCoordinator, answer: Response) -> TestResponse:
     with fake.app.test_request_context(f"{P}/{WIKI}", method="POST"):
-        out = datasources._rewrap_overlord_failure(answer, PROFILE_LATEST)
+        out = errors._rewrap_overlord_failure(answer, PROFILE_LATEST)
         return TestResponse(out.get_data(), out.status, out.headers, request=None)  # type: ignore[arg-type]
 
 

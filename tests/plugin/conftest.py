@@ -8,7 +8,8 @@ imported here, before any run, so that every run and every later test share one 
 from __future__ import annotations
 
 import fakedruid.api.errors  # noqa: F401
-import fakedruid.api.journal  # noqa: F401
+import fakedruid.api.hooks  # noqa: F401
 import fakedruid.api.routes  # noqa: F401
+import fakedruid.api.serving  # noqa: F401
+import fakedruid.model.documents  # noqa: F401
 import fakedruid.model.duties  # noqa: F401
-import fakedruid.state  # noqa: F401

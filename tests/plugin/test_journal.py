@@ -142,12 +142,13 @@ def test_assert_called_missing_lists_requests_that_arrived(fake_coordinator: Fak
     assert str(info.value) == (
         f"fakedruid: expected DELETE {P}/{WIKI} at least once, got 0; the requests that arrived:\n"
         f"  GET {P}?simple= -> 200\n"
-        f'  POST {MARK_UNUSED} -> 204 body={{"interval": "{INTERVAL}"}}'
+        f'  POST {MARK_UNUSED} -> 204 body={{"interval": "{INTERVAL}"}}\n'
+        "the fake holds no segments"
     )
 
 
 def test_assert_called_nothing_arrived_says_none(fake_coordinator: FakeCoordinator) -> None:
-    with pytest.raises(AssertionError, match=r"the requests that arrived:\n  \(none\)$"):
+    with pytest.raises(AssertionError, match=r"the requests that arrived:\n  \(none\)\nthe fake holds no segments$"):
         fake_coordinator.assert_called("GET", "/status")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 import pytest
@@ -505,3 +506,44 @@ def test_served_view_follows_marks_rules_layout_and_clock(cluster: Cluster, cloc
     clock.set(T0)
     cluster.layout = ServerLayout({"hot": 1})
     assert cluster.served("ds") == {}  # the rule's tier (_default_tier) has no servers now
+
+
+# ---------------------------------------------------------------------- the served check's shortcut (issue 13)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_served_check_shortcut_never_says_served_when_the_served_view_is_empty(seed: int) -> None:
+    import random
+
+    from fakedruid.model.rules import rules_from_json
+
+    rng = random.Random(seed)
+    cluster = Cluster(clock=FrozenClock(parse_instant("2020-06-01T00:00:00Z")))
+    for i in range(rng.randint(1, 12)):
+        day = rng.randint(1, 4)
+        length = rng.choice([1, 1, 2])
+        with contextlib.suppress(SegmentConflict):  # same version, different interval: not seedable here
+            cluster.add_segment(
+                "ds",
+                f"2020-01-0{day}/2020-01-0{day + length}",
+                f"v{rng.randint(1, 3)}",
+                partition_num=i,
+                partitions=rng.choice([1, i + 1, i + 2]),
+                used=rng.random() < 0.7,
+            )
+    rules = rng.choice(
+        [
+            [{"type": "loadForever", "tieredReplicants": {"_default_tier": 1}}],
+            [{"type": "dropByInterval", "interval": "2020-01-02/2020-01-04"}, {"type": "loadForever"}],
+            [{"type": "dropForever"}],
+        ]
+    )
+    cluster.rules.set_rules("ds", rules_from_json(rules, datasource="ds"), now=cluster.now())
+    ds = cluster._datasources.get("ds")
+    if ds is None:
+        return
+    served = bool(cluster._served("ds"))
+    ds.changed()
+    # The shortcut may give up (False), but it must never claim "served" when the full view is empty.
+    assert not cluster._newest_is_served("ds", ds) or served
+    assert cluster.is_served("ds") == served

@@ -38,8 +38,7 @@ def set_rules(cluster: Cluster, ds: str, rules: list[dict[str, Any]]) -> None:
 
 
 def cycle(cluster: Cluster, *, count_killable_only: bool = False) -> DutyReport:
-    with cluster.lock:
-        return run_duties(cluster, count_killable_only=count_killable_only)
+    return run_duties(cluster, count_killable_only=count_killable_only)
 
 
 def day(cluster: Cluster, d: int, version: str = "v1", ds: str = DS, **kwargs: Any) -> str:
@@ -465,8 +464,7 @@ def test_kill_buffer_period_protects_recently_unused_segments() -> None:
 def test_kill_buffer_restarts_when_a_segment_is_marked_unused_again() -> None:
     cluster = make_cluster()
     sid = day(cluster, 10, used=False, used_status_last_updated=LONG_AGO)
-    with cluster.lock:
-        assert cluster.mark_unused_by_ids(DS, [sid]) == 1  # a no-op re-mark still resets the timestamp
+    assert cluster.mark_unused_by_ids(DS, [sid]) == 1  # a no-op re-mark still resets the timestamp
     kill_on(cluster)
 
     cycle(cluster)
@@ -622,8 +620,7 @@ def test_kill_running_coordinator_tasks_use_up_slots() -> None:
     # With no free slot and no whitelist, every remembered interval end is forgotten.
     assert cluster.duty_config.last_kill_interval_end == {}
 
-    with cluster.lock:
-        cluster.tasks.release(cluster)
+    cluster.release_tasks()
     advance(cluster, DAY)
     report = cycle(cluster)
     assert len(report.kill_task_ids) == 1

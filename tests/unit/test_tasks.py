@@ -49,8 +49,7 @@ def seed(cluster: Cluster, hours: range, *, used: bool = False, version: str = V
 
 
 def kill(cluster: Cluster, interval: str = "2015-09-12/2015-09-13", **kwargs: Any) -> Task:
-    with cluster.lock:
-        return cluster.tasks.submit_kill(cluster, datasource="wiki", interval=parse_interval(interval), **kwargs)
+    return cluster.submit_kill(datasource="wiki", interval=parse_interval(interval), **kwargs)
 
 
 # ---------------------------------------------------------------------- ids
@@ -86,8 +85,8 @@ def test_submit_kill_taken_id_raises_task_already_exists(cluster: Cluster) -> No
 
 
 def test_submit_kill_datasource_with_slash_raises_invalid_task(cluster: Cluster) -> None:
-    with cluster.lock, pytest.raises(InvalidTask, match="cannot contain '/'"):
-        cluster.tasks.submit_kill(cluster, datasource="a/b", interval=DAY)
+    with pytest.raises(InvalidTask, match="cannot contain '/'"):
+        cluster.submit_kill(datasource="a/b", interval=DAY)
 
 
 # ---------------------------------------------------------------------- what is deleted (semantics 8.4)
@@ -120,8 +119,7 @@ def test_kill_no_buffer_deletes_recent_and_null_timestamps(cluster: Cluster) -> 
 
 
 def test_kill_unknown_datasource_succeeds_killing_nothing(cluster: Cluster) -> None:
-    with cluster.lock:
-        task = cluster.tasks.submit_kill(cluster, datasource="nothing", interval=DAY)
+    task = cluster.submit_kill(datasource="nothing", interval=DAY)
     assert (task.status, task.num_segments_killed, task.num_batches_processed) == (SUCCESS, 0, 1)
 
 
@@ -264,8 +262,7 @@ def test_submit_kill_held_stays_running_until_released(cluster: Cluster, clock: 
     assert (task.status, task.duration) == (RUNNING, -1)
     assert cluster.segment_ids("wiki") == set(ids)
     clock.advance(1500)
-    with cluster.lock:
-        released = cluster.tasks.release(cluster)
+    released = cluster.release_tasks()
     assert released == [task]
     assert (task.status, task.duration, task.num_segments_killed) == (SUCCESS, 1500, 2)
     assert cluster.segment_ids("wiki") == set()
@@ -274,20 +271,18 @@ def test_submit_kill_held_stays_running_until_released(cluster: Cluster, clock: 
 def test_release_one_task_leaves_others_running(cluster: Cluster) -> None:
     cluster.tasks.hold = True
     first, second = kill(cluster), kill(cluster)
-    with cluster.lock:
-        assert cluster.tasks.release(cluster, second.id) == [second]
+    assert cluster.release_tasks(second.id) == [second]
     assert (first.status, second.status) == (RUNNING, SUCCESS)
 
 
 def test_release_complete_task_releases_nothing(cluster: Cluster) -> None:
     task = kill(cluster)
-    with cluster.lock:
-        assert cluster.tasks.release(cluster, task.id) == []
+    assert cluster.release_tasks(task.id) == []
 
 
 def test_release_unknown_task_raises_unknown_task(cluster: Cluster) -> None:
-    with cluster.lock, pytest.raises(UnknownTask):
-        cluster.tasks.release(cluster, "nope")
+    with pytest.raises(UnknownTask):
+        cluster.release_tasks("nope")
 
 
 def test_submit_kill_fail_with_fails_and_deletes_nothing(cluster: Cluster) -> None:
@@ -302,8 +297,7 @@ def test_release_held_task_submitted_with_fail_with_fails(cluster: Cluster) -> N
     cluster.tasks.hold, cluster.tasks.fail_with = True, "boom"
     task = kill(cluster)
     cluster.tasks.fail_with = None
-    with cluster.lock:
-        cluster.tasks.release(cluster)
+    cluster.release_tasks()
     assert (task.status, task.error_msg) == (FAILED, "boom")
 
 
@@ -313,8 +307,7 @@ def test_shutdown_running_task_fails_with_user_message(cluster: Cluster) -> None
     task = kill(cluster)
     assert cluster.tasks.shutdown(task.id) is task
     assert (task.status, task.error_msg, task.duration) == (FAILED, SHUTDOWN_MESSAGE, -1)
-    with cluster.lock:
-        assert cluster.tasks.release(cluster) == []
+    assert cluster.release_tasks() == []
     assert cluster.segment_ids("wiki") == set(ids)
 
 
@@ -376,8 +369,7 @@ def test_list_unknown_state_raises_value_error(cluster: Cluster) -> None:
 
 def test_list_datasource_and_type_filters(cluster: Cluster) -> None:
     kill(cluster, task_id="wiki-task")
-    with cluster.lock:
-        cluster.tasks.submit_kill(cluster, datasource="other", interval=DAY, task_id="other-task")
+    cluster.submit_kill(datasource="other", interval=DAY, task_id="other-task")
     assert ids(cluster.tasks.list(NOW, datasource="other")) == ["other-task"]
     assert ids(cluster.tasks.list(NOW, task_type="kill", datasource="wiki")) == ["wiki-task"]
     assert cluster.tasks.list(NOW, task_type="index_parallel") == []
@@ -479,8 +471,7 @@ def test_kill_task_from_json_payload_latest_has_versions_not_mark_as_unused() ->
 
 def test_submit_kill_fills_payload_ids(cluster: Cluster) -> None:
     kwargs = read29(BASE)
-    with cluster.lock:
-        task = cluster.tasks.submit_kill(cluster, **kwargs)
+    task = cluster.submit_kill(**kwargs)
     assert task.payload["id"] == task.payload["groupId"] == task.id
     assert task.payload["resource"] == {"availabilityGroup": task.id, "requiredCapacity": 1}
 

@@ -1,7 +1,7 @@
-"""State documents: the whole state of a FakeCoordinator as one JSON document, to dump, load and seed from.
+"""State documents: the whole state of a cluster as one JSON document, to dump, load and seed from.
 
-Layer: glue between the model and its users (the admin API, the dev server's ``--seed``, the Python API).
-Imports only the stdlib, ``fakedruid.errors`` and ``fakedruid.model``; never Flask, pytest or hypothesis.
+Layer: model; imports only the stdlib, ``fakedruid.errors`` and the rest of ``fakedruid.model``. Used by the admin
+API (``/fakedruid/v1/state``), the dev server's ``--seed`` and ``FakeCoordinator.export_state`` / ``load_state``.
 
 The document is the fake's own format, not Druid's::
 
@@ -19,15 +19,12 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from fakedruid.errors import FakeDruidError, InvalidConfig
 from fakedruid.model.cluster import Cluster
 from fakedruid.model.json_text import describe
 from fakedruid.model.rules import DEFAULT_RULES_KEY, RuleStore, rule_from_json
-
-if TYPE_CHECKING:
-    from fakedruid.server import FakeCoordinator
 
 #: The top-level keys of a state document.
 STATE_KEYS = ("segments", "rules")
@@ -35,18 +32,17 @@ _RULES_KEYS = ("default_key", "rules", "audit")
 _AUDIT_STR_KEYS = ("key", "payload", "author", "comment", "ip", "identity", "type")
 
 
-def export_state(coordinator: FakeCoordinator) -> dict[str, Any]:
-    """The coordinator's whole state as a JSON-ready document (see the module docstring).
+def export_state(cluster: Cluster) -> dict[str, Any]:
+    """The cluster's whole state as a JSON-ready document (see the module docstring).
 
-    Segments and rules are read under one lock, so the document is consistent.
+    Segments and rules are read together, so the document is consistent.
     """
-    cluster = coordinator.cluster
-    with cluster.lock:
-        return {"segments": cluster.export_segments(), "rules": cluster.rules.to_state()}
+    segments, rules = cluster.export_state()
+    return {"segments": segments, "rules": rules}
 
 
-def load_state(coordinator: FakeCoordinator, doc: Any) -> None:
-    """Replace the coordinator's segments and rules with the document's, all or nothing.
+def load_state(cluster: Cluster, doc: Any) -> None:
+    """Replace the cluster's segments and rules with the document's, all or nothing.
 
     :param doc: a decoded state document, as :func:`export_state` returns.
     :raises InvalidConfig: the document, or its ``rules`` part, is malformed; the message names the problem.
@@ -63,17 +59,14 @@ def load_state(coordinator: FakeCoordinator, doc: Any) -> None:
     if not isinstance(segments, list):
         raise InvalidConfig(f"[segments] must be a JSON array of DataSegment objects, got {describe(segments)}")
     rules = _rule_store(doc.get("rules"))
-    cluster = coordinator.cluster
     # A dry run on a scratch cluster checks every segment (fields, duplicates, same-version conflicts) and
     # names the offending index, which ``replace_segments`` does not.
     Cluster(clock=cluster.clock, conflict_mode=cluster.conflict_mode).add_segments(segments, used=True)
-    with cluster.lock:
-        # replace_segments is all or nothing; the rule store is swapped only after it succeeded.
-        cluster.replace_segments(segments)
-        cluster.rules = rules
+    # All or nothing; the rule store is swapped only after the segments were replaced.
+    cluster.replace_state(segments, rules)
 
 
-def load_state_file(coordinator: FakeCoordinator, path: str | os.PathLike[str]) -> None:
+def load_state_file(cluster: Cluster, path: str | os.PathLike[str]) -> None:
     """Load a state document from a JSON file (UTF-8), all or nothing.
 
     :raises InvalidConfig: the file cannot be read, is not JSON, or holds an invalid document; the message
@@ -89,7 +82,7 @@ def load_state_file(coordinator: FakeCoordinator, path: str | os.PathLike[str]) 
     except ValueError as exc:
         raise InvalidConfig(f"State file [{os.fspath(path)}] is not valid JSON: {exc}") from exc
     try:
-        load_state(coordinator, doc)
+        load_state(cluster, doc)
     except FakeDruidError as exc:
         raise InvalidConfig(f"State file [{os.fspath(path)}]: {exc.message}") from exc
 

@@ -1,0 +1,208 @@
+"""Request hooks: where the harness meets every Druid request (Jetty's URI limit, faults, leadership, journal).
+
+Layer: api (Flask). :func:`register` installs one ``before_request`` and one ``after_request`` hook. The state
+they consult is the :class:`~fakedruid.harness.Harness` (``FakeCoordinator.fail_next``, ``set_leader``,
+``requests``). The fake's own API under ``/fakedruid/`` is never recorded, faulted or redirected.
+
+Before the view, in this order: Jetty's request-line limit (414), then the request's profile is read once and
+kept for the request (:func:`fakedruid.api.wire.context`), then the first matching fault, then the not-the-leader
+answers. After the view: the journal entry. A quiet harness (no fault, leading) costs two attribute reads.
+:class:`FakeDruidApp` is the Flask class of the app: it skips Flask's per-call ``async`` check of hooks and views.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from flask import Flask, Response, current_app, request
+from flask.globals import request_ctx
+
+from fakedruid.api import messages, wire
+from fakedruid.harness import RecordedRequest
+from fakedruid.settings import AppState
+
+#: Paths a non-leader still answers itself (``CoordinatorRedirectInfo.LOCAL_PATHS`` and
+#: ``OverlordRedirectInfo.LOCAL_PATHS``, ``server/.../server/http/`` and ``indexing-service/.../overlord/http/``).
+_LOCAL_PATHS = frozenset(
+    {
+        "/druid/coordinator/v1/leader",
+        "/druid/coordinator/v1/isLeader",
+        "/druid/indexer/v1/leader",
+        "/druid/indexer/v1/isLeader",
+    }
+)
+
+#: The routes of ``OverlordDataSourcesResource`` (http-api.md 5.4), with their methods.
+_OVERLORD_DATA_MANAGEMENT = (
+    (re.compile(r"/druid/indexer/v1/datasources/[^/]+/?"), frozenset({"POST", "DELETE"})),
+    (re.compile(r"/druid/indexer/v1/datasources/[^/]+/mark(?:Used|Unused)/?"), frozenset({"POST"})),
+    (re.compile(r"/druid/indexer/v1/datasources/[^/]+/segments/[^/]+/?"), frozenset({"POST", "DELETE"})),
+)
+
+
+class FakeDruidApp(Flask):
+    """Flask, minus the per-call check for ``async`` views and hooks (the fake has none): Flask asks
+    ``inspect.iscoroutinefunction`` for the view and for every hook on every request."""
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        """``func`` itself: every view and hook of the fake is synchronous."""
+        return func
+
+
+def register(app: Flask) -> None:
+    """Install the hooks on ``app``."""
+    app.before_request(_before_request)
+    app.after_request(_after_request)
+
+
+#: ``druid.server.http.maxRequestHeaderSize`` (default 8 KiB): Jetty's buffer for the request line and headers.
+MAX_REQUEST_HEADER_SIZE = 8 * 1024
+
+
+def _limit_request_line() -> Response | None:
+    """Jetty refuses a request line longer than its header buffer with ``414 URI Too Long`` before Druid sees it.
+
+    (Jetty 9.4 ``HttpParser``; Druid's default ``maxRequestHeaderSize``. The body is Jetty's bad-message page;
+    UNCONFIRMED against a running Druid.)
+    """
+    environ = request.environ
+    uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or request.full_path
+    line = f"{environ.get('REQUEST_METHOD', 'GET')} {uri} {environ.get('SERVER_PROTOCOL', 'HTTP/1.1')}"
+    # A character is at most 4 bytes in UTF-8: most lines are short enough not to need encoding.
+    if len(line) * 4 <= MAX_REQUEST_HEADER_SIZE:
+        return None
+    if len(line.encode("utf-8", "surrogateescape")) <= MAX_REQUEST_HEADER_SIZE:
+        return None
+    return Response(
+        "<h1>Bad Message 414</h1><pre>reason: URI Too Long</pre>",
+        status=414,
+        content_type="text/html;charset=iso-8859-1",
+    )
+
+
+def _is_own(path: str) -> bool:
+    return path == "/fakedruid" or path.startswith("/fakedruid/")
+
+
+def _before_request() -> Response | None:
+    """Jetty's limit, the profile, then faults (an explicit per-request override), then leadership."""
+    too_long = _limit_request_line()
+    if too_long is not None:
+        return too_long
+    state: AppState = current_app.extensions[wire.EXTENSION]
+    request.environ[wire.PROFILE_KEY] = state.settings.profile
+    harness = state.harness
+    # Attribute reads only: a quiet harness (no fault, leading) costs no call.
+    if (not harness.faults and harness.leader) or _is_own(request.path):
+        return None
+    # Read (and cache) the body now, before a view or a fault answer, so the journal sees it.
+    request.get_data(cache=True)
+    fault = harness.take_fault(request.method, request.path)
+    if fault is not None:
+        fault.wait()
+        if fault.status is not None:
+            return _fault_response(fault.status, fault.body, fault.content_type)
+    if not harness.leader:
+        return _not_leader_response(harness.leader_url)
+    return None
+
+
+def _after_request(response: Response) -> Response:
+    """Record the request and its status in the journal."""
+    req = request_ctx.request  # one proxy lookup for the many reads below
+    path = req.path
+    if _is_own(path):
+        return response
+    state: AppState = current_app.extensions[wire.EXTENSION]
+    harness = state.harness
+    if not harness.record_requests:
+        return response
+    try:
+        environ = req.environ
+        text = req.get_data(cache=True).decode("utf-8", errors="replace")
+        body = environ[wire.BODY_KEY] if wire.BODY_KEY in environ else _decoded_body(text)
+        # The journal's own append: a bounded deque, appended atomically (no lock needed, no call into the harness).
+        harness.journal.append(
+            RecordedRequest(
+                method=req.method,
+                path=path,
+                query=req.args.to_dict(flat=False) if environ.get("QUERY_STRING") else {},
+                body=body,
+                status=response.status_code,
+                text=text,
+            )
+        )
+    except Exception as exc:  # a bug in the fake: fail the test in its thread, keep the answer
+        harness.record_server_error(exc, f"{req.method} {req.full_path} (request journal)")
+    return response
+
+
+def _decoded_body(text: str) -> Any:
+    if not text.strip():
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
+def _fault_response(status: int, body: Any, content_type: str | None) -> Response:
+    if body is None:
+        response = wire.empty(status)
+        if content_type is not None:
+            response.headers["Content-Type"] = content_type
+        return response
+    if isinstance(body, str):
+        return Response(body, status=status, content_type=content_type or "text/plain; charset=utf-8")
+    return Response(
+        json.dumps(body, ensure_ascii=False), status=status, content_type=content_type or wire.JSON_TYPE
+    )
+
+
+def _not_leader_response(leader_url: str | None) -> Response | None:
+    """What a Coordinator (running the Overlord too) that is not the leader answers.
+
+    ``RedirectFilter`` (``server/.../server/http/RedirectFilter.java``) runs on every path but ``/status/*``:
+    the local paths go through (``isLeader`` then says 404 ``{"leader": false}``); any other request is
+    redirected with 307 to the leader's URL plus the request URI and query, or gets Jetty's 503 page when no
+    leader is known (``getRedirectURL`` returns null). The Overlord's data-management resource answers its own
+    503 ``I am not leader`` (``OverlordDataSourcesResource.performSegmentUpdate``); the fake gives that answer on
+    those paths, so clients can be tested against it (see the README's known differences).
+    """
+    path = request.path
+    if path == "/status" or path.startswith("/status/"):
+        return None
+    if path == "/druid/coordinator/v1/isLeader":
+        return wire.json_response({"leader": False}, 404)
+    if path == "/druid/coordinator/v1/leader":
+        # CoordinatorResource.getLeader: Response.ok(getCurrentLeader()); a null entity is sent as 204
+        # (UNCONFIRMED).
+        return wire.raw(leader_url, 200) if leader_url else wire.empty(204)
+    if path in _LOCAL_PATHS:
+        return None
+    if wire.profile().overlord_datasources_api and _is_overlord_data_management(request.method, path):
+        return wire.raw(messages.NOT_LEADER, 503)
+    if leader_url is None:
+        return wire.jetty(503, "Service Unavailable")
+    location = leader_url + _raw_path()
+    if request.query_string:
+        location += "?" + request.query_string.decode("latin-1")
+    response = wire.empty(307)
+    response.headers["Location"] = location
+    return response
+
+
+def _is_overlord_data_management(method: str, path: str) -> bool:
+    return any(rx.fullmatch(path) and method in methods for rx, methods in _OVERLORD_DATA_MANAGEMENT)
+
+
+def _raw_path() -> str:
+    """The request URI as sent (Java's ``getRequestURI`` does not decode it)."""
+    raw = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    if raw:
+        return str(raw).split("?", 1)[0]
+    return quote(request.path, safe="/:@!$&'()*+,;=~-._")
