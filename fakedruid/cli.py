@@ -1,4 +1,5 @@
 """The ``fakedruid`` command: ``fakedruid serve`` runs the fake as a stand-alone dev server;
+``fakedruid real-druid start`` runs a real Apache Druid (:mod:`fakedruid.real`) the same way.
 ``fakedruid timeline URL DS`` prints a running server's text timeline of one datasource.
 
 Layer: entry point over :class:`fakedruid.server.FakeCoordinator` and :mod:`fakedruid.model.documents`; uses
@@ -6,10 +7,12 @@ Layer: entry point over :class:`fakedruid.server.FakeCoordinator` and :mod:`fake
 
 * 0: the server stopped on SIGINT or SIGTERM (or ``--help``);
 * 1: the server could not start (for example the port is taken);
-* 2: bad arguments, an unknown ``--druid-version``, a bad ``--duty-period`` or ``--seed`` file.
+* 2: bad arguments, an unknown ``--druid-version``, a bad ``--duty-period``, ``--tiers`` or ``--seed`` file;
+  for ``real-druid``: an unknown or unresolvable ``--version``, no fitting JDK, no Maven, a bad seed.
 
 Once the server accepts connections it prints exactly one line to stdout, ``fakedruid listening on
-http://HOST:PORT``; callers (and the tests) wait for that line. Werkzeug logs requests to stderr.
+http://HOST:PORT`` (``real druid VERSION listening on http://HOST:PORT`` for ``real-druid start``); callers
+(and the tests) wait for that line. Werkzeug logs requests to stderr; ``real-druid`` logs progress there.
 """
 
 from __future__ import annotations
@@ -69,13 +72,66 @@ def build_parser() -> argparse.ArgumentParser:
         help="do not emulate Druid 28-29's HTTP 500 for an Accept header that names no JSON type",
     )
     serve.add_argument(
+        "--tiers",
+        type=_tiers,
+        metavar="JSON",
+        help="the virtual historicals as JSON: tier name to a server count or a list of host:port names; "
+        "'{}' for none, the layout of a cluster without Historicals (default: one server in _default_tier)",
+    )
+    serve.add_argument(
         "--duty-period",
         default=DEFAULT_DUTY_PERIOD,
         metavar="PERIOD",
         help="ISO-8601 period of the Coordinator cycle (druid.coordinator.period; default: %(default)s)",
     )
     _add_timeline_parser(commands)
+    _add_real_druid(commands)
     return parser
+
+
+def _add_real_druid(commands: Any) -> None:
+    real = commands.add_parser(
+        "real-druid",
+        help="run a real Apache Druid from Maven Central's jars (needs Java and Maven)",
+        description="Run a real Apache Druid Coordinator-Overlord (with ZooKeeper and Derby) on 127.0.0.1.",
+    )
+    actions = real.add_subparsers(dest="action", metavar="ACTION")
+    for name, text in (
+        ("start", "start, seed and serve until SIGINT or SIGTERM, then stop every process"),
+        ("fetch", "only resolve the version's classpath into the cache (downloads it once)"),
+    ):
+        action = actions.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
+        action.add_argument("--version", required=True, metavar="V", help="Druid release, e.g. 28.0.0")
+        if name == "fetch":
+            continue
+        action.add_argument(
+            "--port",
+            type=_port,
+            default=DEFAULT_PORT,
+            help="Coordinator port; 0 picks a free one (default: %(default)s)",
+        )
+        action.add_argument("--seed", metavar="FILE", help="load this state document (as serve --seed) once ready")
+        action.add_argument(
+            "--workdir", metavar="DIR", help="keep configuration, Derby, deep storage and logs here (default: a "
+            "temporary directory, removed on stop)"
+        )
+        for option, what in (("zookeeper", "ZooKeeper"), ("derby", "Derby"), ("peon", "the first forked task JVM")):
+            action.add_argument(
+                f"--{option}-port", type=_port, default=0, metavar="PORT",
+                help=f"port of {what}; 0 picks a free one (default)",
+            )
+
+
+def _tiers(text: str) -> Any:
+    import json
+
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"invalid --tiers [{text}]: not JSON ({exc})") from None
+    if not isinstance(value, dict):
+        raise argparse.ArgumentTypeError(f"invalid --tiers [{text}]: expected a JSON object")
+    return value
 
 
 def _add_timeline_parser(commands: Any) -> None:
@@ -138,6 +194,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits on --help, --version and usage errors
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    if args.command == "real-druid":
+        from fakedruid.real.cli import run_real_druid
+
+        return run_real_druid(args, parser)
     if args.command == "timeline":
         return timeline_command(args)
     if args.command != "serve":
@@ -171,8 +231,9 @@ class DevServer:
         """
         from fakedruid.model.intervals import parse_period
         from fakedruid.server import FakeCoordinator
+        options: dict[str, Any] = {} if getattr(args, "tiers", None) is None else {"tiers": args.tiers}
         coordinator = FakeCoordinator(
-            args.druid_version, host=args.host, port=args.port, emulate_accept_quirk=args.accept_quirk
+            args.druid_version, host=args.host, port=args.port, emulate_accept_quirk=args.accept_quirk, **options
         )
         from fakedruid.api.pages import enable_landing_page
 

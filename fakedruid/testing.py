@@ -4,9 +4,10 @@ Layer: public test helpers. Imports ``requests`` (extra ``test``) and, for in-pr
 model objects into JSON, the rest of fakedruid; never Flask, pytest or Hypothesis at module level.
 
 A contract test talks to its target only through :class:`DruidTarget` and must pass unchanged against a fake
-and against a real Druid. The few operations a real cluster cannot offer (seeding segments, resetting, setting
-rules without side effects on a shared cluster) raise :class:`FakeOnlyError` there; tests that need them are
-marked ``fake_only``. Reads after writes go through :func:`eventually`, because a real Coordinator sees
+and against a real Druid. Seeding segments, resetting and setting rules work on a fake and on a real Druid this
+process started (:meth:`DruidTarget.start_real`, :class:`fakedruid.real.RealDruid`); on any other real cluster
+(``--druid-url``) they raise :class:`FakeOnlyError`, and tests that need them are marked ``fake_only``.
+Reads after writes go through :func:`eventually`, because a real Coordinator sees
 metadata changes only after its next poll (semantics 2.4) while the fake sees them at once.
 """
 
@@ -19,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import requests
 
 if TYPE_CHECKING:
+    from fakedruid.real import RealDruid
     from fakedruid.server import FakeCoordinator
 
 __all__ = ["DOC_HEADERS", "DruidTarget", "FakeOnlyError", "eventually", "profile_for_version"]
@@ -78,6 +80,8 @@ class DruidTarget:
         self._session = requests.Session()
         self._session.headers.update(DOC_HEADERS if headers is None else headers)
         self._coordinator: FakeCoordinator | None = None
+        self._real: RealDruid | None = None
+        self._owns_real = False
 
     def __repr__(self) -> str:
         kind = "fake" if self.is_fake else "real"
@@ -100,6 +104,44 @@ class DruidTarget:
         target._coordinator = coordinator
         return target
 
+    @classmethod
+    def wrap_real(cls, druid: RealDruid, profile: str | None = None) -> DruidTarget:
+        """Wrap a started :class:`~fakedruid.real.RealDruid`: seeding, reset and rules go to it.
+
+        :param profile: which fakedruid profile it answers as (default: from its version).
+        """
+        target = cls(druid.url, profile=profile or profile_for_version(druid.version))
+        target._real = druid
+        return target
+
+    @classmethod
+    def start_real(cls, version: str, **options: Any) -> DruidTarget:
+        """Start a real Druid ``version`` on 127.0.0.1 (:class:`~fakedruid.real.RealDruid`) and wrap it;
+        :meth:`close` stops it.
+
+        :param options: more :class:`~fakedruid.real.RealDruid` keyword arguments (``port``, ``workdir``, ...).
+        """
+        from fakedruid.real import RealDruid
+
+        druid = RealDruid(version, **options).start()
+        try:
+            target = cls.wrap_real(druid)
+        except BaseException:
+            druid.stop()
+            raise
+        target._owns_real = True
+        return target
+
+    @property
+    def real(self) -> RealDruid | None:
+        """The real Druid behind this target, if this process started it."""
+        return self._real
+
+    @property
+    def can_seed(self) -> bool:
+        """:meth:`seed`, :meth:`reset` and :meth:`set_rules` work: a fake, or a real Druid this process runs."""
+        return self.is_fake or self._real is not None
+
     @property
     def coordinator(self) -> FakeCoordinator | None:
         """The in-process fake behind this target, if :meth:`start_fake` made it."""
@@ -110,16 +152,22 @@ class DruidTarget:
         self._session.close()
         if self._coordinator is not None:
             self._coordinator.stop()
+        if self._real is not None and self._owns_real:
+            self._real.stop()
 
     def check(self) -> None:
         """Re-raise, in the test thread, an unexpected exception the in-process fake hit (no-op otherwise)."""
         if self._coordinator is not None:
             self._coordinator.check()
 
-    def eventually(self, fn: Callable[[], T], *, timeout: float = 90.0, interval: float = 1.0) -> T:
-        """:func:`eventually` with this target's patience: a real cluster gets ``timeout`` seconds; a fake,
+    def eventually(self, fn: Callable[[], T], *, timeout: float | None = None, interval: float = 1.0) -> T:
+        """:func:`eventually` with this target's patience: a real cluster gets ``timeout`` seconds (default: 30
+        for a Druid fakedruid started, whose polls run every second; 90 for another); a fake,
         whose reads see every write at once, gets one call (a wrong answer fails at once instead of after the
         timeout)."""
+        if timeout is None:
+            # A Druid fakedruid runs polls every second; another cluster may poll at Druid's default PT1M.
+            timeout = 30.0 if self._real is not None else 90.0
         return eventually(fn, timeout=0.0 if self.is_fake else timeout, interval=interval)
 
     # ------------------------------------------------------------------ HTTP
@@ -191,10 +239,10 @@ class DruidTarget:
     # ------------------------------------------------------------------ fake only
 
     def _require_fake(self, operation: str) -> None:
-        if not self.is_fake:
+        if not self.can_seed:
             raise FakeOnlyError(
-                f"DruidTarget.{operation}() needs a fakedruid target, but {self.url} is a real Druid; "
-                "mark the test @pytest.mark.fake_only"
+                f"DruidTarget.{operation}() needs a fakedruid target or a real Druid started by fakedruid, but "
+                f"{self.url} is another real Druid; mark the test @pytest.mark.fake_only"
             )
 
     def _admin(self, method: str, path: str, body: Any) -> Any:
@@ -204,14 +252,15 @@ class DruidTarget:
         return resp.json()
 
     def seed(self, segments: Iterable[Any], *, used: bool | Sequence[bool] = True) -> list[str]:
-        """Add segments to the fake's metadata store, all or nothing (fake only).
+        """Add segments to the metadata store, all or nothing. On a real Druid the rows go into
+        ``druid_segments`` and this returns once the Coordinator's poll shows the used ones.
 
         :param segments: :class:`~fakedruid.model.segments.DataSegment` objects (from
             :mod:`fakedruid.strategies`) or DataSegment JSON objects; a JSON object may carry its own
             ``"used"``, ``"createdDate"`` and ``"usedStatusLastUpdatedDate"``.
         :param used: the used flag of segments that do not say: one for all, or one per segment.
         :returns: their ids, in input order.
-        :raises FakeOnlyError: on a real Druid.
+        :raises FakeOnlyError: on a real Druid fakedruid did not start.
         :raises ValueError: ``used`` is a sequence of another length than ``segments``.
         """
         self._require_fake("seed")
@@ -219,6 +268,8 @@ class DruidTarget:
         flags = [used] * len(objs) if isinstance(used, bool) else list(used)
         if len(flags) != len(objs):
             raise ValueError(f"used has {len(flags)} flags for {len(objs)} segments")
+        if self._real is not None:
+            return self._real.seed_segments(objs, used=flags)
         body = []
         for obj, flag in zip(objs, flags, strict=False):
             obj.setdefault("used", flag)
@@ -227,22 +278,29 @@ class DruidTarget:
         return ids
 
     def reset(self) -> None:
-        """Forget every segment, rule change and task of the fake (fake only).
+        """Forget every segment, rule change and task (on a real Druid: once running tasks end, and until the
+        Coordinator's polls show it).
 
-        :raises FakeOnlyError: on a real Druid.
+        :raises FakeOnlyError: on a real Druid fakedruid did not start.
         """
         self._require_fake("reset")
+        if self._real is not None:
+            self._real.reset()
+            return
         self._admin("POST", "/reset", {})
 
     def set_rules(self, datasource: str, rules: Iterable[Any]) -> None:
-        """Replace a datasource's retention rules through ``POST /druid/coordinator/v1/rules/{ds}`` (fake only:
-        rules of a shared cluster are not a test's to change).
+        """Replace a datasource's retention rules through ``POST /druid/coordinator/v1/rules/{ds}`` (not on a
+        shared cluster: its rules are not a test's to change).
 
         :param rules: rule objects (from :mod:`fakedruid.strategies`) or rule JSON objects.
-        :raises FakeOnlyError: on a real Druid.
+        :raises FakeOnlyError: on a real Druid fakedruid did not start.
         """
         self._require_fake("set_rules")
         body = [_rule_json(rule) for rule in rules]
+        if self._real is not None:
+            self._real.set_rules(datasource, body)
+            return
         resp = self.post(f"/druid/coordinator/v1/rules/{datasource}", json=body)
         if resp.status_code != 200:
             raise RuntimeError(f"setting the rules of {datasource} failed with {resp.status_code}: {resp.text}")

@@ -5,11 +5,26 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
+#: With --druid-real every example seeds a real Druid and waits for its poll: few examples, and no shrinking
+#: (which replays a failing example dozens of times).
+settings.register_profile(
+    "real",
+    max_examples=5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Load the "real" Hypothesis profile when the session boots a real Druid."""
+    if config.getoption("--druid-real", default=None):
+        settings.load_profile("real")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -20,6 +35,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=os.environ.get("FAKEDRUID_DRUID_URL"),
         help="base URL of a real Druid Coordinator (or router) for the contract tests' 'real' target "
         "(env FAKEDRUID_DRUID_URL); without it the 'real' target is skipped",
+    )
+    group.addoption(
+        "--druid-real",
+        metavar="VERSION",
+        default=os.environ.get("FAKEDRUID_DRUID_REAL"),
+        help="boot a real Druid VERSION (e.g. 28.0.0) from Maven Central's jars for the contract tests' 'real' "
+        "target, once per session, seeded and reset like the fake (env FAKEDRUID_DRUID_REAL; needs Java and Maven: "
+        "skipped with a message when they are missing, an error when CI is set)",
     )
     group.addoption(
         "--druid-profile",

@@ -1,25 +1,32 @@
 """Fixtures of the contract suite: one ``coordinator`` target that is a fake (per profile) or a real Druid.
 
 Contract tests talk HTTP through :class:`fakedruid.testing.DruidTarget` only, so the same test runs against
-fakedruid under profiles "29" and "latest" and, with ``--druid-url`` (or ``FAKEDRUID_DRUID_URL``), against a
-real Druid. Tests marked ``fake_only`` seed segments through the fake's admin API and are skipped against a
-real Druid.
+fakedruid under profiles "29" and "latest" and against a real Druid: one this session boots with
+``--druid-real VERSION`` (or ``FAKEDRUID_DRUID_REAL``), seeded and reset like the fake, or an existing one named
+by ``--druid-url`` (or ``FAKEDRUID_DRUID_URL``). Tests marked ``fake_only`` seed segments or reset state, which
+an existing cluster does not allow: they are skipped against ``--druid-url`` only.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable, Iterator
 
 import pytest
 
 from fakedruid.testing import DruidTarget, profile_for_version
 from tests.contract.helpers import new_datasource
+from tests.contract.known_differences import known_difference
 
 #: The fake's profiles the suite runs under.
 FAKE_PROFILES = ("29", "latest")
 
-_NO_REAL = "no real Druid configured: pass --druid-url or set FAKEDRUID_DRUID_URL"
-_FAKE_ONLY = "fake_only: seeds segments through fakedruid's admin API, which a real Druid does not have"
+_NO_REAL = (
+    "no real Druid configured: pass --druid-real VERSION (or set FAKEDRUID_DRUID_REAL) to boot one, or "
+    "--druid-url (FAKEDRUID_DRUID_URL) for an existing one"
+)
+_FAKE_ONLY = "fake_only: seeds or resets state, which a real Druid given by --druid-url does not allow"
 
 
 @pytest.fixture(scope="session")
@@ -37,9 +44,33 @@ def fake_druid_targets() -> Iterator[Callable[[str], DruidTarget]]:
         target.close()
 
 
+def _boot_real_druid(version: str) -> DruidTarget:
+    """Boot a real Druid for the session. Java or Maven missing: a skip, or an error when ``CI`` is set."""
+    from fakedruid.real import RealDruidError, ToolMissing
+
+    try:
+        return DruidTarget.start_real(version, log=sys.stderr)
+    except ToolMissing as exc:
+        if os.environ.get("CI"):
+            pytest.fail(f"--druid-real {version}: {exc.message}", pytrace=False)
+        pytest.skip(f"--druid-real {version}: {exc.message}")
+    except RealDruidError as exc:
+        pytest.fail(f"--druid-real {version}: {exc.message}", pytrace=False)
+
+
 @pytest.fixture(scope="session")
 def real_druid_target(pytestconfig: pytest.Config) -> Iterator[DruidTarget]:
-    """The real Druid named by ``--druid-url``; its profile from ``--druid-profile`` or ``GET /status``."""
+    """The real Druid: booted once per session for ``--druid-real VERSION``, else the one named by
+    ``--druid-url``; its profile from ``--druid-profile`` or ``GET /status``."""
+    version = pytestconfig.getoption("--druid-real")
+    if version:
+        target = _boot_real_druid(version)
+        profile = pytestconfig.getoption("--druid-profile")
+        if profile is not None:
+            target.profile = profile
+        yield target
+        target.close()
+        return
     url = pytestconfig.getoption("--druid-url")
     if not url:
         pytest.skip(_NO_REAL)
@@ -60,6 +91,24 @@ def real_druid_target(pytestconfig: pytest.Config) -> Iterator[DruidTarget]:
     target.close()
 
 
+def _druid_version(target: DruidTarget) -> str:
+    """The release a real target runs (``GET /status``), cached on the target."""
+    version = getattr(target, "_contract_druid_version", None)
+    if version is None:
+        version = str(target.get("/status").json().get("version"))
+        target._contract_druid_version = version  # type: ignore[attr-defined]
+    return version
+
+
+def _mark_known_differences(request: pytest.FixtureRequest, target: DruidTarget) -> None:
+    """A strict xfail where :data:`~tests.contract.known_differences.REAL_DIFFERENCES` records that this real
+    release answers otherwise than the fake."""
+    version = _druid_version(target)
+    reason = known_difference(request.node.name, request.node.originalname, version)
+    if reason is not None:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=f"real Druid {version}: {reason}"))
+
+
 @pytest.fixture(
     params=[
         pytest.param(("fake", "29"), marks=pytest.mark.fake, id="fake-29"),
@@ -71,11 +120,15 @@ def coordinator(request: pytest.FixtureRequest) -> Iterator[DruidTarget]:
     """The target of a contract test: a fresh fake of the parametrized profile, or the real Druid."""
     kind, profile = request.param
     if kind == "real":
-        if not request.config.getoption("--druid-url"):
+        if not (request.config.getoption("--druid-url") or request.config.getoption("--druid-real")):
             pytest.skip(_NO_REAL)
+        real: DruidTarget = request.getfixturevalue("real_druid_target")
+        _mark_known_differences(request, real)
         if request.node.get_closest_marker("fake_only") is not None:
-            pytest.skip(_FAKE_ONLY)
-        yield request.getfixturevalue("real_druid_target")
+            if not real.can_seed:
+                pytest.skip(_FAKE_ONLY)
+            real.reset()
+        yield real
         return
     target = request.getfixturevalue("fake_druid_targets")(profile)
     target.reset()

@@ -232,7 +232,7 @@ def test_mark_unused_by_ids_counts_already_unused_ids(coordinator: DruidTarget, 
     ids = [segment_id(datasource, 0), segment_id(datasource, 1)]
     resp = coordinator.post(f"{P}/{datasource}/markUnused", json={"segmentIds": ids})
     assert resp.json() == bulk(coordinator, 2)
-    assert used_ids(coordinator, datasource) == {segment_id(datasource, 2)}
+    coordinator.eventually(lambda: _assert_equal(used_ids(coordinator, datasource), {segment_id(datasource, 2)}))
 
 
 @pytest.mark.fake_only

@@ -15,8 +15,11 @@ from fakedruid import strategies as fds
 from fakedruid.testing import DruidTarget
 from tests.contract.helpers import INVALID_PAYLOAD, P, bulk
 
+#: 30 examples, or fewer under a smaller Hypothesis profile (the "real" one of --druid-real sessions).
 PROPERTY_SETTINGS = settings(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=min(30, settings.default.max_examples),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 

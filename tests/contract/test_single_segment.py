@@ -74,7 +74,8 @@ def test_mark_segment_used_accept_without_json(coordinator: DruidTarget, datasou
         assert resp.status_code == 500
     else:
         assert resp.json() == single(coordinator, True)
-    assert sid in used_ids(coordinator, datasource)
+    # The used view comes from the Coordinator's poll: a real one shows the change a poll later.
+    coordinator.eventually(lambda: _assert_in(sid, used_ids(coordinator, datasource)))
 
 
 # ---------------------------------------------------------------------- mark one segment unused
@@ -129,3 +130,4 @@ def _assert_in(item: object, container: set[str]) -> None:
 
 def _assert_equal(actual: object, expected: object) -> None:
     assert actual == expected
+

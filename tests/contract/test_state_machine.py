@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, event, settings
+from hypothesis import HealthCheck, Phase, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
@@ -446,6 +446,12 @@ def machine_for(target: DruidTarget, datasource: str) -> type[RuleBasedStateMach
 
 
 def _run_state_machine(target: DruidTarget, *, max_examples: int, steps: int) -> None:
+    extra: dict[str, Any] = {}
+    if not target.is_fake:
+        # Every step on a real Druid waits for a poll (and a kill for a forked JVM): a few short runs, and no
+        # shrinking, which would replay the failing run dozens of times.
+        max_examples, steps = min(max_examples, 3), min(steps, 8)
+        extra = {"phases": (Phase.explicit, Phase.generate), "database": None}
     run_state_machine_as_test(  # type: ignore[no-untyped-call]
         machine_for(target, new_datasource()),
         settings=settings(
@@ -453,6 +459,7 @@ def _run_state_machine(target: DruidTarget, *, max_examples: int, steps: int) ->
             stateful_step_count=steps,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow],
+            **extra,
         ),
     )
 

@@ -160,7 +160,11 @@ def test_set_rules_drop_forever_unloads_datasource(coordinator: DruidTarget, dat
 
 
 @pytest.mark.fake_only
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=min(20, settings.default.max_examples),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(rules=fds.rule_lists(rules=fds.rules(tiers=("_default_tier", "hot"))))
 def test_set_rules_accepts_generated_rule_lists(coordinator: DruidTarget, datasource: str, rules: list[Any]) -> None:
     coordinator.set_rules(datasource, rules)
