@@ -51,7 +51,7 @@ from fakedruid.settings import AppState
 
 def create_app(state: AppState) -> Flask:
     """An app serving ``state`` (a FakeCoordinator's ``state``)."""
-    from fakedruid.api import errors, hooks, routes, wire
+    from fakedruid.api import errors, fallback, hooks, routes, wire
 
     # No static route: every path the app answers is a Druid path or the fake's own admin API.
     app = hooks.FakeDruidApp("fakedruid", static_folder=None)
@@ -62,4 +62,6 @@ def create_app(state: AppState) -> Flask:
     hooks.register(app)
     routes.register(app)
     errors.register(app)
+    # After the harness hooks (Jersey matches after Druid's filters) and after errors (its 404/405 handlers win).
+    fallback.register(app)
     return app

@@ -18,13 +18,15 @@ extensions' resources (``druid-basic-security``'s ``/druid-ext/basic-security/..
 proxy of ``/druid/indexer/*`` to the Overlord (the fake is both processes on one port, so Overlord rows apply to
 it directly), and the ``HEAD``/``OPTIONS`` answers Jersey 1 derives from ``GET`` routes by itself.
 
-A template segment ``{name}`` matches one non-empty path segment (Jersey's default ``[^/]+``); no Druid path here
-uses a custom regular expression in its template.
+A template segment ``{name}`` matches one non-empty path segment (Jersey's default ``[^/]+``) of the raw, still
+percent-encoded path (``%2F`` stays inside a segment); no Druid path here uses a custom regular expression in its
+template. One trailing ``/`` is ignored, as Jersey does.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -73,7 +75,7 @@ class Route:
         return _TEMPLATE_VAR.sub(r"<\1>", self.path)
 
     def matches(self, path: str) -> bool:
-        """Whether a concrete request path (no query string) matches the template."""
+        """Whether a raw request path (percent-encoded as sent, no query string) matches the template."""
         return _pattern(self.path).fullmatch(path) is not None
 
     def in_profile(self, profile: str) -> bool:
@@ -86,7 +88,8 @@ def _pattern(template: str) -> re.Pattern[str]:
     parts = _TEMPLATE_VAR.split(template)
     # split() alternates literal text and variable names: literals at even indexes.
     regex = "".join(re.escape(p) if i % 2 == 0 else "[^/]+" for i, p in enumerate(parts))
-    return re.compile(regex)
+    # Jersey 1 matches a request path with or without one trailing "/".
+    return re.compile(regex + "/?")
 
 
 ROUTES: tuple[Route, ...] = tuple(Route(*row) for row in ROWS)
@@ -99,16 +102,54 @@ def routes(profile: str | None = None) -> tuple[Route, ...]:
     return tuple(r for r in ROUTES if r.in_profile(profile))
 
 
-def find(method: str, path: str, profile: str) -> Route | None:
-    """The route serving ``method path`` in ``profile``, or ``None``.
+def matching(path: str, profile: str, *, exclude: Callable[[Route], bool] | None = None) -> tuple[Route, ...]:
+    """The routes of ``profile`` Jersey would consider for ``path``: of all templates that match it, only the most
+    specific one (most literal characters, then most variables), with every method it has.
 
-    Where templates overlap (``/supervisor/history`` and ``/supervisor/{id}``), the one with more literal
-    characters wins, as in Jersey's matching order.
+    Jersey commits to that template before it looks at the method, so ``POST /rules/history`` is a 405 (the
+    literal ``/history`` has only GET), not ``POST /rules/{dataSourceName}``.
+
+    :param exclude: routes to treat as absent (resources the fake is configured to lack).
     """
-    candidates = [r for r in routes(profile) if r.method == method and r.matches(path)]
-    return max(candidates, key=lambda r: len(_TEMPLATE_VAR.sub("", r.path)), default=None)
+    if exclude is None:
+        return _matcher(profile)(path)
+    candidates = [r for r in routes(profile) if r.matches(path) and not exclude(r)]
+    if not candidates:
+        return ()
+    best = max(candidates, key=lambda r: _specificity(r.path)).path
+    return tuple(r for r in candidates if r.path == best)
+
+
+def _specificity(template: str) -> tuple[int, int]:
+    return len(_TEMPLATE_VAR.sub("", template)), len(_TEMPLATE_VAR.findall(template))
+
+
+@cache
+def _matcher(profile: str) -> Callable[[str], tuple[Route, ...]]:
+    """One regular expression per profile: the templates as alternatives, most specific first, so the first
+    alternative that matches the whole path is Jersey's choice (a few microseconds per request)."""
+    by_template: dict[str, list[Route]] = {}
+    for route in routes(profile):
+        by_template.setdefault(route.path, []).append(route)
+    templates = sorted(by_template, key=_specificity, reverse=True)
+    alternatives = "|".join(f"(?P<t{i}>{_pattern(t).pattern})" for i, t in enumerate(templates))
+    combined = re.compile(f"(?:{alternatives})")
+    answers = {f"t{i}": tuple(by_template[t]) for i, t in enumerate(templates)}
+
+    def match(path: str) -> tuple[Route, ...]:
+        found = combined.fullmatch(path)
+        if found is None or found.lastgroup is None:
+            return ()
+        return answers[found.lastgroup]
+
+    return match
+
+
+def find(method: str, path: str, profile: str) -> Route | None:
+    """The route serving ``method path`` in ``profile``, or ``None`` (see :func:`matching`)."""
+    return next((r for r in matching(path, profile) if r.method == method), None)
 
 
 def methods_for(path: str, profile: str) -> tuple[str, ...]:
-    """The methods any route of ``profile`` serves at ``path`` (empty: Druid has no such path: 404)."""
-    return tuple(sorted({r.method for r in routes(profile) if r.matches(path)}))
+    """The methods Druid serves at ``path`` in ``profile`` (empty: Druid has no such path: 404)."""
+    return tuple(sorted({r.method for r in matching(path, profile)}))

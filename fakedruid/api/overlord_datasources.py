@@ -6,7 +6,8 @@ Coordinator, so ``DELETE .../datasources/{ds}/intervals/{interval}`` is a path t
 
 The routes exist only where ``profile.overlord_datasources_api`` is set (profile "latest") and the Overlord is
 not made too old by fault injection (``overlord_mode="old"``). Elsewhere every path under the prefix answers
-404 as an unknown path does, also for methods that would otherwise be a 405.
+404 as an unknown path does, also for methods that would otherwise be a 405 (:mod:`fakedruid.api.fallback`
+answers those from the path table before the view).
 
 Unlike the Coordinator's copies (``fakedruid.api.datasources``), these answer the Overlord's own errors
 directly (the ``OVERLORD`` table of :mod:`fakedruid.api.errors`): a DruidException as its JSON and status (400
@@ -17,9 +18,7 @@ mark-all-unused write a ``segment.markUnused`` audit entry on success (``auditMa
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request
-from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import MethodNotAllowed, NotFound
+from flask import Blueprint, Response, abort
 
 from fakedruid.api import messages, serialize, wire
 from fakedruid.api.datasources import mark_audit_payload, parse_mark_payload, parse_segment_id, request_note
@@ -49,18 +48,6 @@ def _context() -> tuple[AppState, Profile]:
     if not _api_exists(state, profile):
         abort(404)
     return state, profile
-
-
-@bp.app_errorhandler(405)
-def _method_not_allowed(exc: MethodNotAllowed) -> ResponseReturnValue:
-    """A wrong method on these paths is Jersey's 405 only where the paths exist; elsewhere a 404.
-
-    Any other 405 of the app is answered as Flask would.
-    """
-    path = request.path
-    if (path == PREFIX or path.startswith(PREFIX + "/")) and not _api_exists(*wire.context()):
-        return NotFound().get_response()
-    return exc.response if exc.response is not None else exc.get_response()
 
 
 def _check_id(datasource: str, segment_id: str) -> None:

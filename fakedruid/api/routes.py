@@ -1,7 +1,8 @@
 """Blueprint registry: every Druid resource group the fake serves, plus its own admin API.
 
 Layer: api. One blueprint per Druid resource group (``DataSourcesResource``, ``MetadataResource``, ...), the
-fake's admin API (``/fakedruid/v1``) and its pages (``/fakedruid``).
+fake's admin API (``/fakedruid/v1``) and its pages (``/fakedruid``). A Druid path no blueprint serves is answered
+from the path table by :mod:`fakedruid.api.fallback` (501, 405 or 404).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from fakedruid.api import (
     pages,
     rules,
     status,
-    unimplemented,
 )
 
 
@@ -35,7 +35,6 @@ def register(app: Flask) -> None:
         ingestion.bp,
         admin.bp,
         pages.bp,
-        unimplemented.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, request
-from werkzeug.exceptions import MethodNotAllowed
 
 from fakedruid.api import wire
 from fakedruid.model.intervals import parse_interval
@@ -54,13 +53,6 @@ def set_datasource_rules(datasource: str) -> Response:
         ip=request.remote_addr or "",
     )
     return wire.empty(200)
-
-
-@bp.post("/history")
-def set_history_rules() -> Response:
-    """``POST /rules/history``: JAX-RS matches the literal ``/history`` path first, which has only ``GET``, so
-    Jersey answers 405 instead of setting rules for a datasource named ``history`` (UNCONFIRMED end-to-end)."""
-    raise MethodNotAllowed(valid_methods=["GET", "HEAD", "OPTIONS"])
 
 
 @bp.get("/history")

@@ -96,11 +96,28 @@ def test_find_prefers_literal_segments() -> None:
         # A template variable never spans a '/'.
         ("GET", "/druid/coordinator/v1/servers/a/b/c/d", "29"),
         # Nor is it empty.
-        ("GET", "/druid/coordinator/v1/rules/", "29"),
+        ("GET", "/druid/coordinator/v1/rules//history", "29"),
     ],
 )
 def test_find_unknown_route_is_none(method: str, path: str, profile: str) -> None:
     assert druid_paths.find(method, path, profile) is None
+
+
+def test_find_ignores_one_trailing_slash() -> None:
+    route = druid_paths.find("GET", "/druid/coordinator/v1/rules/", "29")
+    assert route is not None and route.path == "/druid/coordinator/v1/rules"
+
+
+def test_template_variable_matches_an_encoded_slash() -> None:
+    # Jersey matches the raw path: %2F stays inside the {interval} segment.
+    route = druid_paths.find("GET", "/druid/coordinator/v1/datasources/w/intervals/2015%2F2016", "29")
+    assert route is not None and route.path.endswith("/intervals/{interval}")
+
+
+def test_literal_template_wins_before_the_method_is_looked_at() -> None:
+    # POST /rules/{dataSourceName} exists, but Jersey commits to the literal /rules/history, which has only GET.
+    assert druid_paths.find("POST", "/druid/coordinator/v1/rules/history", "29") is None
+    assert druid_paths.methods_for("/druid/coordinator/v1/rules/history", "29") == ("GET",)
 
 
 def test_methods_for_path() -> None:
@@ -112,3 +129,13 @@ def test_flask_rule_of_template() -> None:
     route = druid_paths.find("GET", "/druid/coordinator/v1/datasources/wiki/segments/x", "29")
     assert route is not None
     assert route.flask_rule == "/druid/coordinator/v1/datasources/<dataSourceName>/segments/<segmentId>"
+
+
+@pytest.mark.parametrize("profile", sorted(PROFILE_VERSIONS))
+def test_fast_matcher_agrees_with_the_plain_scan(profile: str) -> None:
+    samples = {re.sub(r"\{[^}]+\}", "x", r.path) for r in ROUTES}
+    samples |= {s + "/" for s in samples} | {s + "/extra" for s in samples} | {"/", "/status/", "/nope"}
+    for sample in sorted(samples):
+        assert druid_paths.matching(sample, profile) == druid_paths.matching(
+            sample, profile, exclude=lambda r: False
+        ), sample
