@@ -1,0 +1,172 @@
+"""JSON as Druid's Jackson writes and reads it: compact bytes out, Jackson's own words for a body it cannot parse.
+
+Layer: api helpers; imports only the stdlib (no Flask).
+
+Writing. Jackson's default ``ObjectMapper`` writes no space after ``,`` or ``:`` (``{"leader":true}``,
+``["a","b"]``), leaves non-ASCII characters as they are, and escapes control characters as ``\\b \\t \\n \\f \\r`` or
+``\\u00XX`` with upper-case hex digits (``CharTypes.HC``); Python writes lower-case hex.
+
+Reading. Jackson reads the first JSON value of a body and ignores what follows it
+(``DeserializationFeature.FAIL_ON_TRAILING_TOKENS`` is off in Druid's mappers); Python's ``json.loads`` refuses
+trailing data. A syntax error is reported with Jackson 2.12's message for the same fault and its location line
+(``at [Source: (org.eclipse.jetty.server.HttpInputOverHTTP); line: L, column: C]``), never Python's wording.
+Observed on Druid 28.0.0: ``{"type": `` gives ``com.fasterxml.jackson.core.io.JsonEOFException: Unexpected
+end-of-input within/between Object entries`` at column 10. The other messages are Jackson's texts for those
+faults (``ReaderBasedJsonParser``/``UTF8StreamJsonParser``, ``ParserMinimalBase``); their columns are UNCONFIRMED.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+_SOURCE = "[Source: (org.eclipse.jetty.server.HttpInputOverHTTP); line: {line}, column: {column}]"
+_EXPECTED_VALUE = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
+#: A ``\\u00xx`` escape Python wrote (preceded by an even number of backslashes, so not itself escaped text).
+_LOWER_HEX_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u00([0-9a-f]{2})")
+_DECODER = json.JSONDecoder()
+
+
+def dumps(value: Any) -> str:
+    """``value`` as Jackson writes it: compact, non-ASCII as is, control characters escaped in upper-case hex."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if "\\u00" not in text:
+        return text
+    return _LOWER_HEX_ESCAPE.sub(lambda m: f"{m.group(1)}\\u00{m.group(2).upper()}", text)
+
+
+class JacksonParseError(ValueError):
+    """A body Jackson cannot parse; :attr:`java_string` is the exception as Java prints it."""
+
+    def __init__(self, exception_class: str, message: str, line: int, column: int) -> None:
+        super().__init__(message)
+        self.exception_class = exception_class
+        self.message = message
+        self.line = line
+        self.column = column
+
+    @property
+    def java_string(self) -> str:
+        """``<class>: <message>\\n at [Source: ...; line: L, column: C]``, as ``Throwable.toString()`` prints it."""
+        return f"{self.exception_class}: {self.message}\n at {_SOURCE.format(line=self.line, column=self.column)}"
+
+
+def loads(data: bytes | str) -> Any:
+    """The first JSON value in ``data`` (what follows it is ignored, as Jackson does).
+
+    :raises JacksonParseError: for a syntax error, with Jackson's message.
+    """
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line, column = _line_column(data[: exc.start].decode("utf-8", "replace"), exc.start)
+            raise JacksonParseError(
+                "com.fasterxml.jackson.core.JsonParseException",
+                f"Invalid UTF-8 start byte 0x{data[exc.start]:02x}",
+                line,
+                column + 1,
+            ) from None
+    else:
+        text = data
+    start = len(text) - len(text.lstrip(" \t\r\n"))
+    try:
+        value, _end = _DECODER.raw_decode(text, start)
+    except json.JSONDecodeError as exc:
+        raise _translate(text, exc) from None
+    return value
+
+
+def _line_column(text: str, pos: int) -> tuple[int, int]:
+    """1-based line and column of ``pos`` in ``text``."""
+    line = text.count("\n", 0, pos) + 1
+    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
+
+
+def _open_containers(text: str, end: int) -> list[tuple[str, int]]:
+    """The arrays and objects still open at ``end``: ``(bracket, position)``, outermost first."""
+    stack: list[tuple[str, int]] = []
+    in_string = escaped = False
+    for i, ch in enumerate(text[:end]):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            stack.append((ch, i))
+        elif ch in "]}" and stack:
+            stack.pop()
+    return stack
+
+
+def _translate(text: str, exc: json.JSONDecodeError) -> JacksonParseError:
+    pos = exc.pos
+    line, column = _line_column(text, pos)
+    open_ = _open_containers(text, pos)
+    innermost = open_[-1] if open_ else None
+    kind = "Object" if innermost is not None and innermost[0] == "{" else "Array"
+    parse = "com.fasterxml.jackson.core.JsonParseException"
+    if exc.msg.startswith("Unterminated string"):
+        end_line, end_column = _line_column(text, len(text))
+        return JacksonParseError(
+            "com.fasterxml.jackson.core.io.JsonEOFException",
+            "Unexpected end-of-input: was expecting closing quote for a string value",
+            end_line,
+            end_column,
+        )
+    if pos >= len(text):
+        eof = "com.fasterxml.jackson.core.io.JsonEOFException"
+        if innermost is None:
+            return JacksonParseError(
+                "com.fasterxml.jackson.databind.exc.MismatchedInputException",
+                "No content to map due to end-of-input",
+                line,
+                column,
+            )
+        if kind == "Object" and not exc.msg.startswith("Expecting ',' delimiter"):
+            return JacksonParseError(eof, "Unexpected end-of-input within/between Object entries", line, column)
+        start_line, start_column = _line_column(text, innermost[1])
+        marker = _SOURCE.format(line=start_line, column=start_column)
+        return JacksonParseError(
+            eof, f"Unexpected end-of-input: expected close marker for {kind} (start marker at {marker})", line, column
+        )
+    ch = text[pos]
+    unexpected = f"Unexpected character ({_describe(ch)})"
+    if exc.msg.startswith("Expecting property name"):
+        message = f"{unexpected}: was expecting double-quote to start field name"
+    elif exc.msg.startswith("Expecting ':' delimiter"):
+        message = f"{unexpected}: was expecting a colon to separate field name and value"
+    elif exc.msg.startswith("Expecting ',' delimiter"):
+        message = f"{unexpected}: was expecting comma to separate {kind} entries"
+    elif exc.msg.startswith("Invalid control character"):
+        message = (
+            f"Illegal unquoted character ((CTRL-CHAR, code {ord(ch)})): has to be escaped using backslash to be "
+            "included in string value"
+        )
+    elif exc.msg.startswith("Invalid \\escape") or exc.msg.startswith("Invalid \\uXXXX"):
+        bad = text[pos + 1] if pos + 1 < len(text) else ch
+        message = f"Unrecognized character escape {_describe(bad)}"
+    elif ch.isalpha():
+        token = re.match(r"[A-Za-z0-9_$.+-]+", text[pos:])
+        word = token.group(0) if token else ch
+        message = f"Unrecognized token '{word}': was expecting {_EXPECTED_VALUE}"
+        column += len(word) - 1
+    else:
+        message = f"{unexpected}: expected a valid value {_EXPECTED_VALUE}"
+    return JacksonParseError(parse, message, line, column + 1)
+
+
+def _describe(ch: str) -> str:
+    """Jackson's ``_getCharDesc``: ``'x' (code 120)``, or ``(CTRL-CHAR, code 10)`` for a control character."""
+    code = ord(ch)
+    if code < 32:
+        return f"(CTRL-CHAR, code {code})"
+    if code > 255:
+        return f"'{ch}' (code {code} / 0x{code:x})"
+    return f"'{ch}' (code {code})"
