@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fakedruid import FakeCoordinator  # noqa: E402
-from fakedruid.api import druid_paths  # noqa: E402
+from fakedruid import FakeCoordinator
+from fakedruid.api import druid_paths
 
 PROFILES = ("29", "latest")
 GROUPS = (
