@@ -21,6 +21,12 @@ def test_readme_pytest_example_is_the_tested_file(name: str) -> None:
     assert snippet.strip() in [block.strip() for block in readme_python_blocks()]
 
 
+def test_readme_airflow_example_is_the_tested_file() -> None:
+    # The test itself runs in the real-client suite (tests/clients), where Airflow is installed.
+    snippet = (ROOT / "tests" / "clients" / "test_readme_airflow.py").read_text(encoding="utf-8").split(MARK, 1)[1]
+    assert snippet.strip() in [block.strip() for block in readme_python_blocks()]
+
+
 def test_readme_python_api_example_runs() -> None:
     (block,) = [b for b in readme_python_blocks() if b.startswith("from fakedruid import FakeCoordinator")]
     namespace: dict[str, object] = {}
