@@ -20,6 +20,9 @@ class Profile:
     name: str
     #: What ``GET /status`` reports as ``version``.
     druid_version: str
+    #: The Druid releases whose Coordinator and Overlord routes the profile serves: the path table's columns
+    #: (``fakedruid.api.druid_paths``); a route in none of them is a 404, one the fake lacks a 501.
+    route_versions: tuple[str, ...]
     #: Success bodies are SegmentUpdateResponse ``{"numChangedSegments", "segmentStateChanged"}``.
     segment_update_response: bool
     #: ``versions`` in markUsed/markUnused bodies and kill tasks is honoured (else ignored as unknown).
@@ -62,6 +65,7 @@ class Profile:
 PROFILE_29 = Profile(
     name="29",
     druid_version="29.0.1",
+    route_versions=("28.0.0", "29.0.1"),
     segment_update_response=False,
     honours_versions=False,
     served_check_on_mark=True,
@@ -85,6 +89,7 @@ PROFILE_29 = Profile(
 PROFILE_LATEST = Profile(
     name="latest",
     druid_version="33.0.0",
+    route_versions=("37.0.0",),
     segment_update_response=True,
     honours_versions=True,
     served_check_on_mark=False,

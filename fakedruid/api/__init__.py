@@ -57,6 +57,7 @@ def create_app(state: AppState) -> Flask:
     app = hooks.FakeDruidApp("fakedruid", static_folder=None)
     if isinstance(app.json, DefaultJSONProvider):  # keys in Druid's order wherever Flask writes JSON
         app.json.sort_keys = False
+    app.response_class = wire.Response  # Jetty's reason phrases in every status line
     app.url_map.strict_slashes = False
     app.extensions[wire.EXTENSION] = state
     hooks.register(app)

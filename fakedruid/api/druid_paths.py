@@ -37,6 +37,12 @@ PROFILE_VERSIONS: dict[str, tuple[str, ...]] = {"29": ("28.0.0", "29.0.1"), "lat
 #: Every version the table covers, oldest first.
 VERSIONS: tuple[str, ...] = ("28.0.0", "29.0.1", "37.0.0")
 PROCESSES: tuple[str, ...] = ("coordinator", "overlord")
+#: A profile, as its name ("29", "latest") or as the Druid releases it emulates (``Profile.route_versions``).
+Versions = str | tuple[str, ...]
+
+
+def _versions(profile: Versions) -> tuple[str, ...]:
+    return PROFILE_VERSIONS[profile] if isinstance(profile, str) else profile
 
 _TEMPLATE_VAR = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
@@ -78,9 +84,9 @@ class Route:
         """Whether a raw request path (percent-encoded as sent, no query string) matches the template."""
         return _pattern(self.path).fullmatch(path) is not None
 
-    def in_profile(self, profile: str) -> bool:
+    def in_profile(self, profile: Versions) -> bool:
         """Whether any version the profile emulates serves this route."""
-        return any(v in self.versions for v in PROFILE_VERSIONS[profile])
+        return any(v in self.versions for v in _versions(profile))
 
 
 @cache
@@ -95,14 +101,14 @@ def _pattern(template: str) -> re.Pattern[str]:
 ROUTES: tuple[Route, ...] = tuple(Route(*row) for row in ROWS)
 
 
-def routes(profile: str | None = None) -> tuple[Route, ...]:
+def routes(profile: Versions | None = None) -> tuple[Route, ...]:
     """Every route, or those of one profile (``"29"`` or ``"latest"``)."""
     if profile is None:
         return ROUTES
     return tuple(r for r in ROUTES if r.in_profile(profile))
 
 
-def matching(path: str, profile: str, *, exclude: Callable[[Route], bool] | None = None) -> tuple[Route, ...]:
+def matching(path: str, profile: Versions, *, exclude: Callable[[Route], bool] | None = None) -> tuple[Route, ...]:
     """The routes of ``profile`` Jersey would consider for ``path``: of all templates that match it, only the most
     specific one (most literal characters, then most variables), with every method it has.
 
@@ -124,17 +130,25 @@ def _specificity(template: str) -> tuple[int, int]:
     return len(_TEMPLATE_VAR.sub("", template)), len(_TEMPLATE_VAR.findall(template))
 
 
+def compiled(profile: Versions) -> tuple[re.Pattern[str], dict[str, tuple[Route, ...]]]:
+    """The profile's templates as one regular expression, most specific first, so the first alternative that
+    matches the whole path is Jersey's choice, and the routes behind each alternative's group name. For the
+    request hooks, which match every request in a few microseconds without a call into this module."""
+    return _compiled(_versions(profile))
+
+
 @cache
-def _matcher(profile: str) -> Callable[[str], tuple[Route, ...]]:
-    """One regular expression per profile: the templates as alternatives, most specific first, so the first
-    alternative that matches the whole path is Jersey's choice (a few microseconds per request)."""
+def _compiled(profile: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, tuple[Route, ...]]]:
     by_template: dict[str, list[Route]] = {}
     for route in routes(profile):
         by_template.setdefault(route.path, []).append(route)
     templates = sorted(by_template, key=_specificity, reverse=True)
     alternatives = "|".join(f"(?P<t{i}>{_pattern(t).pattern})" for i, t in enumerate(templates))
-    combined = re.compile(f"(?:{alternatives})")
-    answers = {f"t{i}": tuple(by_template[t]) for i, t in enumerate(templates)}
+    return re.compile(f"(?:{alternatives})"), {f"t{i}": tuple(by_template[t]) for i, t in enumerate(templates)}
+
+
+def _matcher(profile: Versions) -> Callable[[str], tuple[Route, ...]]:
+    combined, answers = compiled(profile)
 
     def match(path: str) -> tuple[Route, ...]:
         found = combined.fullmatch(path)
@@ -145,11 +159,11 @@ def _matcher(profile: str) -> Callable[[str], tuple[Route, ...]]:
     return match
 
 
-def find(method: str, path: str, profile: str) -> Route | None:
+def find(method: str, path: str, profile: Versions) -> Route | None:
     """The route serving ``method path`` in ``profile``, or ``None`` (see :func:`matching`)."""
     return next((r for r in matching(path, profile) if r.method == method), None)
 
 
-def methods_for(path: str, profile: str) -> tuple[str, ...]:
+def methods_for(path: str, profile: Versions) -> tuple[str, ...]:
     """The methods Druid serves at ``path`` in ``profile`` (empty: Druid has no such path: 404)."""
     return tuple(sorted({r.method for r in matching(path, profile)}))

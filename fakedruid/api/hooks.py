@@ -6,7 +6,8 @@ they consult is the :class:`~fakedruid.harness.Harness` (``FakeCoordinator.fail_
 
 Before the view, in this order: Jetty's request-line limit (414), then the request's profile is read once and
 kept for the request (:func:`fakedruid.api.wire.context`), then the first matching fault, then the not-the-leader
-answers. After the view: the journal entry. A quiet harness (no fault, leading) costs two attribute reads.
+answers, then Jersey's matching against the path table (:func:`jersey_match`). After the view: the journal entry.
+A quiet harness (no fault, leading) costs two attribute reads; the Jersey check one regular-expression match.
 :class:`FakeDruidApp` is the Flask class of the app: it skips Flask's per-call ``async`` check of hooks and views.
 """
 
@@ -18,10 +19,11 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, current_app, request
 from flask.globals import request_ctx
 
-from fakedruid.api import messages, wire
+from fakedruid.api import druid_paths, fallback, messages, wire
+from fakedruid.api.wire import Response
 from fakedruid.harness import RecordedRequest
 from fakedruid.settings import AppState
 
@@ -89,26 +91,72 @@ def _is_own(path: str) -> bool:
 
 
 def _before_request() -> Response | None:
-    """Jetty's limit, the profile, then faults (an explicit per-request override), then leadership."""
+    """Jetty's limit, the profile, then faults (an explicit per-request override), then leadership, then Jersey's
+    matching (:func:`jersey_match`)."""
     too_long = _limit_request_line()
     if too_long is not None:
         return too_long
+    req = request_ctx.request
     state: AppState = current_app.extensions[wire.EXTENSION]
-    request.environ[wire.PROFILE_KEY] = state.settings.profile
+    profile = req.environ[wire.PROFILE_KEY] = state.settings.profile
+    if _is_own(req.path):
+        return None
     harness = state.harness
     # Attribute reads only: a quiet harness (no fault, leading) costs no call.
-    if (not harness.faults and harness.leader) or _is_own(request.path):
-        return None
-    # Read (and cache) the body now, before a view or a fault answer, so the journal sees it.
-    request.get_data(cache=True)
-    fault = harness.take_fault(request.method, request.path)
-    if fault is not None:
-        fault.wait()
-        if fault.status is not None:
-            return _fault_response(fault.status, fault.body, fault.content_type)
-    if not harness.leader:
-        return _not_leader_response(harness.leader_url)
+    if harness.faults or not harness.leader:
+        # Read (and cache) the body now, before a view or a fault answer, so the journal sees it.
+        req.get_data(cache=True)
+        fault = harness.take_fault(req.method, req.path)
+        if fault is not None:
+            fault.wait()
+            if fault.status is not None:
+                return _fault_response(fault.status, fault.body, fault.content_type)
+        if not harness.leader:
+            answer = _not_leader_response(harness.leader_url)
+            if answer is not None:
+                return answer
+    return jersey_match(req.environ, req.method, profile.route_versions, harness.overlord_mode)
+
+
+#: Per profile (its route versions): the path table's templates as one regular expression and the methods
+#: behind each of its groups.
+_JERSEY: dict[tuple[str, ...], tuple[re.Pattern[str], dict[str, frozenset[str]]]] = {}
+
+
+def _compile_jersey(versions: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
+    pattern, routes = druid_paths.compiled(versions)
+    compiled = pattern, {group: frozenset(r.method for r in rs) for group, rs in routes.items()}
+    _JERSEY[versions] = compiled
+    return compiled
+
+
+def jersey_match(
+    environ: dict[str, Any], method: str, versions: tuple[str, ...], overlord_mode: str
+) -> Response | None:
+    """What Druid answers before a resource method runs, from the path table (:mod:`fakedruid.api.fallback` has
+    the answers): Druid's method filters, the unknown-path 404 for a path that is not a Druid route of the
+    profile, and Jersey's 405 for a method its best-matching template lacks (``POST /rules/history`` is a 405,
+    though ``POST /rules/{dataSourceName}`` exists; Werkzeug's rule order would pick the latter).
+
+    The common case (a Druid route with its method) is one regular-expression match on the raw path, no call.
+    """
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI") or ""
+    path = raw.split("?", 1)[0] if raw.startswith("/") else ""
+    jersey = _JERSEY.get(versions) or _compile_jersey(versions)
+    found = jersey[0].fullmatch(path) if path else None
+    if (
+        found is None
+        or found.lastgroup is None
+        or method not in jersey[1][found.lastgroup]
+        or overlord_mode == "old"
+        or method not in _PLAIN_METHODS
+    ):
+        return fallback.before_view(fallback.raw_path(), method)
     return None
+
+
+#: Methods that pass Druid's filters and are never answered by them.
+_PLAIN_METHODS = frozenset({"GET", "POST", "PUT", "DELETE"})
 
 
 def _after_request(response: Response) -> Response:

@@ -11,16 +11,55 @@ from __future__ import annotations
 import html
 import html.entities
 import json
+from http import HTTPStatus
 from typing import Any, NoReturn
 
-from flask import Response, abort, current_app, request
+from flask import Response as FlaskResponse
+from flask import abort, current_app, request
 from flask.globals import request_ctx
+from werkzeug.http import HTTP_STATUS_CODES
 
+from fakedruid.api import jackson
 from fakedruid.errors import FakeDruidError
 from fakedruid.profiles import Profile
 from fakedruid.settings import AppState, Settings
 
 JSON_TYPE = "application/json"
+
+#: Reason phrases as Jetty (9.4 and 12) and Jersey 1 write them in the status line. A 500 a resource returns
+#: is Jersey's "Internal Server Error"; Jetty's own error pages say "Server Error" (:func:`jetty`).
+REASONS: dict[int, str] = {
+    200: "OK",
+    201: "Created",
+    202: "Accepted",
+    204: "No Content",
+    307: "Temporary Redirect",
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    406: "Not Acceptable",
+    409: "Conflict",
+    413: "Payload Too Large",
+    414: "URI Too Long",
+    415: "Unsupported Media Type",
+    500: "Internal Server Error",
+    501: "Not Implemented",
+    503: "Service Unavailable",
+}
+
+
+class Response(FlaskResponse):
+    """The app's response class: a status given as a number gets Jetty's reason phrase (Werkzeug would write
+    ``404 NOT FOUND``); a status given with its phrase (``"500 Server Error"``) is kept."""
+
+    def _clean_status(self, value: str | int | HTTPStatus) -> tuple[str, int]:
+        status, code = super()._clean_status(value)
+        phrase = REASONS.get(code)
+        if phrase is not None and status == f"{code} {HTTP_STATUS_CODES[code].upper()}":
+            return f"{code} {phrase}", code
+        return status, code
 
 #: Where the app keeps its state (``app.extensions``) and the request its profile (``request.environ``).
 EXTENSION = "fakedruid"
@@ -50,9 +89,10 @@ def profile() -> Profile:
     return context()[1]
 
 
-def json_request() -> tuple[AppState, Profile, Any]:
+def json_request(*, error_page: bool = True) -> tuple[AppState, Profile, Any]:
     """:func:`context` plus the body of an ``@Consumes(application/json)`` request, in one step.
 
+    :param error_page: as for :func:`read_json`.
     :returns: the app state, the profile and the body as :func:`read_json` reads it.
     """
     req = request_ctx.request  # one proxy lookup for the reads below
@@ -63,21 +103,24 @@ def json_request() -> tuple[AppState, Profile, Any]:
         profile = environ[PROFILE_KEY] = app_state.settings.profile
     ctype = req.mimetype
     if ctype and ctype != JSON_TYPE and not ctype.endswith("+json"):
-        stop(jetty(415, "Unsupported Media Type"))
+        stop(unsupported_media_type())
     data = req.get_data(cache=True)
     if not data.strip():
         return app_state, profile, None
     try:
-        value = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        stop(jetty(500, f"com.fasterxml.jackson.core.JsonParseException: {exc}"))
+        value = jackson.loads(data)
+    except jackson.JacksonParseError as exc:
+        stop(malformed_json(exc) if error_page else empty(500))
     environ[BODY_KEY] = value  # the request journal reuses it
     return app_state, profile, value
 
 
 def json_response(value: Any, status: int = 200) -> Response:
-    """``JSON x``: the value serialised with keys in the order given."""
-    return Response(json.dumps(value, ensure_ascii=False), status=status, mimetype=JSON_TYPE)
+    """``JSON x``: the value serialised with keys in the order given, as Jackson writes it (compact)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if "\\u00" in text:  # a control character: Jackson's escapes use upper-case hex (rare; see jackson.dumps)
+        text = jackson.dumps(value)
+    return Response(text, status=status, mimetype=JSON_TYPE)
 
 
 def raw(text: str, status: int) -> Response:
@@ -97,13 +140,27 @@ def empty(status: int) -> Response:
     return resp
 
 
-_REASONS = {400: "Bad Request", 404: "Not Found", 415: "Unsupported Media Type", 500: "Server Error"}
+#: The servlet Jetty's error page names: Druid maps only ``DefaultServlet`` ("default"); Jersey runs in a filter.
+_SERVLET_ROW = "<tr><th>SERVLET:</th><td>default</td></tr>\n"
 
 
 def jetty(status: int, cause: str, *, note: str | None = None) -> Response:
-    """``JETTY(status, cause)``: Jetty's error page for an uncaught exception, naming the cause."""
-    esc = html.escape(cause, quote=True)
-    extra = f"\n<p>{html.escape(note)}</p>" if note else ""
+    """``JETTY(status, cause)``: Jetty 9.4's ``ErrorHandler`` page.
+
+    For 500, ``cause`` escaped a resource method: Jersey rethrows it wrapped in a ``ServletException``, so the
+    page names ``javax.servlet.ServletException: <cause>`` and lists both as ``CAUSED BY`` rows, then the causes
+    (Druid 28.0.0, a malformed JSON body; Jetty's stack frames are left out). The status line says ``500 Server
+    Error``. For other statuses (``sendError`` from a filter) the message is ``cause``.
+    """
+    wrapped = f"javax.servlet.ServletException: {cause}" if status == 500 else cause
+    esc = html.escape(wrapped, quote=False)
+    rows = _SERVLET_ROW
+    stack = ""
+    if status == 500:
+        cause_esc = html.escape(cause, quote=False)
+        rows += f"<tr><th>CAUSED BY:</th><td>{esc}</td></tr>\n<tr><th>CAUSED BY:</th><td>{cause_esc}</td></tr>\n"
+        stack = f"<h3>Caused by:</h3><pre>{esc}\nCaused by: {cause_esc}\n</pre>\n"
+    extra = f"<p>{html.escape(note)}</p>\n" if note else ""
     page = (
         "<html>\n<head>\n"
         '<meta http-equiv="Content-Type" content="text/html;charset=ISO-8859-1"/>\n'
@@ -111,13 +168,28 @@ def jetty(status: int, cause: str, *, note: str | None = None) -> Response:
         "</head>\n"
         f"<body><h2>HTTP ERROR {status} {esc}</h2>\n"
         "<table>\n"
-        f"<tr><th>URI:</th><td>{html.escape(request.path)}</td></tr>\n"
+        f"<tr><th>URI:</th><td>{html.escape(request.path, quote=False)}</td></tr>\n"
         f"<tr><th>STATUS:</th><td>{status}</td></tr>\n"
         f"<tr><th>MESSAGE:</th><td>{esc}</td></tr>\n"
-        f"</table>{extra}\n"
+        f"{rows}"
+        "</table>\n"
+        f"{stack}{extra}\n"
         "</body>\n</html>\n"
     )
-    return Response(page, status=status, content_type="text/html;charset=iso-8859-1")
+    phrase = "Server Error" if status == 500 else REASONS.get(status, "Unknown")
+    response = Response(page, status=f"{status} {phrase}", content_type="text/html;charset=iso-8859-1")
+    response.headers["Cache-Control"] = "must-revalidate,no-cache,no-store"
+    return response
+
+
+def unsupported_media_type() -> Response:
+    """Jersey's 415 for a body ``@Consumes`` does not accept: no body (Druid 28.0.0)."""
+    return empty(415)
+
+
+def malformed_json(exc: jackson.JacksonParseError) -> Response:
+    """Jackson could not parse the body: the exception escapes to Jetty's 500 page (Druid 28.0.0)."""
+    return jetty(500, exc.java_string)
 
 
 def jetty_for(exc: FakeDruidError, status: int = 500) -> Response:
@@ -153,7 +225,7 @@ def not_implemented(detail: str | None = None) -> Response:
     return text(f"fakedruid does not implement {what}" + ("" if detail is None else f": {detail}"), 501)
 
 
-def stop(response: Response) -> NoReturn:
+def stop(response: FlaskResponse) -> NoReturn:
     """Answer with ``response`` at once."""
     abort(response)
 
@@ -193,9 +265,9 @@ def int_param(name: str) -> int | None:
     try:
         n = int(value.strip() if value.strip() == value else "x")
     except ValueError:
-        stop(jetty(404, "Not Found"))
+        stop(empty(404))
     if not -(2**31) <= n < 2**31:
-        stop(jetty(404, "Not Found"))
+        stop(empty(404))
     return n
 
 
@@ -206,21 +278,22 @@ def require_json_content_type() -> None:
     """``@Consumes(application/json)``: another Content-Type gets Jersey's 415; a missing one is accepted."""
     ctype = request.mimetype
     if ctype and ctype != JSON_TYPE and not ctype.endswith("+json"):
-        stop(jetty(415, "Unsupported Media Type"))
+        stop(unsupported_media_type())
 
 
-def read_json() -> Any:
-    """The request body as JSON; empty or ``null`` is None.
+def read_json(*, error_page: bool = True) -> Any:
+    """The request body as JSON (its first value, as Jackson reads it); empty or ``null`` is None.
 
-    A syntax error escapes Jackson's mapper: Druid answers with an uncaught 500 (http-api.md 1.4).
+    A syntax error escapes Jackson's mapper: Druid answers with an uncaught 500 (http-api.md 1.4), Jetty's page
+    naming Jackson's exception, or, with ``error_page=False``, Jersey's empty 500.
     """
     data = request.get_data(cache=True)
     if not data.strip():
         return None
     try:
-        value = json.loads(data)
-    except (ValueError, UnicodeDecodeError) as exc:
-        stop(jetty(500, f"com.fasterxml.jackson.core.JsonParseException: {exc}"))
+        value = jackson.loads(data)
+    except jackson.JacksonParseError as exc:
+        stop(malformed_json(exc) if error_page else empty(500))
     request.environ[BODY_KEY] = value  # the request journal reuses it
     return value
 
@@ -230,12 +303,12 @@ def mapping_error(message: str) -> Response:
     return json_response({"error": message or "unknown json mapping exception"}, 400)
 
 
-def json_body() -> Any:
+def json_body(*, error_page: bool = True) -> Any:
     """``@Consumes(application/json)`` then the body as JSON: :func:`require_json_content_type`, :func:`read_json`."""
     ctype = request.mimetype
     if ctype and ctype != JSON_TYPE and not ctype.endswith("+json"):
-        stop(jetty(415, "Unsupported Media Type"))
-    return read_json()
+        stop(unsupported_media_type())
+    return read_json(error_page=error_page)
 
 
 # ------------------------------------------------------------------ the Accept quirk

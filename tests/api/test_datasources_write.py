@@ -151,7 +151,7 @@ def test_mark_all_used_other_datasource_untouched(fake: FakeCoordinator, client:
 def test_mark_all_used_text_content_type_is_415(fake: FakeCoordinator, client: FlaskClient, wiki: list[str]) -> None:
     before = state(fake)
     resp = client.post(f"{P}/{WIKI}", data="x", headers={"Content-Type": "text/plain", "Accept": "application/json"})
-    assert_jetty(resp, 415, "Unsupported Media Type")
+    assert_empty(resp, 415)
     assert state(fake) == before
 
 
@@ -299,7 +299,7 @@ def test_mark_segment_used_text_content_type_is_415(
     before = state(fake)
     headers = {"Content-Type": "text/plain", "Accept": "application/json"}
     resp = client.post(f"{P}/{WIKI}/segments/{wiki[1]}", headers=headers)
-    assert_jetty(resp, 415, "Unsupported Media Type")
+    assert_empty(resp, 415)
     assert state(fake) == before
 
 
@@ -412,7 +412,7 @@ def test_mark_payload_malformed_json_is_uncaught_500(
 ) -> None:
     before = state(fake)
     resp = post_json(client, f"{P}/{WIKI}/{endpoint}", '{"interval": ')
-    assert_jetty(resp, 500, "JsonParseException")
+    assert_jetty(resp, 500, "javax.servlet.ServletException: com.fasterxml.jackson.core.")
     assert state(fake) == before
 
 
@@ -422,7 +422,7 @@ def test_mark_payload_text_content_type_is_415(
 ) -> None:
     before = state(fake)
     resp = post_json(client, f"{P}/{WIKI}/{endpoint}", {"interval": X}, headers={"Content-Type": "text/plain"})
-    assert_jetty(resp, 415, "Unsupported Media Type")
+    assert_empty(resp, 415)
     assert state(fake) == before
 
 

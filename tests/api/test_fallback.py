@@ -144,8 +144,8 @@ def test_the_fakes_own_api_keeps_its_plain_answers(fake: FakeCoordinator, client
     ],
 )
 def test_druid_route_the_fake_lacks_is_501_in_strict_mode(any_fake: FakeCoordinator, method: str, path: str) -> None:
-    if druid_paths.find(method, path, any_fake.profile.name) is None:
-        pytest.fail(f"{method} {path} is not a Druid route in profile {any_fake.profile.name}")
+    if druid_paths.find(method, path, any_fake.profile.route_versions) is None:
+        pytest.fail(f"{method} {path} is not a Druid route of {any_fake.profile.route_versions}")
     response = any_fake.client.open(path, method=method)
     assert response.status == "501 Not Implemented"
     assert response.get_data(as_text=True) == f"fakedruid does not implement {method} {path}"

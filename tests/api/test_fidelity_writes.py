@@ -234,6 +234,6 @@ def test_mark_post_text_content_type_is_415_and_changes_nothing(any_fake: FakeCo
         data=json.dumps({"interval": DAY}),
         headers={"Content-Type": "text/plain", "Accept": "application/json"},
     )
-    assert resp.status_code == 415
-    assert "Unsupported Media Type" in resp.get_data(as_text=True)
+    # Jersey's 415: no body (Druid 28.0.0).
+    assert (resp.status, resp.data) == ("415 Unsupported Media Type", b"")
     assert state(any_fake) == before

@@ -96,7 +96,7 @@ def test_datasource_loadstatus_all_loaded_answers_100_as_double(fake: FakeCoordi
     resp = client.get(loadstatus(forceMetadataRefresh="true", interval=DAY))
     assert resp.status_code == 200
     assert resp.mimetype == "application/json"
-    assert resp.data == b'{"' + WIKI.encode() + b'": 100.0}'
+    assert resp.data == b'{"' + WIKI.encode() + b'":100.0}'
 
 
 def test_datasource_loadstatus_force_metadata_refresh_false_answers_same(fake: FakeCoordinator, client: FlaskClient) -> None:
@@ -111,7 +111,7 @@ def test_datasource_loadstatus_half_loaded_answers_50(fake: FakeCoordinator, cli
     load_first_hour_only(fake)
     resp = client.get(loadstatus(forceMetadataRefresh="true", interval=DAY))
     assert resp.status_code == 200
-    assert resp.data == b'{"' + WIKI.encode() + b'": 50.0}'
+    assert resp.data == b'{"' + WIKI.encode() + b'":50.0}'
 
 
 def test_datasource_loadstatus_slash_interval_accepted(fake: FakeCoordinator, client: FlaskClient) -> None:

@@ -204,8 +204,8 @@ def test_submit_empty_body_500(client: FlaskClient) -> None:
 
 def test_submit_malformed_json_500(client: FlaskClient) -> None:
     resp = client.post(f"{INDEXER}/task", data="{", headers={"Content-Type": "application/json"})
-    assert resp.status_code == 500
-    assert "JsonParseException" in resp.get_data(as_text=True)
+    assert resp.status == "500 Server Error"
+    assert "javax.servlet.ServletException: com.fasterxml.jackson.core.io.JsonEOFException" in resp.get_data(as_text=True)
 
 
 # ---------------------------------------------------------------------- GET /task/{id}/status and /task/{id}

@@ -179,17 +179,16 @@ def test_set_rules_profile_latest_answers_200_empty(client_latest: FlaskClient) 
 def test_set_rules_text_plain_answers_415_and_changes_nothing(client: FlaskClient) -> None:
     before = snapshot(client)
     resp = client.post(f"{R}/{WIKI}", data="[]", headers={"Content-Type": "text/plain"})
-    assert resp.status_code == 415
-    assert "Unsupported Media Type" in resp.get_data(as_text=True)
+    # Jersey's 415: no body (Druid 28.0.0).
+    assert (resp.status, resp.data) == ("415 Unsupported Media Type", b"")
     assert snapshot(client) == before
 
 
-def test_set_rules_malformed_json_answers_jetty_500_and_changes_nothing(client: FlaskClient) -> None:
+def test_set_rules_malformed_json_answers_empty_500_and_changes_nothing(client: FlaskClient) -> None:
+    # Druid 28.0.0 answers this very body with "500 Internal Server Error" and no body.
     before = snapshot(client)
     resp = client.post(f"{R}/{WIKI}", data='[{"type": ', headers=JSON)
-    assert resp.status_code == 500
-    assert resp.mimetype == "text/html"
-    assert "JsonParseException" in resp.get_data(as_text=True)
+    assert (resp.status, resp.data) == ("500 Internal Server Error", b"")
     assert snapshot(client) == before
 
 

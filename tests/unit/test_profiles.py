@@ -142,6 +142,7 @@ def test_profile_switches_are_all_listed_above() -> None:
     listed = {
         "name",
         "druid_version",
+        "route_versions",
         "segment_update_response",
         "honours_versions",
         "served_check_on_mark",
