@@ -108,11 +108,20 @@ def json_request(*, error_page: bool = True) -> tuple[AppState, Profile, Any]:
     if not data.strip():
         return app_state, profile, None
     try:
-        value = jackson.loads(data)
-    except jackson.JacksonParseError as exc:
-        stop(malformed_json(exc) if error_page else empty(500))
+        value = json.loads(data)
+    except ValueError:
+        value = _jackson_read(data, error_page)
     environ[BODY_KEY] = value  # the request journal reuses it
     return app_state, profile, value
+
+
+def _jackson_read(data: bytes, error_page: bool) -> Any:
+    """What Python's parser refused, as Jackson reads it: the first value of the body (trailing text is ignored),
+    or Druid's 500 naming Jackson's exception."""
+    try:
+        return jackson.loads(data)
+    except jackson.JacksonParseError as exc:
+        stop(malformed_json(exc) if error_page else empty(500))
 
 
 def json_response(value: Any, status: int = 200) -> Response:
@@ -291,9 +300,9 @@ def read_json(*, error_page: bool = True) -> Any:
     if not data.strip():
         return None
     try:
-        value = jackson.loads(data)
-    except jackson.JacksonParseError as exc:
-        stop(malformed_json(exc) if error_page else empty(500))
+        value = json.loads(data)
+    except ValueError:
+        value = _jackson_read(data, error_page)
     request.environ[BODY_KEY] = value  # the request journal reuses it
     return value
 
