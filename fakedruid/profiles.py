@@ -23,6 +23,8 @@ class Profile:
     #: The Druid releases whose Coordinator and Overlord routes the profile serves: the path table's columns
     #: (``fakedruid.api.druid_paths``); a route in none of them is a 404, one the fake lacks a 501.
     route_versions: tuple[str, ...]
+    #: ``GET /status/properties`` writes its keys sorted (``TreeMap``, Druid 37), else in ``HashMap`` order.
+    properties_sorted: bool
     #: Success bodies are SegmentUpdateResponse ``{"numChangedSegments", "segmentStateChanged"}``.
     segment_update_response: bool
     #: ``versions`` in markUsed/markUnused bodies and kill tasks is honoured (else ignored as unknown).
@@ -66,6 +68,7 @@ PROFILE_29 = Profile(
     name="29",
     druid_version="29.0.1",
     route_versions=("28.0.0", "29.0.1"),
+    properties_sorted=False,
     segment_update_response=False,
     honours_versions=False,
     served_check_on_mark=True,
@@ -90,6 +93,7 @@ PROFILE_LATEST = Profile(
     name="latest",
     druid_version="33.0.0",
     route_versions=("37.0.0",),
+    properties_sorted=True,
     segment_update_response=True,
     honours_versions=True,
     served_check_on_mark=False,

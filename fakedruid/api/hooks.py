@@ -224,11 +224,11 @@ def _not_leader_response(leader_url: str | None) -> Response | None:
     path = request.path
     if path == "/status" or path.startswith("/status/"):
         return None
-    if path == "/druid/coordinator/v1/isLeader":
+    if path in ("/druid/coordinator/v1/isLeader", "/druid/indexer/v1/isLeader"):
+        # CoordinatorResource.isLeader and OverlordResource.isLeader: 404 {"leader":false}.
         return wire.json_response({"leader": False}, 404)
-    if path == "/druid/coordinator/v1/leader":
-        # CoordinatorResource.getLeader: Response.ok(getCurrentLeader()); a null entity is sent as 204
-        # (UNCONFIRMED).
+    if path in ("/druid/coordinator/v1/leader", "/druid/indexer/v1/leader"):
+        # getLeader: Response.ok(getCurrentLeader()); a null entity is sent as 204 (UNCONFIRMED).
         return wire.raw(leader_url, 200) if leader_url else wire.empty(204)
     if path in _LOCAL_PATHS:
         return None

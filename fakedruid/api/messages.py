@@ -41,4 +41,8 @@ OVERLORD_UNREACHABLE = (
     "Service [overlord] is not available"
 )
 TASK_NOT_FOUND = "Cannot find any task with id: [{id}]"
+#: ``OverlordResource.doGetReports`` for a task with no report file (running, failed, or not a kill task).
+NO_TASK_REPORTS = (
+    "No task reports were found for this task. The task may not exist, or it may not have completed yet."
+)
 UNEXPECTED_SORT_ORDER = "Unexpected value[{value}] for SortOrder. Possible values are: [ASC, DESC]"

@@ -3,10 +3,13 @@
 lists, reports and shutdown.
 
 Layer: api. Thin views over :class:`fakedruid.model.tasks.TaskStore`; tasks run synchronously (semantics 10.5).
-Three routes sit behind Druid's ``TaskResourceFilter`` (``GET /task/{id}``, ``GET /task/{id}/status``,
-``POST /task/{id}/shutdown``): for an id the Overlord has never stored, the filter answers 404 before the resource
-method runs (``indexing-service/.../overlord/http/security/TaskResourceFilter.java``, 404 since PR #11724, Druid
-0.23; ``NotFoundException`` mapped by ``ResponseStatusExceptionMapper`` to ``{"error": msg}``).
+Four routes sit behind Druid's ``TaskResourceFilter`` (``GET /task/{id}``, ``GET /task/{id}/status``,
+``GET /task/{id}/reports``, ``POST /task/{id}/shutdown``): for an id the Overlord has never stored, the filter
+answers 404 before the resource method runs (``indexing-service/.../overlord/http/security/TaskResourceFilter.java``,
+404 since PR #11724, Druid 0.23), with the plain-text entity ``Cannot find any task with id: [<id>]``.
+
+Also the Overlord's leadership (``GET /leader``, ``GET /isLeader``; the not-leader answers are the request hooks')
+and ``POST /datasources/{ds}/shutdownAllTasks``.
 """
 
 from __future__ import annotations
@@ -17,10 +20,10 @@ from flask import Blueprint, Response, request
 
 from fakedruid.api import messages, wire
 from fakedruid.api.ingestion import running_report, submit_native
-from fakedruid.errors import InvalidInterval, NotImplementedByFake, UnknownTask
+from fakedruid.errors import InvalidInterval, UnknownTask
 from fakedruid.model.ingestion import INDEX, INDEX_PARALLEL
 from fakedruid.model.intervals import format_instant, parse_path_interval
-from fakedruid.model.tasks import KILL, RUNNING, TASK_STATES, Task, kill_task_from_json
+from fakedruid.model.tasks import KILL, RUNNING, SUCCESS, TASK_STATES, Task, kill_task_from_json
 
 bp = Blueprint("overlord", __name__, url_prefix="/druid/indexer/v1")
 
@@ -29,10 +32,11 @@ _UNKNOWN_LOCATION = {"host": None, "port": -1, "tlsPort": -1}
 
 
 def _task_or_404(task_id: str) -> Task:
-    """The task, or stop with the ``TaskResourceFilter`` 404."""
+    """The task, or stop with the ``TaskResourceFilter`` 404: a ``WebApplicationException`` carrying a
+    ``text/plain`` entity (Druid 28.0.0 and 37.0.0 bytecode; observed on 28.0.0)."""
     task = wire.state().cluster.task(task_id)
     if task is None:
-        wire.stop(wire.json_response({"error": messages.TASK_NOT_FOUND.format(id=task_id)}, 404))
+        wire.stop(wire.Response(messages.TASK_NOT_FOUND.format(id=task_id), status=404, content_type="text/plain"))
     return task
 
 
@@ -93,21 +97,6 @@ def task_payload(task_id: str) -> Response:
     return wire.json_response({"task": task.id, "payload": task.payload})
 
 
-@bp.get("/task/<task_id>/reports")
-def task_reports(task_id: str) -> Response:
-    """An ingestion task's report: ``ingestionStatsAndErrors`` (native) or ``multiStageQuery`` (MSQ).
-
-    While a task runs Druid serves its live report; the fake's has the task's state and no rows yet. Kill task
-    reports are not modelled (501).
-    """
-    task = _task_or_404(task_id)
-    if task.type == KILL:
-        raise NotImplementedByFake("reports of kill tasks are not implemented")
-    if task.report is not None:
-        return wire.json_response(task.report)
-    return wire.json_response(running_report(task))
-
-
 @bp.get("/task/<task_id>/status")
 def task_status(task_id: str) -> Response:
     """``{"task": id, "status": <TaskStatusPlus>}`` (http-api.md 5.2)."""
@@ -126,6 +115,71 @@ def shutdown_task(task_id: str) -> Response:
     except UnknownTask:
         _task_or_404(task_id)
     return wire.json_response({"task": task_id})
+
+
+@bp.get("/task/<task_id>/reports")
+def task_reports(task_id: str) -> Response:
+    """``doGetReports``: the report a task wrote, as Jackson wrote it.
+
+    An ingestion task's is ``ingestionStatsAndErrors`` (native) or ``multiStageQuery`` (MSQ); while it runs Druid
+    serves its live report (the fake's has the task's state and no rows yet). A kill task that succeeded wrote a
+    ``KillTaskReport`` (:func:`_kill_report`).
+    """
+    task = _task_or_404(task_id)
+    if task.type == KILL:
+        return _kill_report(task, wire.context()[1].kill_mark_as_unused)
+    if task.report is not None:
+        return wire.json_response(task.report)
+    return wire.json_response(running_report(task))
+
+
+def _kill_report(task: Task, marked_count: bool) -> Response:
+    """``KillUnusedSegmentsTask``'s report; with no report file (running, failed or shut down) Druid answers 404
+    with a raw message.
+
+    The stats are ``numSegmentsKilled`` and ``numBatchesProcessed``, plus ``numSegmentsMarkedAsUnused`` in Druid
+    28/29 (``indexing-service/.../common/KillTaskReport.java``); Druid 37 dropped it with ``markAsUnused``
+    (``processing/.../indexer/report/KillTaskReport.java``), so the same switch decides both (``marked_count``).
+    """
+    if task.status != SUCCESS:
+        return wire.raw(messages.NO_TASK_REPORTS, 404)
+    stats = {"numSegmentsKilled": task.num_segments_killed, "numBatchesProcessed": task.num_batches_processed}
+    if marked_count:
+        stats["numSegmentsMarkedAsUnused"] = task.num_segments_marked_unused
+    report = {"type": KILL_REPORT_KEY, "taskId": task.id, "payload": stats}
+    return wire.json_response({KILL_REPORT_KEY: report})
+
+
+#: ``KillTaskReport.REPORT_KEY``: the report's key in the report map and its JSON ``type``.
+KILL_REPORT_KEY = "killUnusedSegments"
+
+
+@bp.post("/datasources/<datasource>/shutdownAllTasks")
+def shutdown_all_tasks(datasource: str) -> Response:
+    """``shutdownTasksForDataSource``: shut down the datasource's active tasks; ``{"dataSource": ds}``, or 404
+    with no body (under ``Content-Type: application/json``, observed on Druid 28.0.0) when none is active."""
+    if not wire.state().cluster.shutdown_datasource_tasks(datasource):
+        response = wire.empty(404)
+        response.headers["Content-Type"] = wire.JSON_TYPE
+        return response
+    return wire.json_response({"dataSource": datasource})
+
+
+# ---------------------------------------------------------------------- leadership
+
+
+@bp.get("/leader")
+def get_leader() -> Response:
+    """``OverlordResource.getLeader``: the leader's base URL as a raw string (the fake, Coordinator and Overlord
+    in one process, is its own leader; a non-leader's answer comes from the request hooks)."""
+    return wire.raw(request.host_url.rstrip("/"), 200)
+
+
+@bp.get("/isLeader")
+def is_leader() -> Response:
+    """``OverlordResource.isLeader``: ``{"leader":true}``; it reads no parameter, so the web console's
+    ``?capabilities`` changes nothing."""
+    return wire.json_response({"leader": True})
 
 
 # ---------------------------------------------------------------------- task lists

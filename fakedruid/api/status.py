@@ -54,6 +54,78 @@ def get_health() -> Response:
     return wire.json_response(True)
 
 
+@bp.get("/properties")
+def get_properties() -> Response:
+    """``StatusResource.getProperties``: the process's runtime and system properties, less the hidden ones.
+
+    The fake has no JVM and no ``runtime.properties``: it answers a small, plausible map that follows its
+    settings (host and port as the client reached it, the Druid version of the profile). Druid 28/29 write the
+    map in ``HashMap`` order, Druid 37 sorted (``new TreeMap<>(...)``).
+    """
+    profile = wire.context()[1]
+    host, _, port = request.host.rpartition(":")
+    if not host or not port.isdigit():
+        host, port = request.host, "80"
+    properties = {
+        "druid.host": host.strip("[]"),
+        "druid.plaintextPort": port,
+        "druid.service": "druid/coordinator",
+        "druid.coordinator.asOverlord.enabled": "true",
+        "druid.coordinator.asOverlord.overlordService": "druid/overlord",
+        "druid.extensions.loadList": "[]",
+        "druid.metadata.storage.type": "derby",
+        "druid.storage.type": "local",
+        "druid.indexer.runner.type": "local",
+        "file.encoding": "UTF-8",
+        "user.timezone": "UTC",
+        "java.specification.version": "17",
+        "fakedruid.druidVersion": profile.druid_version,
+    }
+    order = sorted(properties) if profile.properties_sorted else java_hash_map_order(properties)
+    return wire.json_response({key: properties[key] for key in order})
+
+
+def java_hash_map_order(keys: Iterable[str]) -> list[str]:
+    """The iteration order of a ``java.util.HashMap<String, ?>`` copied from a map of these keys: by bucket of
+    the spread ``String.hashCode``, for the table size ``new HashMap<>(map)`` picks (ties by name)."""
+    names = list(keys)
+    # HashMap.putMapEntries: threshold tableSizeFor((int) (n / 0.75f + 1)).
+    wanted = int(len(names) / 0.75 + 1.0)
+    size = 1
+    while size < wanted:
+        size *= 2
+
+    def bucket(name: str) -> tuple[int, str]:
+        h = 0
+        for ch in name:
+            h = (31 * h + ord(ch)) & 0xFFFFFFFF
+        return (h ^ (h >> 16)) & (size - 1), name
+
+    return sorted(names, key=bucket)
+
+
+@bp.get("/selfDiscovered")
+def get_self_discovered() -> Response:
+    """``SelfDiscoveryResource.getSelfDiscovered``: 200 with no body once the process has discovered itself
+    (the fake always has); Druid 28.0.0 sends ``Content-Type: application/json`` with it."""
+    response = wire.empty(200)
+    response.headers["Content-Type"] = wire.JSON_TYPE
+    return response
+
+
+@bp.get("/selfDiscovered/status")
+def get_self_discovered_status() -> Response:
+    """``SelfDiscoveryResource.getSelfDiscoveredStatus``: ``{"selfDiscovered":true}``."""
+    return wire.json_response({"selfDiscovered": True})
+
+
+@bp.get("/ready")
+def get_ready() -> Response:
+    """``StatusResource.getReady`` (Druid 37; the path table makes it a 404 in profile "29"): ``true`` once the
+    process has announced itself."""
+    return wire.json_response(True)
+
+
 # ------------------------------------------------------------------ CoordinatorResource
 
 

@@ -775,6 +775,15 @@ class Cluster:
         with self.lock:
             return self.tasks.shutdown(task_id)
 
+    def shutdown_datasource_tasks(self, datasource: str) -> list[Task]:
+        """``OverlordResource.shutdownTasksForDataSource``: shut every active task of the datasource down, as
+        :meth:`shutdown_task` does; returns them (empty when none was active, and nothing changed)."""
+        with self.lock:
+            active = self.tasks.list(self.clock.now(), state="running", datasource=datasource)
+            for task in active:
+                self.tasks.shutdown(task.id)
+            return active
+
     def task(self, task_id: str) -> Task | None:
         """The task with this id, or None."""
         with self.lock:

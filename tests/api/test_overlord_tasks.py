@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from fakedruid import FakeCoordinator, ServerError
 from fakedruid.model.intervals import MS_PER_HOUR
@@ -239,10 +240,15 @@ def test_status_known_task_exact_body(client: FlaskClient) -> None:
     }
 
 
+def assert_task_resource_filter_404(resp: TestResponse) -> None:
+    """``TaskResourceFilter``: 404 with a plain-text entity (Druid 28.0.0 observed, 37.0.0 bytecode)."""
+    assert (resp.status, resp.headers["Content-Type"]) == ("404 Not Found", "text/plain")
+    assert resp.get_data(as_text=True) == "Cannot find any task with id: [nope]"
+
+
 def test_status_unknown_task_404_task_resource_filter(client: FlaskClient) -> None:
     resp = client.get(f"{INDEXER}/task/nope/status")
-    assert resp.status_code == 404
-    assert resp.get_json() == {"error": "Cannot find any task with id: [nope]"}
+    assert_task_resource_filter_404(resp)
 
 
 def test_payload_known_task_echoes_task_json(client: FlaskClient) -> None:
@@ -268,8 +274,7 @@ def test_payload_latest_has_versions(client_latest: FlaskClient) -> None:
 
 def test_payload_unknown_task_404(client: FlaskClient) -> None:
     resp = client.get(f"{INDEXER}/task/nope")
-    assert resp.status_code == 404
-    assert resp.get_json() == {"error": "Cannot find any task with id: [nope]"}
+    assert_task_resource_filter_404(resp)
 
 
 def test_status_coordinator_kill_task_visible(fake: FakeCoordinator, client: FlaskClient) -> None:
@@ -332,8 +337,7 @@ def test_shutdown_complete_task_200_unchanged(client: FlaskClient) -> None:
 
 def test_shutdown_unknown_task_404(client: FlaskClient) -> None:
     resp = client.post(f"{INDEXER}/task/nope/shutdown")
-    assert resp.status_code == 404
-    assert resp.get_json() == {"error": "Cannot find any task with id: [nope]"}
+    assert_task_resource_filter_404(resp)
 
 
 # ---------------------------------------------------------------------- GET /tasks and aliases

@@ -42,9 +42,6 @@ def test_coordinator_leader_is_the_fake(druid: Target, druidpy: Druid) -> None:
     assert druidpy.coordinator_leader(druid.url) == druid.url.encode()
 
 
-@pytest.mark.xfail(
-    strict=True, reason="GET /druid/indexer/v1/leader answers 404: the Overlord's leader endpoint (issue 11, item 1)"
-)
 def test_overlord_leader_is_the_fake(druid: Target, druidpy: Druid) -> None:
     assert druidpy.overlord_leader(druid.url) == druid.url.encode()
 
@@ -55,7 +52,6 @@ def test_list_datasources_names_served_datasources(druid: Target, druidpy: Druid
     assert sorted(json.loads(druidpy.list_datasources(druid.url))) == ["edits", "wiki"]
 
 
-@pytest.mark.xfail(strict=True, reason='the fake writes ["a", "b"], Jackson ["a","b"]: compact JSON (issue 11, item 4)')
 def test_list_datasources_bytes_are_jacksons(druid: Target, druidpy: Druid) -> None:
     druid.seed(segment("2015-09-12/2015-09-13"), segment("2015-09-12/2015-09-13", datasource="edits"))
     raw = druidpy.list_datasources(druid.url)

@@ -11,8 +11,6 @@ import json
 import shutil
 import subprocess
 
-import pytest
-
 from tests.clients.conftest import TIMEOUT, Target
 
 MARK_ALL_UNUSED = r"""
@@ -44,9 +42,6 @@ def test_script_marks_a_single_segment_unused(druid: Target) -> None:
     assert druid.segment_ids("wiki", used=False) == {only}
 
 
-@pytest.mark.xfail(
-    strict=True, reason='the fake writes ["a", "b"] where Jackson writes ["a","b"]: compact JSON (issue 11, item 4)'
-)
 def test_script_splitting_the_segment_list_on_commas_marks_all_unused(druid: Target) -> None:
     ids = druid.seed(
         *({"dataSource": "wiki", "interval": f"2015-09-{d}/2015-09-{d + 1}", "version": "v1"} for d in (12, 13, 14))

@@ -143,6 +143,7 @@ def test_profile_switches_are_all_listed_above() -> None:
         "name",
         "druid_version",
         "route_versions",
+        "properties_sorted",
         "segment_update_response",
         "honours_versions",
         "served_check_on_mark",
