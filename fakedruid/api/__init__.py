@@ -37,8 +37,12 @@ A view reads like moto's ``responses.py``: **parse, one call, serialize**. ::
    mode; after it: the journal); a view reads it only for the Overlord modes (``state.harness.overlord_mode``).
    The fake's own admin API is one blueprint, :mod:`fakedruid.api.admin`, under ``/fakedruid/v1``.
 6. Register the blueprint in :mod:`fakedruid.api.routes` (``url_prefix=`` for its path prefix), put verbatim Druid
-   strings in :mod:`fakedruid.api.messages`, the profile switch in :mod:`fakedruid.profiles`, and list the endpoint
-   in IMPLEMENTED.md. ``python3 benchmarks/trace_request.py`` shows how many files one request goes through.
+   strings in :mod:`fakedruid.api.messages`, the profile switch in :mod:`fakedruid.profiles`, and regenerate
+   IMPLEMENTED.md (``python3 tools/gen_implemented.py``). The route must be in the path table
+   (:mod:`fakedruid.api.druid_paths`, read from Druid's jars): the request hooks answer a path that is not Druid's
+   in the profile with Druid's 404 before any view, and a Druid route no view serves with 501
+   (:mod:`fakedruid.api.fallback`). ``python3 benchmarks/trace_request.py`` shows how many files one request
+   goes through.
 """
 
 from __future__ import annotations
