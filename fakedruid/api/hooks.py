@@ -22,7 +22,7 @@ from urllib.parse import quote
 from flask import Flask, current_app, request
 from flask.globals import request_ctx
 
-from fakedruid.api import druid_paths, fallback, messages, wire
+from fakedruid.api import druid_paths, fallback, jackson, messages, wire
 from fakedruid.api.wire import Response
 from fakedruid.harness import RecordedRequest
 from fakedruid.settings import AppState
@@ -207,7 +207,7 @@ def _fault_response(status: int, body: Any, content_type: str | None) -> Respons
     if isinstance(body, str):
         return Response(body, status=status, content_type=content_type or "text/plain; charset=utf-8")
     return Response(
-        json.dumps(body, ensure_ascii=False), status=status, content_type=content_type or wire.JSON_TYPE
+        jackson.dumps(body), status=status, content_type=content_type or wire.JSON_TYPE
     )
 
 

@@ -168,6 +168,27 @@ def test_route_only_newer_druid_has_is_404_in_profile_29(method: str, path: str,
     fake.check()
 
 
+# ---------------------------------------------------------------------- Jackson's bytes
+
+
+def test_json_answers_are_compact_as_jackson_writes_them(any_fake: FakeCoordinator) -> None:
+    any_fake.add_segments(
+        [
+            {"dataSource": "wiki", "interval": "2015-09-12/P1D", "version": "v1"},
+            {"dataSource": "edits", "interval": "2015-09-12/P1D", "version": "v1"},
+        ]
+    )
+    datasources = any_fake.client.get("/druid/coordinator/v1/datasources", headers={"Accept": "application/json"})
+    assert datasources.data == b'["edits","wiki"]'
+    marked = any_fake.client.post(
+        "/druid/coordinator/v1/datasources/wiki/markUnused",
+        json={"interval": "2015-09-12/2015-09-13"},
+        headers={"Accept": "application/json"},
+    )
+    assert marked.data.startswith(b'{"numChangedSegments":1')
+    assert b", " not in marked.data and b": " not in marked.data
+
+
 # ---------------------------------------------------------------------- table and routes agree
 
 
