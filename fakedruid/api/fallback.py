@@ -25,7 +25,7 @@ from __future__ import annotations
 import html
 from urllib.parse import quote
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from fakedruid.api import druid_paths, wire
@@ -59,6 +59,8 @@ def before_view(path: str, method: str) -> Response | None:
         return jetty_page(405, "Method Not Allowed", path)
     routes = druid_routes(path)
     if not routes:
+        if path == "/" and "pages.landing" in current_app.view_functions:
+            return None  # the fake's own page outside /fakedruid: the dev server's landing page
         return unknown_path()
     if method == "OPTIONS":
         return wire.empty(405)
