@@ -25,6 +25,7 @@ GROUPS = (
     ("Overlord `/druid/indexer/v1`", "/druid/indexer/v1"),
     ("Every process: `/status`", "/status"),
     ("Internal `/druid-internal/v1`", "/druid-internal/v1"),
+    ("SQL-based ingestion, the Broker's MSQ task endpoint `/druid/v2/sql/task`", "/druid/v2/sql/task"),
 )
 
 #: (method, template) -> (answers differ between the profiles, note).
@@ -72,9 +73,18 @@ NOTES: dict[tuple[str, str], tuple[bool, str]] = {
     ("GET", "/status/properties"): (True, "a small map following the fake's settings; key order per profile"),
     ("POST", "/druid/indexer/v1/task"): (
         True,
-        "type `kill` only (other types 501); `markAsUnused` / `versions`; duplicate id body",
+        "types `kill` (`markAsUnused` / `versions`), `index` and `index_parallel` (inline and local input; other "
+        "input sources, formats 501); other types 501; duplicate id body",
     ),
-    ("GET", "/druid/indexer/v1/task/{taskid}/reports"): (True, "kill tasks: KillTaskReport, fields per profile"),
+    ("GET", "/druid/indexer/v1/task/{taskid}/reports"): (
+        True,
+        "kill tasks: KillTaskReport, fields per profile; ingestion tasks: `ingestionStatsAndErrors`, `multiStageQuery`",
+    ),
+    ("POST", "/druid/v2/sql/task"): (
+        False,
+        "`INSERT` / `REPLACE` only (`query_controller` tasks); constructs that do not decide segments 501 (see "
+        "`fakedruid/msq.py`); needs the `sql` extra",
+    ),
     ("POST", "/druid/indexer/v1/datasources/{dataSourceName}/segments/{segmentId}"): (False, "parse error HTML-escaped"),
 }
 
@@ -97,7 +107,10 @@ FOOTER = """
 
 `segments` (POST), `reset` (POST), `state` (GET, PUT), `clock` (GET, POST), `duties` (POST), `config/kill`
 (GET, POST), `tasks/mode` (GET, POST), `tasks/release` (POST), `faults` (GET, POST, DELETE), `requests` (GET,
-DELETE), `audit` (GET).
+DELETE), `audit` (GET), `datasources/{ds}/timeline` (GET), `version` (GET).
+
+Pages (HTML, every app): `/fakedruid/`, `/fakedruid/datasources/{ds}`, `/fakedruid/tasks`,
+`/fakedruid/requests`, `/fakedruid/audit`; `/` only in the dev server (`fakedruid serve`), a 404 elsewhere.
 """
 
 

@@ -12,11 +12,12 @@ process) bind with ``Jerseys.addResource``, then the JAX-RS ``@Path``, ``@GET``/
 versions have the same resource classes, bar the Router-only ``RouterResource``). 37.0.0 is the newest version
 whose jars resolve here; 38 and 39 do not.
 
-What is not in it: the web console's static files (``WebConsoleJettyServerInitializer``: ``/``, ``/console.html``,
-``/unified-console.html``, ``/assets/*``...; served only when the ``web-console`` jar is on the classpath),
-extensions' resources (``druid-basic-security``'s ``/druid-ext/basic-security/...``, MSQ's), the Coordinator's
-proxy of ``/druid/indexer/*`` to the Overlord (the fake is both processes on one port, so Overlord rows apply to
-it directly), and the ``HEAD``/``OPTIONS`` answers Jersey 1 derives from ``GET`` routes by itself.
+Also in it, added by hand: the Broker's ``/druid/v2/sql/task`` routes (:data:`BROKER_ROWS`), which the fake serves
+for SQL-based ingestion. What is not in it: the web console's static files (``WebConsoleJettyServerInitializer``:
+``/``, ``/console.html``, ``/unified-console.html``, ``/assets/*``...; served only when the ``web-console`` jar is
+on the classpath), extensions' resources (``druid-basic-security``'s ``/druid-ext/basic-security/...``, MSQ's), the
+Coordinator's proxy of ``/druid/indexer/*`` to the Overlord (the fake is both processes on one port, so Overlord
+rows apply to it directly), and the ``HEAD``/``OPTIONS`` answers Jersey 1 derives from ``GET`` routes by itself.
 
 A template segment ``{name}`` matches one non-empty path segment (Jersey's default ``[^/]+``) of the raw, still
 percent-encoded path (``%2F`` stays inside a segment); no Druid path here uses a custom regular expression in its
@@ -36,7 +37,7 @@ from fakedruid.api.druid_routes import ROWS
 PROFILE_VERSIONS: dict[str, tuple[str, ...]] = {"29": ("28.0.0", "29.0.1"), "latest": ("37.0.0",)}
 #: Every version the table covers, oldest first.
 VERSIONS: tuple[str, ...] = ("28.0.0", "29.0.1", "37.0.0")
-PROCESSES: tuple[str, ...] = ("coordinator", "overlord")
+PROCESSES: tuple[str, ...] = ("broker", "coordinator", "overlord")
 #: A profile, as its name ("29", "latest") or as the Druid releases it emulates (``Profile.route_versions``).
 Versions = str | tuple[str, ...]
 
@@ -98,7 +99,18 @@ def _pattern(template: str) -> re.Pattern[str]:
     return re.compile(regex + "/?")
 
 
-ROUTES: tuple[Route, ...] = tuple(Route(*row) for row in ROWS)
+#: The Broker's SQL task endpoint, which the fake also serves (SQL-based ingestion, ``fakedruid.api.ingestion``).
+#: Added by hand: it is the multi-stage-query extension's ``SqlTaskResource`` on the Broker, outside the jars the
+#: extractor reads (``extensions-core/multi-stage-query`` until the extension moved into the core tree).
+_SQL_TASK = "extensions-core/multi-stage-query/src/main/java/org/apache/druid/msq/sql/resources/SqlTaskResource.java"
+BROKER_ROWS = (
+    ("POST", "/druid/v2/sql/task", ("broker",), VERSIONS, "SqlTaskResource", "doPost", _SQL_TASK,
+     ("application/json",), ("application/json",)),
+    ("GET", "/druid/v2/sql/task/enabled", ("broker",), VERSIONS, "SqlTaskResource", "doGetEnabled", _SQL_TASK,
+     (), ("application/json",)),
+)
+
+ROUTES: tuple[Route, ...] = tuple(Route(*row) for row in (*ROWS, *BROKER_ROWS))
 
 
 def routes(profile: Versions | None = None) -> tuple[Route, ...]:

@@ -59,8 +59,8 @@ def before_view(path: str, method: str) -> Response | None:
         return jetty_page(405, "Method Not Allowed", path)
     routes = druid_routes(path)
     if not routes:
-        if path == "/" and "pages.landing" in current_app.view_functions:
-            return None  # the fake's own page outside /fakedruid: the dev server's landing page
+        if _is_landing_page(path):
+            return None
         return unknown_path()
     if method == "OPTIONS":
         return wire.empty(405)
@@ -84,6 +84,11 @@ def raw_path() -> str:
 def is_own(path: str) -> bool:
     """A path of the fake's own API (``/fakedruid``), which is not Druid's."""
     return path == "/fakedruid" or path.startswith("/fakedruid/")
+
+
+def _is_landing_page(path: str) -> bool:
+    """The fake's own page outside ``/fakedruid``: the dev server's landing page at ``/``."""
+    return path == "/" and "pages.landing" in current_app.view_functions
 
 
 def druid_routes(path: str) -> tuple[druid_paths.Route, ...]:
@@ -111,7 +116,7 @@ def _method_not_allowed(exc: MethodNotAllowed) -> Response:
 def _unrouted(exc: NotFound | MethodNotAllowed) -> Response:
     """No view has this method and path: ask the path table."""
     path = raw_path()
-    if is_own(path):
+    if is_own(path) or _is_landing_page(path):
         if isinstance(exc, MethodNotAllowed):
             return wire.text(f"fakedruid admin API: {request.method} is not allowed on {request.path}", 405)
         return wire.text(f"fakedruid admin API: no such path {request.path}", 404)

@@ -17,7 +17,10 @@ from fakedruid.api.druid_paths import PROCESSES, PROFILE_VERSIONS, ROUTES, VERSI
 
 HTTP_METHODS = {"GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"}
 SEGMENT = re.compile(r"[A-Za-z0-9._-]+|\{[A-Za-z_][A-Za-z0-9_]*\}")
-SOURCE = re.compile(r"(server|indexing-service|processing|services)/src/main/java/org/apache/druid/[\w/]+/\w+\.java")
+SOURCE = re.compile(
+    r"(server|indexing-service|processing|services|extensions-core/multi-stage-query)/src/main/java/org/apache/druid/"
+    r"[\w/]+/\w+\.java"
+)
 
 
 def _row_id(route: Route) -> str:
