@@ -62,13 +62,6 @@ delay), ``"body"``, ``"contentType"``, ``"times"`` (default 1; null for every re
 Modes: ``"notLeader"`` (bool), ``"leaderUrl"``, ``"overlordMode"`` (``ok``, ``missing``, ``old``,
 ``unreachable``). The object is checked as a whole first: a bad one answers 400 with a plain-text message
 naming the field and changes nothing.
-
-``POST /fakedruid/v1/faults`` takes a JSON object. A fault: ``"path"`` (glob) or ``"pathRegex"`` (full-match
-regular expression), ``"method"`` (default ``"*"``), ``"status"`` (default 503; null answers normally after the
-delay), ``"body"``, ``"contentType"``, ``"times"`` (default 1; null for every request), ``"delay"`` (seconds).
-Modes: ``"notLeader"`` (bool), ``"leaderUrl"``, ``"overlordMode"`` (``ok``, ``missing``, ``old``,
-``unreachable``). The object is checked as a whole first: a bad one answers 400 with a plain-text message
-naming the field and changes nothing.
 """
 
 from __future__ import annotations
