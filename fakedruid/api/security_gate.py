@@ -1,0 +1,130 @@
+"""The request gate of basic security: 401 for missing or wrong credentials, 403 outside a user's permissions.
+
+Layer: api. :func:`enforce` runs before every view when basic security is on (``app.extensions
+["fakedruid_security"]`` is a :class:`~fakedruid.model.security.BasicSecurity`). It reads the table in
+:mod:`fakedruid.api.access`, authenticates the ``Authorization`` header and authorizes the request, so a refused
+request never reaches a view and changes nothing. Lists (``FILTERED`` rows) and task submissions
+(``TASK_BODY``) pass with an identity; their views filter or check with :func:`may_read` / :func:`may_write`.
+
+The answers, per ``PreResponseAuthorizationCheckFilter``, ``BasicHTTPAuthenticator`` and the resource filters
+(see :mod:`fakedruid.api.access` for sources):
+
+* no credentials: 401, ``WWW-Authenticate: Basic``, JSON ``{"error": "Unauthorized", ...}``;
+* credentials that do not decode, or an unknown user: Jetty's 401 page (``sendError(401)``);
+* a wrong password: Jetty's 401 page with ``User DB authentication failed username[<user>].``;
+* no permission: 403 with the resource filter's body for the active profile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from flask import Response, current_app, g, request
+
+from fakedruid.api import access, wire
+from fakedruid.model.security import (
+    ADMIN_NAME,
+    AuthenticationFailed,
+    BasicSecurity,
+    Identity,
+    Unauthenticated,
+)
+
+#: ``app.extensions`` key of a callable ``task id -> datasource or None`` (TaskResourceFilter's lookup).
+TASK_LOOKUP_KEY = "fakedruid_task_datasource"
+
+
+def _security() -> BasicSecurity | None:
+    found: BasicSecurity | None = current_app.extensions.get("fakedruid_security")
+    return found
+
+
+def _raw_path() -> str:
+    # The path as sent, percent-encoding intact: an encoded slash stays inside one segment, as in Jersey.
+    uri = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI")
+    if uri:
+        path = str(uri).split("?", 1)[0]
+        if "://" in path:  # an absolute-form request target
+            path = "/" + path.split("://", 1)[1].partition("/")[2]
+        return path
+    return request.path
+
+
+def authorization_result() -> bool:
+    """Whether the active profile reports denials as Druid 33+ does (``AuthorizationResult``)."""
+    return bool(getattr(wire.profile(), "authorization_result", wire.profile().name != "29"))
+
+
+def forbidden() -> Response:
+    """The resource filters' 403 (``ForbiddenException`` through ``ForbiddenExceptionMapper``)."""
+    return wire.json_response(access.forbidden_body(authorization_result=authorization_result()), 403)
+
+
+def identity() -> Identity | None:
+    """The authenticated identity of this request (None when security is off or the path is unsecured)."""
+    found: Identity | None = g.get("fakedruid_identity")
+    return found
+
+
+def may(name: str, action: str, type_: str = "DATASOURCE") -> bool:
+    """Whether this request's user may ``action`` the resource (always when security is off)."""
+    sec, who = _security(), identity()
+    if sec is None or who is None:
+        return True
+    return sec.authorize(who.identity, name, type_, action)
+
+
+def may_read(datasource: str) -> bool:
+    """READ on a datasource."""
+    return may(datasource, "READ")
+
+
+def may_write(datasource: str) -> bool:
+    """WRITE on a datasource."""
+    return may(datasource, "WRITE")
+
+
+def readable(names: Iterable[str], key: Callable[[str], str] = lambda n: n) -> list[str]:
+    """``AuthorizationUtils.filterAuthorizedResources`` with ``DATASOURCE_READ_RA_GENERATOR``."""
+    sec, who = _security(), identity()
+    if sec is None or who is None:
+        return list(names)
+    return [n for n in names if sec.authorize(who.identity, key(n), "DATASOURCE", "READ")]
+
+
+def enforce() -> Response | None:
+    """The gate: ``None`` lets the request through, a response refuses it (before any view runs)."""
+    sec = _security()
+    if sec is None:
+        return None
+    need = access.requirement(request.method, _raw_path())
+    if need.kind == access.UNSECURED:
+        return None
+    try:
+        who = sec.authenticate(request.headers.get("Authorization"))
+    except Unauthenticated:
+        resp = wire.json_response(access.UNAUTHENTICATED_BODY, 401)
+        resp.headers["WWW-Authenticate"] = "Basic"
+        return resp
+    except AuthenticationFailed as exc:
+        return wire.jetty(401, exc.message or "Unauthorized")
+    g.fakedruid_identity = who
+    if need.kind == access.ADMIN:
+        if who.identity != ADMIN_NAME:
+            return wire.text(access.ADMIN_ONLY_MESSAGE, 403)
+        return None
+    if need.kind in (access.FILTERED, access.TASK_BODY):
+        return None
+    name = need.resource_name
+    if need.kind == access.TASK_IN_PATH:
+        lookup = current_app.extensions.get(TASK_LOOKUP_KEY)
+        datasource = None if lookup is None else lookup(name)
+        if datasource is None:
+            # TaskResourceFilter: an unknown task is refused before any authorization.
+            return wire.text(f"Cannot find any task with id: [{name}]", 400)
+        name = datasource
+    if sec.authorize(who.identity, name, need.resource_type, need.action):
+        return None
+    if need.kind == access.SECURITY:
+        return wire.raw(access.security_forbidden_text(authorization_result=authorization_result()), 403)
+    return forbidden()
