@@ -52,7 +52,7 @@ def _raw_path() -> str:
 
 def authorization_result() -> bool:
     """Whether the active profile reports denials as Druid 33+ does (``AuthorizationResult``)."""
-    return bool(getattr(wire.profile(), "authorization_result", wire.profile().name != "29"))
+    return wire.profile().authorization_result
 
 
 def forbidden() -> Response:
@@ -120,8 +120,8 @@ def enforce() -> Response | None:
         lookup = current_app.extensions.get(TASK_LOOKUP_KEY)
         datasource = None if lookup is None else lookup(name)
         if datasource is None:
-            # TaskResourceFilter: an unknown task is refused before any authorization.
-            return wire.text(f"Cannot find any task with id: [{name}]", 400)
+            # TaskResourceFilter answers an unknown task with its 404 before authorizing; the view answers it.
+            return None
         name = datasource
     if sec.authorize(who.identity, name, need.resource_type, need.action):
         return None

@@ -243,3 +243,14 @@ def test_encoded_slash_in_a_datasource_name_is_one_resource_name(sclient: FlaskC
     bob = add_user(sclient, "bob", "pw", ("DATASOURCE", "a/b", "READ"))
     r = sclient.get("/druid/coordinator/v1/datasources/a%2Fb", headers=bob, environ_overrides={"RAW_URI": "/druid/coordinator/v1/datasources/a%2Fb"})
     assert r.status_code != 403
+
+
+def test_task_endpoints_authorize_on_the_tasks_datasource(sfake: FakeCoordinator, sclient: FlaskClient) -> None:
+    seed_wiki(sfake, hours=range(0, 2), unused=(0, 1))
+    task = {"type": "kill", "dataSource": WIKI, "interval": "2015-09-12/2015-09-13"}
+    task_id = sclient.post("/druid/indexer/v1/task", json=task, headers=ADMIN).get_json()["task"]
+    bob = add_user(sclient, "bob", "pw", ("DATASOURCE", "other", "READ"))
+    assert sclient.get(f"/druid/indexer/v1/task/{task_id}/status", headers=bob).status_code == 403
+    assert sclient.get(f"/druid/indexer/v1/task/{task_id}/status", headers=ADMIN).status_code == 200
+    # An unknown task is TaskResourceFilter's 404, whoever asks.
+    assert sclient.get("/druid/indexer/v1/task/nope/status", headers=bob).status_code == 404
