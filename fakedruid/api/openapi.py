@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 OPENAPI_VERSION = "3.1.0"
@@ -105,6 +105,8 @@ class Op:
     :param body: the request body's JSON schema, or None for no body.
     :param ok: the success answers: status -> JSON schema of the JSON body (None: no body or not JSON).
     :param profiles: the profiles whose Druid has this operation (None: all).
+    :param druid_500: why Druid answers 500 for some inputs here (an uncaught exception), if it does; the fuzz
+        and schemathesis runs accept a 500 only on such operations.
     """
 
     summary: str
@@ -112,6 +114,7 @@ class Op:
     body: Any = None
     ok: Mapping[int, Any] = field(default_factory=lambda: {200: _ANY})
     profiles: tuple[str, ...] | None = None
+    druid_500: str | None = None
 
 
 _FLAG = _STRING
@@ -123,6 +126,10 @@ _F = "/fakedruid/v1"
 _BS = "/druid-ext/basic-security"
 _LATEST = ("latest",)
 _NOT_IMPLEMENTED = Op("Druid serves this; the fake answers 501 (not implemented)", ok={501: None})
+_PARSE = "a JSON syntax error escapes Jackson: uncaught JsonParseException (http-api.md 1.4)"
+_BAD_INTERVAL = "an unparseable interval: uncaught exception (http-api.md 1.3)"
+_ID_IS_DATASOURCE = "a segment id equal to the datasource name: StringIndexOutOfBoundsException (semantics 5.2)"
+_ACCEPT_QUIRK = "profile 29: Accept names no JSON type, no writer for java.util.Map (http-api.md 1.5)"
 
 #: (METHOD, OpenAPI path) -> Op. Path parameter names are the URL map's.
 OPERATIONS: dict[tuple[str, str], Op] = {
@@ -351,6 +358,52 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", f"{_BS}/authorization/db/{{authorizer}}/cachedSerializedUserMap"): _NOT_IMPLEMENTED,
 }
 
+#: Operations where Druid answers 500 for some inputs (each case pinned by the fidelity tests).
+_DRUID_500: dict[tuple[str, str], str] = {
+    ("POST", f"{_C}/datasources/{{datasource}}"): _ACCEPT_QUIRK,
+    ("DELETE", f"{_C}/datasources/{{datasource}}"): "?kill=true with a bad interval: uncaught DruidException",
+    ("POST", f"{_C}/datasources/{{datasource}}/markUsed"): _PARSE,
+    ("POST", f"{_C}/datasources/{{datasource}}/markUnused"): _PARSE,
+    ("POST", f"{_C}/datasources/{{datasource}}/segments/{{segment_id}}"): f"{_ID_IS_DATASOURCE}; {_ACCEPT_QUIRK}",
+    ("DELETE", f"{_C}/datasources/{{datasource}}/segments/{{segment_id}}"): _ID_IS_DATASOURCE,
+    ("GET", f"{_C}/datasources/{{datasource}}/intervals/{{interval}}"): _BAD_INTERVAL,
+    ("DELETE", f"{_C}/datasources/{{datasource}}/intervals/{{interval}}"): _BAD_INTERVAL,
+    ("GET", f"{_C}/datasources/{{datasource}}/loadstatus"): _BAD_INTERVAL,
+    ("POST", f"{_C}/metadata/datasources/{{datasource}}/segments"): f"{_PARSE}; a null or empty list: uncaught IAE",
+    ("GET", f"{_C}/metadata/datasources/{{datasource}}/segments/{{segment_id}}"): _ID_IS_DATASOURCE,
+    ("GET", f"{_C}/metadata/datasources/{{datasource}}/unusedSegments"): (
+        "profile 29: a bad interval, limit or sortOrder is an uncaught exception (profile latest: 400)"
+    ),
+    ("POST", f"{_C}/rules/{{datasource}}"): _PARSE,
+    ("POST", f"{_C}/rules/history"): _PARSE,
+    ("GET", f"{_C}/rules/history"): _BAD_INTERVAL,
+    ("GET", f"{_C}/rules/{{datasource}}/history"): _BAD_INTERVAL,
+    ("POST", f"{_I}/task"): f"{_PARSE}; a task Druid cannot build: NullPointerException",
+    ("GET", f"{_I}/tasks"): f"?createdTimeInterval: {_BAD_INTERVAL}",
+    ("POST", f"{_I}/datasources/{{datasource}}/markUsed"): _PARSE,
+    ("POST", f"{_I}/datasources/{{datasource}}/markUnused"): _PARSE,
+    ("POST", f"{_I}/datasources/{{datasource}}/segments/{{segment_id}}"): _ID_IS_DATASOURCE,
+    ("DELETE", f"{_I}/datasources/{{datasource}}/segments/{{segment_id}}"): _ID_IS_DATASOURCE,
+    ("POST", f"{_BS}/authentication/db/{{authenticator}}/users/{{user}}/credentials"): (
+        "iterations below 1: PBEKeySpec's uncaught IllegalArgumentException; no body: NullPointerException"
+    ),
+    ("POST", f"{_BS}/authorization/db/{{authorizer}}/groupMappings/{{group}}"): "no body: NullPointerException",
+}
+for _key, _why in _DRUID_500.items():
+    OPERATIONS[_key] = replace(OPERATIONS[_key], druid_500=_why)
+
+
+def druid_500(method: str, path: str) -> str | None:
+    """Why Druid answers ``method path`` (an OpenAPI path) with 500 for some inputs, or None if it never does."""
+    op = OPERATIONS.get((method.upper(), path))
+    return None if op is None else op.druid_500
+
+
+def not_implemented(method: str, path: str) -> bool:
+    """Whether the fake answers ``method path`` with 501 (a Druid endpoint it does not implement)."""
+    return OPERATIONS.get((method.upper(), path)) is _NOT_IMPLEMENTED
+
+
 _PARAM = re.compile(r"<(?:[a-zA-Z_]+:)?([a-zA-Z_][a-zA-Z0-9_]*)>")
 
 
@@ -388,6 +441,8 @@ def _operation(method: str, path: str, op: Op, security: bool) -> dict[str, Any]
         "parameters": params,
         "responses": responses,
     }
+    if op.druid_500 is not None:
+        out["x-druid-500"] = op.druid_500
     if op.body is not None:
         out["requestBody"] = {"required": False, "content": {"application/json": {"schema": op.body}}}
     if security and not (path == "/status/health" or path.endswith("/isLeader")):
