@@ -25,9 +25,9 @@ from collections.abc import Callable
 sys.path.insert(0, ".")
 sys.path.insert(0, "benchmarks")
 
-from bench_model import build  # noqa: E402
+from bench_model import build
 
-from fakedruid.statefile import StateFile, atomic_write, encode  # noqa: E402
+from fakedruid.statefile import StateFile, atomic_write, encode
 
 
 def timed(fn: Callable[[], object], repeat: int = 5) -> float:

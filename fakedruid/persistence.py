@@ -44,7 +44,9 @@ class StateSource(Protocol):
         """Replace the whole state (``rest`` None: a file that has only rows); raise on a bad document."""
 
 
-def replay(snapshot: dict[str, Any] | None, changes: list[Any], where: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
+def replay(
+    snapshot: dict[str, Any] | None, changes: list[Any], where: str
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """Apply journaled changes to a snapshot: the rows by id and the rest.
 
     :raises StateFileError: a snapshot or journal entry of the wrong shape (``where`` names the file).

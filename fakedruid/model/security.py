@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fakedruid.errors import FakeDruidError
+from fakedruid.model.json_text import cannot_deserialize
 
 # ------------------------------------------------------------------ constants (BasicAuthUtils.java)
 
@@ -310,7 +311,7 @@ def resource_action_from_json(obj: Any) -> ResourceAction:
     :raises PermissionMappingError: Jackson-like wording naming the field (the API answers 400).
     """
     if not isinstance(obj, Mapping):
-        raise PermissionMappingError("Cannot deserialize value of type `org.apache.druid.server.security.ResourceAction`")
+        raise PermissionMappingError(cannot_deserialize("org.apache.druid.server.security.ResourceAction", obj))
     resource = obj.get("resource")
     action = obj.get("action")
     if not isinstance(resource, Mapping):
