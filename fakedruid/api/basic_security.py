@@ -12,8 +12,8 @@ authentication/endpoint/CoordinatorBasicAuthenticatorResourceHandler.java`` and
 * who may call these endpoints (CONFIG ``security``, READ for GET, WRITE otherwise) is checked by the request
   gate (:mod:`fakedruid.api.security_gate`), as ``BasicSecurityResourceFilter`` does before the method runs.
 
-The blueprint exists only when basic security is on (Druid without the extension has no such paths). The
-:class:`~fakedruid.model.security.BasicSecurity` it serves is ``current_app.extensions["fakedruid_security"]``.
+Without basic security these paths do not exist (404), as in a Druid without the extension. The
+:class:`~fakedruid.model.security.BasicSecurity` served is the cluster's (``Cluster.security``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, abort, request
 
 from fakedruid.api import wire
 from fakedruid.model.json_text import cannot_deserialize
@@ -44,8 +44,11 @@ _GROUP_CLASS = "org.apache.druid.security.basic.authorization.entity.BasicAuthor
 
 
 def security() -> BasicSecurity:
-    """The basic security state this app serves."""
-    return current_app.extensions["fakedruid_security"]  # type: ignore[no-any-return]
+    """The basic security state this app serves; 404 when the fake runs without basic security."""
+    found = wire.state().cluster.security
+    if found is None:
+        abort(404)
+    return found
 
 
 def _answer(call: Callable[[], Any]) -> Response:

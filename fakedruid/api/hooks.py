@@ -5,7 +5,8 @@ they consult is the :class:`~fakedruid.harness.Harness` (``FakeCoordinator.fail_
 ``requests``). The fake's own API under ``/fakedruid/`` is never recorded, faulted or redirected.
 
 Before the view, in this order: Jetty's request-line limit (414), then the request's profile is read once and
-kept for the request (:func:`fakedruid.api.wire.context`), then the first matching fault, then the not-the-leader
+kept for the request (:func:`fakedruid.api.wire.context`), then basic security's 401 / 403 when it is on
+(:mod:`fakedruid.api.security_gate`), then the first matching fault, then the not-the-leader
 answers. After the view: the journal entry. A quiet harness (no fault, leading) costs two attribute reads.
 :class:`FakeDruidApp` is the Flask class of the app: it skips Flask's per-call ``async`` check of hooks and views.
 """
@@ -21,7 +22,7 @@ from urllib.parse import quote
 from flask import Flask, Response, current_app, request
 from flask.globals import request_ctx
 
-from fakedruid.api import messages, wire
+from fakedruid.api import messages, security_gate, wire
 from fakedruid.harness import RecordedRequest
 from fakedruid.settings import AppState
 
@@ -95,6 +96,11 @@ def _before_request() -> Response | None:
         return too_long
     state: AppState = current_app.extensions[wire.EXTENSION]
     request.environ[wire.PROFILE_KEY] = state.settings.profile
+    if state.cluster.security is not None:
+        # druid-basic-security: authentication and the resource filters run before anything else Druid does.
+        refused = security_gate.enforce()
+        if refused is not None:
+            return refused
     harness = state.harness
     # Attribute reads only: a quiet harness (no fault, leading) costs no call.
     if (not harness.faults and harness.leader) or _is_own(request.path):

@@ -10,6 +10,7 @@ from flask import Flask
 
 from fakedruid.api import (
     admin,
+    basic_security,
     datasources,
     ingestion,
     metadata,
@@ -36,6 +37,7 @@ def register(app: Flask) -> None:
         admin.bp,
         pages.bp,
         unimplemented.bp,
+        basic_security.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

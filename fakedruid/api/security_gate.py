@@ -1,7 +1,7 @@
 """The request gate of basic security: 401 for missing or wrong credentials, 403 outside a user's permissions.
 
-Layer: api. :func:`enforce` runs before every view when basic security is on (``app.extensions
-["fakedruid_security"]`` is a :class:`~fakedruid.model.security.BasicSecurity`). It reads the table in
+Layer: api. :func:`enforce` runs before every view (from :mod:`fakedruid.api.hooks`) when basic security is on
+(``Cluster.security`` is a :class:`~fakedruid.model.security.BasicSecurity`). It reads the table in
 :mod:`fakedruid.api.access`, authenticates the ``Authorization`` header and authorizes the request, so a refused
 request never reaches a view and changes nothing. Lists (``FILTERED`` rows) and task submissions
 (``TASK_BODY``) pass with an identity; their views filter or check with :func:`may_read` / :func:`may_write`.
@@ -18,8 +18,9 @@ The answers, per ``PreResponseAuthorizationCheckFilter``, ``BasicHTTPAuthenticat
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
-from flask import Response, current_app, g, request
+from flask import Response, g, request
 
 from fakedruid.api import access, wire
 from fakedruid.model.security import (
@@ -30,13 +31,11 @@ from fakedruid.model.security import (
     Unauthenticated,
 )
 
-#: ``app.extensions`` key of a callable ``task id -> datasource or None`` (TaskResourceFilter's lookup).
-TASK_LOOKUP_KEY = "fakedruid_task_datasource"
+_T = TypeVar("_T")
 
 
 def _security() -> BasicSecurity | None:
-    found: BasicSecurity | None = current_app.extensions.get("fakedruid_security")
-    return found
+    return wire.state().cluster.security
 
 
 def _raw_path() -> str:
@@ -84,12 +83,19 @@ def may_write(datasource: str) -> bool:
     return may(datasource, "WRITE")
 
 
-def readable(names: Iterable[str], key: Callable[[str], str] = lambda n: n) -> list[str]:
-    """``AuthorizationUtils.filterAuthorizedResources`` with ``DATASOURCE_READ_RA_GENERATOR``."""
+def readable(items: Iterable[_T], key: Callable[[_T], str]) -> list[_T]:
+    """``AuthorizationUtils.filterAuthorizedResources`` with ``DATASOURCE_READ_RA_GENERATOR``: the items whose
+    datasource (``key(item)``) this request's user may READ, in order. Everything when security is off.
+
+    Each datasource is authorized once (Druid caches per resource action too).
+    """
+    items = list(items)
     sec, who = _security(), identity()
     if sec is None or who is None:
-        return list(names)
-    return [n for n in names if sec.authorize(who.identity, key(n), "DATASOURCE", "READ")]
+        return items
+    names = list(dict.fromkeys(key(item) for item in items))
+    allowed = set(sec.filter_authorized(who.identity, names, "DATASOURCE", "READ"))
+    return [item for item in items if key(item) in allowed]
 
 
 def enforce() -> Response | None:
@@ -117,8 +123,8 @@ def enforce() -> Response | None:
         return None
     name = need.resource_name
     if need.kind == access.TASK_IN_PATH:
-        lookup = current_app.extensions.get(TASK_LOOKUP_KEY)
-        datasource = None if lookup is None else lookup(name)
+        task = wire.state().cluster.task(name)
+        datasource = None if task is None else task.datasource
         if datasource is None:
             # TaskResourceFilter answers an unknown task with its 404 before authorizing; the view answers it.
             return None

@@ -46,6 +46,7 @@ from fakedruid.model.intervals import (
     parse_interval,
 )
 from fakedruid.model.rules import Rule, RuleStore, first_matching_rule
+from fakedruid.model.security import BasicSecurity
 from fakedruid.model.segment_ids import try_parse, version_key
 from fakedruid.model.segments import (
     DataSegment,
@@ -138,6 +139,8 @@ class Cluster:
         self._datasources: dict[str, _Datasource] = {}
         self._by_id: dict[str, SegmentRecord] = {}
         self._reader = ClusterReader(self)
+        #: druid-basic-security's users, roles and permissions, when the fake runs with it (guarded by ``lock``).
+        self.security: BasicSecurity | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -158,6 +161,22 @@ class Cluster:
         self.clock = clock
         self.started_at = min(self.started_at, clock.now())
 
+    def enable_basic_security(self, **config: Any) -> BasicSecurity:
+        """Run with druid-basic-security from here on (a fresh user database), or without it (``None`` config).
+
+        :param config: the :class:`~fakedruid.model.security.BasicSecurity` arguments (initial passwords,
+            authenticator and authorizer names); the cluster's lock guards it.
+        """
+        security = BasicSecurity(lock=self.lock, **config)
+        with self.lock:
+            self.security = security
+        return security
+
+    def set_security(self, security: BasicSecurity | None) -> None:
+        """Put back a saved security state (or none: basic security off)."""
+        with self.lock:
+            self.security = security
+
     def reset(self) -> None:
         """Forget every segment (rules, tasks and the rest are reset by their owners)."""
         with self.lock:
@@ -166,6 +185,8 @@ class Cluster:
     def _reset(self) -> None:
         self._datasources.clear()
         self._by_id.clear()
+        if self.security is not None:
+            self.security._reset()
         self.rules.reset()
         self.audit.reset()
         self.tasks.reset()

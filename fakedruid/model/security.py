@@ -418,8 +418,14 @@ class BasicSecurity:
         self.authenticator_name = authenticator_name
         self.authorizer_name = authorizer_name
         self.credential_iterations = credential_iterations
-        self._admin_password = admin_password
-        self._internal_client_password = internal_client_password
+        # Hashed once: a reset (every test, under the pytest plugin) reuses them. Never the passwords themselves.
+        self._initial_credentials: dict[str, Credentials | None] = {}
+        if admin_password is not None:
+            self._initial_credentials[ADMIN_NAME] = Credentials.create(admin_password, DEFAULT_KEY_ITERATIONS)
+        if internal_client_password is not None:
+            self._initial_credentials[INTERNAL_USER_NAME] = Credentials.create(
+                internal_client_password, DEFAULT_KEY_ITERATIONS
+            )
         self.lock = threading.RLock() if lock is None else lock
         # authenticator: user name -> credentials (None: created but no password yet)
         self._credentials: dict[str, Credentials | None] = {}
@@ -433,23 +439,22 @@ class BasicSecurity:
     def reset(self) -> None:
         """Back to the start-up state: the initial users, roles and credentials only."""
         with self.lock:
-            self._credentials = {}
-            self._users = {}
-            self._roles = {}
-            self._groups = {}
-            # CoordinatorBasicAuthenticatorMetadataStorageUpdater.start(): a user exists in the authenticator
-            # only when its initial password is configured.
-            if self._admin_password is not None:
-                self._credentials[ADMIN_NAME] = Credentials.create(self._admin_password, DEFAULT_KEY_ITERATIONS)
-            if self._internal_client_password is not None:
-                self._credentials[INTERNAL_USER_NAME] = Credentials.create(
-                    self._internal_client_password, DEFAULT_KEY_ITERATIONS
-                )
-            # CoordinatorBasicAuthorizerMetadataStorageUpdater.initSuperUsersAndGroupMapping(): always.
-            for name in (ADMIN_NAME, INTERNAL_USER_NAME):
-                self._roles[name] = Role(name, [Permission.of(ra) for ra in superuser_permissions()])
-            for name in (ADMIN_NAME, INTERNAL_USER_NAME):
-                self._users[name] = AuthorizerUser(name, [name])
+            self._reset()
+
+    def _reset(self) -> None:
+        """:meth:`reset` without the lock (for a caller that holds it, such as ``Cluster.reset``)."""
+        self._credentials = {}
+        self._users = {}
+        self._roles = {}
+        self._groups = {}
+        # CoordinatorBasicAuthenticatorMetadataStorageUpdater.start(): a user exists in the authenticator
+        # only when its initial password is configured.
+        self._credentials.update(self._initial_credentials)
+        # CoordinatorBasicAuthorizerMetadataStorageUpdater.initSuperUsersAndGroupMapping(): always.
+        for name in (ADMIN_NAME, INTERNAL_USER_NAME):
+            self._roles[name] = Role(name, [Permission.of(ra) for ra in superuser_permissions()])
+        for name in (ADMIN_NAME, INTERNAL_USER_NAME):
+            self._users[name] = AuthorizerUser(name, [name])
 
     # -------------------------------------------------------------- name checks
 
@@ -800,16 +805,19 @@ class BasicSecurity:
         An identity unknown to the authorizer is denied (authenticated but with no roles).
         """
         with self.lock:
-            user = self._users.get(identity)
-            if user is None:
-                return False
-            for role_name in user.roles:
-                role = self._roles.get(role_name)
-                if role is None:
-                    continue
-                if any(p.allows(name, type_, action) for p in role.permissions):
-                    return True
+            return self._authorize(identity, name, type_, action)
+
+    def _authorize(self, identity: str, name: str, type_: str, action: str) -> bool:
+        user = self._users.get(identity)
+        if user is None:
             return False
+        for role_name in user.roles:
+            role = self._roles.get(role_name)
+            if role is None:
+                continue
+            if any(p.allows(name, type_, action) for p in role.permissions):
+                return True
+        return False
 
     def filter_authorized(self, identity: str, names: Iterable[str], type_: str, action: str) -> list[str]:
         """``AuthorizationUtils.filterAuthorizedResources``: the names the identity may act on, in order."""
@@ -818,7 +826,7 @@ class BasicSecurity:
             kept = []
             for name in names:
                 if name not in cache:
-                    cache[name] = self.authorize(identity, name, type_, action)
+                    cache[name] = self._authorize(identity, name, type_, action)
                 if cache[name]:
                     kept.append(name)
             return kept

@@ -1,20 +1,13 @@
-"""The druid-basic-security management API and the request gate (401, 403), through the Flask test client.
-
-The coordinator is wired by hand here (``secured``); the CLI and constructor arguments come with the request
-hooks of the redesigned request path.
-"""
+"""The druid-basic-security management API and the request gate (401, 403), through the Flask test client."""
 
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
 
 import pytest
 from flask.testing import FlaskClient
 
 from fakedruid import FakeCoordinator
-from fakedruid.api import basic_security, security_gate
-from fakedruid.model.security import BasicSecurity
 from tests.support import NOW, WIKI, seed_wiki
 
 BASE = "/druid-ext/basic-security"
@@ -29,23 +22,9 @@ def auth(user: str, password: str) -> dict[str, str]:
 ADMIN = auth("admin", "priest")
 
 
-def secured(fake: FakeCoordinator, **kwargs: object) -> BasicSecurity:
-    security = BasicSecurity(admin_password="priest", credential_iterations=10, lock=fake.cluster.lock, **kwargs)  # type: ignore[arg-type]
-    app = fake.app
-    app.extensions["fakedruid_security"] = security
-    app.extensions[security_gate.TASK_LOOKUP_KEY] = lambda tid: (
-        None if fake.cluster.tasks.get(tid) is None else fake.cluster.tasks.get(tid).datasource  # type: ignore[union-attr]
-    )
-    app.register_blueprint(basic_security.bp)
-    app.before_request_funcs.setdefault(None, []).insert(0, security_gate.enforce)
-    return security
-
-
 @pytest.fixture
-def sfake() -> Iterator[FakeCoordinator]:
-    coordinator = FakeCoordinator(now=NOW, strict=False)
-    secured(coordinator)
-    yield coordinator
+def sfake() -> FakeCoordinator:
+    return FakeCoordinator(now=NOW, strict=False, basic_security=True, admin_password="priest")
 
 
 @pytest.fixture
@@ -55,9 +34,7 @@ def sclient(sfake: FakeCoordinator) -> FlaskClient:
 
 @pytest.fixture
 def sclient_latest() -> FlaskClient:
-    coordinator = FakeCoordinator("latest", now=NOW, strict=False)
-    secured(coordinator)
-    return coordinator.client
+    return FakeCoordinator("latest", now=NOW, strict=False, basic_security=True, admin_password="priest").client
 
 
 def add_user(client: FlaskClient, user: str, password: str, *grants: tuple[str, str, str]) -> dict[str, str]:
@@ -254,3 +231,118 @@ def test_task_endpoints_authorize_on_the_tasks_datasource(sfake: FakeCoordinator
     assert sclient.get(f"/druid/indexer/v1/task/{task_id}/status", headers=ADMIN).status_code == 200
     # An unknown task is TaskResourceFilter's 404, whoever asks.
     assert sclient.get("/druid/indexer/v1/task/nope/status", headers=bob).status_code == 404
+
+
+def test_without_basic_security_the_extension_paths_do_not_exist() -> None:
+    client = FakeCoordinator(now=NOW).client
+    assert client.get(f"{AUTHZ}/roles").status_code == 404
+    assert client.get("/druid/coordinator/v1/datasources").status_code == 200  # no credentials needed
+
+
+def test_authenticator_and_authorizer_names_are_configurable() -> None:
+    fake = FakeCoordinator(
+        now=NOW, basic_security=True, admin_password="pw", authenticator_name="db1", authorizer_name="az1"
+    )
+    headers = auth("admin", "pw")
+    assert fake.client.get(f"{BASE}/authentication/db/db1/users", headers=headers).get_json() == ["admin"]
+    assert fake.client.get(f"{BASE}/authorization/db/az1/roles", headers=headers).status_code == 200
+    r = fake.client.get(f"{BASE}/authorization/db/basic/roles", headers=headers)
+    assert (r.status_code, r.get_json()) == (400, {"error": "Basic authorizer with name [basic] does not exist."})
+
+
+def test_internal_client_password_logs_in_druid_system() -> None:
+    fake = FakeCoordinator(now=NOW, basic_security=True, internal_client_password="sys")
+    assert fake.client.get("/status", headers=auth("druid_system", "sys")).status_code == 200
+    assert fake.client.get("/status", headers=auth("admin", "sys")).status_code == 401  # no admin password
+
+
+def test_security_arguments_without_basic_security_are_refused() -> None:
+    with pytest.raises(Exception, match="need basic_security=True"):
+        FakeCoordinator(admin_password="x")
+
+
+def test_configure_turns_basic_security_on_and_restore_turns_it_off() -> None:
+    fake = FakeCoordinator(now=NOW)
+    saved = fake.save_settings()
+    fake.configure(basic_security=True, admin_password="pw")
+    assert fake.client.get("/status").status_code == 401
+    assert fake.client.get("/status", headers=auth("admin", "pw")).status_code == 200
+    fake.restore_settings(saved)
+    assert fake.client.get("/status").status_code == 200
+
+
+def test_reset_returns_the_user_database_to_its_start(sfake: FakeCoordinator, sclient: FlaskClient) -> None:
+    add_user(sclient, "bob", "pw")
+    sfake.reset()
+    assert sclient.get(f"{AUTHN}/users", headers=ADMIN).get_json() == ["admin"]
+
+
+@pytest.mark.fake_coordinator(basic_security=True, admin_password="marker-pw")
+def test_marker_turns_basic_security_on(fake_coordinator: FakeCoordinator) -> None:
+    import requests
+
+    assert requests.get(f"{fake_coordinator.url}/status", timeout=10).status_code == 401
+    ok = requests.get(f"{fake_coordinator.url}/status", auth=("admin", "marker-pw"), timeout=10)
+    assert ok.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/druid/coordinator/v1/datasources",
+        "/druid/coordinator/v1/datasources?simple",
+        "/druid/coordinator/v1/datasources?full",
+        "/druid/coordinator/v1/metadata/datasources",
+        "/druid/coordinator/v1/metadata/datasources?includeUnused",
+        "/druid/coordinator/v1/metadata/datasources?full",
+        "/druid/coordinator/v1/metadata/segments",
+        "/druid/coordinator/v1/metadata/segments?includeOvershadowedStatus",
+    ],
+)
+def test_lists_show_only_readable_datasources(sfake: FakeCoordinator, sclient: FlaskClient, path: str) -> None:
+    for name in ("alpha", "beta", "gamma"):
+        sfake.add_segment(name, "2015-09-12/2015-09-13", "v1")
+    bob = add_user(sclient, "bob", "pw", ("DATASOURCE", "alpha|gamma", "READ"))
+
+    def names(body: list[object]) -> set[str]:
+        out = set()
+        for item in body:
+            if isinstance(item, str):
+                out.add(item)
+            elif isinstance(item, dict):
+                out.add(str(item.get("name") or item.get("dataSource") or item["dataSegment"]["dataSource"]))
+        return out
+
+    assert names(sclient.get(path, headers=ADMIN).get_json()) == {"alpha", "beta", "gamma"}
+    r = sclient.get(path, headers=bob)
+    assert r.status_code == 200 and names(r.get_json()) == {"alpha", "gamma"}
+    nobody = add_user(sclient, "nobody", "pw")
+    assert sclient.get(path, headers=nobody).get_json() == []
+
+
+def test_task_lists_show_only_tasks_of_readable_datasources(sfake: FakeCoordinator, sclient: FlaskClient) -> None:
+    for name in ("alpha", "beta"):
+        sfake.add_segment(name, "2015-09-12/2015-09-13", "v1", used=False)
+        task = {"type": "kill", "dataSource": name, "interval": "2015-09-12/2015-09-13"}
+        assert sclient.post("/druid/indexer/v1/task", json=task, headers=ADMIN).status_code == 200
+    bob = add_user(sclient, "bob", "pw", ("DATASOURCE", "beta", "READ"))
+    for path in ("/druid/indexer/v1/tasks", "/druid/indexer/v1/completeTasks"):
+        assert {t["dataSource"] for t in sclient.get(path, headers=ADMIN).get_json()} == {"alpha", "beta"}
+        assert {t["dataSource"] for t in sclient.get(path, headers=bob).get_json()} == {"beta"}
+
+
+def test_rules_list_needs_state_read_and_is_not_filtered(sfake: FakeCoordinator, sclient: FlaskClient) -> None:
+    # RulesResource.getRules is behind StateResourceFilter and answers every datasource's rules.
+    sclient.post("/druid/coordinator/v1/rules/alpha", json=[{"type": "loadForever"}], headers=ADMIN)
+    bob = add_user(sclient, "bob", "pw", ("STATE", "STATE", "READ"))
+    assert set(sclient.get("/druid/coordinator/v1/rules", headers=bob).get_json()) == {"_default", "alpha"}
+
+
+def test_task_submission_needs_write_on_its_datasource(sfake: FakeCoordinator, sclient: FlaskClient) -> None:
+    sfake.add_segment("alpha", "2015-09-12/2015-09-13", "v1", used=False)
+    bob = add_user(sclient, "bob", "pw", ("DATASOURCE", "alpha", "READ"))
+    task = {"type": "kill", "dataSource": "alpha", "interval": "2015-09-12/2015-09-13"}
+    r = sclient.post("/druid/indexer/v1/task", json=task, headers=bob)
+    assert (r.status_code, r.get_json()) == (403, {"Access-Check-Result": "Allowed:false, Message:"})
+    assert sclient.get("/druid/indexer/v1/tasks", headers=ADMIN).get_json() == []
+    assert sfake.segment_ids("alpha", used=False)  # nothing killed
