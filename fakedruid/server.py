@@ -61,6 +61,8 @@ class FakeCoordinator(TimelineMethods, HarnessMethods, IngestMethods):
     :param internal_client_password: Druid's ``initialInternalClientPassword``: the password of ``druid_system``.
     :param authenticator_name: the basic authenticator's name (default ``basic``).
     :param authorizer_name: the basic authorizer's name (default ``basic``).
+    :param max_body_bytes: refuse a request body larger than this with 413 before reading it (default 64 MiB;
+        Druid has no such limit).
     """
 
     def __init__(
@@ -81,11 +83,16 @@ class FakeCoordinator(TimelineMethods, HarnessMethods, IngestMethods):
         internal_client_password: str | None = None,
         authenticator_name: str | None = None,
         authorizer_name: str | None = None,
+        max_body_bytes: int = 64 * 1024 * 1024,
     ) -> None:
         clock = SystemClock() if now is None else FrozenClock(parse_now(now))
         cluster = Cluster(clock=clock, conflict_mode=conflict_mode, tiers=tiers)
         emulate = emulate_accept_quirk if accept_quirk is None else accept_quirk
-        settings = Settings(resolve_profile(druid_version), emulate_accept_quirk=emulate, strict=strict)
+        if isinstance(max_body_bytes, bool) or not isinstance(max_body_bytes, int) or max_body_bytes < 0:
+            raise InvalidConfig(f"max_body_bytes: expected a non-negative integer, got [{max_body_bytes!r}]")
+        settings = Settings(
+            resolve_profile(druid_version), emulate_accept_quirk=emulate, strict=strict, max_body_bytes=max_body_bytes
+        )
         #: Everything the HTTP app serves: ``cluster``, ``harness`` and ``settings``.
         self.state = AppState(cluster=cluster, harness=Harness(cluster.lock), settings=settings)
         self.cluster = cluster

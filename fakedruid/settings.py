@@ -54,11 +54,13 @@ class Settings:
     :ivar emulate_accept_quirk: emulate profile "29"'s 500 for a JSON-less ``Accept`` header (http-api 1.5)
         where the profile has the quirk (``profile.accept_quirk``).
     :ivar strict: ``check()`` also fails for a request answered 501.
+    :ivar max_body_bytes: a request body over this size is refused with 413 before it is read.
     """
 
     profile: Profile
     emulate_accept_quirk: bool = True
     strict: bool = True
+    max_body_bytes: int = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,7 +79,7 @@ from typing import Any, NoReturn
 
 from flask import Blueprint, Response, request
 
-from fakedruid.api import pages, wire
+from fakedruid.api import limits, pages, wire
 from fakedruid.errors import FakeDruidError, InvalidConfig, UnknownTask
 from fakedruid.harness import OVERLORD_MODES
 from fakedruid.model import documents, duties
@@ -117,6 +117,9 @@ def _json_body(expected: str, *, optional: bool = False) -> Any:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         _bad_request(f"The request body is not UTF-8 ({exc}); expected {expected}")
+    depth = limits.json_depth_exceeded(data)
+    if depth is not None:
+        _bad_request(f"The request body nests JSON deeper than {limits.MAX_JSON_DEPTH} levels")
     try:
         return json.loads(text)
     except ValueError as exc:

@@ -22,7 +22,7 @@ from urllib.parse import quote
 from flask import Flask, Response, current_app, request
 from flask.globals import request_ctx
 
-from fakedruid.api import messages, security_gate, wire
+from fakedruid.api import limits, messages, security_gate, wire
 from fakedruid.harness import RecordedRequest
 from fakedruid.settings import AppState
 
@@ -85,6 +85,17 @@ def _limit_request_line() -> Response | None:
     )
 
 
+def _limit_body(limit: int) -> Response | None:
+    """413 before the body is read when its declared length is over the limit (the fake's own bound, see
+    :mod:`fakedruid.api.limits`); a chunked body is cut at the limit by Werkzeug (413 too)."""
+    req = request_ctx.request
+    req.max_content_length = limit
+    length = req.content_length
+    if length is None or length <= limit:
+        return None
+    return wire.text(limits.body_too_large_message(length, limit), 413)
+
+
 def _is_own(path: str) -> bool:
     return path == "/fakedruid" or path.startswith("/fakedruid/")
 
@@ -95,6 +106,9 @@ def _before_request() -> Response | None:
     if too_long is not None:
         return too_long
     state: AppState = current_app.extensions[wire.EXTENSION]
+    too_large = _limit_body(state.settings.max_body_bytes)
+    if too_large is not None:
+        return too_large
     request.environ[wire.PROFILE_KEY] = state.settings.profile
     if state.cluster.security is not None:
         # druid-basic-security: authentication and the resource filters run before anything else Druid does.
@@ -129,7 +143,11 @@ def _after_request(response: Response) -> Response:
         return response
     try:
         environ = req.environ
-        text = req.get_data(cache=True).decode("utf-8", errors="replace")
+        limit = req.max_content_length
+        if response.status_code == 413 or (limit is not None and (req.content_length or 0) > limit):
+            text = ""  # refused with 413 unread: the journal does not read it either
+        else:
+            text = req.get_data(cache=True).decode("utf-8", errors="replace")
         body = environ[wire.BODY_KEY] if wire.BODY_KEY in environ else _decoded_body(text)
         # The journal's own append: a bounded deque, appended atomically (no lock needed, no call into the harness).
         harness.journal.append(
@@ -150,6 +168,8 @@ def _after_request(response: Response) -> Response:
 def _decoded_body(text: str) -> Any:
     if not text.strip():
         return None
+    if limits.json_depth_exceeded(text.encode("utf-8", "replace")) is not None:
+        return text  # too deep to decode without recursion: kept as text
     try:
         return json.loads(text)
     except ValueError:

@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 from flask import Response, abort, current_app, request
 from flask.globals import request_ctx
 
+from fakedruid.api import limits
 from fakedruid.errors import FakeDruidError
 from fakedruid.profiles import Profile
 from fakedruid.settings import AppState, Settings
@@ -67,6 +68,7 @@ def json_request() -> tuple[AppState, Profile, Any]:
     data = req.get_data(cache=True)
     if not data.strip():
         return app_state, profile, None
+    _refuse_deep_json(data)
     try:
         value = json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -217,12 +219,21 @@ def read_json() -> Any:
     data = request.get_data(cache=True)
     if not data.strip():
         return None
+    _refuse_deep_json(data)
     try:
         value = json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:
         stop(jetty(500, f"com.fasterxml.jackson.core.JsonParseException: {exc}"))
     request.environ[BODY_KEY] = value  # the request journal reuses it
     return value
+
+
+def _refuse_deep_json(data: bytes) -> None:
+    """Jackson's nesting limit: too deep a document is a parse error, an uncaught 500 in Druid (see
+    :mod:`fakedruid.api.limits`); checked without recursion before Python's parser could overflow."""
+    depth = limits.json_depth_exceeded(data)
+    if depth is not None:
+        stop(jetty(500, limits.depth_error_message(depth)))
 
 
 def mapping_error(message: str) -> Response:
