@@ -12,7 +12,9 @@ Layer: entry point over :class:`fakedruid.server.FakeCoordinator` and :mod:`fake
 
 Once the server accepts connections it prints exactly one line to stdout, ``fakedruid listening on
 http://HOST:PORT`` (``real druid VERSION listening on http://HOST:PORT`` for ``real-druid start``); callers
-(and the tests) wait for that line. Werkzeug logs requests to stderr; ``real-druid`` logs progress there.
+(and the tests) wait for that line; ``real-druid`` logs progress on stderr. ``serve`` binds 127.0.0.1 unless
+``--host`` says otherwise, and warns on stderr when it listens elsewhere without ``--basic-security``. Each request
+is logged on stderr in one line: method, path, status and milliseconds (never a query string, body or header).
 """
 
 from __future__ import annotations
@@ -70,6 +72,32 @@ def build_parser() -> argparse.ArgumentParser:
         dest="accept_quirk",
         action="store_false",
         help="do not emulate Druid 28-29's HTTP 500 for an Accept header that names no JSON type",
+    )
+    security = serve.add_argument_group("basic security (Druid's druid-basic-security extension)")
+    security.add_argument(
+        "--basic-security",
+        action="store_true",
+        help="require HTTP Basic credentials (401 without) and check permissions (403), as Druid does with the "
+        "druid-basic-security extension; users are managed under /druid-ext/basic-security/...",
+    )
+    security.add_argument(
+        "--admin-password", metavar="PASSWORD", help="initialAdminPassword: the password of user 'admin'"
+    )
+    security.add_argument(
+        "--internal-client-password",
+        metavar="PASSWORD",
+        help="initialInternalClientPassword: the password of user 'druid_system'",
+    )
+    security.add_argument(
+        "--authenticator-name", metavar="NAME", help="the basic authenticator's name in URLs (default: basic)"
+    )
+    security.add_argument("--authorizer-name", metavar="NAME", help="the basic authorizer's name (default: basic)")
+    serve.add_argument(
+        "--max-body-size",
+        type=_size,
+        default=64 * 1024 * 1024,
+        metavar="BYTES",
+        help="answer 413 to a request body larger than this (default: 64 MiB; Druid has no such limit)",
     )
     serve.add_argument(
         "--tiers",
@@ -177,6 +205,16 @@ def timeline_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _size(text: str) -> int:
+    try:
+        size = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid size [{text}]: expected a number of bytes") from None
+    if size < 0:
+        raise argparse.ArgumentTypeError(f"invalid size [{text}]: expected a number of bytes")
+    return size
+
+
 def _port(text: str) -> int:
     try:
         port = int(text)
@@ -232,8 +270,26 @@ class DevServer:
         from fakedruid.model.intervals import parse_period
         from fakedruid.server import FakeCoordinator
         options: dict[str, Any] = {} if getattr(args, "tiers", None) is None else {"tiers": args.tiers}
+        security = {
+            "admin_password": args.admin_password,
+            "internal_client_password": args.internal_client_password,
+            "authenticator_name": args.authenticator_name,
+            "authorizer_name": args.authorizer_name,
+        }
+        if not args.basic_security and any(v is not None for v in security.values()):
+            raise InvalidConfig(
+                "--admin-password, --internal-client-password, --authenticator-name and --authorizer-name need "
+                "--basic-security"
+            )
         coordinator = FakeCoordinator(
-            args.druid_version, host=args.host, port=args.port, emulate_accept_quirk=args.accept_quirk, **options
+            args.druid_version,
+            host=args.host,
+            port=args.port,
+            emulate_accept_quirk=args.accept_quirk,
+            basic_security=args.basic_security,
+            max_body_bytes=args.max_body_size,
+            **security,
+            **options,
         )
         from fakedruid.api.pages import enable_landing_page
 
@@ -264,6 +320,9 @@ class DevServer:
                 return EXIT_START_FAILED
             try:
                 self._start_duties()
+                warning = bind_warning(self.coordinator.host, secured=self.coordinator.cluster.security is not None)
+                if warning is not None:
+                    print(warning, file=sys.stderr, flush=True)
                 print(f"fakedruid listening on {self.coordinator.url}", flush=True)
                 signum = waiter.wait()
                 print(f"fakedruid: {signal.Signals(signum).name} received, stopping", file=sys.stderr, flush=True)
@@ -303,6 +362,28 @@ class DevServer:
             stop, thread = duties
             stop.set()
             thread.join(timeout=10)
+
+
+def bind_warning(host: str, *, secured: bool) -> str | None:
+    """The start-up warning for listening beyond this machine without authentication, if it applies."""
+    if secured or _is_loopback(host):
+        return None
+    return (
+        f"fakedruid: warning: listening on {host}, reachable from other machines, with no authentication: anyone "
+        "who can connect can change or delete the state (use --basic-security, or bind 127.0.0.1)"
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether ``host`` is a loopback address or name (the fake is then reachable from this machine only)."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def duty_period_seconds(period: Any) -> float:
