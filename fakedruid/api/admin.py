@@ -77,9 +77,9 @@ import json
 import re
 from typing import Any, NoReturn
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
-from fakedruid.api import limits, pages, wire
+from fakedruid.api import limits, openapi, pages, wire
 from fakedruid.errors import FakeDruidError, InvalidConfig, UnknownTask
 from fakedruid.harness import OVERLORD_MODES
 from fakedruid.model import documents, duties
@@ -171,6 +171,19 @@ def reset() -> Response:
     state.cluster.reset()
     state.harness.reset()
     return wire.json_response({})
+
+
+@bp.get("/openapi.json")
+def get_openapi() -> Response:
+    """The OpenAPI 3.1 description of every endpoint this fake serves, for its profile and security setting."""
+    state, profile = wire.context()
+    doc = openapi.build(
+        current_app.url_map.iter_rules(),
+        profile=profile.name,
+        version=profile.druid_version,
+        security=state.cluster.security is not None,
+    )
+    return wire.json_response(doc)
 
 
 @bp.get("/state")

@@ -457,7 +457,7 @@ def build(
 
     :param profile: the behaviour profile ("29" or "latest"); rows limited to other profiles are left out.
     :param version: the Druid version the profile reports (``info.version``).
-    :param security: whether basic security is on (adds the ``basic`` security scheme).
+    :param security: whether basic security is on (adds its management API and the ``basic`` security scheme).
     :raises KeyError: a route has no row in ``table`` (the test in step with the routes catches this first).
     """
     paths: dict[str, dict[str, Any]] = {}
@@ -465,6 +465,8 @@ def build(
         op = table[(method, path)]
         if op.profiles is not None and profile not in op.profiles:
             continue
+        if not security and path.startswith(_BS):
+            continue  # Druid without druid-basic-security has no such paths (the fake answers 404)
         paths.setdefault(path, {})[method.lower()] = _operation(method, path, op, security)
     components: dict[str, Any] = {"schemas": COMPONENTS}
     if security:
@@ -479,3 +481,4 @@ def build(
         "paths": paths,
         "components": components,
     }
+

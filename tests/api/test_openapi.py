@@ -8,17 +8,12 @@ from openapi_spec_validator import validate
 from schemathesis.core.result import Ok
 
 from fakedruid import FakeCoordinator
-from fakedruid.api import basic_security, openapi
-
-#: Rows whose routes arrive with the request-path redesign (served by the admin blueprint there).
-PENDING_ROUTES = {("GET", "/fakedruid/v1/openapi.json")}
+from fakedruid.api import openapi
+from tests import openapi_files
 
 
 def app_routes(druid_version: str, *, security: bool) -> list[tuple[str, str]]:
-    fake = FakeCoordinator(druid_version)
-    if security:
-        fake.app.register_blueprint(basic_security.bp)
-    return openapi.routes(fake.app.url_map.iter_rules())
+    return openapi.routes(FakeCoordinator(druid_version, basic_security=security).app.url_map.iter_rules())
 
 
 @pytest.mark.parametrize("druid_version", ["29", "latest"])
@@ -29,7 +24,7 @@ def test_every_route_has_a_row(druid_version: str) -> None:
 
 def test_every_row_has_a_route() -> None:
     served = set(app_routes("29", security=True))
-    assert sorted(set(openapi.OPERATIONS) - served - PENDING_ROUTES) == []
+    assert sorted(set(openapi.OPERATIONS) - served) == []
 
 
 def test_path_templates_convert_werkzeug_rules() -> None:
@@ -38,9 +33,7 @@ def test_path_templates_convert_werkzeug_rules() -> None:
 
 @pytest.mark.parametrize(("druid_version", "security"), [("29", False), ("latest", False), ("29", True)])
 def test_description_is_valid_openapi_3_1(druid_version: str, security: bool) -> None:
-    fake = FakeCoordinator(druid_version)
-    if security:
-        fake.app.register_blueprint(basic_security.bp)
+    fake = FakeCoordinator(druid_version, basic_security=security)
     doc = openapi.build(
         fake.app.url_map.iter_rules(), profile=fake.profile.name, version=fake.profile.druid_version, security=security
     )
@@ -59,3 +52,19 @@ def test_profile_rows_are_left_out_of_other_profiles() -> None:
     latest = openapi.build(rules, profile="latest", version="33.0.0")
     assert "/druid/indexer/v1/datasources/{datasource}/markUsed" not in doc29["paths"]
     assert "/druid/indexer/v1/datasources/{datasource}/markUsed" in latest["paths"]
+
+
+@pytest.mark.parametrize("profile", openapi_files.PROFILES)
+def test_checked_in_description_is_what_the_fake_serves(profile: str) -> None:
+    """Rewrite with ``python3 -m tests.openapi_files`` after changing a route or the schema table."""
+    assert openapi_files.path(profile).read_text(encoding="utf-8") == openapi_files.text(profile)
+
+
+def test_served_description_follows_profile_and_security() -> None:
+    plain = FakeCoordinator("latest").client.get("/fakedruid/v1/openapi.json")
+    assert plain.status_code == 200
+    doc = plain.get_json()
+    assert doc["info"]["version"] == "33.0.0"
+    assert not any(p.startswith("/druid-ext/") for p in doc["paths"])
+    assert "/druid/indexer/v1/datasources/{datasource}/markUsed" in doc["paths"]
+    assert "/fakedruid/v1/openapi.json" in doc["paths"]
