@@ -68,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--seed", metavar="FILE", help="load this state document (JSON) before serving")
     serve.add_argument(
+        "--state-file",
+        metavar="FILE",
+        help="keep the whole state in FILE (and FILE.journal): loaded at start if it exists, every acknowledged "
+        "change written (fsync) before the answer; --seed applies only when FILE holds no state yet",
+    )
+    serve.add_argument(
         "--no-accept-quirk",
         dest="accept_quirk",
         action="store_false",
@@ -256,9 +262,11 @@ class DevServer:
     :param duty_period: the period of the Coordinator cycle, kept for the duty runner (:meth:`_start_duties`).
     """
 
-    def __init__(self, coordinator: Any, *, duty_period: Any) -> None:
+    def __init__(self, coordinator: Any, *, duty_period: Any, persister: Any = None) -> None:
         self.coordinator = coordinator
         self.duty_period = duty_period
+        #: The state file's writer (``--state-file``), or None.
+        self.persister = persister
         self._duties: tuple[threading.Event, threading.Thread] | None = None
 
     @classmethod
@@ -299,9 +307,15 @@ class DevServer:
         except FakeDruidError as exc:
             raise InvalidConfig(f"Invalid --duty-period [{args.duty_period}]: {exc.message}") from exc
         duty_period_seconds(period)
-        if args.seed is not None:
+        persister = None
+        if args.state_file is not None:
+            persister = _open_state_file(coordinator, args.state_file)
+        loaded = persister is not None and persister.loaded
+        if args.seed is not None and not loaded:
             coordinator.load_state_file(args.seed)
-        return cls(coordinator, duty_period=period)
+            if persister is not None:
+                persister.commit()
+        return cls(coordinator, duty_period=period, persister=persister)
 
     def run(self) -> int:
         """Serve until SIGINT or SIGTERM; print the listening line once the socket accepts connections."""
@@ -347,6 +361,8 @@ class DevServer:
             while not stop.wait(seconds):
                 try:
                     self.coordinator.run_duties()
+                    if self.persister is not None:
+                        self.persister.commit()
                 except Exception as exc:  # keep the dev server's cycle going, but say what failed
                     self.coordinator.record_server_error(exc, "the periodic Coordinator cycle")
                     print(f"fakedruid: the Coordinator cycle failed: {exc!r}", file=sys.stderr, flush=True)
@@ -362,6 +378,24 @@ class DevServer:
             stop, thread = duties
             stop.set()
             thread.join(timeout=10)
+
+
+def _open_state_file(coordinator: Any, path: str) -> Any:
+    """Load ``--state-file`` into the coordinator and install its writer on the app.
+
+    :raises InvalidConfig: the file or its journal is unusable (corrupt, unreadable); it is left untouched.
+    """
+    from fakedruid.api.hooks import PERSISTER_KEY
+    from fakedruid.persistence import ClusterSource, Persister
+    from fakedruid.statefile import StateFile, StateFileError
+
+    persister = Persister(ClusterSource(coordinator.cluster), StateFile(path))
+    try:
+        persister.loaded = persister.open()
+    except (StateFileError, OSError) as exc:
+        raise InvalidConfig(f"Cannot use --state-file [{path}]: {exc}") from exc
+    coordinator.app.extensions[PERSISTER_KEY] = persister
+    return persister
 
 
 def bind_warning(host: str, *, secured: bool) -> str | None:

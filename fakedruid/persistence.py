@@ -17,9 +17,13 @@ a fresh snapshot (compaction); a journal past its bound is compacted the same wa
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+import threading
+from typing import TYPE_CHECKING, Any, Protocol
 
 from fakedruid.statefile import StateFile, StateFileError
+
+if TYPE_CHECKING:
+    from fakedruid.model.cluster import Cluster
 
 #: Document keys: the segment rows and everything else.
 ROWS = "segments"
@@ -27,9 +31,7 @@ REST = "rest"
 
 
 class StateSource(Protocol):
-    """What the persister needs from the state it keeps."""
-
-    lock: Any
+    """What the persister needs from the state it keeps; each method is atomic on its own."""
 
     def export_rows(self) -> dict[str, Any]:
         """Every row, by id (a full snapshot)."""
@@ -87,9 +89,13 @@ class Persister:
     def __init__(self, source: StateSource, state_file: StateFile) -> None:
         self.source = source
         self.file = state_file
+        # Taking changes and appending them happen under one lock, so the journal's order is the changes' order.
+        self._lock = threading.Lock()
         self._last_rest: dict[str, Any] | None = None
         #: How many commits wrote something (for the crash test and the README's figures).
         self.commits = 0
+        #: Whether :meth:`open` found a state to load.
+        self.loaded = False
 
     def open(self) -> bool:
         """Load the file (if any) into the source, then write a compacted snapshot.
@@ -98,14 +104,14 @@ class Persister:
         :raises StateFileError: the file or journal is unusable; nothing was written.
         """
         snapshot, changes = self.file.load()
-        loaded = snapshot is not None or bool(changes)
+        loaded = self.loaded = snapshot is not None or bool(changes)
         if loaded:
             rows, rest = replay(snapshot, changes, self.file.path)
             try:
                 self.source.load_document(rows, rest)
             except Exception as exc:  # the source's own validation error, whatever its class
                 raise StateFileError(f"State file [{self.file.path}] holds an invalid state: {exc}") from exc
-        with self.source.lock:
+        with self._lock:
             self.source.take_row_changes()  # start tracking from the loaded state
             self._snapshot()
         return loaded
@@ -120,7 +126,7 @@ class Persister:
 
         :returns: whether anything was written.
         """
-        with self.source.lock:
+        with self._lock:
             changes = self.source.take_row_changes()
             rest = self.source.export_rest()
             entry: dict[str, Any] = {}
@@ -146,3 +152,57 @@ class Persister:
     def close(self) -> None:
         """Close the journal."""
         self.file.close()
+
+
+class ClusterSource:
+    """A :class:`~fakedruid.model.cluster.Cluster` as a :class:`StateSource`.
+
+    The rows are state-document segments (DataSegment JSON with ``used``, ``createdDate`` and
+    ``usedStatusLastUpdatedDate``); the rest holds the rules with their history, the segment audit, the
+    Overlord's tasks, the kill settings, the clock when it is frozen, and basic security's users (hashes only).
+    """
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self._rest: dict[str, Any] | None = None
+
+    def export_rows(self) -> dict[str, Any]:
+        rows, self._rest = self.cluster.persistent_snapshot()
+        return rows
+
+    def take_row_changes(self) -> tuple[dict[str, Any], list[str]] | None:
+        rows, deleted, self._rest = self.cluster.take_persistent_changes()
+        return None if rows is None else (rows, deleted)
+
+    def export_rest(self) -> dict[str, Any]:
+        # The rest read together with the rows just taken (or a fresh read when none was taken).
+        rest, self._rest = self._rest, None
+        if rest is None:
+            rest = self.cluster.persistent_rest()
+        return rest
+
+    def load_document(self, rows: dict[str, Any], rest: dict[str, Any] | None) -> None:
+        from fakedruid.errors import FakeDruidError, InvalidConfig
+        from fakedruid.model import documents
+        from fakedruid.model.audit import AuditEntry
+
+        rest = rest or {}
+        try:
+            rules = None if rest.get("rules") is None else documents.rule_store(rest["rules"])
+            audit = [AuditEntry.from_state(e, default_type="segment") for e in rest.get("audit", [])]
+            clock = rest.get("clock")
+            if clock is not None and (isinstance(clock, bool) or not isinstance(clock, int)):
+                raise InvalidConfig(f"[clock] must be UTC milliseconds, got [{clock!r}]")
+            self.cluster.load_persistent(
+                list(rows.values()),
+                rules=rules,
+                audit=audit,
+                tasks=rest.get("tasks"),
+                duty_config=rest.get("duty_config"),
+                clock_ms=clock,
+                security=rest.get("security"),
+            )
+        except FakeDruidError as exc:
+            raise StateFileError(exc.message) from exc
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise StateFileError(f"malformed state: {exc!r}") from exc

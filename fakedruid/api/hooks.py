@@ -131,9 +131,17 @@ def _before_request() -> Response | None:
     return None
 
 
+#: ``app.extensions`` key of the :class:`~fakedruid.persistence.Persister` of ``fakedruid serve --state-file``.
+PERSISTER_KEY = "fakedruid.persister"
+_READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def _after_request(response: Response) -> Response:
-    """Record the request and its status in the journal."""
+    """Persist what the request changed (``--state-file``), then record the request in the journal."""
     req = request_ctx.request  # one proxy lookup for the many reads below
+    persister = current_app.extensions.get(PERSISTER_KEY)
+    if persister is not None and req.method not in _READ_ONLY_METHODS:
+        response = _persist(persister, response)
     path = req.path
     if _is_own(path):
         return response
@@ -162,6 +170,17 @@ def _after_request(response: Response) -> Response:
         )
     except Exception as exc:  # a bug in the fake: fail the test in its thread, keep the answer
         harness.record_server_error(exc, f"{req.method} {req.full_path} (request journal)")
+    return response
+
+
+def _persist(persister: Any, response: Response) -> Response:
+    """Write the changes to the state file before the answer leaves; an answer that cannot be made durable is
+    not acknowledged: it becomes a 500 naming the problem (the change stays in memory and in the next write)."""
+    try:
+        persister.commit()
+    except OSError as exc:
+        wire.state().harness.record_server_error(exc, "the state file")
+        return wire.text(f"fakedruid could not write the state file [{persister.file.path}]: {exc}", 500)
     return response
 
 

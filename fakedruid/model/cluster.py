@@ -34,7 +34,7 @@ from fakedruid.errors import (
     UnparseableSegmentIds,
 )
 from fakedruid.model.audit import AuditEntry, AuditLog, AuditNote
-from fakedruid.model.clock import Clock, SystemClock
+from fakedruid.model.clock import Clock, FrozenClock, SystemClock
 from fakedruid.model.duty_config import DutyConfig
 from fakedruid.model.ingestion import IngestionJob, run_job
 from fakedruid.model.intervals import (
@@ -141,6 +141,8 @@ class Cluster:
         self._reader = ClusterReader(self)
         #: druid-basic-security's users, roles and permissions, when the fake runs with it (guarded by ``lock``).
         self.security: BasicSecurity | None = None
+        #: Ids of rows added, changed or deleted since :meth:`take_persistent_changes`; None: everything may have.
+        self._dirty: set[str] | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -187,6 +189,7 @@ class Cluster:
         self._by_id.clear()
         if self.security is not None:
             self.security._reset()
+        self._dirty = None
         self.rules.reset()
         self.audit.reset()
         self.tasks.reset()
@@ -297,6 +300,8 @@ class Cluster:
             ds = self._datasources.setdefault(seg.datasource, _Datasource())
             ds.records[seg.id] = record
             self._by_id[seg.id] = record
+            if self._dirty is not None:
+                self._dirty.add(seg.id)
             ds.changed()
             if self.conflict_mode == REFUSE:
                 ds.versions.setdefault(seg.version, VersionIntervals()).add(seg.interval)
@@ -737,10 +742,13 @@ class Cluster:
         if now is None:
             now = self.clock.now()
         flipped = False
+        dirty = self._dirty
         for r in rows:
             flipped = flipped or r.used != used
             r.used = used
             r.used_status_last_updated = now
+            if dirty is not None:
+                dirty.add(r.segment.id)
         if flipped:  # the caches derive from the used set only
             ds.changed()
 
@@ -962,6 +970,8 @@ class Cluster:
         for sid in deleted:
             del ds.records[sid]
             rec = self._by_id.pop(sid)
+            if self._dirty is not None:
+                self._dirty.add(sid)
             vi = ds.versions.get(rec.segment.version)
             if vi is not None:
                 vi.remove(rec.segment.interval)
@@ -1005,6 +1015,103 @@ class Cluster:
         except Exception:
             self._datasources, self._by_id = saved
             raise
+        self._dirty = None
+
+    # ------------------------------------------------------------------ the state file
+
+    def _row_json(self, r: SegmentRecord) -> dict[str, Any]:
+        obj = data_segment_to_json(r.segment, projections=True)
+        if r.segment.num_rows is not None:
+            obj["numRows"] = r.segment.num_rows
+        obj["used"] = r.used
+        obj["createdDate"] = format_instant(r.created_date)
+        obj["usedStatusLastUpdatedDate"] = (
+            None if r.used_status_last_updated is None else format_instant(r.used_status_last_updated)
+        )
+        return obj
+
+    def _persistent_rest(self) -> dict[str, Any]:
+        clock = self.clock
+        return {
+            "rules": self.rules.to_state(),
+            "audit": [e.to_state() for e in self.audit],
+            "tasks": self.tasks.to_state(),
+            "duty_config": self.duty_config.to_json(),
+            "clock": clock.now() if isinstance(clock, FrozenClock) else None,
+            "security": None if self.security is None else self.security._to_state(),
+        }
+
+    def persistent_rest(self) -> dict[str, Any]:
+        """Everything but the rows, as the state file keeps it (see :meth:`take_persistent_changes`)."""
+        with self.lock:
+            return self._persistent_rest()
+
+    def persistent_snapshot(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Every row by id (state-document JSON) and the rest of the state, read together; starts change
+        tracking afresh (see :meth:`take_persistent_changes`)."""
+        with self.lock:
+            self._dirty = set()
+            return {sid: self._row_json(r) for sid, r in self._by_id.items()}, self._persistent_rest()
+
+    def take_persistent_changes(self) -> tuple[dict[str, Any] | None, list[str], dict[str, Any]]:
+        """What changed since the last call (or snapshot), read together with the rest of the state.
+
+        :returns: the changed rows by id (None: every row, as after a reset or a replaced state), the ids of
+            deleted rows, and the rest (rules and their history, audit, tasks, kill settings, frozen clock,
+            security).
+        """
+        with self.lock:
+            dirty, self._dirty = self._dirty, set()
+            if dirty is None:
+                rows: dict[str, Any] | None = {sid: self._row_json(r) for sid, r in self._by_id.items()}
+                deleted: list[str] = []
+            else:
+                rows = {sid: self._row_json(self._by_id[sid]) for sid in sorted(dirty) if sid in self._by_id}
+                deleted = sorted(sid for sid in dirty if sid not in self._by_id)
+            return rows, deleted, self._persistent_rest()
+
+    def load_persistent(
+        self,
+        rows: Iterable[dict[str, Any]],
+        *,
+        rules: RuleStore | None,
+        audit: Sequence[AuditEntry],
+        tasks: Mapping[str, Any] | None,
+        duty_config: Mapping[str, Any] | None,
+        clock_ms: int | None,
+        security: Any,
+    ) -> None:
+        """Replace the whole state with what a state file holds, all or nothing (checked parts in, see
+        :mod:`fakedruid.persistence`).
+
+        :raises FakeDruidError: a row, the task state, the kill settings or the security state is invalid.
+        """
+        parsed = [_row_from_json(obj, True) for obj in rows]
+        scratch_tasks = TaskStore()
+        if tasks is not None:
+            scratch_tasks.load_state(tasks)
+        scratch_duties = DutyConfig()
+        if duty_config is not None:
+            scratch_duties.update_from_json(dict(duty_config))
+        with self.lock:
+            saved_security = None if self.security is None else self.security._to_state()
+            if self.security is not None and security is not None:
+                self.security._load_state(security)
+            try:
+                self._replace_rows(parsed)
+            except Exception:
+                if self.security is not None and saved_security is not None:
+                    self.security._load_state(saved_security)
+                raise
+            if rules is not None:
+                self.rules = rules
+            self.audit = AuditLog(audit)
+            scratch_tasks.random = self.tasks.random
+            self.tasks = scratch_tasks
+            self.duty_config = scratch_duties
+            if clock_ms is not None:
+                self._set_clock(FrozenClock(clock_ms))
+            self._dirty = None
 
     def replace_state(self, segments: Iterable[dict[str, Any]], rules: RuleStore) -> None:
         """Replace every row and the rule store (a state document), all or nothing.

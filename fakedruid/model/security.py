@@ -836,16 +836,20 @@ class BasicSecurity:
     def to_state(self) -> dict[str, Any]:
         """The whole security state as JSON (hashes and salts only; never a password)."""
         with self.lock:
-            return {
-                "authenticator": {
-                    user: (None if cred is None else cred.to_json()) for user, cred in self._credentials.items()
-                },
-                "users": {name: list(user.roles) for name, user in self._users.items()},
-                "roles": {
-                    name: [p.resource_action.to_json() for p in role.permissions] for name, role in self._roles.items()
-                },
-                "groupMappings": {name: g.to_json() for name, g in self._groups.items()},
-            }
+            return self._to_state()
+
+    def _to_state(self) -> dict[str, Any]:
+        """:meth:`to_state` without the lock."""
+        return {
+            "authenticator": {
+                user: (None if cred is None else cred.to_json()) for user, cred in self._credentials.items()
+            },
+            "users": {name: list(user.roles) for name, user in self._users.items()},
+            "roles": {
+                name: [p.resource_action.to_json() for p in role.permissions] for name, role in self._roles.items()
+            },
+            "groupMappings": {name: g.to_json() for name, g in self._groups.items()},
+        }
 
     def load_state(self, doc: Any) -> None:
         """Replace the state with a document from :meth:`to_state`, all or nothing.
@@ -884,5 +888,21 @@ class BasicSecurity:
                 raise InvalidSecurityState(f"[groupMappings.{name}] needs [groupPattern] and [roles]")
             new_groups[name] = GroupMapping(name, g["groupPattern"], [str(r) for r in g["roles"]])
         with self.lock:
-            self._credentials, self._users, self._roles = credentials, new_users, new_roles
-            self._groups = new_groups
+            self._install(credentials, new_users, new_roles, new_groups)
+
+    def _load_state(self, doc: Any) -> None:
+        """:meth:`load_state` without taking the lock (the caller holds it); all or nothing as well."""
+        checker = BasicSecurity.__new__(BasicSecurity)
+        checker.lock = threading.RLock()
+        checker._credentials, checker._users, checker._roles, checker._groups = {}, {}, {}, {}
+        checker.load_state(doc)
+        self._install(checker._credentials, checker._users, checker._roles, checker._groups)
+
+    def _install(
+        self,
+        credentials: dict[str, Credentials | None],
+        users: dict[str, AuthorizerUser],
+        roles: dict[str, Role],
+        groups: dict[str, GroupMapping],
+    ) -> None:
+        self._credentials, self._users, self._roles, self._groups = credentials, users, roles, groups
