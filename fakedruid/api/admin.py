@@ -177,12 +177,7 @@ def reset() -> Response:
 def get_openapi() -> Response:
     """The OpenAPI 3.1 description of every endpoint this fake serves, for its profile and security setting."""
     state, profile = wire.context()
-    doc = openapi.build(
-        current_app.url_map.iter_rules(),
-        profile=profile.name,
-        version=profile.druid_version,
-        security=state.cluster.security is not None,
-    )
+    doc = openapi.build(current_app.url_map.iter_rules(), profile=profile, security=state.cluster.security is not None)
     return wire.json_response(doc)
 
 

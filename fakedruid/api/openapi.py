@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from fakedruid.profiles import Profile
+
 OPENAPI_VERSION = "3.1.0"
 
 # ------------------------------------------------------------------ reusable schemas
@@ -104,7 +106,8 @@ class Op:
     :param query: query parameters: name -> JSON schema (a presence flag is ``{"type": "string"}``).
     :param body: the request body's JSON schema, or None for no body.
     :param ok: the success answers: status -> JSON schema of the JSON body (None: no body or not JSON).
-    :param profiles: the profiles whose Druid has this operation (None: all).
+    :param needs: the profile switch (a :class:`~fakedruid.profiles.Profile` field) without which Druid has no
+        such operation (None: every profile has it).
     :param druid_500: why Druid answers 500 for some inputs here (an uncaught exception), if it does; the fuzz
         and schemathesis runs accept a 500 only on such operations.
     """
@@ -113,7 +116,7 @@ class Op:
     query: Mapping[str, Any] = field(default_factory=dict)
     body: Any = None
     ok: Mapping[int, Any] = field(default_factory=lambda: {200: _ANY})
-    profiles: tuple[str, ...] | None = None
+    needs: str | None = None
     druid_500: str | None = None
 
 
@@ -124,7 +127,7 @@ _C = "/druid/coordinator/v1"
 _I = "/druid/indexer/v1"
 _F = "/fakedruid/v1"
 _BS = "/druid-ext/basic-security"
-_LATEST = ("latest",)
+_LATEST = "overlord_datasources_api"
 _NOT_IMPLEMENTED = Op("Druid serves this; the fake answers 501 (not implemented)", ok={501: None})
 _PARSE = "a JSON syntax error escapes Jackson: uncaught JsonParseException (http-api.md 1.4)"
 _BAD_INTERVAL = "an unparseable interval: uncaught exception (http-api.md 1.3)"
@@ -258,17 +261,17 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("POST", f"{_I}/lockedIntervals"): _NOT_IMPLEMENTED,
     ("POST", f"{_I}/lockedIntervals/v2"): _NOT_IMPLEMENTED,
     # OverlordDataSourcesResource (Druid 31+)
-    ("POST", f"{_I}/datasources/{{datasource}}"): Op("Mark all non-overshadowed segments used", profiles=_LATEST),
-    ("DELETE", f"{_I}/datasources/{{datasource}}"): Op("Mark all segments unused", profiles=_LATEST),
+    ("POST", f"{_I}/datasources/{{datasource}}"): Op("Mark all non-overshadowed segments used", needs=_LATEST),
+    ("DELETE", f"{_I}/datasources/{{datasource}}"): Op("Mark all segments unused", needs=_LATEST),
     ("POST", f"{_I}/datasources/{{datasource}}/markUsed"): Op(
-        "Mark segments used", body=_ref("MarkPayload"), profiles=_LATEST
+        "Mark segments used", body=_ref("MarkPayload"), needs=_LATEST
     ),
     ("POST", f"{_I}/datasources/{{datasource}}/markUnused"): Op(
-        "Mark segments unused", body=_ref("MarkPayload"), profiles=_LATEST
+        "Mark segments unused", body=_ref("MarkPayload"), needs=_LATEST
     ),
-    ("POST", f"{_I}/datasources/{{datasource}}/segments/{{segment_id}}"): Op("Mark one segment used", profiles=_LATEST),
+    ("POST", f"{_I}/datasources/{{datasource}}/segments/{{segment_id}}"): Op("Mark one segment used", needs=_LATEST),
     ("DELETE", f"{_I}/datasources/{{datasource}}/segments/{{segment_id}}"): Op(
-        "Mark one segment unused", profiles=_LATEST
+        "Mark one segment unused", needs=_LATEST
     ),
     # the fake's own admin API
     ("POST", f"{_F}/segments"): Op("Seed segments", body={"type": ["array", "object"]}),
@@ -366,6 +369,7 @@ _DRUID_500: dict[tuple[str, str], str] = {
     ("POST", f"{_C}/datasources/{{datasource}}/markUnused"): _PARSE,
     ("POST", f"{_C}/datasources/{{datasource}}/segments/{{segment_id}}"): f"{_ID_IS_DATASOURCE}; {_ACCEPT_QUIRK}",
     ("DELETE", f"{_C}/datasources/{{datasource}}/segments/{{segment_id}}"): _ID_IS_DATASOURCE,
+    ("GET", f"{_C}/datasources/{{datasource}}/segments/{{segment_id}}"): _ID_IS_DATASOURCE,
     ("GET", f"{_C}/datasources/{{datasource}}/intervals/{{interval}}"): _BAD_INTERVAL,
     ("DELETE", f"{_C}/datasources/{{datasource}}/intervals/{{interval}}"): _BAD_INTERVAL,
     ("GET", f"{_C}/datasources/{{datasource}}/loadstatus"): _BAD_INTERVAL,
@@ -451,19 +455,19 @@ def _operation(method: str, path: str, op: Op, security: bool) -> dict[str, Any]
 
 
 def build(
-    rules: Iterable[Any], *, profile: str, version: str, security: bool = False, table: Mapping[Any, Op] = OPERATIONS
+    rules: Iterable[Any], *, profile: Profile, security: bool = False, table: Mapping[Any, Op] = OPERATIONS
 ) -> dict[str, Any]:
     """The OpenAPI 3.1 document for the given routes (a Flask app's ``url_map.iter_rules()``).
 
-    :param profile: the behaviour profile ("29" or "latest"); rows limited to other profiles are left out.
-    :param version: the Druid version the profile reports (``info.version``).
+    :param profile: the behaviour profile; rows whose ``needs`` switch it lacks are left out, and ``info.version``
+        is the Druid version it reports.
     :param security: whether basic security is on (adds its management API and the ``basic`` security scheme).
     :raises KeyError: a route has no row in ``table`` (the test in step with the routes catches this first).
     """
     paths: dict[str, dict[str, Any]] = {}
     for method, path in routes(rules):
         op = table[(method, path)]
-        if op.profiles is not None and profile not in op.profiles:
+        if op.needs is not None and not getattr(profile, op.needs):
             continue
         if not security and path.startswith(_BS):
             continue  # Druid without druid-basic-security has no such paths (the fake answers 404)
@@ -474,8 +478,8 @@ def build(
     return {
         "openapi": OPENAPI_VERSION,
         "info": {
-            "title": f"fakedruid (Apache Druid Coordinator and Overlord, profile {profile})",
-            "version": version,
+            "title": f"fakedruid (Apache Druid {profile.druid_version} Coordinator and Overlord)",
+            "version": profile.druid_version,
             "description": "The endpoints fakedruid serves; answers follow Apache Druid's.",
         },
         "paths": paths,

@@ -9,6 +9,7 @@ from schemathesis.core.result import Ok
 
 from fakedruid import FakeCoordinator
 from fakedruid.api import openapi
+from fakedruid.profiles import resolve_profile
 from tests import openapi_files
 
 
@@ -34,9 +35,7 @@ def test_path_templates_convert_werkzeug_rules() -> None:
 @pytest.mark.parametrize(("druid_version", "security"), [("29", False), ("latest", False), ("29", True)])
 def test_description_is_valid_openapi_3_1(druid_version: str, security: bool) -> None:
     fake = FakeCoordinator(druid_version, basic_security=security)
-    doc = openapi.build(
-        fake.app.url_map.iter_rules(), profile=fake.profile.name, version=fake.profile.druid_version, security=security
-    )
+    doc = openapi.build(fake.app.url_map.iter_rules(), profile=fake.profile, security=security)
     assert doc["openapi"] == "3.1.0"
     validate(doc)  # raises on anything OpenAPI 3.1 does not allow
     schema = schemathesis.openapi.from_dict(doc)
@@ -48,8 +47,8 @@ def test_description_is_valid_openapi_3_1(druid_version: str, security: bool) ->
 
 def test_profile_rows_are_left_out_of_other_profiles() -> None:
     rules = list(FakeCoordinator("29").app.url_map.iter_rules())
-    doc29 = openapi.build(rules, profile="29", version="29.0.1")
-    latest = openapi.build(rules, profile="latest", version="33.0.0")
+    doc29 = openapi.build(rules, profile=resolve_profile("29"))
+    latest = openapi.build(rules, profile=resolve_profile("latest"))
     assert "/druid/indexer/v1/datasources/{datasource}/markUsed" not in doc29["paths"]
     assert "/druid/indexer/v1/datasources/{datasource}/markUsed" in latest["paths"]
 
