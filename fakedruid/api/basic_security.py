@@ -51,6 +51,12 @@ def security() -> BasicSecurity:
     return found
 
 
+@bp.before_request
+def _only_with_basic_security() -> None:
+    """A Druid without the extension has none of these paths: 404 before any body is read."""
+    security()
+
+
 def _answer(call: Callable[[], Any]) -> Response:
     """Run a model call and shape Druid's answer: 200 empty for ``None``, JSON otherwise, 400 for its errors."""
     try:

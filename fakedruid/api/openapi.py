@@ -389,9 +389,12 @@ _DRUID_500: dict[tuple[str, str], str] = {
     ("POST", f"{_I}/datasources/{{datasource}}/segments/{{segment_id}}"): _ID_IS_DATASOURCE,
     ("DELETE", f"{_I}/datasources/{{datasource}}/segments/{{segment_id}}"): _ID_IS_DATASOURCE,
     ("POST", f"{_BS}/authentication/db/{{authenticator}}/users/{{user}}/credentials"): (
-        "iterations below 1: PBEKeySpec's uncaught IllegalArgumentException; no body: NullPointerException"
+        f"iterations below 1: PBEKeySpec's uncaught IllegalArgumentException; no body: NullPointerException; {_PARSE}"
     ),
-    ("POST", f"{_BS}/authorization/db/{{authorizer}}/groupMappings/{{group}}"): "no body: NullPointerException",
+    ("POST", f"{_BS}/authorization/db/{{authorizer}}/groupMappings/{{group}}"): (
+        f"{_PARSE}; no body: NullPointerException"
+    ),
+    ("POST", f"{_BS}/authorization/db/{{authorizer}}/roles/{{role}}/permissions"): _PARSE,
 }
 for _key, _why in _DRUID_500.items():
     OPERATIONS[_key] = replace(OPERATIONS[_key], druid_500=_why)

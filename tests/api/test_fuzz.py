@@ -27,7 +27,7 @@ I = "/druid/indexer/v1"
 
 _ROUTES = [
     (method, path)
-    for method, path in openapi.routes(FakeCoordinator().app.url_map.iter_rules())
+    for method, path in openapi.routes(FakeCoordinator(basic_security=True).app.url_map.iter_rules())
     if not path.startswith("/fakedruid/")  # the fake's own API is exercised by its tests
 ]
 
@@ -36,6 +36,9 @@ _ODD_TEXT = st.one_of(
     st.sampled_from(
         [
             WIKI,
+            "basic",
+            "admin",
+            "druid_system",
             "..",
             ".",
             "a/b",
@@ -57,7 +60,9 @@ _JSON = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
     max_leaves=12,
 )
-_BODY_KEYS = st.sampled_from(["interval", "segmentIds", "versions", "type", "dataSource", "id", "password"])
+_BODY_KEYS = st.sampled_from(
+    ["interval", "segmentIds", "versions", "type", "dataSource", "id", "password", "iterations", "groupPattern"]
+)
 _BODY = st.one_of(
     st.none(),
     _JSON.map(json.dumps),
@@ -67,14 +72,25 @@ _BODY = st.one_of(
 )
 
 
+#: The admin's credentials when the fuzzed fake runs with basic security.
+ADMIN = {"Authorization": "Basic YWRtaW46cHc="}
+
+
 def _state(fake: FakeCoordinator) -> Any:
-    return (fake.export_state(), fake.audit_entries(), fake.client.get(f"{I}/tasks").get_json())
+    security = fake.cluster.security
+    return (
+        fake.export_state(),
+        fake.audit_entries(),
+        fake.client.get(f"{I}/tasks", headers=ADMIN).get_json(),
+        None if security is None else security.to_state(),
+    )
 
 
-@pytest.fixture(scope="module", params=["29", "latest"])
+@pytest.fixture(scope="module", params=["29", "latest", "29+basic-security"])
 def fuzz_fake(request: pytest.FixtureRequest) -> FakeCoordinator:
-    fake = FakeCoordinator(request.param, now=NOW, strict=False)
-    return fake
+    if request.param == "29+basic-security":
+        return FakeCoordinator(now=NOW, strict=False, basic_security=True, admin_password="pw")
+    return FakeCoordinator(request.param, now=NOW, strict=False)
 
 
 _QUERY = st.sampled_from(["", "?full", "?simple", "?kill=true&interval=%", "?interval=bad", "?limit=-1", "?count=x"])
@@ -92,7 +108,8 @@ def test_fuzzed_request_never_crashes_and_refusals_change_nothing(
     names = iter(values)
     path = re.sub(r"{[^}]+}", lambda m: quote(next(names), safe=""), template)
     before = _state(fake)
-    kwargs: dict[str, Any] = {"headers": {"Content-Type": "application/json", "Accept": "application/json"}}
+    headers = {"Content-Type": "application/json", "Accept": "application/json", **ADMIN}
+    kwargs: dict[str, Any] = {"headers": headers}
     if body is not None and method in ("POST", "PUT", "DELETE"):
         kwargs["data"] = body.encode("utf-8", "surrogatepass")
     response = fake.client.open(path + query, method=method, **kwargs)
