@@ -9,6 +9,8 @@ the fastest of 5 runs:
 * ``snapshot``: ``atomic_write`` of those bytes (temporary file, fsync, rename, fsync of the directory);
 * ``full rewrite``: export + encode + snapshot, what a whole-document rewrite costs per acknowledged change;
 * ``journal append``: one change appended and fsync-ed (what ``StateFile.append`` costs per change);
+* ``commit 1 change``: what ``fakedruid serve --state-file`` pays per acknowledged change: one segment marked
+  unused, then ``Persister.commit`` (the changed row and the rest of the state journaled and fsync-ed);
 * ``baseline``: a plain unsynced write of the snapshot bytes, measured in the same run (the machine is noisy).
 
 It prints seconds and each figure as a multiple of the journal append.
@@ -27,6 +29,7 @@ sys.path.insert(0, "benchmarks")
 
 from bench_model import build
 
+from fakedruid.persistence import ClusterSource, Persister
 from fakedruid.statefile import StateFile, atomic_write, encode
 
 
@@ -53,6 +56,15 @@ def main() -> None:
     state = StateFile(os.path.join(directory, "journal-bench.json"))
     change = {"op": "markUnused", "datasource": "bench", "interval": "2020-01-01/2020-01-02", "now": 0}
 
+    persister = Persister(ClusterSource(cluster), StateFile(os.path.join(directory, "served.json")))
+    persister.open()
+    ids = sorted(cluster.segment_ids("bench", used=True))
+    flips = iter(ids)
+
+    def commit_one() -> None:
+        cluster.mark_segment_unused("bench", next(flips))
+        persister.commit()
+
     def plain() -> None:
         with open(path + ".plain", "wb") as handle:
             handle.write(data)
@@ -63,6 +75,7 @@ def main() -> None:
         "snapshot": timed(lambda: atomic_write(path, data)),
         "full rewrite": timed(lambda: atomic_write(path, encode(export()))),
         "journal append": timed(lambda: state.append(change), repeat=50),
+        "commit 1 change": timed(commit_one, repeat=50),
         "baseline": timed(plain),
     }
     state.close()
