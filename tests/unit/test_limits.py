@@ -42,3 +42,13 @@ def test_depth_error_is_jacksons_wording() -> None:
 def test_body_too_large_message_names_both_sizes() -> None:
     text = limits.body_too_large_message(70_000_000, limits.DEFAULT_MAX_BODY_BYTES)
     assert "70000000 bytes" in text and str(64 * 1024 * 1024) in text
+
+
+def test_audit_log_keeps_only_the_newest_entries() -> None:
+    from fakedruid.model.audit import MAX_AUDIT_ENTRIES, AuditEntry, AuditLog
+
+    log = AuditLog(max_entries=3)
+    for n in range(5):
+        log.append(AuditEntry(key=str(n), type="t", author="", comment="", ip="", payload="", audit_time=n))
+    assert [e.key for e in log] == ["2", "3", "4"]
+    assert AuditLog()._entries.maxlen == MAX_AUDIT_ENTRIES

@@ -363,3 +363,4 @@ def test_the_given_lock_guards_the_state() -> None:
         assert not done.wait(0.2)  # blocked while the lock is held
     worker.join(5)
     assert done.is_set() and "late" in security.roles("basic")
+
