@@ -31,8 +31,11 @@ def body_too_large_message(length: int | None, limit: int) -> str:
 def json_depth_exceeded(data: bytes, limit: int = MAX_JSON_DEPTH) -> int | None:
     """The nesting depth at which ``data`` (JSON text) first exceeds ``limit``, or ``None`` if it never does.
 
-    Brackets inside strings do not count; escapes inside strings are honoured. Linear, no recursion.
+    Brackets inside strings do not count; escapes inside strings are honoured. Linear, no recursion; a document
+    with fewer opening brackets than the limit is not scanned at all (``bytes.count`` runs in C).
     """
+    if data.count(b"[") + data.count(b"{") <= limit:
+        return None
     depth = 0
     in_string = False
     escaped = False
