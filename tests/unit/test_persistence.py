@@ -151,3 +151,63 @@ def test_replace_everything_is_journaled_as_a_full_row_set(tmp_path: pathlib.Pat
 def test_replay_refuses_malformed_changes(change: Any) -> None:
     with pytest.raises(StateFileError, match="change 1"):
         replay(None, [change], "f.json")
+
+
+# ------------------------------------------------------------------ the Cluster as a source
+
+
+def _cluster_with_two_segments() -> tuple[Any, list[str]]:
+    from fakedruid.model.clock import FrozenClock
+    from fakedruid.model.cluster import Cluster
+    from fakedruid.model.intervals import parse_instant
+
+    cluster = Cluster(clock=FrozenClock(parse_instant("2024-01-01T00:00:00Z")))
+    ids = [
+        cluster.add_segment("w", "2020-01-01/2020-01-02", "v1"),
+        cluster.add_segment("w", "2020-01-02/2020-01-03", "v1"),
+    ]
+    return cluster, ids
+
+
+def test_cluster_tracks_marks_and_kill_deletions() -> None:
+    from fakedruid.model.intervals import parse_interval
+
+    cluster, ids = _cluster_with_two_segments()
+    rows, _ = cluster.persistent_snapshot()
+    assert set(rows) == set(ids)
+    assert cluster.mark_segment_unused("w", ids[0]) is True
+    changed, deleted, _ = cluster.take_persistent_changes()
+    assert changed is not None and list(changed) == [ids[0]] and changed[ids[0]]["used"] is False
+    assert deleted == []
+    cluster.kill_unused_segments("w", parse_interval("2020-01-01/2020-01-03"))
+    changed, deleted, _ = cluster.take_persistent_changes()
+    assert changed == {} and deleted == [ids[0]]
+    cluster.reset()
+    changed, deleted, _ = cluster.take_persistent_changes()
+    assert changed == {}  # None would mean "everything"; after a reset everything is the empty set
+
+
+def test_cluster_state_round_trips_through_a_state_file(tmp_path: pathlib.Path) -> None:
+    from fakedruid.model.clock import FrozenClock
+    from fakedruid.model.cluster import Cluster
+    from fakedruid.model.intervals import parse_interval
+    from fakedruid.persistence import ClusterSource
+
+    cluster, ids = _cluster_with_two_segments()
+    cluster.enable_basic_security(admin_password="pw")
+    persister = Persister(ClusterSource(cluster), StateFile(tmp_path / "s.json"))
+    persister.open()
+    cluster.mark_segment_unused("w", ids[1])
+    cluster.submit_kill(datasource="w", interval=parse_interval("2020-01-02/2020-01-03"))
+    assert cluster.security is not None
+    cluster.security.create_role("basic", "reader")
+    persister.commit()
+    persister.close()
+
+    again = Cluster(clock=FrozenClock(0))
+    again.enable_basic_security(admin_password="other")
+    Persister(ClusterSource(again), StateFile(tmp_path / "s.json")).open()
+    assert again.segment_ids("w") == {ids[0]}  # the killed row is gone
+    assert [t.datasource for t in again.list_tasks(state="complete")] == ["w"]
+    assert again.security is not None and "reader" in again.security.roles("basic")
+    assert again.now() == cluster.now()  # the frozen clock
