@@ -134,3 +134,36 @@ def test_acknowledged_writes_survive_sigkill(tmp_path: pathlib.Path) -> None:
     ]
     assert missing == []
     print(f"crash test: {len(acknowledged)} acknowledged writes, all present after SIGKILL")
+
+
+def test_changes_made_by_the_periodic_cycle_are_persisted(tmp_path: pathlib.Path) -> None:
+    """A change no request made (the duty cycle marking segments unused) reaches the file too."""
+    from tests.serve_support import EXAMPLE
+    from tests.test_cli_duties import WIKI as SEED_DS
+    from tests.test_cli_duties import wait_until
+
+    path = str(tmp_path / "state.json")
+    with serve("--seed", str(EXAMPLE), "--state-file", path, "--duty-period", "PT0.2S") as served:
+        status, _ = served.request_json("POST", f"/druid/coordinator/v1/rules/{SEED_DS}", [{"type": "dropForever"}])
+        assert status == 200
+
+        def all_unused() -> bool:
+            _, state = served.request_json("GET", "/fakedruid/v1/state")
+            return all(not s["used"] for s in state["segments"] if s["dataSource"] == SEED_DS)
+
+        wait_until(all_unused, "the periodic cycle to drop every segment")
+        _, state = served.request_json("GET", "/fakedruid/v1/state")
+        count = sum(1 for s in state["segments"] if s["dataSource"] == SEED_DS)
+        journal = pathlib.Path(path + ".journal")
+
+        def journaled() -> bool:
+            # Only the cycle's own commit can have written these rows (no request since changed them).
+            return journal.read_text().count('"used":false') >= count
+
+        wait_until(journaled, "the cycle's changes in the journal")
+        served.proc.send_signal(signal.SIGKILL)
+        served.proc.wait(timeout=60)
+    with serve("--state-file", path) as served:
+        _, state = served.request_json("GET", "/fakedruid/v1/state")
+    segments = [s for s in state["segments"] if s["dataSource"] == SEED_DS]
+    assert segments and all(not s["used"] for s in segments)
