@@ -248,7 +248,14 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", f"{_I}/runningTasks"): Op("Running tasks", {"type": _STRING}, ok={200: {"type": "array"}}),
     ("GET", f"{_I}/waitingTasks"): Op("Waiting tasks", ok={200: {"type": "array"}}),
     ("GET", f"{_I}/pendingTasks"): Op("Pending tasks", ok={200: {"type": "array"}}),
-    ("GET", f"{_I}/task/{{tid}}/reports"): _NOT_IMPLEMENTED,
+    ("GET", f"{_I}/task/{{task_id}}/reports"): Op(
+        "An ingestion task's report (kill task reports: 501)", ok={200: _OBJECT, 501: None}
+    ),
+    # SqlTaskResource (the Broker's MSQ task endpoint)
+    ("POST", "/druid/v2/sql/task"): Op(
+        "Submit an SQL INSERT / REPLACE as a query_controller task", body=_OBJECT, ok={202: _OBJECT, 200: _OBJECT}
+    ),
+    ("GET", "/druid/v2/sql/task/enabled"): Op("Whether SQL-based ingestion is enabled", ok={200: _OBJECT}),
     ("GET", f"{_I}/task/{{tid}}/segments"): _NOT_IMPLEMENTED,
     ("GET", f"{_I}/supervisor"): _NOT_IMPLEMENTED,
     ("POST", f"{_I}/supervisor"): _NOT_IMPLEMENTED,
@@ -293,6 +300,14 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("DELETE", f"{_F}/requests"): Op("Clear the request journal"),
     ("GET", f"{_F}/audit"): Op("Audit entries", {"type": _STRING, "key": _STRING}, ok={200: {"type": "array"}}),
     ("GET", f"{_F}/openapi.json"): Op("This description", ok={200: _OBJECT}),
+    ("GET", f"{_F}/datasources/{{ds}}/timeline"): Op("A datasource's timeline document", ok={200: _OBJECT}),
+    ("GET", f"{_F}/version"): Op("The fake's version", ok={200: _OBJECT}),
+    # the fake's HTML pages
+    ("GET", "/fakedruid/"): Op("The fake's overview page (HTML)", ok={200: None}),
+    ("GET", "/fakedruid/audit"): Op("The audit page (HTML)", ok={200: None}),
+    ("GET", "/fakedruid/datasources/{ds}"): Op("A datasource's page (HTML)", ok={200: None}),
+    ("GET", "/fakedruid/requests"): Op("The request journal page (HTML)", ok={200: None}),
+    ("GET", "/fakedruid/tasks"): Op("The tasks page (HTML)", ok={200: None}),
     # druid-basic-security (only with --basic-security)
     ("GET", f"{_BS}/authentication/loadStatus"): Op("Authenticator load status", ok={200: _OBJECT}),
     ("GET", f"{_BS}/authentication/refreshAll"): Op("Refresh caches", ok={200: None}),
@@ -384,6 +399,7 @@ _DRUID_500: dict[tuple[str, str], str] = {
     ("GET", f"{_C}/rules/{{datasource}}/history"): _BAD_INTERVAL,
     ("POST", f"{_I}/task"): f"{_PARSE}; a task Druid cannot build: NullPointerException",
     ("GET", f"{_I}/tasks"): f"?createdTimeInterval: {_BAD_INTERVAL}",
+    ("POST", "/druid/v2/sql/task"): _PARSE,
     ("POST", f"{_I}/datasources/{{datasource}}/markUsed"): _PARSE,
     ("POST", f"{_I}/datasources/{{datasource}}/markUnused"): _PARSE,
     ("POST", f"{_I}/datasources/{{datasource}}/segments/{{segment_id}}"): _ID_IS_DATASOURCE,
