@@ -25,7 +25,8 @@ def test_serve_with_basic_security() -> None:
         status, body = served.request(
             "GET", "/druid-ext/basic-security/authorization/db/az/users", headers=_auth("admin", "s3cret-pw")
         )
-        assert (status, body) == (200, '["admin","druid_system"]'.replace(",", ", "))
+        # Jackson's compact bytes, as Druid writes them (the fake wrote ", " before issue 11).
+        assert (status, body) == (200, '["admin","druid_system"]')
         assert served.request("GET", "/status/health")[0] == 200
         served.stop(signal.SIGTERM)
         log = served.stderr()

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from fakedruid.api import druid_paths
 from fakedruid.profiles import Profile
 
 OPENAPI_VERSION = "3.1.0"
@@ -167,8 +168,6 @@ OPERATIONS: dict[tuple[str, str], Op] = {
          "computeUsingClusterView": _FLAG},
         ok={200: _OBJECT, 204: None},
     ),
-    ("GET", f"{_C}/datasources/{{ds}}/handoffComplete"): _NOT_IMPLEMENTED,
-    ("GET", f"{_C}/datasources/{{ds}}/intervals/{{iv}}/serverview"): _NOT_IMPLEMENTED,
     # CoordinatorResource
     ("GET", f"{_C}/isLeader"): Op("Whether this Coordinator leads", ok={200: _OBJECT, 404: _OBJECT}),
     ("GET", f"{_C}/leader"): Op("The leader's URL", ok={200: None}),
@@ -198,42 +197,24 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         {"includeOvershadowedStatus": _FLAG, "includeRealtimeSegments": _FLAG, "datasources": _STRING},
         ok={200: {"type": "array"}},
     ),
-    ("POST", f"{_C}/metadata/dataSourceInformation"): _NOT_IMPLEMENTED,
-    ("POST", f"{_C}/metadata/bootstrapSegments"): _NOT_IMPLEMENTED,
     # RulesResource
     ("GET", f"{_C}/rules"): Op("Every datasource's rules", ok={200: _OBJECT}),
     ("GET", f"{_C}/rules/{{datasource}}"): Op("A datasource's rules", _FULL, ok={200: _RULES}),
     ("POST", f"{_C}/rules/{{datasource}}"): Op("Set a datasource's rules", body=_RULES, ok={200: None}),
-    ("POST", f"{_C}/rules/history"): Op("Set the rules of the datasource named history", body=_RULES, ok={200: None}),
     ("GET", f"{_C}/rules/history"): Op(
         "Rule audit history", {"interval": _STRING, "count": _STRING}, ok={200: {"type": "array"}}
     ),
     ("GET", f"{_C}/rules/{{datasource}}/history"): Op(
         "A datasource's rule audit history", {"interval": _STRING, "count": _STRING}, ok={200: {"type": "array"}}
     ),
-    # not implemented Coordinator resources
-    ("GET", f"{_C}/config"): _NOT_IMPLEMENTED,
-    ("POST", f"{_C}/config"): _NOT_IMPLEMENTED,
-    ("GET", f"{_C}/config/compaction"): _NOT_IMPLEMENTED,
-    ("POST", f"{_C}/config/compaction"): _NOT_IMPLEMENTED,
-    ("GET", f"{_C}/config/history"): _NOT_IMPLEMENTED,
-    ("GET", f"{_C}/compaction/progress"): _NOT_IMPLEMENTED,
-    ("GET", f"{_C}/compaction/status"): _NOT_IMPLEMENTED,
-    ("GET", f"{_C}/remainingSegmentSizeForCompaction"): _NOT_IMPLEMENTED,
-    ("GET", f"{_C}/servers"): _NOT_IMPLEMENTED,
-    ("GET", f"{_C}/servers/{{rest}}"): _NOT_IMPLEMENTED,
-    ("GET", f"{_C}/tiers"): _NOT_IMPLEMENTED,
-    ("GET", f"{_C}/tiers/{{rest}}"): _NOT_IMPLEMENTED,
-    ("GET", f"{_C}/cluster"): _NOT_IMPLEMENTED,
-    ("GET", f"{_C}/cluster/{{rest}}"): _NOT_IMPLEMENTED,
-    ("GET", f"{_C}/lookups"): _NOT_IMPLEMENTED,
-    ("POST", f"{_C}/lookups"): _NOT_IMPLEMENTED,
-    ("GET", f"{_C}/lookups/{{rest}}"): _NOT_IMPLEMENTED,
-    ("POST", f"{_C}/lookups/{{rest}}"): _NOT_IMPLEMENTED,
-    ("DELETE", f"{_C}/lookups/{{rest}}"): _NOT_IMPLEMENTED,
     # StatusResource
     ("GET", "/status"): Op("Version and modules", ok={200: _OBJECT}),
     ("GET", "/status/health"): Op("Liveness", ok={200: {"type": "boolean"}}),
+    ("GET", "/status/properties"): Op("The process's runtime properties", ok={200: _OBJECT}),
+    ("GET", "/status/ready"): Op("Whether the process has announced itself (Druid 37)", ok={200: {"type": "boolean"}}),
+    # SelfDiscoveryResource
+    ("GET", "/status/selfDiscovered"): Op("200 with no body once the process has discovered itself", ok={200: None}),
+    ("GET", "/status/selfDiscovered/status"): Op("Whether the process has discovered itself", ok={200: _OBJECT}),
     # OverlordResource
     ("POST", f"{_I}/task"): Op("Submit a task (kill tasks only)", body=_ref("KillTask"), ok={200: _OBJECT}),
     ("GET", f"{_I}/task/{{task_id}}"): Op("A task's payload", ok={200: _OBJECT}),
@@ -248,6 +229,11 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", f"{_I}/runningTasks"): Op("Running tasks", {"type": _STRING}, ok={200: {"type": "array"}}),
     ("GET", f"{_I}/waitingTasks"): Op("Waiting tasks", ok={200: {"type": "array"}}),
     ("GET", f"{_I}/pendingTasks"): Op("Pending tasks", ok={200: {"type": "array"}}),
+    ("POST", f"{_I}/datasources/{{datasource}}/shutdownAllTasks"): Op(
+        "Shut down a datasource's active tasks (404, no body: none active)", ok={200: _OBJECT}
+    ),
+    ("GET", f"{_I}/leader"): Op("The Overlord leader's URL", ok={200: None}),
+    ("GET", f"{_I}/isLeader"): Op("Whether this Overlord leads", ok={200: _OBJECT, 404: _OBJECT}),
     ("GET", f"{_I}/task/{{task_id}}/reports"): Op(
         "An ingestion task's report (kill task reports: 501)", ok={200: _OBJECT, 501: None}
     ),
@@ -256,17 +242,6 @@ OPERATIONS: dict[tuple[str, str], Op] = {
         "Submit an SQL INSERT / REPLACE as a query_controller task", body=_OBJECT, ok={202: _OBJECT, 200: _OBJECT}
     ),
     ("GET", "/druid/v2/sql/task/enabled"): Op("Whether SQL-based ingestion is enabled", ok={200: _OBJECT}),
-    ("GET", f"{_I}/task/{{tid}}/segments"): _NOT_IMPLEMENTED,
-    ("GET", f"{_I}/supervisor"): _NOT_IMPLEMENTED,
-    ("POST", f"{_I}/supervisor"): _NOT_IMPLEMENTED,
-    ("GET", f"{_I}/supervisor/{{rest}}"): _NOT_IMPLEMENTED,
-    ("POST", f"{_I}/supervisor/{{rest}}"): _NOT_IMPLEMENTED,
-    ("GET", f"{_I}/worker"): _NOT_IMPLEMENTED,
-    ("POST", f"{_I}/worker"): _NOT_IMPLEMENTED,
-    ("GET", f"{_I}/workers"): _NOT_IMPLEMENTED,
-    ("GET", f"{_I}/totalWorkerCapacity"): _NOT_IMPLEMENTED,
-    ("POST", f"{_I}/lockedIntervals"): _NOT_IMPLEMENTED,
-    ("POST", f"{_I}/lockedIntervals/v2"): _NOT_IMPLEMENTED,
     # OverlordDataSourcesResource (Druid 31+)
     ("POST", f"{_I}/datasources/{{datasource}}"): Op("Mark all non-overshadowed segments used", needs=_LATEST),
     ("DELETE", f"{_I}/datasources/{{datasource}}"): Op("Mark all segments unused", needs=_LATEST),
@@ -394,7 +369,6 @@ _DRUID_500: dict[tuple[str, str], str] = {
         "profile 29: a bad interval, limit or sortOrder is an uncaught exception (profile latest: 400)"
     ),
     ("POST", f"{_C}/rules/{{datasource}}"): _PARSE,
-    ("POST", f"{_C}/rules/history"): _PARSE,
     ("GET", f"{_C}/rules/history"): _BAD_INTERVAL,
     ("GET", f"{_C}/rules/{{datasource}}/history"): _BAD_INTERVAL,
     ("POST", f"{_I}/task"): f"{_PARSE}; a task Druid cannot build: NullPointerException",
@@ -473,6 +447,15 @@ def _operation(method: str, path: str, op: Op, security: bool) -> dict[str, Any]
     return out
 
 
+def _in_profile(method: str, path: str, profile: Profile) -> bool:
+    """Whether Druid serves ``method path`` in ``profile``, per the path table; the fake's own paths and the
+    extensions' (not in the table) always count as served."""
+    if path.startswith(("/fakedruid", _BS)):
+        return True
+    sample = re.sub(r"{[^}]+}", "x", path)
+    return druid_paths.find(method, sample, profile.route_versions) is not None
+
+
 def build(
     rules: Iterable[Any], *, profile: Profile, security: bool = False, table: Mapping[Any, Op] = OPERATIONS
 ) -> dict[str, Any]:
@@ -490,6 +473,8 @@ def build(
             continue
         if not security and path.startswith(_BS):
             continue  # Druid without druid-basic-security has no such paths (the fake answers 404)
+        if not _in_profile(method, path, profile):
+            continue  # e.g. GET /status/ready in profile 29: the path table makes it a 404
         paths.setdefault(path, {})[method.lower()] = _operation(method, path, op, security)
     components: dict[str, Any] = {"schemas": COMPONENTS}
     if security:
