@@ -94,6 +94,9 @@ RULES: tuple[AccessRule, ...] = (
     _rule(rf"{_INDEXER}/isLeader/?", UNSECURED, "CliOverlord.UNSECURED_PATHS"),
     _rule(r"/fakedruid/v1(/.*)?", ADMIN, "fakedruid (not Druid): the admin API needs user admin"),
     _rule(r"/druid-ext/basic-security/.*", SECURITY, "BasicSecurityResourceFilter"),
+    # StatusResource.getProperties: @ResourceFilters(ConfigResourceFilter.class), unlike the rest of /status.
+    _rule(r"/status/properties/?", FIXED, "StatusResource.getProperties + ConfigResourceFilter", name="CONFIG",
+          type_="CONFIG"),
     _rule(r"/status/?", FIXED, "StatusResource + StateResourceFilter", name="STATE", type_="STATE"),
     _rule(r"/status/.*", FIXED, "StatusResource + StateResourceFilter", name="STATE", type_="STATE"),
     # DataSourcesResource

@@ -346,3 +346,15 @@ def test_task_submission_needs_write_on_its_datasource(sfake: FakeCoordinator, s
     assert (r.status_code, r.get_json()) == (403, {"Access-Check-Result": "Allowed:false, Message:"})
     assert sclient.get("/druid/indexer/v1/tasks", headers=ADMIN).get_json() == []
     assert sfake.segment_ids("alpha", used=False)  # nothing killed
+
+
+def test_status_properties_needs_config_read_the_rest_of_status_state_read(sclient: FlaskClient) -> None:
+    # StatusResource.getProperties is behind ConfigResourceFilter; /status and SelfDiscoveryResource behind
+    # StateResourceFilter.
+    state = add_user(sclient, "stateonly", "pw", ("STATE", "STATE", "READ"))
+    config = add_user(sclient, "configonly", "pw", ("CONFIG", "CONFIG", "READ"))
+    assert sclient.get("/status/properties", headers=state).status_code == 403
+    assert sclient.get("/status/properties", headers=config).status_code == 200
+    for path in ("/status", "/status/selfDiscovered/status"):
+        assert sclient.get(path, headers=state).status_code == 200
+        assert sclient.get(path, headers=config).status_code == 403
