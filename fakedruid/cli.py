@@ -12,7 +12,9 @@ Layer: entry point over :class:`fakedruid.server.FakeCoordinator` and :mod:`fake
 
 Once the server accepts connections it prints exactly one line to stdout, ``fakedruid listening on
 http://HOST:PORT`` (``real druid VERSION listening on http://HOST:PORT`` for ``real-druid start``); callers
-(and the tests) wait for that line. Werkzeug logs requests to stderr; ``real-druid`` logs progress there.
+(and the tests) wait for that line; ``real-druid`` logs progress on stderr. ``serve`` binds 127.0.0.1 unless
+``--host`` says otherwise, and warns on stderr when it listens elsewhere without ``--basic-security``. Each request
+is logged on stderr in one line: method, path, status and milliseconds (never a query string, body or header).
 """
 
 from __future__ import annotations
@@ -66,10 +68,42 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--seed", metavar="FILE", help="load this state document (JSON) before serving")
     serve.add_argument(
+        "--state-file",
+        metavar="FILE",
+        help="keep the whole state in FILE (and FILE.journal): loaded at start if it exists, every acknowledged "
+        "change written (fsync) before the answer; --seed applies only when FILE holds no state yet",
+    )
+    serve.add_argument(
         "--no-accept-quirk",
         dest="accept_quirk",
         action="store_false",
         help="do not emulate Druid 28-29's HTTP 500 for an Accept header that names no JSON type",
+    )
+    security = serve.add_argument_group("basic security (Druid's druid-basic-security extension)")
+    security.add_argument(
+        "--basic-security",
+        action="store_true",
+        help="require HTTP Basic credentials (401 without) and check permissions (403), as Druid does with the "
+        "druid-basic-security extension; users are managed under /druid-ext/basic-security/...",
+    )
+    security.add_argument(
+        "--admin-password", metavar="PASSWORD", help="initialAdminPassword: the password of user 'admin'"
+    )
+    security.add_argument(
+        "--internal-client-password",
+        metavar="PASSWORD",
+        help="initialInternalClientPassword: the password of user 'druid_system'",
+    )
+    security.add_argument(
+        "--authenticator-name", metavar="NAME", help="the basic authenticator's name in URLs (default: basic)"
+    )
+    security.add_argument("--authorizer-name", metavar="NAME", help="the basic authorizer's name (default: basic)")
+    serve.add_argument(
+        "--max-body-size",
+        type=_size,
+        default=64 * 1024 * 1024,
+        metavar="BYTES",
+        help="answer 413 to a request body larger than this (default: 64 MiB; Druid has no such limit)",
     )
     serve.add_argument(
         "--tiers",
@@ -177,6 +211,16 @@ def timeline_command(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _size(text: str) -> int:
+    try:
+        size = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid size [{text}]: expected a number of bytes") from None
+    if size < 0:
+        raise argparse.ArgumentTypeError(f"invalid size [{text}]: expected a number of bytes")
+    return size
+
+
 def _port(text: str) -> int:
     try:
         port = int(text)
@@ -218,9 +262,11 @@ class DevServer:
     :param duty_period: the period of the Coordinator cycle, kept for the duty runner (:meth:`_start_duties`).
     """
 
-    def __init__(self, coordinator: Any, *, duty_period: Any) -> None:
+    def __init__(self, coordinator: Any, *, duty_period: Any, persister: Any = None) -> None:
         self.coordinator = coordinator
         self.duty_period = duty_period
+        #: The state file's writer (``--state-file``), or None.
+        self.persister = persister
         self._duties: tuple[threading.Event, threading.Thread] | None = None
 
     @classmethod
@@ -232,8 +278,26 @@ class DevServer:
         from fakedruid.model.intervals import parse_period
         from fakedruid.server import FakeCoordinator
         options: dict[str, Any] = {} if getattr(args, "tiers", None) is None else {"tiers": args.tiers}
+        security = {
+            "admin_password": args.admin_password,
+            "internal_client_password": args.internal_client_password,
+            "authenticator_name": args.authenticator_name,
+            "authorizer_name": args.authorizer_name,
+        }
+        if not args.basic_security and any(v is not None for v in security.values()):
+            raise InvalidConfig(
+                "--admin-password, --internal-client-password, --authenticator-name and --authorizer-name need "
+                "--basic-security"
+            )
         coordinator = FakeCoordinator(
-            args.druid_version, host=args.host, port=args.port, emulate_accept_quirk=args.accept_quirk, **options
+            args.druid_version,
+            host=args.host,
+            port=args.port,
+            emulate_accept_quirk=args.accept_quirk,
+            basic_security=args.basic_security,
+            max_body_bytes=args.max_body_size,
+            **security,
+            **options,
         )
         from fakedruid.api.pages import enable_landing_page
 
@@ -243,9 +307,15 @@ class DevServer:
         except FakeDruidError as exc:
             raise InvalidConfig(f"Invalid --duty-period [{args.duty_period}]: {exc.message}") from exc
         duty_period_seconds(period)
-        if args.seed is not None:
+        persister = None
+        if args.state_file is not None:
+            persister = _open_state_file(coordinator, args.state_file)
+        loaded = persister is not None and persister.loaded
+        if args.seed is not None and not loaded:
             coordinator.load_state_file(args.seed)
-        return cls(coordinator, duty_period=period)
+            if persister is not None:
+                persister.commit()
+        return cls(coordinator, duty_period=period, persister=persister)
 
     def run(self) -> int:
         """Serve until SIGINT or SIGTERM; print the listening line once the socket accepts connections."""
@@ -264,6 +334,9 @@ class DevServer:
                 return EXIT_START_FAILED
             try:
                 self._start_duties()
+                warning = bind_warning(self.coordinator.host, secured=self.coordinator.cluster.security is not None)
+                if warning is not None:
+                    print(warning, file=sys.stderr, flush=True)
                 print(f"fakedruid listening on {self.coordinator.url}", flush=True)
                 signum = waiter.wait()
                 print(f"fakedruid: {signal.Signals(signum).name} received, stopping", file=sys.stderr, flush=True)
@@ -288,6 +361,8 @@ class DevServer:
             while not stop.wait(seconds):
                 try:
                     self.coordinator.run_duties()
+                    if self.persister is not None:
+                        self.persister.commit()
                 except Exception as exc:  # keep the dev server's cycle going, but say what failed
                     self.coordinator.record_server_error(exc, "the periodic Coordinator cycle")
                     print(f"fakedruid: the Coordinator cycle failed: {exc!r}", file=sys.stderr, flush=True)
@@ -303,6 +378,46 @@ class DevServer:
             stop, thread = duties
             stop.set()
             thread.join(timeout=10)
+
+
+def _open_state_file(coordinator: Any, path: str) -> Any:
+    """Load ``--state-file`` into the coordinator and install its writer on the app.
+
+    :raises InvalidConfig: the file or its journal is unusable (corrupt, unreadable); it is left untouched.
+    """
+    from fakedruid.api.hooks import PERSISTER_KEY
+    from fakedruid.persistence import ClusterSource, Persister
+    from fakedruid.statefile import StateFile, StateFileError
+
+    persister = Persister(ClusterSource(coordinator.cluster), StateFile(path))
+    try:
+        persister.loaded = persister.open()
+    except (StateFileError, OSError) as exc:
+        raise InvalidConfig(f"Cannot use --state-file [{path}]: {exc}") from exc
+    coordinator.app.extensions[PERSISTER_KEY] = persister
+    return persister
+
+
+def bind_warning(host: str, *, secured: bool) -> str | None:
+    """The start-up warning for listening beyond this machine without authentication, if it applies."""
+    if secured or _is_loopback(host):
+        return None
+    return (
+        f"fakedruid: warning: listening on {host}, reachable from other machines, with no authentication: anyone "
+        "who can connect can change or delete the state (use --basic-security, or bind 127.0.0.1)"
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    """Whether ``host`` is a loopback address or name (the fake is then reachable from this machine only)."""
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def duty_period_seconds(period: Any) -> float:

@@ -62,6 +62,9 @@ class Profile:
     task_exists_druid_exception: bool
     #: 500 body ``error`` text of a failed segment update on the Coordinator.
     update_failure_error: str
+    #: Authorization denials are ``AuthorizationResult`` (Druid 33+): 403 ``{"error": "Unauthorized"}``;
+    #: else ``Access`` through the old ``ForbiddenExceptionMapper`` (``{"Access-Check-Result": ...}``).
+    authorization_result: bool
 
 
 PROFILE_29 = Profile(
@@ -87,6 +90,7 @@ PROFILE_29 = Profile(
     kill_counts_killable_only=False,
     task_exists_druid_exception=False,
     update_failure_error="Exception occurred.",
+    authorization_result=False,
 )
 
 PROFILE_LATEST = Profile(
@@ -112,6 +116,7 @@ PROFILE_LATEST = Profile(
     kill_counts_killable_only=True,
     task_exists_druid_exception=True,
     update_failure_error="Unknown server error",
+    authorization_result=True,
 )
 
 PROFILES: dict[str, Profile] = {"29": PROFILE_29, "latest": PROFILE_LATEST}

@@ -54,6 +54,15 @@ class FakeCoordinator(TimelineMethods, HarnessMethods, IngestMethods):
     :param tiers: virtual historicals: tier name to a server count or a list of ``host:port`` names;
         default ``{"_default_tier": 2}``.
     :param seed: a state document (dict) or the path of a state file to load (:mod:`fakedruid.model.documents`).
+    :param basic_security: run with Druid's druid-basic-security extension: requests need HTTP Basic
+        credentials (401 without), permissions are checked (403), users are managed under
+        ``/druid-ext/basic-security/...``.
+    :param admin_password: Druid's ``initialAdminPassword``: the password of user ``admin``.
+    :param internal_client_password: Druid's ``initialInternalClientPassword``: the password of ``druid_system``.
+    :param authenticator_name: the basic authenticator's name (default ``basic``).
+    :param authorizer_name: the basic authorizer's name (default ``basic``).
+    :param max_body_bytes: refuse a request body larger than this with 413 before reading it (default 64 MiB;
+        Druid has no such limit).
     """
 
     def __init__(
@@ -69,11 +78,21 @@ class FakeCoordinator(TimelineMethods, HarnessMethods, IngestMethods):
         tiers: Mapping[str, int | Sequence[str]] | None = None,
         seed: str | os.PathLike[str] | Mapping[str, Any] | None = None,
         accept_quirk: bool | None = None,
+        basic_security: bool = False,
+        admin_password: str | None = None,
+        internal_client_password: str | None = None,
+        authenticator_name: str | None = None,
+        authorizer_name: str | None = None,
+        max_body_bytes: int = 64 * 1024 * 1024,
     ) -> None:
         clock = SystemClock() if now is None else FrozenClock(parse_now(now))
         cluster = Cluster(clock=clock, conflict_mode=conflict_mode, tiers=tiers)
         emulate = emulate_accept_quirk if accept_quirk is None else accept_quirk
-        settings = Settings(resolve_profile(druid_version), emulate_accept_quirk=emulate, strict=strict)
+        if isinstance(max_body_bytes, bool) or not isinstance(max_body_bytes, int) or max_body_bytes < 0:
+            raise InvalidConfig(f"max_body_bytes: expected a non-negative integer, got [{max_body_bytes!r}]")
+        settings = Settings(
+            resolve_profile(druid_version), emulate_accept_quirk=emulate, strict=strict, max_body_bytes=max_body_bytes
+        )
         #: Everything the HTTP app serves: ``cluster``, ``harness`` and ``settings``.
         self.state = AppState(cluster=cluster, harness=Harness(cluster.lock), settings=settings)
         self.cluster = cluster
@@ -83,6 +102,16 @@ class FakeCoordinator(TimelineMethods, HarnessMethods, IngestMethods):
         self._app: Flask | None = None
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
+        security = {
+            "admin_password": admin_password,
+            "internal_client_password": internal_client_password,
+            "authenticator_name": authenticator_name,
+            "authorizer_name": authorizer_name,
+        }
+        if basic_security:
+            cluster.enable_basic_security(**{k: v for k, v in security.items() if v is not None})
+        elif any(v is not None for v in security.values()):
+            raise InvalidConfig("admin_password and the other basic security arguments need basic_security=True")
         if isinstance(seed, Mapping):
             self.load_state(seed)
         elif seed is not None:

@@ -20,6 +20,7 @@ from fakedruid.harness import Harness
 from fakedruid.model.clock import Clock, FrozenClock, parse_now
 from fakedruid.model.cluster import Cluster
 from fakedruid.model.rules import Rule, rules_from_json
+from fakedruid.model.security import BasicSecurity
 from fakedruid.model.servers import ServerLayout
 from fakedruid.profiles import Profile, resolve_profile
 
@@ -33,7 +34,14 @@ CONFIGURE_ARGUMENTS = (
     "accept_quirk",
     "strict",
     "emulate_accept_quirk",
+    "basic_security",
+    "admin_password",
+    "internal_client_password",
+    "authenticator_name",
+    "authorizer_name",
 )
+#: The arguments that configure basic security (``basic_security=True`` and these).
+SECURITY_ARGUMENTS = ("admin_password", "internal_client_password", "authenticator_name", "authorizer_name")
 
 _T = TypeVar("_T")
 
@@ -46,11 +54,13 @@ class Settings:
     :ivar emulate_accept_quirk: emulate profile "29"'s 500 for a JSON-less ``Accept`` header (http-api 1.5)
         where the profile has the quirk (``profile.accept_quirk``).
     :ivar strict: ``check()`` also fails for a request answered 501.
+    :ivar max_body_bytes: a request body over this size is refused with 413 before it is read.
     """
 
     profile: Profile
     emulate_accept_quirk: bool = True
     strict: bool = True
+    max_body_bytes: int = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +85,7 @@ class SavedSettings:
     layout: ServerLayout
     conflict_mode: str
     strict: bool = True
+    security: BasicSecurity | None = None
 
     @classmethod
     def save(cls, state: AppState) -> SavedSettings:
@@ -88,6 +99,7 @@ class SavedSettings:
             layout=cluster.layout,
             conflict_mode=cluster.conflict_mode,
             strict=settings.strict,
+            security=cluster.security,
         )
 
     def restore(self, state: AppState) -> None:
@@ -101,6 +113,7 @@ class SavedSettings:
             layout=self.layout,
             conflict_mode=self.conflict_mode,
         )
+        state.cluster.set_security(self.security)
 
 
 #: The old name of :class:`SavedSettings`.
@@ -117,11 +130,26 @@ def configure(
     tiers: Mapping[str, int | Sequence[str]] | None = None,
     emulate_accept_quirk: bool | None = None,
     strict: bool | None = None,
+    basic_security: bool | None = None,
+    **security: Any,
 ) -> None:
     """Check every argument, then change settings and seed state, all or nothing (``FakeCoordinator.configure``).
 
+    ``basic_security=True`` starts druid-basic-security with a fresh user database, configured by
+    ``admin_password``, ``internal_client_password``, ``authenticator_name`` and ``authorizer_name``.
+
     :raises InvalidConfig: naming the argument at fault; nothing has changed then.
     """
+    unknown = sorted(set(security) - set(SECURITY_ARGUMENTS))
+    if unknown:
+        raise InvalidConfig(f"unknown argument(s) {unknown}")
+    if basic_security is not None and not isinstance(basic_security, bool):
+        raise InvalidConfig(f"basic_security: expected True or False, got [{basic_security!r}]")
+    if security and not basic_security:
+        raise InvalidConfig(f"{sorted(security)} need basic_security=True")
+    for name, value in security.items():
+        if value is not None and (not isinstance(value, str) or not value):
+            raise InvalidConfig(f"{name}: expected a non-empty string, got [{value!r}]")
     cluster, settings = state.cluster, state.settings
     profile = settings.profile
     if druid_version is not None:
@@ -151,6 +179,12 @@ def configure(
         )
     except FakeDruidError as exc:
         raise InvalidConfig(f"segments: {exc.message}") from exc
+    if basic_security is not None:
+        config = {k: v for k, v in security.items() if v is not None}
+        if basic_security:
+            cluster.enable_basic_security(**config)
+        else:
+            cluster.set_security(None)
     settings.profile = profile
     if emulate_accept_quirk is not None:
         settings.emulate_accept_quirk = emulate_accept_quirk

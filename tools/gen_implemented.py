@@ -102,12 +102,30 @@ such route. A path that is in no row is not Druid's: Jersey's empty 404 under Dr
 page elsewhere; a wrong method on a known path is Jersey's 405 with `Allow`.
 """
 
+#: druid-basic-security's routes are outside the path table (an extension's resources, not in the core jars).
 FOOTER = """
+## druid-basic-security `/druid-ext/basic-security` (with `--basic-security` only; 404 without)
+
+| method | path | "29" | "latest" | note |
+|---|---|---|---|---|
+| GET | `/authentication/loadStatus`, `/authentication/refreshAll` | served | served | |
+| GET | `/authentication/db/{authenticator}/users[/{user}]` | served | served | credentials as salt/hash/iterations |
+| POST/DELETE | `/authentication/db/{authenticator}/users/{user}` | served | served | |
+| POST | `/authentication/db/{authenticator}/users/{user}/credentials` | served | served | PBKDF2WithHmacSHA512 |
+| GET | `/authentication/db/{authenticator}/cachedSerializedUserMap` | 501 | 501 | Smile |
+| GET | `/authorization/loadStatus`, `/authorization/refreshAll` | served | served | |
+| GET | `/authorization/db/{authorizer}/users[/{user}]` (`?full`, `?simplifyPermissions`) | served | served | |
+| POST/DELETE | `/authorization/db/{authorizer}/users/{user}[/roles/{role}]` | served | served | |
+| GET/POST/DELETE | `/authorization/db/{authorizer}/roles[/{role}]` (`?full`, `?simplifyPermissions`) | served | served | |
+| GET/POST | `/authorization/db/{authorizer}/roles/{role}/permissions` | served | served | |
+| GET/POST/DELETE | `/authorization/db/{authorizer}/groupMappings[/{group}[/roles/{role}]]` | served | served | |
+| GET | `/authorization/db/{authorizer}/cachedSerializedUserMap` | 501 | 501 | Smile |
+
 ## Not Druid: the fake's own API `/fakedruid/v1`
 
 `segments` (POST), `reset` (POST), `state` (GET, PUT), `clock` (GET, POST), `duties` (POST), `config/kill`
 (GET, POST), `tasks/mode` (GET, POST), `tasks/release` (POST), `faults` (GET, POST, DELETE), `requests` (GET,
-DELETE), `audit` (GET), `datasources/{ds}/timeline` (GET), `version` (GET).
+DELETE), `audit` (GET), `datasources/{ds}/timeline` (GET), `version` (GET), `openapi.json` (GET).
 
 Pages (HTML, every app): `/fakedruid/`, `/fakedruid/datasources/{ds}`, `/fakedruid/tasks`,
 `/fakedruid/requests`, `/fakedruid/audit`; `/` only in the dev server (`fakedruid serve`), a 404 elsewhere.

@@ -70,9 +70,9 @@ import json
 import re
 from typing import Any, NoReturn
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
-from fakedruid.api import pages, wire
+from fakedruid.api import limits, openapi, pages, wire
 from fakedruid.errors import FakeDruidError, InvalidConfig, UnknownTask
 from fakedruid.harness import OVERLORD_MODES
 from fakedruid.model import documents, duties
@@ -110,6 +110,9 @@ def _json_body(expected: str, *, optional: bool = False) -> Any:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         _bad_request(f"The request body is not UTF-8 ({exc}); expected {expected}")
+    depth = limits.json_depth_exceeded(data)
+    if depth is not None:
+        _bad_request(f"The request body nests JSON deeper than {limits.MAX_JSON_DEPTH} levels")
     try:
         return json.loads(text)
     except ValueError as exc:
@@ -161,6 +164,14 @@ def reset() -> Response:
     state.cluster.reset()
     state.harness.reset()
     return wire.json_response({})
+
+
+@bp.get("/openapi.json")
+def get_openapi() -> Response:
+    """The OpenAPI 3.1 description of every endpoint this fake serves, for its profile and security setting."""
+    state, profile = wire.context()
+    doc = openapi.build(current_app.url_map.iter_rules(), profile=profile, security=state.cluster.security is not None)
+    return wire.json_response(doc)
 
 
 @bp.get("/state")

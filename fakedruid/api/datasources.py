@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, request
 
-from fakedruid.api import messages, serialize, wire
+from fakedruid.api import messages, security_gate, serialize, wire
 from fakedruid.api.errors import COORDINATOR, surface
 from fakedruid.api.rules import AUTHOR_HEADER, COMMENT_HEADER
 from fakedruid.errors import (
@@ -578,7 +578,8 @@ def get_queryable_datasources() -> Response:
     state, profile = wire.context()
     full, simple = wire.flag("full"), wire.flag("simple")
     if not full and not simple:
-        return wire.json_response(state.cluster.served_datasources())
+        # Only the datasources the user may read (DataSourcesResource filters with AuthorizationUtils).
+        return wire.json_response(security_gate.readable(state.cluster.served_datasources(), str))
 
     def query(cluster: ClusterReader) -> list[Any]:
         names = cluster.served_datasources()
@@ -592,7 +593,11 @@ def get_queryable_datasources() -> Response:
             ]
         return [{"name": name, "properties": _simple_properties(cluster.served(name), cluster)} for name in names]
 
-    return wire.json_response(state.cluster.read(query))
+    return wire.json_response(security_gate.readable(state.cluster.read(query), _name))
+
+
+def _name(item: dict[str, Any]) -> str:
+    return str(item["name"])
 
 
 @bp.get("/<datasource>")

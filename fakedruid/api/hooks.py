@@ -5,9 +5,11 @@ they consult is the :class:`~fakedruid.harness.Harness` (``FakeCoordinator.fail_
 ``requests``). The fake's own API under ``/fakedruid/`` is never recorded, faulted or redirected.
 
 Before the view, in this order: Jetty's request-line limit (414), then the request's profile is read once and
-kept for the request (:func:`fakedruid.api.wire.context`), then the first matching fault, then the not-the-leader
-answers, then Jersey's matching against the path table (:func:`jersey_match`). After the view: the journal entry.
-A quiet harness (no fault, leading) costs two attribute reads; the Jersey check one regular-expression match.
+kept for the request (:func:`fakedruid.api.wire.context`), then the body limit (413), then basic security's 401 /
+403 when it is on (:mod:`fakedruid.api.security_gate`), then the first matching fault, then the not-the-leader
+answers, then Jersey's matching against the path table (:func:`jersey_match`). After the view: the state file
+(``--state-file``), then the journal entry. A quiet harness (no fault, leading) costs two attribute reads; the
+Jersey check one regular-expression match.
 :class:`FakeDruidApp` is the Flask class of the app: it skips Flask's per-call ``async`` check of hooks and views.
 """
 
@@ -22,7 +24,7 @@ from urllib.parse import quote
 from flask import Flask, current_app, request
 from flask.globals import request_ctx
 
-from fakedruid.api import druid_paths, fallback, jackson, messages, wire
+from fakedruid.api import druid_paths, fallback, jackson, limits, messages, security_gate, wire
 from fakedruid.api.wire import Response
 from fakedruid.harness import RecordedRequest
 from fakedruid.settings import AppState
@@ -86,6 +88,17 @@ def _limit_request_line() -> Response | None:
     )
 
 
+def _limit_body(limit: int) -> Response | None:
+    """413 before the body is read when its declared length is over the limit (the fake's own bound, see
+    :mod:`fakedruid.api.limits`); a chunked body is cut at the limit by Werkzeug (413 too)."""
+    req = request_ctx.request
+    req.max_content_length = limit
+    length = req.content_length
+    if length is None or length <= limit:
+        return None
+    return wire.text(limits.body_too_large_message(length, limit), 413)
+
+
 def _is_own(path: str) -> bool:
     return path == "/fakedruid" or path.startswith("/fakedruid/")
 
@@ -99,6 +112,16 @@ def _before_request() -> Response | None:
     req = request_ctx.request
     state: AppState = current_app.extensions[wire.EXTENSION]
     profile = req.environ[wire.PROFILE_KEY] = state.settings.profile
+    too_large = _limit_body(state.settings.max_body_bytes)
+    if too_large is not None:
+        return too_large
+    if state.cluster.security is not None:
+        # druid-basic-security: authentication and the resource filters run before anything else Druid does.
+        refused = security_gate.enforce()
+        if refused is not None:
+            return refused
+        if req.path.startswith(_SECURITY_PREFIX):
+            return None  # the extension's own resources, outside the core path table
     if _is_own(req.path):
         return None
     harness = state.harness
@@ -157,11 +180,20 @@ def jersey_match(
 
 #: Methods that pass Druid's filters and are never answered by them.
 _PLAIN_METHODS = frozenset({"GET", "POST", "PUT", "DELETE"})
+#: Where druid-basic-security's management API lives (served only while security is on).
+_SECURITY_PREFIX = "/druid-ext/basic-security/"
+
+#: ``app.extensions`` key of the :class:`~fakedruid.persistence.Persister` of ``fakedruid serve --state-file``.
+PERSISTER_KEY = "fakedruid.persister"
+_READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _after_request(response: Response) -> Response:
-    """Record the request and its status in the journal."""
+    """Persist what the request changed (``--state-file``), then record the request in the journal."""
     req = request_ctx.request  # one proxy lookup for the many reads below
+    persister = current_app.extensions.get(PERSISTER_KEY)
+    if persister is not None and req.method not in _READ_ONLY_METHODS:
+        response = _persist(persister, response)
     path = req.path
     if _is_own(path):
         return response
@@ -171,7 +203,11 @@ def _after_request(response: Response) -> Response:
         return response
     try:
         environ = req.environ
-        text = req.get_data(cache=True).decode("utf-8", errors="replace")
+        limit = req.max_content_length
+        if response.status_code == 413 or (limit is not None and (req.content_length or 0) > limit):
+            text = ""  # refused with 413 unread: the journal does not read it either
+        else:
+            text = req.get_data(cache=True).decode("utf-8", errors="replace")
         body = environ[wire.BODY_KEY] if wire.BODY_KEY in environ else _decoded_body(text)
         # The journal's own append: a bounded deque, appended atomically (no lock needed, no call into the harness).
         harness.journal.append(
@@ -189,9 +225,22 @@ def _after_request(response: Response) -> Response:
     return response
 
 
+def _persist(persister: Any, response: Response) -> Response:
+    """Write the changes to the state file before the answer leaves; an answer that cannot be made durable is
+    not acknowledged: it becomes a 500 naming the problem (the change stays in memory and in the next write)."""
+    try:
+        persister.commit()
+    except OSError as exc:
+        wire.state().harness.record_server_error(exc, "the state file")
+        return wire.text(f"fakedruid could not write the state file [{persister.file.path}]: {exc}", 500)
+    return response
+
+
 def _decoded_body(text: str) -> Any:
     if not text.strip():
         return None
+    if limits.json_depth_exceeded(text.encode("utf-8", "replace")) is not None:
+        return text  # too deep to decode without recursion: kept as text
     try:
         return json.loads(text)
     except ValueError:

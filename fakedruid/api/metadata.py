@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from fakedruid.api import messages, serialize, wire
+from fakedruid.api import messages, security_gate, serialize, wire
 from fakedruid.errors import InvalidInput, InvalidInterval, SegmentIdIndexError
 from fakedruid.model.cluster import ClusterReader, SegmentRecord
 from fakedruid.model.intervals import (
@@ -74,7 +74,8 @@ def get_datasources() -> Response:
         props = _properties(cluster)
         return [serialize.immutable_datasource(n, props, _used_segments(cluster, n), profile) for n in names]
 
-    return wire.json_response(state.cluster.read(query))
+    # MetadataResource filters the list to the datasources the user may read.
+    return wire.json_response(security_gate.readable(state.cluster.read(query), _item_datasource))
 
 
 @bp.get("/datasources/<datasource>")
@@ -271,8 +272,19 @@ def get_all_used_segments() -> Response:
                 out.append(_segment_status_in_cluster(cluster, segment, segment.id in shadowed, profile))
         return out
 
-    # The fake has no realtime segments, so includeRealtimeSegments appends nothing.
-    return wire.json_response(state.cluster.read(query))
+    # The fake has no realtime segments, so includeRealtimeSegments appends nothing. Only segments of
+    # datasources the user may read (MetadataResource, AuthorizationUtils.filterAuthorizedResources).
+    return wire.json_response(security_gate.readable(state.cluster.read(query), _item_datasource))
+
+
+def _item_datasource(item: Any) -> str:
+    """The datasource of a list item: a name, an ImmutableDruidDataSource, a DataSegment or a
+    SegmentStatusInCluster."""
+    if isinstance(item, str):
+        return item
+    if "dataSegment" in item:
+        return str(item["dataSegment"]["dataSource"])
+    return str(item["dataSource"] if "dataSource" in item else item["name"])
 
 
 def _segment_status_in_cluster(

@@ -18,7 +18,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from fakedruid.api import messages, wire
+from fakedruid.api import messages, security_gate, wire
 from fakedruid.api.ingestion import running_report, submit_native
 from fakedruid.errors import InvalidInterval, UnknownTask
 from fakedruid.model.ingestion import INDEX, INDEX_PARALLEL
@@ -76,6 +76,11 @@ def submit_task() -> Response:
         # Jersey hands the resource a null Task; getNeededResourceActionsForTask dereferences it (UNCONFIRMED).
         return wire.jetty(500, "java.lang.NullPointerException")
     if isinstance(body, dict) and body.get("type") in (INDEX, INDEX_PARALLEL):
+        spec = body.get("spec")
+        schema = spec.get("dataSchema") if isinstance(spec, dict) else None
+        target = schema.get("dataSource") if isinstance(schema, dict) else None
+        if isinstance(target, str) and not security_gate.may_write(target):
+            return security_gate.forbidden()  # OverlordResource.taskPost: WRITE on the task's datasource
         task = submit_native(state.cluster, body)
         return wire.json_response({"task": task.id})
     # InvalidTask is thrown while Jackson reads the body (400 {"error": ...}); TaskAlreadyExists is the
@@ -83,6 +88,10 @@ def submit_task() -> Response:
     kwargs = kill_task_from_json(
         body, mark_as_unused_allowed=profile.kill_mark_as_unused, versions_allowed=profile.honours_versions
     )
+    if not security_gate.may_write(kwargs["datasource"]):
+        # OverlordResource.taskPost: WRITE on the task's datasource, checked once Jackson has read the task.
+        # The 403 body is the resource filters' (UNCONFIRMED for taskPost against a running Druid).
+        return security_gate.forbidden()
     task = state.cluster.submit_kill(count_killable_only=profile.kill_counts_killable_only, **kwargs)
     return wire.json_response({"task": task.id})
 
@@ -209,6 +218,8 @@ def _list_tasks(
         created_within=created_within,
         max_complete=max_complete,
     )
+    # OverlordResource.securedTaskStatusPlus: only tasks of datasources the user may read.
+    tasks = security_gate.readable(tasks, lambda t: t.datasource)
     return wire.json_response([task_status_plus(t, listed=True) for t in tasks])
 
 

@@ -11,6 +11,7 @@ from flask import Flask
 
 from fakedruid.api import (
     admin,
+    basic_security,
     datasources,
     ingestion,
     metadata,
@@ -35,6 +36,7 @@ def register(app: Flask) -> None:
         ingestion.bp,
         admin.bp,
         pages.bp,
+        basic_security.bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -19,7 +19,7 @@ from flask import abort, current_app, request
 from flask.globals import request_ctx
 from werkzeug.http import HTTP_STATUS_CODES
 
-from fakedruid.api import jackson
+from fakedruid.api import jackson, limits
 from fakedruid.errors import FakeDruidError
 from fakedruid.profiles import Profile
 from fakedruid.settings import AppState, Settings
@@ -107,6 +107,7 @@ def json_request(*, error_page: bool = True) -> tuple[AppState, Profile, Any]:
     data = req.get_data(cache=True)
     if not data.strip():
         return app_state, profile, None
+    _refuse_deep_json(data)
     try:
         value = json.loads(data)
     except ValueError:
@@ -299,12 +300,25 @@ def read_json(*, error_page: bool = True) -> Any:
     data = request.get_data(cache=True)
     if not data.strip():
         return None
+    _refuse_deep_json(data)
     try:
         value = json.loads(data)
     except ValueError:
         value = _jackson_read(data, error_page)
     request.environ[BODY_KEY] = value  # the request journal reuses it
     return value
+
+
+def _refuse_deep_json(data: bytes) -> None:
+    """Jackson's nesting limit: too deep a document is a parse error, an uncaught 500 in Druid (see
+    :mod:`fakedruid.api.limits`); checked without recursion before Python's parser could overflow."""
+    if data.count(b"[") + data.count(b"{") <= limits.MAX_JSON_DEPTH:
+        # Too few brackets to nest that deep: the usual body is settled here, without a call into limits
+        # (the per-request file budget of benchmarks/trace_request.py).
+        return
+    depth = limits.json_depth_exceeded(data)
+    if depth is not None:
+        stop(jetty(500, limits.depth_error_message(depth)))
 
 
 def mapping_error(message: str) -> Response:

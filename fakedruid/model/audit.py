@@ -12,6 +12,7 @@ http-api.md 1.9 (``segment.markUnused``, ``segment.kill``) by the :class:`AuditL
 
 from __future__ import annotations
 
+import collections
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -149,16 +150,22 @@ class AuditEntry:
         )
 
 
+#: The most entries an :class:`AuditLog` keeps; older ones are dropped (Druid keeps every row unless its audit
+#: cleanup duty is configured; the fake bounds memory and the state file instead).
+MAX_AUDIT_ENTRIES = 100_000
+
+
 class AuditLog:
-    """An append-only audit table, oldest entry first (the ``druid_audit`` table of ``SQLAuditManager``).
+    """An append-only audit table, oldest entry first (the ``druid_audit`` table of ``SQLAuditManager``),
+    bounded to the newest ``max_entries``.
 
     Plain data with no lock: the caller holds the ``Cluster`` lock.
     """
 
     __slots__ = ("_entries", "append")
 
-    def __init__(self, entries: Iterable[AuditEntry] = ()) -> None:
-        self._entries: list[AuditEntry] = list(entries)
+    def __init__(self, entries: Iterable[AuditEntry] = (), *, max_entries: int = MAX_AUDIT_ENTRIES) -> None:
+        self._entries: collections.deque[AuditEntry] = collections.deque(entries, maxlen=max_entries)
         #: Append an entry (the list's own ``append``: the Cluster writes one entry per action with it).
         self.append = self._entries.append
 

@@ -34,7 +34,7 @@ from fakedruid.errors import (
     UnparseableSegmentIds,
 )
 from fakedruid.model.audit import AuditEntry, AuditLog, AuditNote
-from fakedruid.model.clock import Clock, SystemClock
+from fakedruid.model.clock import Clock, FrozenClock, SystemClock
 from fakedruid.model.duty_config import DutyConfig
 from fakedruid.model.ingestion import IngestionJob, run_job
 from fakedruid.model.intervals import (
@@ -46,6 +46,7 @@ from fakedruid.model.intervals import (
     parse_interval,
 )
 from fakedruid.model.rules import Rule, RuleStore, first_matching_rule
+from fakedruid.model.security import BasicSecurity
 from fakedruid.model.segment_ids import try_parse, version_key
 from fakedruid.model.segments import (
     DataSegment,
@@ -138,6 +139,10 @@ class Cluster:
         self._datasources: dict[str, _Datasource] = {}
         self._by_id: dict[str, SegmentRecord] = {}
         self._reader = ClusterReader(self)
+        #: druid-basic-security's users, roles and permissions, when the fake runs with it (guarded by ``lock``).
+        self.security: BasicSecurity | None = None
+        #: Ids of rows added, changed or deleted since :meth:`take_persistent_changes`; None: everything may have.
+        self._dirty: set[str] | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -158,6 +163,22 @@ class Cluster:
         self.clock = clock
         self.started_at = min(self.started_at, clock.now())
 
+    def enable_basic_security(self, **config: Any) -> BasicSecurity:
+        """Run with druid-basic-security from here on (a fresh user database), or without it (``None`` config).
+
+        :param config: the :class:`~fakedruid.model.security.BasicSecurity` arguments (initial passwords,
+            authenticator and authorizer names); the cluster's lock guards it.
+        """
+        security = BasicSecurity(lock=self.lock, **config)
+        with self.lock:
+            self.security = security
+        return security
+
+    def set_security(self, security: BasicSecurity | None) -> None:
+        """Put back a saved security state (or none: basic security off)."""
+        with self.lock:
+            self.security = security
+
     def reset(self) -> None:
         """Forget every segment (rules, tasks and the rest are reset by their owners)."""
         with self.lock:
@@ -166,6 +187,9 @@ class Cluster:
     def _reset(self) -> None:
         self._datasources.clear()
         self._by_id.clear()
+        if self.security is not None:
+            self.security._reset()
+        self._dirty = None
         self.rules.reset()
         self.audit.reset()
         self.tasks.reset()
@@ -276,6 +300,8 @@ class Cluster:
             ds = self._datasources.setdefault(seg.datasource, _Datasource())
             ds.records[seg.id] = record
             self._by_id[seg.id] = record
+            if self._dirty is not None:
+                self._dirty.add(seg.id)
             ds.changed()
             if self.conflict_mode == REFUSE:
                 ds.versions.setdefault(seg.version, VersionIntervals()).add(seg.interval)
@@ -716,10 +742,13 @@ class Cluster:
         if now is None:
             now = self.clock.now()
         flipped = False
+        dirty = self._dirty
         for r in rows:
             flipped = flipped or r.used != used
             r.used = used
             r.used_status_last_updated = now
+            if dirty is not None:
+                dirty.add(r.segment.id)
         if flipped:  # the caches derive from the used set only
             ds.changed()
 
@@ -950,6 +979,8 @@ class Cluster:
         for sid in deleted:
             del ds.records[sid]
             rec = self._by_id.pop(sid)
+            if self._dirty is not None:
+                self._dirty.add(sid)
             vi = ds.versions.get(rec.segment.version)
             if vi is not None:
                 vi.remove(rec.segment.interval)
@@ -993,6 +1024,103 @@ class Cluster:
         except Exception:
             self._datasources, self._by_id = saved
             raise
+        self._dirty = None
+
+    # ------------------------------------------------------------------ the state file
+
+    def _row_json(self, r: SegmentRecord) -> dict[str, Any]:
+        obj = data_segment_to_json(r.segment, projections=True)
+        if r.segment.num_rows is not None:
+            obj["numRows"] = r.segment.num_rows
+        obj["used"] = r.used
+        obj["createdDate"] = format_instant(r.created_date)
+        obj["usedStatusLastUpdatedDate"] = (
+            None if r.used_status_last_updated is None else format_instant(r.used_status_last_updated)
+        )
+        return obj
+
+    def _persistent_rest(self) -> dict[str, Any]:
+        clock = self.clock
+        return {
+            "rules": self.rules.to_state(),
+            "audit": [e.to_state() for e in self.audit],
+            "tasks": self.tasks.to_state(),
+            "duty_config": self.duty_config.to_json(),
+            "clock": clock.now() if isinstance(clock, FrozenClock) else None,
+            "security": None if self.security is None else self.security._to_state(),
+        }
+
+    def persistent_rest(self) -> dict[str, Any]:
+        """Everything but the rows, as the state file keeps it (see :meth:`take_persistent_changes`)."""
+        with self.lock:
+            return self._persistent_rest()
+
+    def persistent_snapshot(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Every row by id (state-document JSON) and the rest of the state, read together; starts change
+        tracking afresh (see :meth:`take_persistent_changes`)."""
+        with self.lock:
+            self._dirty = set()
+            return {sid: self._row_json(r) for sid, r in self._by_id.items()}, self._persistent_rest()
+
+    def take_persistent_changes(self) -> tuple[dict[str, Any] | None, list[str], dict[str, Any]]:
+        """What changed since the last call (or snapshot), read together with the rest of the state.
+
+        :returns: the changed rows by id (None: every row, as after a reset or a replaced state), the ids of
+            deleted rows, and the rest (rules and their history, audit, tasks, kill settings, frozen clock,
+            security).
+        """
+        with self.lock:
+            dirty, self._dirty = self._dirty, set()
+            if dirty is None:
+                rows: dict[str, Any] | None = {sid: self._row_json(r) for sid, r in self._by_id.items()}
+                deleted: list[str] = []
+            else:
+                rows = {sid: self._row_json(self._by_id[sid]) for sid in sorted(dirty) if sid in self._by_id}
+                deleted = sorted(sid for sid in dirty if sid not in self._by_id)
+            return rows, deleted, self._persistent_rest()
+
+    def load_persistent(
+        self,
+        rows: Iterable[dict[str, Any]],
+        *,
+        rules: RuleStore | None,
+        audit: Sequence[AuditEntry],
+        tasks: Mapping[str, Any] | None,
+        duty_config: Mapping[str, Any] | None,
+        clock_ms: int | None,
+        security: Any,
+    ) -> None:
+        """Replace the whole state with what a state file holds, all or nothing (checked parts in, see
+        :mod:`fakedruid.persistence`).
+
+        :raises FakeDruidError: a row, the task state, the kill settings or the security state is invalid.
+        """
+        parsed = [_row_from_json(obj, True) for obj in rows]
+        scratch_tasks = TaskStore()
+        if tasks is not None:
+            scratch_tasks.load_state(tasks)
+        scratch_duties = DutyConfig()
+        if duty_config is not None:
+            scratch_duties.update_from_json(dict(duty_config))
+        with self.lock:
+            saved_security = None if self.security is None else self.security._to_state()
+            if self.security is not None and security is not None:
+                self.security._load_state(security)
+            try:
+                self._replace_rows(parsed)
+            except Exception:
+                if self.security is not None and saved_security is not None:
+                    self.security._load_state(saved_security)
+                raise
+            if rules is not None:
+                self.rules = rules
+            self.audit = AuditLog(audit)
+            scratch_tasks.random = self.tasks.random
+            self.tasks = scratch_tasks
+            self.duty_config = scratch_duties
+            if clock_ms is not None:
+                self._set_clock(FrozenClock(clock_ms))
+            self._dirty = None
 
     def replace_state(self, segments: Iterable[dict[str, Any]], rules: RuleStore) -> None:
         """Replace every row and the rule store (a state document), all or nothing.

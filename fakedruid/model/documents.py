@@ -87,6 +87,14 @@ def load_state_file(cluster: Cluster, path: str | os.PathLike[str]) -> None:
         raise InvalidConfig(f"State file [{os.fspath(path)}]: {exc.message}") from exc
 
 
+def rule_store(state: Any) -> RuleStore:
+    """A rule store from its state (``RuleStore.to_state``), checked field by field.
+
+    :raises InvalidConfig: naming the malformed part.
+    """
+    return _rule_store(state)
+
+
 def _rule_store(state: Any) -> RuleStore:
     """Check the ``rules`` part field by field (``RuleStore.from_state`` trusts its input), then build it."""
     if state is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import builtins
 import random
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -159,6 +160,58 @@ class Task:
         """The task has finished (``SUCCESS`` or ``FAILED``)."""
         return self.status != RUNNING
 
+    def to_state(self) -> dict[str, Any]:
+        """JSON-friendly data for the state file (:meth:`from_state` rebuilds the task)."""
+        return {
+            "id": self.id,
+            "group_id": self.group_id,
+            "type": self.type,
+            "datasource": self.datasource,
+            "interval": [self.interval.start, self.interval.end],
+            "created_time": self.created_time,
+            "status": self.status,
+            "duration": self.duration,
+            "error_msg": self.error_msg,
+            "payload": self.payload,
+            "num_segments_killed": self.num_segments_killed,
+            "num_batches_processed": self.num_batches_processed,
+            "num_segments_marked_unused": self.num_segments_marked_unused,
+            "killed_ids": list(self.killed_ids),
+            "kill_args": self.kill_args,
+            "planned_error": self.planned_error,
+            "sequence": self.sequence,
+        }
+
+    @classmethod
+    def from_state(cls, state: Mapping[str, Any]) -> Task:
+        """Rebuild a task from :meth:`to_state` output.
+
+        :raises InvalidTask: a field is missing or of the wrong kind.
+        """
+        try:
+            start, end = state["interval"]
+            return cls(
+                id=str(state["id"]),
+                group_id=str(state["group_id"]),
+                type=str(state["type"]),
+                datasource=str(state["datasource"]),
+                interval=Interval(int(start), int(end)),
+                created_time=int(state["created_time"]),
+                status=str(state["status"]),
+                duration=int(state["duration"]),
+                error_msg=state["error_msg"],
+                payload=dict(state["payload"]),
+                num_segments_killed=int(state["num_segments_killed"]),
+                num_batches_processed=int(state["num_batches_processed"]),
+                num_segments_marked_unused=int(state["num_segments_marked_unused"]),
+                killed_ids=tuple(str(i) for i in state["killed_ids"]),
+                kill_args=dict(state["kill_args"]),
+                planned_error=state["planned_error"],
+                sequence=int(state["sequence"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise InvalidTask(f"malformed task in a state document: {exc!r}") from exc
+
 
 class TaskStore:
     """The Overlord's tasks, by id, plus the switches of semantics 10.5.
@@ -182,6 +235,29 @@ class TaskStore:
         self._sequence = 0
         self.hold = False
         self.fail_with = None
+
+    def to_state(self) -> dict[str, Any]:
+        """The tasks and switches as JSON-friendly data (the random id generator is not kept)."""
+        return {
+            "tasks": [t.to_state() for t in self._tasks.values()],
+            "sequence": self._sequence,
+            "hold": self.hold,
+            "fail_with": self.fail_with,
+        }
+
+    def load_state(self, state: Mapping[str, Any]) -> None:
+        """Replace the tasks and switches with :meth:`to_state` output, all or nothing.
+
+        :raises InvalidTask: the state is malformed.
+        """
+        if not isinstance(state, Mapping) or not isinstance(state.get("tasks"), list):
+            raise InvalidTask("malformed task state: expected an object with a [tasks] array")
+        tasks = [Task.from_state(t) for t in state["tasks"]]
+        self._tasks = {t.id: t for t in tasks}
+        self._sequence = int(state.get("sequence", len(tasks)))
+        self.hold = bool(state.get("hold", False))
+        fail_with = state.get("fail_with")
+        self.fail_with = None if fail_with is None else str(fail_with)
 
     # ------------------------------------------------------------------ ids
 

@@ -132,6 +132,7 @@ def test_profiles_every_switch_differs_between_the_profiles() -> None:
         ("zero_replica_segments_available", False, True),
         ("task_exists_druid_exception", False, True),
         ("update_failure_error", "Exception occurred.", "Unknown server error"),
+        ("authorization_result", False, True),
     ],
 )
 def test_profile_switch_has_the_documented_value(switch: str, value_29: object, value_latest: object) -> None:
@@ -162,6 +163,7 @@ def test_profile_switches_are_all_listed_above() -> None:
         "zero_replica_segments_available",
         "task_exists_druid_exception",
         "update_failure_error",
+        "authorization_result",
     }
     assert {f.name for f in dataclasses.fields(Profile)} == listed
 
