@@ -9,6 +9,15 @@ Two causes are about the cluster, not about Druid's answers:
 
 * :data:`NO_HISTORICAL`: the cluster fakedruid starts has no Historical, so nothing is served (the fake's
   contract targets have one virtual Historical serving every used segment).
+* FORWARD_500 is Druid 33.0.0's own behaviour, not an artefact of the single-JVM coordinator-as-overlord
+  cluster: apache/druid PR #18140 ("Fix mark used API response serialization", merged 2025-06-13, after 33.0.0)
+  says these APIs apply the change and then fail to write the answer in any cluster since PR #17545 (its log:
+  "A message body writer for ... SegmentUpdateResponse ... and MIME media type application/octet-stream was not
+  found"), because ``OverlordDataSourcesResource`` and ``DataSourcesResource`` had no
+  ``@Produces(APPLICATION_JSON)`` and the forwarded call names no JSON type (Jersey falls back to
+  application/octet-stream; the Coordinator's OverlordClient request itself was not read). The fix adds
+  ``@Produces``; it was merged after 33.0.0 was released (so from 34.0.0 on, not measured here). Profile "latest" follows the fixed releases (200 with the counts), so
+  these entries stay as a 33.0.0-only difference.
 * 28.0.0 stands in for profile "29" because druid-services 29.0.1 does not resolve from the Maven repository
   CI reaches; it lacks what Druid 29 added (``GET .../metadata/datasources/{ds}/unusedSegments``).
 """
