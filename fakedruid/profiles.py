@@ -60,6 +60,10 @@ class Profile:
     kill_counts_killable_only: bool
     #: A duplicate task id answers DruidException JSON (else a legacy map with ``!``).
     task_exists_druid_exception: bool
+    #: ``unusedSegments`` rows (DataSegmentPlus) also carry the segments-table columns ``used``,
+    #: ``schemaFingerprint``, ``numRows`` and ``upgradedFromSegmentId`` (measured on Druid 33.0.0; 29's
+    #: DataSegmentPlus has only ``dataSegment``, ``createdDate``, ``usedStatusLastUpdatedDate``).
+    unused_rows_carry_segment_columns: bool
     #: 500 body ``error`` text of a failed segment update on the Coordinator.
     update_failure_error: str
     #: Authorization denials are ``AuthorizationResult`` (Druid 33+): 403 ``{"error": "Unauthorized"}``;
@@ -89,6 +93,7 @@ PROFILE_29 = Profile(
     zero_replica_segments_available=False,
     kill_counts_killable_only=False,
     task_exists_druid_exception=False,
+    unused_rows_carry_segment_columns=False,
     update_failure_error="Exception occurred.",
     authorization_result=False,
 )
@@ -115,6 +120,7 @@ PROFILE_LATEST = Profile(
     zero_replica_segments_available=True,
     kill_counts_killable_only=True,
     task_exists_druid_exception=True,
+    unused_rows_carry_segment_columns=True,
     update_failure_error="Unknown server error",
     authorization_result=True,
 )

@@ -55,10 +55,20 @@ def immutable_datasource(
 
 
 def data_segment_plus(record: SegmentRecord, profile: Profile) -> dict[str, Any]:
-    """DataSegmentPlus of ``unusedSegments``."""
+    """DataSegmentPlus of ``unusedSegments``; in profile "latest" with the segments-table columns too."""
     updated = record.used_status_last_updated
-    return {
+    row: dict[str, Any] = {
         "dataSegment": data_segment(record.segment, profile),
         "createdDate": format_instant(record.created_date),
         "usedStatusLastUpdatedDate": None if updated is None else format_instant(updated),
     }
+    if profile.unused_rows_carry_segment_columns:
+        # Key order and values as Druid 33.0.0 answers: num_rows and schema_fingerprint are written only with
+        # the centralized datasource schema (off by default, not modelled) and upgraded_from_segment_id only by
+        # concurrent append/replace (not modelled), so all three are null; the fake's numRows (semantics 10.6)
+        # is not the segments table's column.
+        row["used"] = record.used
+        row["schemaFingerprint"] = None
+        row["numRows"] = None
+        row["upgradedFromSegmentId"] = None
+    return row

@@ -68,6 +68,14 @@ def assert_jetty(resp: TestResponse, status: int, phrase: str) -> None:
     assert phrase in resp.get_data(as_text=True)
 
 
+def assert_no_page(resp: TestResponse) -> None:
+    """An uncaught failure on DELETE: Jetty's ErrorHandler writes no page for it (Druid 28.0.0 and 33.0.0 answer
+    ``500 Server Error`` with no body and no Content-Type)."""
+    assert resp.status == "500 Server Error"
+    assert "Content-Type" not in resp.headers
+    assert resp.get_data() == b""
+
+
 def assert_empty(resp: TestResponse, status: int) -> None:
     assert resp.status_code == status
     assert resp.get_data() == b""
@@ -779,21 +787,21 @@ def test_mark_all_unused_kill_true_kills_unused_segments(
     assert used(fake) == {wiki[0], wiki[2], wiki[3], wiki[5]}
 
 
-def test_mark_all_unused_kill_without_interval_is_uncaught_npe(
+def test_mark_all_unused_kill_without_interval_is_uncaught_npe_with_no_page(
     fake: FakeCoordinator, client: FlaskClient, wiki: list[str]
 ) -> None:
     before = state(fake)
     resp = client.delete(f"{P}/{WIKI}?kill=true")
-    assert_jetty(resp, 500, "java.lang.NullPointerException")
+    assert_no_page(resp)
     assert state(fake) == before
 
 
-def test_mark_all_unused_kill_with_bad_interval_is_uncaught_500(
+def test_mark_all_unused_kill_with_bad_interval_is_uncaught_500_with_no_page(
     fake: FakeCoordinator, client: FlaskClient, wiki: list[str]
 ) -> None:
     before = state(fake)
     resp = client.delete(f"{P}/{WIKI}?kill=true&interval=???")
-    assert_jetty(resp, 500, "Invalid interval")
+    assert_no_page(resp)
     assert state(fake) == before
 
 
@@ -856,13 +864,12 @@ def test_kill_unknown_datasource_is_200_empty_and_still_creates_a_task(
 
 
 @pytest.mark.parametrize("interval", ["%3F%3F%3F", "2015-09-13_2015-09-12", "2015-09-12", "ETERNITY"])
-def test_kill_bad_interval_is_uncaught_500(
+def test_kill_bad_interval_is_uncaught_500_with_no_page(
     fake: FakeCoordinator, client: FlaskClient, wiki: list[str], interval: str
 ) -> None:
     before = state(fake)
     resp = client.delete(f"{P}/{WIKI}/intervals/{interval}")
-    assert_jetty(resp, 500, "Invalid interval")
-    assert "org.apache.druid.error.DruidException" in resp.get_data(as_text=True)
+    assert_no_page(resp)
     assert state(fake) == before
 
 
@@ -919,12 +926,12 @@ def test_mark_segment_unused_unparseable_id_is_false(
     assert state(fake) == before
 
 
-def test_mark_segment_unused_id_equal_to_datasource_is_uncaught_500(
+def test_mark_segment_unused_id_equal_to_datasource_is_uncaught_500_with_no_page(
     fake: FakeCoordinator, client: FlaskClient, wiki: list[str]
 ) -> None:
     before = state(fake)
     resp = client.delete(f"{P}/{WIKI}/segments/{WIKI}", headers=DOC_HEADERS)
-    assert_jetty(resp, 500, "java.lang.StringIndexOutOfBoundsException")
+    assert_no_page(resp)
     assert state(fake) == before
 
 
@@ -932,7 +939,10 @@ def test_mark_segment_unused_accept_without_json_is_500_after_the_change(
     fake: FakeCoordinator, client: FlaskClient, wiki: list[str]
 ) -> None:
     resp = client.delete(f"{P}/{WIKI}/segments/{wiki[0]}")
-    assert_jetty(resp, 500, "No message body writer")
+    # Druid 28.0.0 (measured): "500 Internal Server Error", no body, no Content-Type.
+    assert resp.status == "500 Internal Server Error"
+    assert "Content-Type" not in resp.headers
+    assert resp.get_data() == b""
     assert wiki[0] in unused(fake)
 
 

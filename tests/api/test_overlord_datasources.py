@@ -487,10 +487,12 @@ def test_mark_segment_unused_coordinator_copy_does_not_escape(client_latest: Fla
     assert_raw(resp, 400, f"Could not parse Segment ID[<b>] for DataSource[{WIKI}]")
 
 
-def test_mark_segment_unused_id_equal_to_datasource_is_uncaught_500(client_latest: FlaskClient) -> None:
+def test_mark_segment_unused_id_equal_to_datasource_is_uncaught_500_with_no_page(client_latest: FlaskClient) -> None:
+    # Uncaught StringIndexOutOfBoundsException; Jetty's ErrorHandler writes no page for DELETE.
     resp = client_latest.delete(f"{O}/{WIKI}/segments/{WIKI}")
-    assert resp.status_code == 500
-    assert "StringIndexOutOfBoundsException" in resp.get_data(as_text=True)
+    assert resp.status == "500 Server Error"
+    assert "Content-Type" not in resp.headers
+    assert resp.get_data() == b""
 
 
 # ====================================================================== not leader

@@ -425,10 +425,12 @@ def test_mark_all_unused_kill_1_marks_everything_unused(client_latest: FlaskClie
     assert_update(client_latest.delete(f"{P}/{WIKI}?kill=1&interval=2015-09-12_2015-09-13"), 4)
 
 
-def test_mark_all_unused_kill_true_without_interval_is_uncaught_npe(client_latest: FlaskClient) -> None:
+def test_mark_all_unused_kill_true_without_interval_is_uncaught_npe_with_no_page(client_latest: FlaskClient) -> None:
+    # Druid 33.0.0: 500 with no body (Jetty's ErrorHandler writes no page for DELETE).
     resp = client_latest.delete(f"{P}/{WIKI}?kill=TRUE")
-    assert resp.status_code == 500
-    assert "java.lang.NullPointerException" in resp.get_data(as_text=True)
+    assert resp.status == "500 Server Error"
+    assert "Content-Type" not in resp.headers
+    assert resp.get_data() == b""
 
 
 # ====================================================================== 2.6 kill
@@ -509,7 +511,7 @@ def test_data_segment_plus_of_projection_aware_segment_has_empty_projections(
     client_latest: FlaskClient, projected: tuple[str, str]
 ) -> None:
     (entry,) = client_latest.get(f"{M}/datasources/p/unusedSegments").get_json()
-    assert list(entry) == ["dataSegment", "createdDate", "usedStatusLastUpdatedDate"]
+    assert list(entry)[:3] == ["dataSegment", "createdDate", "usedStatusLastUpdatedDate"]
     assert entry["dataSegment"]["projections"] == ""
     assert entry["createdDate"] == NOW
 

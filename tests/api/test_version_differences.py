@@ -300,7 +300,7 @@ def test_overlord_data_management_api_exists(
     (
         "DELETE-segment",
         ("DELETE", f"{P}/{WIKI}/segments/{wiki_id(0)}", 0),
-        (500, JETTY("No message body writer for java.util.Map")),
+        (500, EMPTY),  # the same failure, but Jetty's ErrorHandler writes no page for DELETE
         (200, SUR(1)),
     ),
 )

@@ -9,6 +9,15 @@ Two causes are about the cluster, not about Druid's answers:
 
 * :data:`NO_HISTORICAL`: the cluster fakedruid starts has no Historical, so nothing is served (the fake's
   contract targets have one virtual Historical serving every used segment).
+* FORWARD_500 is Druid 33.0.0's own behaviour, not an artefact of the single-JVM coordinator-as-overlord
+  cluster: apache/druid PR #18140 ("Fix mark used API response serialization", merged 2025-06-13, after 33.0.0)
+  says these APIs apply the change and then fail to write the answer in any cluster since PR #17545 (its log:
+  "A message body writer for ... SegmentUpdateResponse ... and MIME media type application/octet-stream was not
+  found"), because ``OverlordDataSourcesResource`` and ``DataSourcesResource`` had no
+  ``@Produces(APPLICATION_JSON)`` and the forwarded call names no JSON type (Jersey falls back to
+  application/octet-stream; the Coordinator's OverlordClient request itself was not read). The fix adds
+  ``@Produces``; it was merged after 33.0.0 was released (so from 34.0.0 on, not measured here). Profile "latest" follows the fixed releases (200 with the counts), so
+  these entries stay as a 33.0.0-only difference.
 * 28.0.0 stands in for profile "29" because druid-services 29.0.1 does not resolve from the Maven repository
   CI reaches; it lacks what Druid 29 added (``GET .../metadata/datasources/{ds}/unusedSegments``).
 """
@@ -38,7 +47,6 @@ FORWARD_500 = (
     "Server error [500 Internal Server Error]; no body'} (the Overlord applied the change, then failed to "
     "write its SegmentUpdateResponse for the forwarded call)"
 )
-EMPTY_500 = "answers 500 with an empty body (no Jetty error page, so no exception text)"
 
 REAL_DIFFERENCES: dict[str, dict[str, str]] = {
     # ------------------------------------------------------------------ mark all unused, kill
@@ -46,9 +54,6 @@ REAL_DIFFERENCES: dict[str, dict[str, str]] = {
         V28: "counts already-unused rows too: 23, not 22 (28.0.0's SqlSegmentsMetadataManager."
         "markAsUnusedAllSegmentsInDataSource runs UPDATE ... WHERE dataSource = ? without AND used = true)",
     },
-    "test_kill_unparseable_interval_is_500": {V28: EMPTY_500, V33: EMPTY_500},
-    "test_deprecated_kill_without_interval_is_500": {V28: EMPTY_500, V33: EMPTY_500},
-    "test_deprecated_kill_unparseable_interval_is_500": {V28: EMPTY_500, V33: EMPTY_500},
     "test_kill_deletes_only_unused_segments_inside_interval": {V28: NO_UNUSED_SEGMENTS_API, V33: FORWARD_500},
     "test_kill_leaves_partly_overlapping_unused_segments": {V28: NO_UNUSED_SEGMENTS_API},
     "test_deprecated_kill_deletes_only_unused_segments": {V28: NO_UNUSED_SEGMENTS_API},
@@ -77,11 +82,7 @@ REAL_DIFFERENCES: dict[str, dict[str, str]] = {
     "test_mark_unused_valid_payload_on_served_datasource_is_200": {V28: NOT_SERVED_204},
     # ------------------------------------------------------------------ reads
     "test_get_unused_segments_unknown_is_empty_list": {V28: NO_UNUSED_SEGMENTS_API},
-    "test_get_unused_segments_lists_unused_rows": {
-        V28: NO_UNUSED_SEGMENTS_API,
-        V33: "each row also carries 'used', 'numRows', 'schemaFingerprint' and 'upgradedFromSegmentId' "
-        "(DataSegmentPlus of 33.0.0); the fake writes only dataSegment, createdDate, usedStatusLastUpdatedDate",
-    },
+    "test_get_unused_segments_lists_unused_rows": {V28: NO_UNUSED_SEGMENTS_API},
     "test_get_intervals_unparseable_interval_is_500": {
         V28: "the 500 body is Jetty's JSON-style error page {\"servlet\":\"default\",\"cause0\":"
         "\"java.lang.IllegalArgumentException: Format requires a '/' separator: 2015-09-12\",...,\"status\":\"500\"}, "

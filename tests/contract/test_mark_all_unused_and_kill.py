@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pytest
+import requests
 
 from fakedruid.testing import DruidTarget
 from tests.contract.helpers import M, OVERLORD, P, bulk, seed_wiki, segment_id, unused_ids, used_ids
@@ -48,23 +49,27 @@ def test_kill_unknown_datasource_is_200_empty(coordinator: DruidTarget, datasour
     assert resp.content == b""
 
 
-def test_kill_unparseable_interval_is_500(coordinator: DruidTarget, datasource: str) -> None:
-    # An uncaught DruidException: Jetty's 500 page (text UNCONFIRMED, phrase only).
-    resp = coordinator.delete(f"{P}/{datasource}/intervals/2015-09-12")
+def _assert_no_page(resp: requests.Response) -> None:
+    """An uncaught exception on DELETE: Jetty's ErrorHandler writes a page only for GET, POST and HEAD, so Druid
+    (28.0.0 and 33.0.0, measured) answers ``500 Server Error`` with no body and no Content-Type."""
     assert resp.status_code == 500
-    assert "Invalid interval" in resp.text
+    assert resp.reason == "Server Error"
+    assert "Content-Type" not in resp.headers
+    assert resp.content == b""
+
+
+def test_kill_unparseable_interval_is_500(coordinator: DruidTarget, datasource: str) -> None:
+    # An uncaught DruidException ("Invalid interval"), written as no page.
+    _assert_no_page(coordinator.delete(f"{P}/{datasource}/intervals/2015-09-12"))
 
 
 def test_deprecated_kill_without_interval_is_500(coordinator: DruidTarget, datasource: str) -> None:
-    resp = coordinator.delete(f"{P}/{datasource}", params={"kill": "true"})
-    assert resp.status_code == 500
-    assert "NullPointerException" in resp.text
+    # An uncaught NullPointerException (interval.replace on the missing parameter), written as no page.
+    _assert_no_page(coordinator.delete(f"{P}/{datasource}", params={"kill": "true"}))
 
 
 def test_deprecated_kill_unparseable_interval_is_500(coordinator: DruidTarget, datasource: str) -> None:
-    resp = coordinator.delete(f"{P}/{datasource}", params={"kill": "TRUE", "interval": "yesterday"})
-    assert resp.status_code == 500
-    assert "Invalid interval" in resp.text
+    _assert_no_page(coordinator.delete(f"{P}/{datasource}", params={"kill": "TRUE", "interval": "yesterday"}))
 
 
 @pytest.mark.fake_only

@@ -131,6 +131,7 @@ def test_profiles_every_switch_differs_between_the_profiles() -> None:
         ("kill_counts_killable_only", False, True),
         ("zero_replica_segments_available", False, True),
         ("task_exists_druid_exception", False, True),
+        ("unused_rows_carry_segment_columns", False, True),
         ("update_failure_error", "Exception occurred.", "Unknown server error"),
         ("authorization_result", False, True),
     ],
@@ -162,6 +163,7 @@ def test_profile_switches_are_all_listed_above() -> None:
         "kill_counts_killable_only",
         "zero_replica_segments_available",
         "task_exists_druid_exception",
+        "unused_rows_carry_segment_columns",
         "update_failure_error",
         "authorization_result",
     }
