@@ -171,9 +171,9 @@ def test_api_module_takes_no_lock(path: pathlib.Path) -> None:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and node.attr in {"lock", "_lock", "acquire", "RLock", "Lock"}:
-            raise AssertionError(f"{path.name}:{node.lineno} uses .{node.attr}")
+            pytest.fail(f"{path.name}:{node.lineno} uses .{node.attr}")
         if isinstance(node, ast.Name) and node.id in {"RLock", "Lock"}:
-            raise AssertionError(f"{path.name}:{node.lineno} uses {node.id}")
+            pytest.fail(f"{path.name}:{node.lineno} uses {node.id}")
 
 
 def test_harness_and_settings_import_no_framework_and_no_api() -> None:
