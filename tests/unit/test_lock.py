@@ -6,6 +6,7 @@ cluster's lock; then every kind of request is answered in both profiles, plus th
 
 from __future__ import annotations
 
+import base64
 import threading
 from types import TracebackType
 
@@ -145,3 +146,41 @@ def test_pages_and_pictures_take_the_lock_without_reentry(druid_version: str) ->
         fake.assert_called("DELETE", f"{C}/datasources/{WIKI}")
     fake.check()
     assert lock.acquisitions > before
+
+
+@pytest.mark.parametrize("druid_version", ["29", "latest"])
+def test_basic_security_takes_the_lock_without_reentry(druid_version: str) -> None:
+    fake = FakeCoordinator(druid_version, now=NOW, basic_security=True, admin_password="adminpw")
+    lock = CheckingLock()
+    fake.cluster.lock = lock  # type: ignore[assignment]
+    fake.harness._lock = lock  # type: ignore[assignment]
+    assert fake.cluster.security is not None
+    fake.cluster.security.lock = lock
+    seed_wiki(fake, hours=range(0, 2))
+    client = fake.client
+    admin = {"Authorization": "Basic " + base64.b64encode(b"admin:adminpw").decode()}
+    reader = {"Authorization": "Basic " + base64.b64encode(b"reader:readerpw").decode()}
+    authn = "/druid-ext/basic-security/authentication/db/basic"
+    authz = "/druid-ext/basic-security/authorization/db/basic"
+    read_wiki = [{"resource": {"type": "DATASOURCE", "name": WIKI}, "action": "READ"}]
+    calls = [
+        ("POST", f"{authn}/users/reader", None, admin, 200),
+        ("POST", f"{authn}/users/reader/credentials", {"password": "readerpw"}, admin, 200),
+        ("POST", f"{authz}/users/reader", None, admin, 200),
+        ("POST", f"{authz}/roles/wiki_reader", None, admin, 200),
+        ("POST", f"{authz}/roles/wiki_reader/permissions", read_wiki, admin, 200),
+        ("POST", f"{authz}/users/reader/roles/wiki_reader", None, admin, 200),
+        ("GET", f"{authz}/users/reader?full", None, admin, 200),
+        ("GET", f"{C}/metadata/datasources", None, reader, 200),
+        ("GET", f"{C}/metadata/datasources", None, {}, 401),
+        ("POST", f"{C}/datasources/{WIKI}/markUnused", {"interval": "2015-09-12/2015-09-13"}, reader, 403),
+        ("GET", f"{O}/tasks", None, reader, 200),
+    ]
+    for method, path, body, headers, status in calls:
+        before = lock.acquisitions
+        answer = client.open(path, method=method, json=body, headers={**JSON, **headers})
+        assert answer.status_code == status, (method, path, answer.get_data(as_text=True))
+        if status == 200:
+            assert lock.acquisitions > before, (method, path)
+    assert client.get(f"{C}/metadata/datasources", headers=reader).get_json() == [WIKI]
+    fake.check()
