@@ -21,26 +21,14 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 
 sys.path.insert(0, ".")
 sys.path.insert(0, "benchmarks")
 
-from bench_model import build
+from bench_model import build, timed
 
 from fakedruid.persistence import ClusterSource, Persister
 from fakedruid.statefile import StateFile, atomic_write, encode
-
-
-def timed(fn: Callable[[], object], repeat: int = 5) -> float:
-    """Fastest seconds of ``fn`` over ``repeat`` runs."""
-    runs = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t0)
-    return min(runs)
 
 
 def main() -> None:

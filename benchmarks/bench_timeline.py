@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
 
 sys.path.insert(0, ".")
+sys.path.insert(0, "benchmarks")
+
+from bench_model import timed  # noqa: E402
 
 from fakedruid import FakeCoordinator  # noqa: E402
 from fakedruid.model.intervals import MS_PER_HOUR, Interval, parse_instant  # noqa: E402
@@ -48,16 +50,6 @@ def build(n_segments: int = 10_000) -> FakeCoordinator:
     fake.cluster.add_data_segments(segments[:n_segments])
     fake.cluster.mark_unused_by_ids(DS, [s.id for s in segments[:n_segments:20]])
     return fake
-
-
-def timed(fn: Callable[[], object], repeat: int = 5) -> float:
-    """Fastest seconds of ``fn`` over ``repeat`` runs."""
-    runs = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t0)
-    return min(runs)
 
 
 def browser_seconds(fake: FakeCoordinator) -> float | None:
