@@ -23,13 +23,17 @@ of the segment's stored rows written as compact JSON arrays ``[time, dim1, dim2,
 
 from __future__ import annotations
 
+import bz2
 import csv
 import fnmatch
+import gzip
 import io
 import itertools
 import json
+import lzma
 import math
 import os
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -700,9 +704,34 @@ def _local_files(source: LocalSource) -> list[str]:
     return out
 
 
+#: Extensions ``CompressionUtils.decompress`` reads that the fake does not (they need libraries outside the stdlib).
+_UNREAD_COMPRESSIONS = (".lz4", ".sz", ".zst")
+
+
 def _read_file(path: str) -> str:
-    with open(path, encoding="utf-8", newline="") as handle:
-        return handle.read()
+    """A file's text, decompressed by its name's extension as ``LocalInputSource`` does: its ``FileEntity`` opens
+    the file through ``CompressionUtils.decompress(in, fileName)``, which reads ``.gz`` (concatenated members too),
+    ``.bz2``, ``.xz`` and the first entry of a ``.zip`` (an empty archive reads as no bytes)."""
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    try:
+        if path.endswith(".gz"):
+            raw = gzip.decompress(raw)
+        elif path.endswith(".bz2"):
+            raw = bz2.decompress(raw)
+        elif path.endswith(".xz"):
+            raw = lzma.decompress(raw, format=lzma.FORMAT_XZ)
+        elif path.endswith(".zip"):
+            with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+                entries = archive.infolist()
+                raw = archive.read(entries[0]) if entries else b""
+        elif path.endswith(_UNREAD_COMPRESSIONS):
+            raise InputError(f"fakedruid cannot decompress {os.path.basename(path)}: it reads .gz, .bz2, .xz "
+                             "and .zip files (Druid also reads .lz4, .sz and .zst)")
+    except (OSError, EOFError, lzma.LZMAError, zipfile.BadZipFile) as exc:
+        # Druid's task fails with the decompressor's IOException; the fake's text names Python's.
+        raise InputError(f"java.io.IOException: cannot decompress {path}: {exc}") from None
+    return raw.decode("utf-8", errors="replace")
 
 
 def _lines(text: str) -> list[str]:

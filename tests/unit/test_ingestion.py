@@ -6,7 +6,12 @@ The ported cases use ``IndexTaskTest``'s defaults: timestampSpec ``ts``/auto, ex
 
 from __future__ import annotations
 
+import bz2
+import gzip
+import io
 import json
+import lzma
+import zipfile
 from typing import Any
 
 import pytest
@@ -407,6 +412,47 @@ def test_local_input_source_missing_base_dir_fails_the_task(tmp_path: Any) -> No
     obj = task("", input_format={"type": "json"})
     obj["spec"]["ioConfig"]["inputSource"] = {"type": "local", "baseDir": str(tmp_path / "nope"), "filter": "*"}
     assert "is not a directory" in (run(obj).error or "")
+
+
+def _compress(kind: str, data: bytes) -> bytes:
+    if kind == "gz":
+        # Two gzip members, as concatenated .gz files have: CompressionUtils.gzipInputStream reads both.
+        return gzip.compress(data[: len(data) // 2]) + gzip.compress(data[len(data) // 2 :])
+    if kind == "bz2":
+        return bz2.compress(data)
+    if kind == "xz":
+        return lzma.compress(data, format=lzma.FORMAT_XZ)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("first.json", data)
+        archive.writestr("second.json", b"not read: CompressionUtils.decompress reads the first entry only\n")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["gz", "bz2", "xz", "zip"])
+def test_local_input_source_decompresses_by_extension(tmp_path: Any, kind: str) -> None:
+    rows = "".join(json.dumps({"ts": f"2014-01-0{d}T00:00:00Z", "dim": "x"}) + "\n" for d in (1, 2, 3))
+    (tmp_path / f"wiki.json.{kind}").write_bytes(_compress(kind, rows.encode()))
+    obj = task("", input_format={"type": "json"})
+    obj["spec"]["ioConfig"]["inputSource"] = {"type": "local", "baseDir": str(tmp_path), "filter": f"*.{kind}"}
+    plan = run(obj)
+    assert plan.error is None
+    assert len(plan.segments) == 3 and plan.build_segments.processed == 3 and plan.build_segments.unparseable == 0
+
+
+def test_local_input_source_corrupt_gz_fails_the_task(tmp_path: Any) -> None:
+    (tmp_path / "bad.json.gz").write_bytes(b"not gzip at all")
+    obj = task("", input_format={"type": "json"})
+    obj["spec"]["ioConfig"]["inputSource"] = {"type": "local", "files": [str(tmp_path / "bad.json.gz")]}
+    plan = run(obj)
+    assert plan.segments == [] and "cannot decompress" in (plan.error or "")
+
+
+def test_local_input_source_zstd_fails_the_task_naming_the_file(tmp_path: Any) -> None:
+    (tmp_path / "wiki.json.zst").write_bytes(b"\x28\xb5\x2f\xfd")
+    obj = task("", input_format={"type": "json"})
+    obj["spec"]["ioConfig"]["inputSource"] = {"type": "local", "files": [str(tmp_path / "wiki.json.zst")]}
+    assert "fakedruid cannot decompress wiki.json.zst" in (run(obj).error or "")
 
 
 def test_json_lines_and_tsv_formats() -> None:
