@@ -53,6 +53,7 @@ from fakedruid.model.intervals import (
     format_instant,
     parse_interval,
 )
+from fakedruid.model.row_filters import RowFilter, RowValues, filter_from_json
 from fakedruid.model.segments import DataSegment
 from fakedruid.model.shard_specs import ShardSpec, numbered, parse_shard_spec
 from fakedruid.model.timeline import Timeline
@@ -181,6 +182,8 @@ class IngestionSpec:
     partitions: PartitionsSpec = DynamicPartitions()
     max_parse_exceptions: int = DEFAULT_MAX_PARSE_EXCEPTIONS
     max_num_concurrent_sub_tasks: int = 1
+    #: ``transformSpec.filter``: rows it does not keep are thrown away.
+    row_filter: RowFilter | None = None
     #: MSQ only: the row filter and limit of the SELECT, the clustering columns, ``rowsPerSegment``.
     msq: MsqOptions | None = None
 
@@ -496,6 +499,10 @@ def native_spec_from_json(task: Any) -> tuple[IngestionSpec, dict[str, Any]]:
         for name in agg.get("fieldNames") or []:
             if isinstance(name, str):
                 exclusions.add(name)
+    transform = _obj(schema.get("transformSpec"), "dataSchema.transformSpec", "TransformSpec")
+    if transform.get("transforms"):
+        raise NotImplementedByFake("transformSpec.transforms is not implemented: only transformSpec.filter")
+    row_filter = None if transform.get("filter") is None else filter_from_json(transform["filter"])
     gran = _obj(schema.get("granularitySpec"), "dataSchema.granularitySpec", "GranularitySpec")
     gran_type = gran.get("type", "uniform")
     intervals = _intervals(gran.get("intervals"))
@@ -576,6 +583,7 @@ def native_spec_from_json(task: Any) -> tuple[IngestionSpec, dict[str, Any]]:
         partitions=partitions,
         max_parse_exceptions=DEFAULT_MAX_PARSE_EXCEPTIONS if max_parse is None else max_parse,
         max_num_concurrent_sub_tasks=subtasks,
+        row_filter=row_filter,
     )
     extra = {"id": task.get("id"), "context": task.get("context"), "groupId": task.get("groupId")}
     return spec_obj, extra
@@ -873,6 +881,15 @@ def dimension_values(value: Any) -> list[str]:
     return [_java_string(value)]
 
 
+def _values_of(values: dict[str, Any], ts: int) -> RowValues:
+    """A row's dimension values for a filter; ``__time`` is the row's timestamp in milliseconds."""
+
+    def get(name: str) -> list[str]:
+        return [str(ts)] if name == "__time" else dimension_values(values.get(name))
+
+    return get
+
+
 def murmur3_32(data: bytes, seed: int = 0) -> int:
     """Guava ``Hashing.murmur3_32().hashBytes(data).asInt()`` (MurmurHash3 x86 32-bit) as a signed int."""
     c1, c2 = 0xCC9E2D51, 0x1B873593
@@ -968,6 +985,10 @@ class _Planner:
             if not ETERNITY.contains_instant(ts):
                 self._unparseable(stats, f"Encountered row with timestamp[{ts}] that cannot be represented as a "
                                          "long")
+                continue
+            # Transformer.transform: a row the transformSpec filter does not keep is thrown away.
+            if spec.row_filter is not None and not spec.row_filter.keeps(_values_of(values, ts)):
+                stats.thrown_away += 1
                 continue
             chunk = self.chunk_of(ts)
             if chunk is None:

@@ -4,6 +4,7 @@ and ``FakeCoordinator.ingest``. The planner itself is tested in tests/unit/test_
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 from collections.abc import Iterator
@@ -179,6 +180,55 @@ def test_local_input_source(fake: FakeCoordinator, client: FlaskClient, tmp_path
     (tmp_path / "part-1.json").write_text(inline())
     body = native()
     body["spec"]["ioConfig"]["inputSource"] = {"type": "local", "baseDir": str(tmp_path), "filter": "*.json"}
+    task_id = client.post(f"{INDEXER}/task", json=body).get_json()["task"]
+    assert status_of(client, task_id)["status"] == "SUCCESS"
+    assert len(segments(client)) == 2
+
+
+def test_transform_spec_filter_throws_rows_away(fake: FakeCoordinator, client: FlaskClient) -> None:
+    body = native()
+    body["spec"]["dataSchema"]["transformSpec"] = {"filter": {"type": "and", "fields": [
+        {"type": "in", "dimension": "page", "values": ["Main", "Help"]},
+        {"type": "not", "field": {"type": "bound", "dimension": "added", "lower": "3", "ordering": "numeric"}},
+    ]}}
+    task_id = client.post(f"{INDEXER}/task", json=body).get_json()["task"]
+    assert status_of(client, task_id)["status"] == "SUCCESS"
+    # Only the first row is kept: Talk is not in the list, and the second Main row has added >= 3.
+    (only,) = segments(client)
+    assert (only["interval"], only["size"] > 0) == ("2024-04-01T00:00:00.000Z/2024-04-02T00:00:00.000Z", True)
+    report = client.get(f"{INDEXER}/task/{task_id}/reports").get_json()["ingestionStatsAndErrors"]
+    stats = report["payload"]["rowStats"]["buildSegments"]
+    assert (stats["processed"], stats["thrownAway"]) == (1, 2)
+
+
+def test_transform_spec_other_filter_type_is_501_naming_it(fake: FakeCoordinator, client: FlaskClient) -> None:
+    body = native()
+    body["spec"]["dataSchema"]["transformSpec"] = {"filter": {"type": "like", "dimension": "page", "pattern": "M%"}}
+    resp = client.post(f"{INDEXER}/task", json=body)
+    assert resp.status_code == 501
+    assert "filter type [like]" in resp.get_data(as_text=True)
+    assert client.get(f"{INDEXER}/tasks").get_json() == [] and segments(client) == []
+    with pytest.raises(ServerError, match=r"filter type \[like\]"):
+        fake.check()
+
+
+def test_transform_spec_transforms_are_501(fake: FakeCoordinator, client: FlaskClient) -> None:
+    body = native()
+    body["spec"]["dataSchema"]["transformSpec"] = {
+        "transforms": [{"type": "expression", "name": "p", "expression": "upper(page)"}]}
+    resp = client.post(f"{INDEXER}/task", json=body)
+    assert resp.status_code == 501 and "transformSpec.transforms" in resp.get_data(as_text=True)
+    with pytest.raises(ServerError, match="transformSpec.transforms"):
+        fake.check()
+
+
+def test_gzipped_local_file_as_in_the_wikipedia_tutorial(fake: FakeCoordinator, client: FlaskClient,
+                                                         tmp_path: Any) -> None:
+    # The tutorial reads quickstart/tutorial/wikiticker-2015-09-12-sampled.json.gz with a local input source.
+    (tmp_path / "wikiticker-sampled.json.gz").write_bytes(gzip.compress(inline().encode()))
+    body = native()
+    body["spec"]["ioConfig"]["inputSource"] = {"type": "local", "baseDir": str(tmp_path),
+                                               "filter": "wikiticker-sampled.json.gz"}
     task_id = client.post(f"{INDEXER}/task", json=body).get_json()["task"]
     assert status_of(client, task_id)["status"] == "SUCCESS"
     assert len(segments(client)) == 2
