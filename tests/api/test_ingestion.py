@@ -218,7 +218,7 @@ def test_transform_spec_transforms_are_501(fake: FakeCoordinator, client: FlaskC
         "transforms": [{"type": "expression", "name": "p", "expression": "upper(page)"}]}
     resp = client.post(f"{INDEXER}/task", json=body)
     assert resp.status_code == 501 and "transformSpec.transforms" in resp.get_data(as_text=True)
-    with pytest.raises(ServerError, match="transformSpec.transforms"):
+    with pytest.raises(ServerError, match=r"transformSpec\.transforms"):
         fake.check()
 
 
