@@ -122,6 +122,13 @@ RULES: tuple[AccessRule, ...] = (
         methods=("GET",),
     ),
     _rule(rf"{_INDEXER}/datasources/{_SEG}(/.*)?", DATASOURCE_IN_PATH, "DatasourceResourceFilter"),
+    # SqlTaskResource: the SQL layer authorizes while planning (WRITE on the target datasource, READ on EXTERNAL
+    # for EXTERN and the input table functions); the view checks once the statement is read. /enabled only
+    # authenticates (doGetEnabled sets the request's authorization attribute itself).
+    _rule(r"/druid/v2/sql/task/?", TASK_BODY, "SqlTaskResource.doPost (authorized by the SQL planner)",
+          methods=("POST",)),
+    _rule(r"/druid/v2/sql/task/enabled/?", FILTERED, "SqlTaskResource.doGetEnabled (authentication only)",
+          methods=("GET",)),
     # Everything else Druid serves on these prefixes is STATE (or CONFIG) guarded; the fake answers most 501.
     _rule(r"/druid/.*", FIXED, "StateResourceFilter (default for other Druid paths)", name="STATE", type_="STATE"),
 )

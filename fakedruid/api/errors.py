@@ -123,6 +123,24 @@ def _sql_task_failure(exc: InvalidSqlInput, profile: Profile) -> Response:
     return wire.json_response({"taskId": exc.query_id, "state": "FAILED", "error": error}, 400)
 
 
+def sql_task_forbidden() -> Response:
+    """``SqlTaskResource.doPost``'s answer to a ``ForbiddenException``: 403 and a ``SqlTaskStatus`` with task id
+    ``forbidden``, state FAILED and a USER/FORBIDDEN DruidException carrying ``Access.DEFAULT_ERROR_MESSAGE``.
+
+    Read from Druid's source (SqlTaskResource.java, the ``catch (ForbiddenException e)`` branch), not measured
+    against a running Druid with basic security.
+    """
+    error = {
+        "error": "druidException",
+        "errorCode": "forbidden",
+        "persona": "USER",
+        "category": "FORBIDDEN",
+        "errorMessage": "Unauthorized",
+        "context": {},
+    }
+    return wire.json_response({"taskId": "forbidden", "state": "FAILED", "error": error}, 403)
+
+
 _REQUEST_ERRORS: _Table = (
     (InvalidSqlInput, _sql_task_failure),
     (InvalidRule, _rule_error),

@@ -14,7 +14,8 @@ from typing import Any
 
 from flask import Blueprint, Response
 
-from fakedruid.api import wire
+from fakedruid.api import security_gate, wire
+from fakedruid.api.errors import sql_task_forbidden
 from fakedruid.errors import InvalidSqlInput, NotImplementedByFake
 from fakedruid.ingesting import submit_native
 from fakedruid.model.ingestion import QUERY_CONTROLLER, IngestionJob, RowStats
@@ -63,6 +64,11 @@ def submit_sql_task() -> Response:
     except ImportError as exc:  # sqlglot is the "sql" extra
         raise NotImplementedByFake("SQL-based ingestion needs the 'sql' extra (pip install 'fakedruid[sql]')") from exc
     statement = msq.translate(query, context, query_id=query_id)
+    # The planner validates, then authorizes (DruidPlanner: validate, then authorize): WRITE on the target
+    # datasource, and READ on EXTERNAL (name and type EXTERNAL) for EXTERN and the inline/localfiles table
+    # functions, the only inputs the fake reads. Read from Druid's source, not measured.
+    if not (security_gate.may_write(statement.spec.datasource) and security_gate.may("EXTERNAL", "READ", "EXTERNAL")):
+        return sql_task_forbidden()
     task_id = f"query-{query_id}"
     task = state.cluster.submit_ingestion(
         task_type=QUERY_CONTROLLER,

@@ -358,3 +358,54 @@ def test_status_properties_needs_config_read_the_rest_of_status_state_read(sclie
     for path in ("/status", "/status/selfDiscovered/status"):
         assert sclient.get(path, headers=state).status_code == 200
         assert sclient.get(path, headers=config).status_code == 403
+
+
+# ------------------------------------------------------------------ SQL-based ingestion (SqlTaskResource)
+
+INSERT_ALPHA = """
+INSERT INTO alpha
+SELECT TIME_PARSE(ts) AS __time, page
+FROM TABLE(inline(data => '{"ts": "2024-05-01T10:00:00Z", "page": "Main"}', format => 'json'))
+EXTEND (ts VARCHAR, page VARCHAR)
+PARTITIONED BY DAY
+"""
+# SqlTaskResource.doPost's ForbiddenException branch, read from Druid's source (not measured).
+SQL_FORBIDDEN = {"taskId": "forbidden", "state": "FAILED", "error": {
+    "error": "druidException", "errorCode": "forbidden", "persona": "USER", "category": "FORBIDDEN",
+    "errorMessage": "Unauthorized", "context": {}}}
+
+
+@pytest.mark.parametrize(
+    "grants",
+    [
+        [("DATASOURCE", "alpha", "WRITE")],  # no READ on EXTERNAL
+        [("EXTERNAL", "EXTERNAL", "READ")],  # no WRITE on the datasource
+        [("DATASOURCE", "alpha", "READ"), ("EXTERNAL", "EXTERNAL", "READ")],
+        [("DATASOURCE", "other", "WRITE"), ("EXTERNAL", "EXTERNAL", "READ")],
+    ],
+)
+def test_sql_task_without_write_and_external_read_is_403(
+    sfake: FakeCoordinator, sclient: FlaskClient, grants: list[tuple[str, str, str]]
+) -> None:
+    bob = add_user(sclient, "bob", "pw", *grants)
+    r = sclient.post("/druid/v2/sql/task", json={"query": INSERT_ALPHA}, headers=bob)
+    assert (r.status_code, r.get_json()) == (403, SQL_FORBIDDEN)
+    assert sclient.get("/druid/indexer/v1/tasks", headers=ADMIN).get_json() == []
+    assert sfake.segment_ids("alpha") == set()
+
+
+def test_sql_task_with_write_and_external_read_runs(sfake: FakeCoordinator, sclient: FlaskClient) -> None:
+    bob = add_user(sclient, "bob", "pw", ("DATASOURCE", "alpha", "WRITE"), ("DATASOURCE", "alpha", "READ"),
+                   ("EXTERNAL", "EXTERNAL", "READ"))
+    r = sclient.post("/druid/v2/sql/task", json={"query": INSERT_ALPHA}, headers=bob)
+    assert r.status_code == 202 and r.get_json()["state"] == "RUNNING"
+    status = sclient.get(f"/druid/indexer/v1/task/{r.get_json()['taskId']}/status", headers=bob)
+    assert status.get_json()["status"]["status"] == "SUCCESS"
+    assert len(sfake.segment_ids("alpha")) == 1
+
+
+def test_sql_task_needs_credentials(sclient: FlaskClient) -> None:
+    r = sclient.post("/druid/v2/sql/task", json={"query": INSERT_ALPHA})
+    assert r.status_code == 401 and r.headers["WWW-Authenticate"] == "Basic"
+    bob = add_user(sclient, "bob", "pw")
+    assert sclient.get("/druid/v2/sql/task/enabled", headers=bob).get_json() == {"enabled": True}
