@@ -17,7 +17,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from airflow.providers.apache.druid.hooks.druid import DruidHook
+from airflow.providers.apache.druid.hooks.druid import DruidHook, IngestionType
+from airflow.providers.apache.druid.operators.druid import DruidOperator
 from airflow.providers.common.compat.sdk import AirflowException
 
 from tests.clients.conftest import TIMEOUT, Target
@@ -154,3 +155,137 @@ def test_retention_dag_fails_when_the_kill_task_fails(druid: Target) -> None:
     assert run.state == "failed"
     # The mark-unused step ran; the kill deleted nothing.
     assert druid.segment_ids("wiki", used=False) == set(old)
+
+
+# ---------------------------------------------------------------- ingestion: DruidOperator, native and MSQ
+
+ROWS = '{"ts": "2024-05-01T10:00:00Z", "page": "Main"}\n{"ts": "2024-05-02T10:00:00Z", "page": "Talk"}'
+NATIVE_SPEC = {
+    "type": "index_parallel",
+    "spec": {
+        "dataSchema": {
+            "dataSource": "pages",
+            "timestampSpec": {"column": "ts", "format": "iso"},
+            "dimensionsSpec": {"dimensions": ["page"]},
+            "granularitySpec": {"segmentGranularity": "DAY", "queryGranularity": "NONE"},
+        },
+        "ioConfig": {"type": "index_parallel", "inputSource": {"type": "inline", "data": ROWS},
+                     "inputFormat": {"type": "json"}},
+        "tuningConfig": {"type": "index_parallel", "partitionsSpec": {"type": "dynamic"}},
+    },
+}
+MSQ_REPLACE = {"query": """
+REPLACE INTO pages OVERWRITE WHERE __time >= TIMESTAMP '2024-05-02' AND __time < TIMESTAMP '2024-05-03'
+SELECT TIME_PARSE(ts) AS __time, page
+FROM TABLE(EXTERN('{"type": "inline", "data": "{\\"ts\\": \\"2024-05-02T12:00:00Z\\", \\"page\\": \\"Help\\"}"}',
+                  '{"type": "json"}'))
+EXTEND (ts VARCHAR, page VARCHAR)
+PARTITIONED BY DAY
+"""}
+DAY_1 = "2024-05-01T00:00:00.000Z/2024-05-02T00:00:00.000Z"
+DAY_2 = "2024-05-02T00:00:00.000Z/2024-05-03T00:00:00.000Z"
+
+
+def ingest_connection(monkeypatch: pytest.MonkeyPatch, fake: Any, *, login: str | None = None,
+                      password: str | None = None) -> None:
+    """``druid_ingest_default`` for both ingestion types: ``endpoint`` (native) and ``msq_endpoint`` (SQL)."""
+    url = urlparse(fake.url)
+    conn: dict[str, Any] = {"conn_type": "http", "host": url.hostname, "port": url.port, "extra": {
+        "endpoint": "druid/indexer/v1/task", "msq_endpoint": "druid/v2/sql/task"}}
+    if login is not None:
+        conn.update(login=login, password=password)
+    monkeypatch.setenv("AIRFLOW_CONN_DRUID_INGEST_DEFAULT", json.dumps(conn))
+
+
+def used_by_interval(fake: Any, datasource: str = "pages") -> dict[str, set[str]]:
+    """Interval -> versions of the datasource's used segments, from the fake's Python API."""
+    out: dict[str, set[str]] = {}
+    for segment in fake.export_state()["segments"]:
+        if segment["dataSource"] == datasource and segment["used"]:
+            out.setdefault(segment["interval"], set()).add(segment["version"])
+    return out
+
+
+def run_operator(spec: dict[str, Any], ingestion_type: IngestionType) -> None:
+    """The operator as a task runs it: ``execute`` submits, then polls every second until the task ends."""
+    DruidOperator(task_id="ingest", json_index_file=json.dumps(spec), ingestion_type=ingestion_type).execute({})
+
+
+@pytest.mark.parametrize("profile", ["29", "latest"])
+def test_operator_native_then_msq_replace(fake_coordinator: Any, monkeypatch: pytest.MonkeyPatch,
+                                          profile: str) -> None:
+    fake_coordinator.configure(druid_version=profile)
+    ingest_connection(monkeypatch, fake_coordinator)
+    run_operator(NATIVE_SPEC, IngestionType.BATCH)
+    first = used_by_interval(fake_coordinator)
+    assert sorted(first) == [DAY_1, DAY_2]
+    run_operator(MSQ_REPLACE, IngestionType.MSQ)
+    after = used_by_interval(fake_coordinator)
+    assert after[DAY_1] == first[DAY_1]
+    assert len(after[DAY_2]) == 2 and first[DAY_2] < after[DAY_2]  # a newer version on top of the first
+    (old,) = fake_coordinator.overshadowed_segment_ids("pages")
+    assert old.startswith("pages_2024-05-02T00:00:00.000Z_2024-05-03T00:00:00.000Z_" + next(iter(first[DAY_2])))
+    types = sorted(t["type"] for t in json.loads(fake_coordinator.client.get("/druid/indexer/v1/tasks").data))
+    assert types == ["index_parallel", "query_controller"]
+    # The hook polled the MSQ task on the Overlord's status endpoint (its default status_endpoint).
+    assert any(r.method == "GET" and r.path.startswith("/druid/indexer/v1/task/query-") and r.path.endswith(
+        "/status") for r in fake_coordinator.requests)
+
+
+def provision(fake: Any, user: str, password: str, *grants: tuple[str, str, str]) -> None:
+    """A user with one role holding ``grants`` (type, name pattern, action), through Druid's own management API
+    as the admin, the way provisioning code does it."""
+    import requests
+
+    base = f"{fake.url}/druid-ext/basic-security"
+    admin = ("admin", "priest")
+    for path in (f"authentication/db/basic/users/{user}", f"authorization/db/basic/users/{user}",
+                 f"authorization/db/basic/roles/{user}_role", f"authorization/db/basic/users/{user}/roles/{user}_role"):
+        assert requests.post(f"{base}/{path}", auth=admin, timeout=TIMEOUT).status_code == 200, path
+    assert requests.post(f"{base}/authentication/db/basic/users/{user}/credentials", json={"password": password},
+                         auth=admin, timeout=TIMEOUT).status_code == 200
+    perms = [{"resource": {"type": t, "name": n}, "action": a} for t, n, a in grants]
+    assert requests.post(f"{base}/authorization/db/basic/roles/{user}_role/permissions", json=perms, auth=admin,
+                         timeout=TIMEOUT).status_code == 200
+
+
+INGESTER = (("DATASOURCE", "pages", "READ"), ("DATASOURCE", "pages", "WRITE"), ("EXTERNAL", "EXTERNAL", "READ"))
+
+
+def test_operator_with_basic_security_uses_the_connections_credentials(
+    fake_coordinator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_coordinator.configure(basic_security=True, admin_password="priest")
+    provision(fake_coordinator, "airflow", "s3cret", *INGESTER)
+    ingest_connection(monkeypatch, fake_coordinator, login="airflow", password="s3cret")
+    run_operator(NATIVE_SPEC, IngestionType.BATCH)
+    run_operator(MSQ_REPLACE, IngestionType.MSQ)
+    assert len(fake_coordinator.overshadowed_segment_ids("pages")) == 1
+    posts = [r for r in fake_coordinator.requests if r.method == "POST" and r.path.startswith("/druid/")
+             and "basic-security" not in r.path]
+    assert [(r.path, r.status) for r in posts] == [("/druid/indexer/v1/task", 200), ("/druid/v2/sql/task", 202)]
+
+
+def test_operator_msq_without_external_read_is_refused_and_changes_nothing(
+    fake_coordinator: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_coordinator.configure(basic_security=True, admin_password="priest")
+    provision(fake_coordinator, "airflow", "s3cret", *INGESTER[:2])
+    ingest_connection(monkeypatch, fake_coordinator, login="airflow", password="s3cret")
+    run_operator(NATIVE_SPEC, IngestionType.BATCH)  # native ingestion needs WRITE on the datasource only
+    before = used_by_interval(fake_coordinator)
+    with pytest.raises(AirflowException, match="Did not get 200 or 202"):
+        run_operator(MSQ_REPLACE, IngestionType.MSQ)
+    refused = [r for r in fake_coordinator.requests if r.path == "/druid/v2/sql/task"]
+    assert [r.status for r in refused] == [403]  # the SqlTaskStatus body is checked in tests/api
+    assert used_by_interval(fake_coordinator) == before
+
+
+def test_operator_with_a_wrong_password_gets_401(fake_coordinator: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_coordinator.configure(basic_security=True, admin_password="priest")
+    provision(fake_coordinator, "airflow", "s3cret", *INGESTER)
+    ingest_connection(monkeypatch, fake_coordinator, login="airflow", password="wrong")
+    with pytest.raises(AirflowException, match="Did not get 200 or 202"):
+        run_operator(NATIVE_SPEC, IngestionType.BATCH)
+    assert [r.status for r in fake_coordinator.requests if r.path == "/druid/indexer/v1/task"] == [401]
+    assert used_by_interval(fake_coordinator) == {}
