@@ -21,9 +21,12 @@ def test_readme_pytest_example_is_the_tested_file(name: str) -> None:
     assert snippet.strip() in [block.strip() for block in readme_python_blocks()]
 
 
-def test_readme_airflow_example_is_the_tested_file() -> None:
+@pytest.mark.parametrize(
+    "name", ["test_readme_airflow.py", "test_readme_ingest_dag.py", "dags/druid_ingest_pipeline.py"]
+)
+def test_readme_airflow_example_is_the_tested_file(name: str) -> None:
     # The test itself runs in the real-client suite (tests/clients), where Airflow is installed.
-    snippet = (ROOT / "tests" / "clients" / "test_readme_airflow.py").read_text(encoding="utf-8").split(MARK, 1)[1]
+    snippet = (ROOT / "tests" / "clients" / name).read_text(encoding="utf-8").split(MARK, 1)[1]
     assert snippet.strip() in [block.strip() for block in readme_python_blocks()]
 
 
