@@ -73,8 +73,9 @@ NOTES: dict[tuple[str, str], tuple[bool, str]] = {
     ("GET", "/status/properties"): (True, "a small map following the fake's settings; key order per profile"),
     ("POST", "/druid/indexer/v1/task"): (
         True,
-        "types `kill` (`markAsUnused` / `versions`), `index` and `index_parallel` (inline and local input; other "
-        "input sources, formats 501); other types 501; duplicate id body",
+        "types `kill` (`markAsUnused` / `versions`), `index` and `index_parallel` (inline and local input, local "
+        "files .gz/.bz2/.xz/.zip decompressed; `transformSpec.filter` selector/in/bound/and/or/not; other "
+        "input sources, formats, filters 501); other types 501; duplicate id body",
     ),
     ("GET", "/druid/indexer/v1/task/{taskid}/reports"): (
         True,
@@ -83,7 +84,8 @@ NOTES: dict[tuple[str, str], tuple[bool, str]] = {
     ("POST", "/druid/v2/sql/task"): (
         False,
         "`INSERT` / `REPLACE` only (`query_controller` tasks); constructs that do not decide segments 501 (see "
-        "`fakedruid/msq.py`); needs the `sql` extra",
+        "`fakedruid/msq.py`); needs the `sql` extra; with basic security WRITE on the datasource and READ on "
+        "`EXTERNAL`",
     ),
     ("POST", "/druid/indexer/v1/datasources/{dataSourceName}/segments/{segmentId}"): (False, "parse error HTML-escaped"),
 }
