@@ -9,12 +9,14 @@ Semantics, from Druid's source (``SelectorFilter``, ``InDimFilter``, ``BoundFilt
 
 * During ingestion the filter reads the input row through a ``RowBasedColumnSelectorFactory`` with no
   signature, so every value is compared as a string (``Rows.objectToStrings``: ``5`` is ``"5"``, ``true`` is
-  ``"true"``); a list is a multi-value dimension, which matches when any of its values matches.
+  ``"true"``); a list is a multi-value dimension, which matches when any of its values matches. UNCONFIRMED:
+  Druid may match a JSON number through its numeric predicates instead (``ColumnProcessors`` on a column of
+  unknown type), which would also match ``"5.0"`` against ``5``; the fake compares the text only.
 * SQL-compatible null handling and three-valued logic (the defaults since Druid 28,
   ``druid.generic.useThreeValueLogicForNativeFilters``): a missing or null value is *unknown* to ``selector``,
   ``in`` and ``bound`` unless the filter asks for null itself (``"value": null``, ``null`` in ``values``), and
   ``not`` of unknown stays unknown. A row is kept only when the filter is true (``Transformer.transform``);
-  a dropped row counts as ``thrownAway``.
+  a dropped row counts as ``thrownAway`` (``FilteringCloseableInputRowIterator``).
 """
 
 from __future__ import annotations
