@@ -227,6 +227,7 @@ def _copy_dependencies(
     target: Path,
     *,
     what: str,
+    artifacts: str,
     java_home: Path | None,
     repository: str | None,
     log: IO[str] | None,
@@ -262,7 +263,7 @@ def _copy_dependencies(
     if java_home is not None:
         env["JAVA_HOME"] = str(java_home)
     if log is not None:
-        print(f"fakedruid: resolving {what} with Maven from {repository}", file=log, flush=True)
+        print(f"fakedruid: resolving {artifacts} with Maven from {repository}", file=log, flush=True)
     started = time.monotonic()
     proc = subprocess.run(
         cmd, cwd=workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False
@@ -272,7 +273,7 @@ def _copy_dependencies(
         shutil.rmtree(staging, ignore_errors=True)
         errors = [line for line in proc.stdout.splitlines() if "[ERROR]" in line and line.strip() != "[ERROR]"]
         detail = "\n".join(errors[:3]) or proc.stdout[-2000:]
-        raise VersionUnavailable(f"{what} does not resolve from {repository}; Maven said:\n{detail}")
+        raise VersionUnavailable(f"{what} does not resolve from {repository} ({artifacts}); Maven said:\n{detail}")
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)
     jars = lib_jars(target)
@@ -312,7 +313,8 @@ def resolve_classpath(
     _copy_dependencies(
         pom_xml(version),
         lib,
-        what=f"Druid {version}'s classpath (org.apache.druid:druid-services:{version} and its runtime dependencies)",
+        what=f"Druid {version}",
+        artifacts=f"org.apache.druid:druid-services:{version} and its runtime dependencies",
         java_home=java_home,
         repository=repository,
         log=log,
@@ -350,7 +352,8 @@ def resolve_extension(
     jars = _copy_dependencies(
         pom,
         target,
-        what=f"the Druid extension org.apache.druid.extensions:{name}:{version}",
+        what=f"The Druid extension {name} of Druid {version}",
+        artifacts=f"org.apache.druid.extensions:{name}:{version} and its runtime dependencies",
         java_home=java_home,
         repository=repository,
         log=log,
