@@ -24,8 +24,8 @@ from fakedruid.real import (
 from fakedruid.real.cluster import check_seed, load_seed_file
 from fakedruid.real.config import (
     Layout,
-    basic_security_properties,
     Ports,
+    basic_security_properties,
     coordinator_command,
     write_config,
     zookeeper_command,

@@ -37,8 +37,8 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
 def run_real_druid(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Run ``real-druid ACTION``; returns the exit code (see :mod:`fakedruid.cli`)."""
     from fakedruid.real.cluster import RealDruid, load_seed_file
-    from fakedruid.real.jdk import find_jdk, parse_druid_version
     from fakedruid.real.config import basic_security_properties
+    from fakedruid.real.jdk import find_jdk, parse_druid_version
     from fakedruid.real.maven import resolve_classpath, resolve_extension
 
     if args.action not in ("start", "fetch"):

@@ -313,7 +313,8 @@ class RealDruid:
             zk = self._spawn("ZooKeeper", zookeeper_command(self.jdk.java, lib, layout), "zookeeper.log")
             _wait("ZooKeeper", lambda: self._zk_ok(), START_TIMEOUT, alive=zk.check_alive)
             self._say(f"starting the Coordinator-Overlord on {self.url}")
-            co = self._spawn("The Coordinator", coordinator_command(self.jdk.java, lib, layout, extensions=self.extension_dirs), "coordinator.log")
+            command = coordinator_command(self.jdk.java, lib, layout, extensions=self.extension_dirs)
+            co = self._spawn("The Coordinator", command, "coordinator.log")
             _wait(f"Druid {self.version} to be ready at {self.url}", self._ready, START_TIMEOUT, alive=co.check_alive)
             derbyclient = next(iter(sorted(lib.glob("derbyclient-*.jar"))), None)
             if derbyclient is None:
