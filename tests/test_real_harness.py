@@ -463,3 +463,20 @@ def test_cli_property_must_be_key_equals_value(capsys: pytest.CaptureFixture[str
 def test_cli_bad_extension_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["real-druid", "start", "--version", "37.0.0", "--extension", "a b"]) == cli.EXIT_USAGE
     assert "Unknown Druid extension [a b]" in capsys.readouterr().err
+
+
+def test_cli_fetch_with_basic_security_resolves_the_extension(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = (
+        'for a in "$@"; do case "$a" in -DoutputDirectory=*) d="${a#-DoutputDirectory=}";; esac; done\n'
+        'mkdir -p "$d" && touch "$d/some-33.0.0.jar"\n'
+    )
+    monkeypatch.setenv("FAKEDRUID_MVN", str(_fake_mvn(tmp_path, script)))
+    monkeypatch.setenv("FAKEDRUID_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("JAVA_HOME", str(_fake_jdk(tmp_path, "jdk17", "17.0.9")))
+    assert cli.main(["real-druid", "fetch", "--version", "33.0.0", "--basic-security"]) == cli.EXIT_OK
+    out = capsys.readouterr().out
+    ext = tmp_path / "cache" / "druid" / "33.0.0" / "extensions" / "druid-basic-security"
+    assert f"real druid 33.0.0 extension druid-basic-security in {ext}" in out
+    assert (ext / "some-33.0.0.jar").exists()

@@ -104,7 +104,9 @@ REAL_DIFFERENCES: dict[str, dict[str, str]] = {
         "which does not say 'Invalid interval'",
     },
     "test_get_datasources_lists_served_datasource": {V28: NO_HISTORICAL, V33: NO_HISTORICAL, V37: NO_HISTORICAL},
-    "test_get_datasource_simple_properties_count_served_segments": {V28: NO_HISTORICAL, V33: NO_HISTORICAL, V37: NO_HISTORICAL},
+    "test_get_datasource_simple_properties_count_served_segments": {
+        V28: NO_HISTORICAL, V33: NO_HISTORICAL, V37: NO_HISTORICAL
+    },
     "test_get_intervals_newest_first": {V28: NO_HISTORICAL, V33: NO_HISTORICAL, V37: NO_HISTORICAL},
     "test_get_interval_lists_contained_segment_ids": {V28: NO_HISTORICAL, V33: NO_HISTORICAL, V37: NO_HISTORICAL},
     "test_get_segments_lists_served_ids_in_id_order": {V28: NO_HISTORICAL, V33: NO_HISTORICAL, V37: NO_HISTORICAL},
