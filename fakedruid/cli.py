@@ -136,8 +136,30 @@ def _add_real_druid(commands: Any) -> None:
     ):
         action = actions.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
         action.add_argument("--version", required=True, metavar="V", help="Druid release, e.g. 28.0.0")
+        action.add_argument(
+            "--extension", action="append", default=[], metavar="NAME",
+            help="also load this Druid extension (org.apache.druid.extensions:NAME, e.g. druid-basic-security); "
+            "repeatable",
+        )
+        action.add_argument(
+            "--basic-security", action="store_true",
+            help="load druid-basic-security with an authenticator and authorizer named 'basic', users 'admin' "
+            "and 'druid_system' (start: requests then need HTTP Basic credentials)",
+        )
         if name == "fetch":
             continue
+        action.add_argument(
+            "--property", action="append", default=[], type=_property, metavar="K=V",
+            help="an extra runtime property (common.runtime.properties); repeatable",
+        )
+        action.add_argument(
+            "--admin-password", default="password1", metavar="PASSWORD",
+            help="with --basic-security: initialAdminPassword, user 'admin' (default: %(default)s)",
+        )
+        action.add_argument(
+            "--internal-client-password", default="password2", metavar="PASSWORD",
+            help="with --basic-security: initialInternalClientPassword, user 'druid_system' (default: %(default)s)",
+        )
         action.add_argument(
             "--port",
             type=_port,
@@ -154,6 +176,13 @@ def _add_real_druid(commands: Any) -> None:
                 f"--{option}-port", type=_port, default=0, metavar="PORT",
                 help=f"port of {what}; 0 picks a free one (default)",
             )
+
+
+def _property(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got [{text}]")
+    return key.strip(), value
 
 
 def _tiers(text: str) -> Any:

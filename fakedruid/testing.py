@@ -62,6 +62,8 @@ class DruidTarget:
         under ``/fakedruid/v1`` can seed and reset it.
     :param timeout: seconds per request.
     :param headers: default headers for every request; :data:`DOC_HEADERS` by default.
+    :param auth: ``(user, password)`` sent as HTTP Basic credentials with every request (a Druid, or a fake,
+        with basic security on); None sends none.
     """
 
     def __init__(
@@ -72,13 +74,16 @@ class DruidTarget:
         is_fake: bool = False,
         timeout: float = 30.0,
         headers: Mapping[str, str] | None = None,
+        auth: tuple[str, str] | None = None,
     ) -> None:
         self.url = url.rstrip("/")
+        self.auth = auth
         self.profile = profile
         self.is_fake = is_fake
         self.timeout = timeout
         self._session = requests.Session()
         self._session.headers.update(DOC_HEADERS if headers is None else headers)
+        self._session.auth = auth
         self._coordinator: FakeCoordinator | None = None
         self._real: RealDruid | None = None
         self._owns_real = False
@@ -90,27 +95,30 @@ class DruidTarget:
     # ------------------------------------------------------------------ construction
 
     @classmethod
-    def start_fake(cls, profile: str = "29", **options: Any) -> DruidTarget:
+    def start_fake(cls, profile: str = "29", *, auth: tuple[str, str] | None = None, **options: Any) -> DruidTarget:
         """Start an in-process :class:`~fakedruid.FakeCoordinator` on a free port and wrap it.
 
         :param profile: the fake's ``druid_version``.
+        :param auth: the target's credentials (see :class:`DruidTarget`), e.g. ``("admin", password)`` with
+            ``basic_security=True, admin_password=password``.
         :param options: more :class:`~fakedruid.FakeCoordinator` keyword arguments (``now``, ``tiers``, ...).
         :returns: the target; :meth:`close` stops the server.
         """
         from fakedruid.server import FakeCoordinator
 
         coordinator = FakeCoordinator(profile, port=0, **options).start()
-        target = cls(coordinator.url, profile=coordinator.profile.name, is_fake=True)
+        target = cls(coordinator.url, profile=coordinator.profile.name, is_fake=True, auth=auth)
         target._coordinator = coordinator
         return target
 
     @classmethod
     def wrap_real(cls, druid: RealDruid, profile: str | None = None) -> DruidTarget:
-        """Wrap a started :class:`~fakedruid.real.RealDruid`: seeding, reset and rules go to it.
+        """Wrap a started :class:`~fakedruid.real.RealDruid`: seeding, reset and rules go to it; the target
+        sends the cluster's ``credentials``.
 
         :param profile: which fakedruid profile it answers as (default: from its version).
         """
-        target = cls(druid.url, profile=profile or profile_for_version(druid.version))
+        target = cls(druid.url, profile=profile or profile_for_version(druid.version), auth=druid.credentials)
         target._real = druid
         return target
 
@@ -119,7 +127,8 @@ class DruidTarget:
         """Start a real Druid ``version`` on 127.0.0.1 (:class:`~fakedruid.real.RealDruid`) and wrap it;
         :meth:`close` stops it.
 
-        :param options: more :class:`~fakedruid.real.RealDruid` keyword arguments (``port``, ``workdir``, ...).
+        :param options: more :class:`~fakedruid.real.RealDruid` keyword arguments (``port``, ``workdir``,
+            ``extensions``, ``properties``, ``credentials``, ...).
         """
         from fakedruid.real import RealDruid
 

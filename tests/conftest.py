@@ -49,6 +49,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "skipped with a message when they are missing, an error when CI is set)",
     )
     group.addoption(
+        "--druid-real-security",
+        metavar="VERSION",
+        default=os.environ.get("FAKEDRUID_DRUID_REAL_SECURITY"),
+        help="boot a real Druid VERSION with the druid-basic-security extension for "
+        "tests/contract/test_basic_security.py's 'real' target (env FAKEDRUID_DRUID_REAL_SECURITY; 37.0.0 is the "
+        "release whose extension resolves from Maven Central here; needs Java and Maven like --druid-real)",
+    )
+    group.addoption(
         "--druid-profile",
         default=os.environ.get("FAKEDRUID_DRUID_PROFILE"),
         choices=("29", "latest"),

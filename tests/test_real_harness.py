@@ -25,12 +25,23 @@ from fakedruid.real.cluster import check_seed, load_seed_file
 from fakedruid.real.config import (
     Layout,
     Ports,
+    basic_security_properties,
     coordinator_command,
     write_config,
     zookeeper_command,
 )
 from fakedruid.real.jdk import find_jdk, java_versions_for, parse_druid_version
-from fakedruid.real.maven import cache_root, pom_xml, resolve_classpath, settings_xml
+from fakedruid.real.maven import (
+    Recipe,
+    cache_root,
+    extension_pom_xml,
+    pom_xml,
+    recipe_for,
+    resolve_classpath,
+    resolve_extension,
+    settings_xml,
+    stub_source,
+)
 from fakedruid.real.metadata import segment_rows
 
 POM = "{http://maven.apache.org/POM/4.0.0}"
@@ -316,3 +327,156 @@ def test_cli_serve_tiers_must_be_a_json_object(capsys: pytest.CaptureFixture[str
     assert cli.main(["serve", "--tiers", "[1]"]) == cli.EXIT_USAGE
     assert "invalid --tiers [[1]]: expected a JSON object" in capsys.readouterr().err
 
+
+
+# ---------------------------------------------------------------------- releases with a recipe, extensions
+
+
+def test_pom_of_37_pins_jackson_and_leaves_out_sql_and_msq() -> None:
+    root = ET.fromstring(pom_xml("37.0.0"))
+    (dep,) = root.findall(f"{POM}dependencies/{POM}dependency")
+    exclusions = [(e.findtext(f"{POM}groupId"), e.findtext(f"{POM}artifactId")) for e in dep.iter(f"{POM}exclusion")]
+    assert exclusions == [
+        ("org.hyperic", "sigar"),
+        ("org.apache.druid", "druid-sql"),
+        ("org.apache.druid", "druid-multi-stage-query"),
+    ]
+    managed = {
+        (d.findtext(f"{POM}groupId"), d.findtext(f"{POM}artifactId")): d.findtext(f"{POM}version")
+        for d in root.findall(f"{POM}dependencyManagement/{POM}dependencies/{POM}dependency")
+    }
+    # jackson-jaxrs-smile-provider 2.20.2 (what Druid 37's pom asks for) is not on Maven Central.
+    assert managed[("com.fasterxml.jackson.jaxrs", "jackson-jaxrs-smile-provider")] == "2.19.2"
+    assert managed[("com.fasterxml.jackson.jaxrs", "jackson-jaxrs-base")] == "2.20.2"
+    assert managed[("com.fasterxml.jackson.module", "jackson-module-jaxb-annotations")] == "2.20.2"
+    assert recipe_for("37.0.0").stubs and "org.apache.druid.msq.guice.MSQIndexingModule" in recipe_for("37.0.0").stubs
+
+
+def test_releases_without_a_recipe_get_no_pins() -> None:
+    assert recipe_for("33.0.0") == Recipe()
+    assert ET.fromstring(pom_xml("33.0.0")).find(f"{POM}dependencyManagement") is None
+
+
+def test_extension_pom_depends_on_the_extension_artifact() -> None:
+    root = ET.fromstring(extension_pom_xml("37.0.0", "druid-basic-security"))
+    (dep,) = root.findall(f"{POM}dependencies/{POM}dependency")
+    assert [dep.findtext(f"{POM}{k}") for k in ("groupId", "artifactId", "version")] == [
+        "org.apache.druid.extensions", "druid-basic-security", "37.0.0"
+    ]
+
+
+@pytest.mark.parametrize("name", ["", "../x", "a b", "druid<x>"])
+def test_bad_extension_names_are_refused_before_anything_starts(name: str) -> None:
+    with pytest.raises(VersionUnavailable, match="Unknown Druid extension"):
+        RealDruid("37.0.0", extensions=[name])
+
+
+def test_stub_source_is_an_empty_module_of_the_given_name() -> None:
+    text = stub_source("org.apache.druid.msq.guice.MSQIndexingModule")
+    assert "package org.apache.druid.msq.guice;" in text
+    assert "public class MSQIndexingModule implements DruidModule" in text
+    assert "StubModule" not in text.split("*/")[-1].split("\n", 5)[-1]  # only the leading comment names the template
+    with pytest.raises(ValueError, match="Not a fully qualified"):
+        stub_source("NoPackage")
+
+
+def test_resolved_extension_is_cached_apart_from_lib(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    script = (
+        'for a in "$@"; do case "$a" in -DoutputDirectory=*) d="${a#-DoutputDirectory=}";; esac; done\n'
+        f'mkdir -p "$d" && touch "$d/druid-basic-security-37.0.0.jar" && echo "$@" >> {tmp_path}/calls\n'
+    )
+    monkeypatch.setenv("FAKEDRUID_MVN", str(_fake_mvn(tmp_path, script)))
+    where = resolve_extension("37.0.0", "druid-basic-security", root=tmp_path / "cache")
+    assert where == tmp_path / "cache" / "druid" / "37.0.0" / "extensions" / "druid-basic-security"
+    assert [p.name for p in where.iterdir()] == ["druid-basic-security-37.0.0.jar"]
+    assert resolve_extension("37.0.0", "druid-basic-security", root=tmp_path / "cache") == where
+    calls = (tmp_path / "calls").read_text().splitlines()
+    assert len(calls) == 1
+    # -U: Maven asks again for an artifact a previous run was refused (it caches refusals otherwise).
+    assert "-U" in calls[0].split()
+
+
+def test_extension_that_does_not_resolve_carries_mavens_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    mvn = _fake_mvn(tmp_path, 'echo "[ERROR] Could not find artifact druid-nope"\nexit 1\n')
+    monkeypatch.setenv("FAKEDRUID_MVN", str(mvn))
+    with pytest.raises(VersionUnavailable, match=r"(?s)extension druid-nope of Druid 37\.0\.0 does not resolve.*"
+                                                 r"Could not find artifact"):
+        resolve_extension("37.0.0", "druid-nope", root=tmp_path / "cache")
+    assert not (tmp_path / "cache" / "druid" / "37.0.0" / "extensions" / "druid-nope").exists()
+
+
+def test_extra_properties_reach_the_common_properties(tmp_path: Path) -> None:
+    layout = Layout(tmp_path)
+    ports = Ports(druid=18081, zookeeper=12181, derby=11527, peon=18100)
+    extra = basic_security_properties("pa:ss", "internal", authenticator="auth1", authorizer="authz1")
+    write_config(layout, ports, Path("/jdk/bin/java"), properties={**extra, "druid.host": "127.0.0.1", "x.y": "z"})
+    common = _props(tmp_path / "conf/_common/common.runtime.properties")
+    assert json.loads(common["druid.auth.authenticatorChain"]) == ["auth1"]
+    assert common["druid.auth.authenticator.auth1.type"] == "basic"
+    assert common["druid.auth.authenticator.auth1.initialAdminPassword"] == "pa:ss"
+    assert common["druid.auth.authenticator.auth1.initialInternalClientPassword"] == "internal"
+    assert common["druid.auth.authenticator.auth1.authorizerName"] == "authz1"
+    assert json.loads(common["druid.auth.authorizers"]) == ["authz1"]
+    assert common["druid.auth.authorizer.authz1.type"] == "basic"
+    assert common["druid.escalator.internalClientUsername"] == "druid_system"
+    assert common["druid.escalator.internalClientPassword"] == "internal"
+    assert common["x.y"] == "z"
+    assert common["druid.zk.service.host"] == "127.0.0.1:12181"  # the defaults stay
+
+
+def test_extension_jars_follow_lib_on_the_classpath(tmp_path: Path) -> None:
+    co = coordinator_command(Path("/jdk/bin/java"), Path("/lib"), Layout(tmp_path), extensions=[Path("/ext/a")])
+    assert co[co.index("-cp") + 1].endswith(":/lib/*:/ext/a/*")
+
+
+def test_harness_requests_carry_the_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    sent: list[str | None] = []
+
+    class Answer:
+        status = 200
+
+        def __enter__(self) -> Answer:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+        def read(self) -> bytes:
+            return b"true"
+
+    def urlopen(req: object, timeout: float) -> Answer:
+        sent.append(req.get_header("Authorization"))  # type: ignore[attr-defined]
+        return Answer()
+
+    monkeypatch.setattr("urllib.request.urlopen", urlopen)
+    druid = RealDruid("37.0.0", credentials=("admin", "pa:ss"))
+    druid.ports = Ports(druid=1, zookeeper=2, derby=3, peon=4)
+    assert druid._get_json("/status/health") is True
+    assert sent == ["Basic YWRtaW46cGE6c3M="]  # base64 of admin:pa:ss
+
+
+def test_cli_property_must_be_key_equals_value(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["real-druid", "start", "--version", "37.0.0", "--property", "novalue"]) == cli.EXIT_USAGE
+    assert "expected KEY=VALUE, got [novalue]" in capsys.readouterr().err
+
+
+def test_cli_bad_extension_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["real-druid", "start", "--version", "37.0.0", "--extension", "a b"]) == cli.EXIT_USAGE
+    assert "Unknown Druid extension [a b]" in capsys.readouterr().err
+
+
+def test_cli_fetch_with_basic_security_resolves_the_extension(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    script = (
+        'for a in "$@"; do case "$a" in -DoutputDirectory=*) d="${a#-DoutputDirectory=}";; esac; done\n'
+        'mkdir -p "$d" && touch "$d/some-33.0.0.jar"\n'
+    )
+    monkeypatch.setenv("FAKEDRUID_MVN", str(_fake_mvn(tmp_path, script)))
+    monkeypatch.setenv("FAKEDRUID_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("JAVA_HOME", str(_fake_jdk(tmp_path, "jdk17", "17.0.9")))
+    assert cli.main(["real-druid", "fetch", "--version", "33.0.0", "--basic-security"]) == cli.EXIT_OK
+    out = capsys.readouterr().out
+    ext = tmp_path / "cache" / "druid" / "33.0.0" / "extensions" / "druid-basic-security"
+    assert f"real druid 33.0.0 extension druid-basic-security in {ext}" in out
+    assert (ext / "some-33.0.0.jar").exists()

@@ -69,8 +69,16 @@ def _answer(call: Callable[[], Any]) -> Response:
         # PBEKeySpec's IllegalArgumentException escapes the handler: Jetty's 500 page.
         return wire.jetty_for(exc)
     if result is None:
-        return wire.empty(200)
+        return _empty_ok()
     return wire.json_response(result)
+
+
+def _empty_ok() -> Response:
+    """200 with no body; the resource methods are ``@Produces(APPLICATION_JSON)``, so Jersey still sends
+    ``Content-Type: application/json`` (measured on Druid 37.0.0)."""
+    resp = wire.empty(200)
+    resp.headers["Content-Type"] = wire.JSON_TYPE
+    return resp
 
 
 def _json_body() -> Any:
@@ -90,7 +98,7 @@ def authentication_load_status() -> Response:
 @bp.get(f"{_AUTHN}/refreshAll")
 def authentication_refresh_all() -> Response:
     """Druid notifies the other services; the fake has none. 200, no body."""
-    return wire.empty(200)
+    return _empty_ok()
 
 
 @bp.get(f"{_AUTHN}/db/<authenticator>/users")
@@ -164,7 +172,7 @@ def authorization_load_status() -> Response:
 
 @bp.get(f"{_AUTHZ}/refreshAll")
 def authorization_refresh_all() -> Response:
-    return wire.empty(200)
+    return _empty_ok()
 
 
 @bp.get(f"{_AUTHZ}/db/<authorizer>/users")

@@ -9,10 +9,11 @@ request never reaches a view and changes nothing. Lists (``FILTERED`` rows) and 
 The answers, per ``PreResponseAuthorizationCheckFilter``, ``BasicHTTPAuthenticator`` and the resource filters
 (see :mod:`fakedruid.api.access` for sources):
 
-* no credentials: 401, ``WWW-Authenticate: Basic``, JSON ``{"error": "Unauthorized", ...}``;
+* no credentials: 401, ``WWW-Authenticate: Basic``, JSON ``{"error": "Unauthorized request", ..., "host": ...}``;
 * credentials that do not decode, or an unknown user: Jetty's 401 page (``sendError(401)``);
 * a wrong password: Jetty's 401 page with ``User DB authentication failed username[<user>].``;
-* no permission: 403 with the resource filter's body for the active profile.
+* no permission: 403 with the resource filter's body for the active profile (``{"Access-Check-Result": ...}``;
+  the management API's filter: ``text/plain`` ``Access-Check-Result: ...``).
 """
 
 from __future__ import annotations
@@ -110,7 +111,8 @@ def enforce() -> Response | None:
     try:
         who = sec.authenticate(request.headers.get("Authorization"))
     except Unauthenticated:
-        resp = wire.json_response(access.UNAUTHENTICATED_BODY, 401)
+        resp = wire.json_response(access.unauthenticated_body(), 401)
+        resp.headers["Content-Type"] = "application/json;charset=utf-8"  # sendJsonError sets the charset
         resp.headers["WWW-Authenticate"] = "Basic"
         return resp
     except AuthenticationFailed as exc:
@@ -133,5 +135,5 @@ def enforce() -> Response | None:
     if sec.authorize(who.identity, name, need.resource_type, need.action):
         return None
     if need.kind == access.SECURITY:
-        return wire.raw(access.security_forbidden_text(authorization_result=authorization_result()), 403)
+        return wire.text(access.security_forbidden_text(authorization_result=authorization_result()), 403)
     return forbidden()

@@ -37,19 +37,30 @@ def _raise_stop(signum: int, frame: FrameType | None) -> None:
 def run_real_druid(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Run ``real-druid ACTION``; returns the exit code (see :mod:`fakedruid.cli`)."""
     from fakedruid.real.cluster import RealDruid, load_seed_file
+    from fakedruid.real.config import basic_security_properties
     from fakedruid.real.jdk import find_jdk, parse_druid_version
-    from fakedruid.real.maven import resolve_classpath
+    from fakedruid.real.maven import resolve_classpath, resolve_extension
 
     if args.action not in ("start", "fetch"):
         parser.parse_args(["real-druid", "--help"])  # prints the help and exits 0; never returns
         return EXIT_USAGE  # pragma: no cover
     try:
         parse_druid_version(args.version)
+        extensions = list(dict.fromkeys(args.extension + (["druid-basic-security"] if args.basic_security else [])))
         if args.action == "fetch":
             jdk = find_jdk(args.version)
             lib = resolve_classpath(args.version, java_home=jdk.home, log=sys.stderr)
             print(f"real druid {args.version} classpath in {lib} (runs on Java {jdk.feature} at {jdk.home})")
+            for name in extensions:
+                where = resolve_extension(args.version, name, java_home=jdk.home, log=sys.stderr)
+                print(f"real druid {args.version} extension {name} in {where}")
             return EXIT_OK
+        properties: dict[str, object] = {}
+        credentials = None
+        if args.basic_security:
+            properties.update(basic_security_properties(args.admin_password, args.internal_client_password))
+            credentials = ("admin", args.admin_password)
+        properties.update(dict(args.property))
         doc = None if args.seed is None else load_seed_file(args.seed)
         druid = RealDruid(
             args.version,
@@ -59,6 +70,9 @@ def run_real_druid(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
             derby_port=args.derby_port,
             peon_port=args.peon_port,
             log=sys.stderr,
+            extensions=extensions,
+            properties=properties,
+            credentials=credentials,
         )
         druid.check_ports()
         druid.prepare()

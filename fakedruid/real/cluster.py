@@ -7,6 +7,7 @@ Layer: stdlib plus ``fakedruid.real`` (and ``fakedruid.model`` through :mod:`fak
 from __future__ import annotations
 
 import atexit
+import base64
 import contextlib
 import datetime
 import json
@@ -37,7 +38,7 @@ from fakedruid.real.config import (
 )
 from fakedruid.real.errors import RealDruidError, StartFailed
 from fakedruid.real.jdk import Jdk, find_jdk, parse_druid_version
-from fakedruid.real.maven import resolve_classpath
+from fakedruid.real.maven import extension_pom_xml, resolve_classpath, resolve_extension
 from fakedruid.real.metadata import (
     INSERT_SEGMENT,
     RESET_TABLES,
@@ -176,6 +177,12 @@ class RealDruid:
     :param jdk: the JDK (default: :func:`~fakedruid.real.jdk.find_jdk` for ``version``).
     :param cache: the classpath cache root (default ``FAKEDRUID_CACHE`` or ``~/.cache/fakedruid``).
     :param log: a text stream for progress lines (default: none).
+    :param extensions: Druid extensions to load (Maven artifact names under ``org.apache.druid.extensions``,
+        e.g. ``"druid-basic-security"``), resolved once into the cache and put on the Coordinator's classpath.
+    :param properties: extra runtime properties (added to, or replacing, ``common.runtime.properties``);
+        :func:`~fakedruid.real.config.basic_security_properties` gives those of the basic-security extension.
+    :param credentials: ``(user, password)`` the harness's own requests (readiness, seeding, reset) send as
+        HTTP Basic credentials, for a cluster that requires them.
     """
 
     def __init__(
@@ -190,9 +197,18 @@ class RealDruid:
         jdk: Jdk | None = None,
         cache: str | os.PathLike[str] | None = None,
         log: IO[str] | None = None,
+        extensions: Sequence[str] = (),
+        properties: Mapping[str, object] | None = None,
+        credentials: tuple[str, str] | None = None,
     ) -> None:
         parse_druid_version(version)
+        for name in extensions:
+            extension_pom_xml(version, name)  # refuses a name that is no artifact name, before anything starts
         self.version = version
+        self.extensions: tuple[str, ...] = tuple(extensions)
+        self.properties: dict[str, object] = dict(properties or {})
+        self.credentials = credentials
+        self.extension_dirs: list[Path] = []
         self._requested = {"druid": port, "zookeeper": zookeeper_port, "derby": derby_port, "peon": peon_port}
         for name, value in self._requested.items():
             if not 0 <= value <= 65535:
@@ -244,6 +260,11 @@ class RealDruid:
             self.jdk = self._jdk or find_jdk(self.version)
         if self.lib is None:
             self.lib = resolve_classpath(self.version, java_home=self.jdk.home, root=self._cache, log=self._log)
+        if len(self.extension_dirs) != len(self.extensions):
+            self.extension_dirs = [
+                resolve_extension(self.version, name, java_home=self.jdk.home, root=self._cache, log=self._log)
+                for name in self.extensions
+            ]
         return self.lib
 
     def check_ports(self) -> None:
@@ -284,7 +305,7 @@ class RealDruid:
             workdir = self._workdir_arg.resolve()
             workdir.mkdir(parents=True, exist_ok=True)
         self.layout = layout = Layout(workdir)
-        write_config(layout, self.ports, self.jdk.java)
+        write_config(layout, self.ports, self.jdk.java, properties=self.properties)
         _LIVE.add(self)
         started = time.monotonic()
         try:
@@ -292,7 +313,8 @@ class RealDruid:
             zk = self._spawn("ZooKeeper", zookeeper_command(self.jdk.java, lib, layout), "zookeeper.log")
             _wait("ZooKeeper", lambda: self._zk_ok(), START_TIMEOUT, alive=zk.check_alive)
             self._say(f"starting the Coordinator-Overlord on {self.url}")
-            co = self._spawn("The Coordinator", coordinator_command(self.jdk.java, lib, layout), "coordinator.log")
+            command = coordinator_command(self.jdk.java, lib, layout, extensions=self.extension_dirs)
+            co = self._spawn("The Coordinator", command, "coordinator.log")
             _wait(f"Druid {self.version} to be ready at {self.url}", self._ready, START_TIMEOUT, alive=co.check_alive)
             derbyclient = next(iter(sorted(lib.glob("derbyclient-*.jar"))), None)
             if derbyclient is None:
@@ -349,6 +371,9 @@ class RealDruid:
         data = None if body is None else json.dumps(body).encode("utf-8")
         req = urllib.request.Request(self.url + path, data=data, method=method)
         req.add_header("Accept", "application/json")
+        if self.credentials is not None:
+            token = base64.b64encode(":".join(self.credentials).encode("utf-8")).decode("ascii")
+            req.add_header("Authorization", f"Basic {token}")
         if data is not None:
             req.add_header("Content-Type", "application/json")
         try:

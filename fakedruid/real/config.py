@@ -10,11 +10,18 @@ shortened to PT1S so tests see metadata changes within a second or two.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Layout", "Ports", "coordinator_command", "write_config", "zookeeper_command"]
+__all__ = [
+    "Layout",
+    "Ports",
+    "basic_security_properties",
+    "coordinator_command",
+    "write_config",
+    "zookeeper_command",
+]
 
 HOST = "127.0.0.1"
 
@@ -109,6 +116,35 @@ def common_properties(layout: Layout, ports: Ports) -> dict[str, object]:
     }
 
 
+def basic_security_properties(
+    admin_password: str,
+    internal_client_password: str,
+    *,
+    authenticator: str = "basic",
+    authorizer: str = "basic",
+) -> dict[str, object]:
+    """The runtime properties of the ``druid-basic-security`` extension as Druid's docs configure it
+    (``development/extensions-core/druid-basic-security``): one metadata-store authenticator and authorizer,
+    an escalator for internal requests as ``druid_system``, and ``initialAdminPassword`` /
+    ``initialInternalClientPassword`` for the users ``admin`` and ``druid_system``."""
+    auth = f"druid.auth.authenticator.{authenticator}"
+    return {
+        "druid.auth.authenticatorChain": [authenticator],
+        f"{auth}.type": "basic",
+        f"{auth}.initialAdminPassword": admin_password,
+        f"{auth}.initialInternalClientPassword": internal_client_password,
+        f"{auth}.credentialsValidator.type": "metadata",
+        f"{auth}.skipOnFailure": "false",
+        f"{auth}.authorizerName": authorizer,
+        "druid.escalator.type": "basic",
+        "druid.escalator.internalClientUsername": "druid_system",
+        "druid.escalator.internalClientPassword": internal_client_password,
+        "druid.escalator.authorizerName": authorizer,
+        "druid.auth.authorizers": [authorizer],
+        f"druid.auth.authorizer.{authorizer}.type": "basic",
+    }
+
+
 def coordinator_properties(layout: Layout, ports: Ports, java: Path) -> dict[str, object]:
     """``conf/coordinator-overlord/runtime.properties``."""
     return {
@@ -179,8 +215,11 @@ def zoo_cfg(layout: Layout, ports: Ports) -> str:
     )
 
 
-def write_config(layout: Layout, ports: Ports, java: Path) -> None:
-    """Write every configuration file and create the ``var`` and ``log`` directories."""
+def write_config(
+    layout: Layout, ports: Ports, java: Path, *, properties: Mapping[str, object] | None = None
+) -> None:
+    """Write every configuration file and create the ``var`` and ``log`` directories. ``properties`` are added
+    to (or replace) the common runtime properties, as lines of ``common.runtime.properties``."""
     for d in (
         layout.conf / "_common",
         layout.conf / "coordinator-overlord",
@@ -193,7 +232,7 @@ def write_config(layout: Layout, ports: Ports, java: Path) -> None:
     ):
         d.mkdir(parents=True, exist_ok=True)
     (layout.conf / "_common" / "common.runtime.properties").write_text(
-        _properties(common_properties(layout, ports)), encoding="utf-8"
+        _properties({**common_properties(layout, ports), **dict(properties or {})}), encoding="utf-8"
     )
     (layout.conf / "_common" / "log4j2.xml").write_text(LOG4J2_XML, encoding="utf-8")
     (layout.conf / "coordinator-overlord" / "runtime.properties").write_text(
@@ -218,8 +257,11 @@ def zookeeper_command(java: Path, lib: Path, layout: Layout) -> list[str]:
     ]
 
 
-def coordinator_command(java: Path, lib: Path, layout: Layout, *, heap: str = "512m") -> list[str]:
-    """The Coordinator (and Overlord) JVM, as Druid's ``bin/run-druid coordinator-overlord`` starts it."""
+def coordinator_command(
+    java: Path, lib: Path, layout: Layout, *, heap: str = "512m", extensions: Sequence[Path] = ()
+) -> list[str]:
+    """The Coordinator (and Overlord) JVM, as Druid's ``bin/run-druid coordinator-overlord`` starts it, with the
+    jars of each directory in ``extensions`` on its classpath after ``lib``."""
     return [
         str(java),
         "-server",
@@ -234,7 +276,8 @@ def coordinator_command(java: Path, lib: Path, layout: Layout, *, heap: str = "5
         f"-Dderby.stream.error.file={layout.logs / 'derby.log'}",
         *JAVA_OPENS,
         "-cp",
-        f"{layout.conf / 'coordinator-overlord'}:{layout.conf / '_common'}:{lib}/*",
+        ":".join([f"{layout.conf / 'coordinator-overlord'}", f"{layout.conf / '_common'}", f"{lib}/*",
+                  *(f"{d}/*" for d in extensions)]),
         "org.apache.druid.cli.Main",
         "server",
         "coordinator",

@@ -8,6 +8,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from fakedruid import FakeCoordinator
+from fakedruid.api import access
 from tests.support import NOW, WIKI, seed_wiki
 
 BASE = "/druid-ext/basic-security"
@@ -54,7 +55,8 @@ def add_user(client: FlaskClient, user: str, password: str, *grants: tuple[str, 
 
 def test_druidapi_add_user_flow_succeeds_with_empty_200s(sclient: FlaskClient) -> None:
     r = sclient.post(f"{AUTHN}/users/bob", headers=ADMIN)
-    assert (r.status_code, r.data, r.headers.get("Content-Type")) == (200, b"", None)
+    # Measured on Druid 37.0.0: the empty 200 still says application/json (@Produces on the resource).
+    assert (r.status_code, r.data, r.headers.get("Content-Type")) == (200, b"", "application/json")
     bob = add_user(sclient, "carol", "secret", ("DATASOURCE", "wiki.*", "READ"))
     assert sclient.get("/druid/coordinator/v1/datasources", headers=bob).status_code == 200
     assert sclient.get(f"{AUTHN}/users", headers=ADMIN).get_json() == ["admin", "bob", "carol"]
@@ -144,7 +146,11 @@ def test_no_credentials_is_the_json_401_challenge(sclient: FlaskClient) -> None:
     r = sclient.get("/druid/coordinator/v1/datasources")
     assert r.status_code == 401
     assert r.headers["WWW-Authenticate"] == "Basic"
-    assert r.get_json() == {"error": "Unauthorized", "errorMessage": None, "errorClass": None, "host": None}
+    # Measured on Druid 37.0.0; host is DruidNode.getDefaultHost(), the machine's canonical host name.
+    assert r.headers["Content-Type"] == "application/json;charset=utf-8"
+    assert r.get_json() == {
+        "error": "Unauthorized request", "errorMessage": None, "errorClass": None, "host": access.default_host()
+    }
 
 
 def test_wrong_password_is_jettys_401_page_naming_the_user(sclient: FlaskClient) -> None:
@@ -178,7 +184,7 @@ def test_datasource_read_without_permission_is_403_profile_29(sfake: FakeCoordin
 def test_datasource_403_profile_latest(sclient_latest: FlaskClient) -> None:
     bob = add_user(sclient_latest, "bob", "pw")
     r = sclient_latest.get(f"/druid/coordinator/v1/metadata/datasources/{WIKI}", headers=bob)
-    assert (r.status_code, r.get_json()) == (403, {"error": "Unauthorized"})
+    assert (r.status_code, r.get_json()) == (403, {"Access-Check-Result": "Unauthorized"})
 
 
 def test_write_with_only_read_permission_is_403_and_changes_nothing(
@@ -207,6 +213,7 @@ def test_management_api_needs_config_security(sclient: FlaskClient) -> None:
     assert sclient.get(f"{AUTHZ}/roles", headers=bob).status_code == 200
     r = sclient.post(f"{AUTHZ}/roles/evil", headers=bob)
     assert (r.status_code, r.get_data(as_text=True)) == (403, "Access-Check-Result: Allowed:false, Message:")
+    assert r.headers["Content-Type"].startswith("text/plain")  # measured on Druid 37.0.0
     assert "evil" not in sclient.get(f"{AUTHZ}/roles", headers=ADMIN).get_json()
 
 

@@ -60,5 +60,5 @@ def test_every_rule_names_its_druid_source() -> None:
 
 def test_forbidden_bodies_per_profile() -> None:
     assert access.forbidden_body(authorization_result=False) == {"Access-Check-Result": "Allowed:false, Message:"}
-    assert access.forbidden_body(authorization_result=True) == {"error": "Unauthorized"}
+    assert access.forbidden_body(authorization_result=True) == {"Access-Check-Result": "Unauthorized"}
     assert access.security_forbidden_text(authorization_result=False) == "Access-Check-Result: Allowed:false, Message:"
