@@ -88,14 +88,6 @@ REAL_DIFFERENCES: dict[str, dict[str, str]] = {
         "\"java.lang.IllegalArgumentException: Format requires a '/' separator: 2015-09-12\",...,\"status\":\"500\"}, "
         "which does not say 'Invalid interval'",
     },
-    "test_get_datasources_lists_served_datasource": {V28: NO_HISTORICAL, V33: NO_HISTORICAL},
-    "test_get_datasource_simple_properties_count_served_segments": {V28: NO_HISTORICAL, V33: NO_HISTORICAL},
-    "test_get_intervals_newest_first": {V28: NO_HISTORICAL, V33: NO_HISTORICAL},
-    "test_get_interval_lists_contained_segment_ids": {V28: NO_HISTORICAL, V33: NO_HISTORICAL},
-    "test_get_segments_lists_served_ids_in_id_order": {V28: NO_HISTORICAL, V33: NO_HISTORICAL},
-    "test_get_segment_returns_metadata_and_servers": {V28: NO_HISTORICAL, V33: NO_HISTORICAL},
-    "test_get_metadata_segments_include_overshadowed": {V28: NO_HISTORICAL, V33: NO_HISTORICAL},
-    "test_set_rules_drop_forever_unloads_datasource": {V28: NO_HISTORICAL, V33: NO_HISTORICAL},
     # ------------------------------------------------------------------ one segment
     "test_mark_segment_used_unknown_id_is_false": {V33: FORWARD_500},
     "test_mark_segment_used_unused_segment_is_true": {V33: FORWARD_500},

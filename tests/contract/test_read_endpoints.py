@@ -60,6 +60,7 @@ def test_post_metadata_segments_unknown_datasource_is_empty_list(coordinator: Dr
 # ---------------------------------------------------------------------- seeded (fake only)
 
 
+@pytest.mark.historical
 @pytest.mark.fake_only
 def test_get_datasources_lists_served_datasource(coordinator: DruidTarget, datasource: str) -> None:
     seed_wiki(coordinator, datasource, hours=range(2))
@@ -75,6 +76,7 @@ def test_get_datasources_all_unused_not_listed(coordinator: DruidTarget, datasou
     assert datasource in coordinator.get(f"{M}/datasources", params={"includeUnused": ""}).json()
 
 
+@pytest.mark.historical
 @pytest.mark.fake_only
 def test_get_datasource_simple_properties_count_served_segments(coordinator: DruidTarget, datasource: str) -> None:
     seed_wiki(coordinator, datasource, hours=range(3), unused=(2,))
@@ -85,6 +87,7 @@ def test_get_datasource_simple_properties_count_served_segments(coordinator: Dru
     assert body["segments"]["maxTime"] == instant(2)
 
 
+@pytest.mark.historical
 @pytest.mark.fake_only
 def test_get_intervals_newest_first(coordinator: DruidTarget, datasource: str) -> None:
     seed_wiki(coordinator, datasource, hours=range(3))
@@ -92,6 +95,7 @@ def test_get_intervals_newest_first(coordinator: DruidTarget, datasource: str) -
     assert body == [f"{instant(h)}/{instant(h + 1)}" for h in (2, 1, 0)]
 
 
+@pytest.mark.historical
 @pytest.mark.fake_only
 def test_get_interval_lists_contained_segment_ids(coordinator: DruidTarget, datasource: str) -> None:
     seed_wiki(coordinator, datasource, hours=range(4))
@@ -99,12 +103,14 @@ def test_get_interval_lists_contained_segment_ids(coordinator: DruidTarget, data
     assert body == [segment_id(datasource, 1), segment_id(datasource, 2)]
 
 
+@pytest.mark.historical
 @pytest.mark.fake_only
 def test_get_segments_lists_served_ids_in_id_order(coordinator: DruidTarget, datasource: str) -> None:
     ids = seed_wiki(coordinator, datasource, hours=range(3), unused=(1,))
     assert coordinator.get(f"{P}/{datasource}/segments").json() == [ids[0], ids[2]]
 
 
+@pytest.mark.historical
 @pytest.mark.fake_only
 def test_get_segment_returns_metadata_and_servers(coordinator: DruidTarget, datasource: str) -> None:
     ids = seed_wiki(coordinator, datasource, hours=range(1))
@@ -114,6 +120,7 @@ def test_get_segment_returns_metadata_and_servers(coordinator: DruidTarget, data
     assert body["servers"]
 
 
+@pytest.mark.historical
 @pytest.mark.fake_only
 def test_get_metadata_segments_include_overshadowed(coordinator: DruidTarget, datasource: str) -> None:
     # The metadata view lists every used segment; the served view leaves out overshadowed ones.
