@@ -29,15 +29,22 @@ _NO_REAL = (
 _FAKE_ONLY = "fake_only: seeds or resets state, which a real Druid given by --druid-url does not allow"
 
 
-@pytest.fixture(scope="session")
-def fake_druid_targets() -> Iterator[Callable[[str], DruidTarget]]:
-    """Start one in-process fake per profile on 127.0.0.1 (a free port) the first time a test asks for it."""
-    started: dict[str, DruidTarget] = {}
+#: The virtual historicals of the fakes that ``historical`` tests use: one server, as the real Historical cluster
+#: has (the default rule wants two replicas, so loadstatus counts under-replicated segments as Druid does).
+HISTORICAL_TIERS = {"_default_tier": 1}
 
-    def get(profile: str) -> DruidTarget:
-        if profile not in started:
-            started[profile] = DruidTarget.start_fake(profile, host="127.0.0.1")
-        return started[profile]
+
+@pytest.fixture(scope="session")
+def fake_druid_targets() -> Iterator[Callable[..., DruidTarget]]:
+    """Start one in-process fake per profile on 127.0.0.1 (a free port) the first time a test asks for it; with
+    ``historical=True`` another one whose virtual historicals match the real Historical cluster."""
+    started: dict[tuple[str, bool], DruidTarget] = {}
+
+    def get(profile: str, historical: bool = False) -> DruidTarget:
+        if (profile, historical) not in started:
+            options = {"tiers": HISTORICAL_TIERS} if historical else {}
+            started[profile, historical] = DruidTarget.start_fake(profile, host="127.0.0.1", **options)
+        return started[profile, historical]
 
     yield get
     for target in started.values():
@@ -150,7 +157,8 @@ def coordinator(request: pytest.FixtureRequest) -> Iterator[DruidTarget]:
             real.reset()
         yield real
         return
-    target = request.getfixturevalue("fake_druid_targets")(profile)
+    historical = request.node.get_closest_marker("historical") is not None
+    target = request.getfixturevalue("fake_druid_targets")(profile, historical)
     target.reset()
     yield target
     target.check()
