@@ -171,11 +171,17 @@ def _add_real_druid(commands: Any) -> None:
             "--workdir", metavar="DIR", help="keep configuration, Derby, deep storage and logs here (default: a "
             "temporary directory, removed on stop)"
         )
-        for option, what in (("zookeeper", "ZooKeeper"), ("derby", "Derby"), ("peon", "the first forked task JVM")):
+        for option, what in (("zookeeper", "ZooKeeper"), ("derby", "Derby"), ("peon", "the first forked task JVM"),
+                             ("historical", "the Historical (with --historical)")):
             action.add_argument(
                 f"--{option}-port", type=_port, default=0, metavar="PORT",
                 help=f"port of {what}; 0 picks a free one (default)",
             )
+        action.add_argument(
+            "--historical", action="store_true",
+            help="also start one Historical, so that the cluster serves its segments (seeded ones get a copy of "
+            "a template segment's files, made by one small ingestion at start)",
+        )
 
 
 def _property(text: str) -> tuple[str, str]:

@@ -38,6 +38,10 @@ def submit_native(cluster: Cluster, body: dict[str, Any]) -> Task:
     context.setdefault("useLineageBasedSegmentAllocation", True)
     payload["context"] = context
     payload["dataSource"] = spec.datasource
+    # IndexTask's @JsonCreator takes its groupId from IndexTask.makeGroupId: "index_append_<dataSource>" for an
+    # appending task (appending tasks share a lock group), else the id; ParallelIndexSupervisorTask keeps its id
+    # (measured on Druid 28.0.0 and 33.0.0).
+    group_id = f"index_append_{spec.datasource}" if spec.task_type == INDEX and spec.append else None
     return cluster.submit_ingestion(
         task_type=spec.task_type,
         datasource=spec.datasource,
@@ -45,6 +49,7 @@ def submit_native(cluster: Cluster, body: dict[str, Any]) -> Task:
         job=IngestionJob(spec),
         task_id=None if task_id is None else str(task_id),
         java_class=_INDEX_CLASS if spec.task_type == INDEX else _PARALLEL_CLASS,
+        group_id=group_id,
     )
 
 

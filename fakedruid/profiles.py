@@ -69,6 +69,16 @@ class Profile:
     #: Authorization denials are ``AuthorizationResult`` (Druid 33+): 403 ``{"error": "Unauthorized"}``;
     #: else ``Access`` through the old ``ForbiddenExceptionMapper`` (``{"Access-Check-Result": ...}``).
     authorization_result: bool
+    # ---- native ingestion tasks (measured on real Druid 28.0.0 and 33.0.0, tests/contract/test_ingestion.py)
+    #: ``TaskStatus`` cuts ``errorMsg`` to this many characters and appends ``...`` (Druid 28; 33 keeps the
+    #: fake's short messages whole); None: no cut.
+    task_error_msg_limit: int | None
+    #: The ``ingestionStatsAndErrors`` payload ends with ``recordsProcessed`` (``{}``) and, for a task that
+    #: succeeded, ``segmentsPublished``, and the reports carry a ``taskContext`` report (Druid 33; 28 has neither).
+    ingestion_report_extras: bool
+    #: A task whose ``isReady`` throws fails with ``Encountered error[<cause>] while waiting for task to be
+    #: ready...`` (Druid 33); else ``Failed while waiting for the task to be ready to run...`` (Druid 28).
+    ready_failure_names_cause: bool
 
 
 PROFILE_29 = Profile(
@@ -96,6 +106,9 @@ PROFILE_29 = Profile(
     unused_rows_carry_segment_columns=False,
     update_failure_error="Exception occurred.",
     authorization_result=False,
+    task_error_msg_limit=100,
+    ingestion_report_extras=False,
+    ready_failure_names_cause=False,
 )
 
 PROFILE_LATEST = Profile(
@@ -123,6 +136,9 @@ PROFILE_LATEST = Profile(
     unused_rows_carry_segment_columns=True,
     update_failure_error="Unknown server error",
     authorization_result=True,
+    task_error_msg_limit=None,
+    ingestion_report_extras=True,
+    ready_failure_names_cause=True,
 )
 
 PROFILES: dict[str, Profile] = {"29": PROFILE_29, "latest": PROFILE_LATEST}

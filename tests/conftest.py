@@ -48,6 +48,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "target, once per session, seeded and reset like the fake (env FAKEDRUID_DRUID_REAL; needs Java and Maven: "
         "skipped with a message when they are missing, an error when CI is set)",
     )
+    # ---- issue 10 item 5: the served view against a real Druid with a Historical
+    group.addoption(
+        "--druid-real-historical",
+        metavar="VERSION",
+        default=os.environ.get("FAKEDRUID_DRUID_REAL_HISTORICAL"),
+        help="for contract tests marked 'historical', boot a second real Druid VERSION with one Historical "
+        "(lazily, once per session; env FAKEDRUID_DRUID_REAL_HISTORICAL); default: the --druid-real version",
+    )
     group.addoption(
         "--druid-real-security",
         metavar="VERSION",

@@ -27,6 +27,7 @@ from fakedruid.real.config import (
     Ports,
     basic_security_properties,
     coordinator_command,
+    historical_command,
     write_config,
     zookeeper_command,
 )
@@ -220,6 +221,39 @@ def test_commands_run_druids_main_classes_from_the_lib(tmp_path: Path) -> None:
     assert co[-3:] == ["org.apache.druid.cli.Main", "server", "coordinator"]
     assert co[co.index("-cp") + 1].endswith(":/lib/*")
     assert "-Duser.timezone=UTC" in co
+
+
+def test_historical_config_only_with_a_historical_port(tmp_path: Path) -> None:
+    layout = Layout(tmp_path)
+    write_config(layout, Ports(druid=18081, zookeeper=12181, derby=11527, peon=18100), Path("/jdk/bin/java"))
+    assert not (tmp_path / "conf/historical").exists()
+    write_config(layout, Ports(druid=18081, zookeeper=12181, derby=11527, peon=18100, historical=18083),
+                 Path("/jdk/bin/java"))
+    hist = _props(tmp_path / "conf/historical/runtime.properties")
+    assert (hist["druid.service"], hist["druid.plaintextPort"]) == ("druid/historical", "18083")
+    (location,) = json.loads(hist["druid.segmentCache.locations"])
+    assert location["path"] == str(tmp_path / "var/druid/segment-cache")
+    assert int(hist["druid.server.maxSize"]) == location["maxSize"]
+    command = historical_command(Path("/jdk/bin/java"), Path("/lib"), layout)
+    assert command[-3:] == ["org.apache.druid.cli.Main", "server", "historical"]
+    assert command[command.index("-cp") + 1].startswith(f"{tmp_path / 'conf/historical'}:")
+
+
+def test_seeded_rows_served_by_a_historical_get_a_copy_of_the_template(tmp_path: Path) -> None:
+    template = tmp_path / "template"
+    template.mkdir()
+    (template / "00000.smoosh").write_bytes(b"segment")
+    druid = RealDruid("28.0.0", historical=True)
+    druid.template = template
+    rows = segment_rows([_segment(hour=0), {**_segment(hour=1), "shardSpec": {"type": "tombstone",
+                                                                             "partitionNum": 0, "partitions": 0}}],
+                        used=True, segments_dir=tmp_path / "deep", now="2026-01-01T00:00:00.000Z")
+    served = [json.loads(druid._servable(row).payload) for row in rows]
+    copy = tmp_path / "deep/wiki/2015-09-12T00:00:00.000Z_2015-09-12T01:00:00.000Z/v1/0/index"
+    assert served[0]["loadSpec"] == {"type": "local", "path": f"{copy}/"}
+    assert (copy / "00000.smoosh").read_bytes() == b"segment"
+    assert served[1]["loadSpec"] == {"type": "tombstone", "path": None}
+    assert served[0]["identifier"] == rows[0].id
 
 
 # ---------------------------------------------------------------------- seeding

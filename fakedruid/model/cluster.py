@@ -832,6 +832,7 @@ class Cluster:
         job: IngestionJob,
         task_id: str | None = None,
         java_class: str | None = None,
+        group_id: str | None = None,
     ) -> Task:
         """Submit an ingestion task (``index``, ``index_parallel`` or an MSQ ``query_controller``) and, unless tasks
         are held, run it at once: it publishes what :func:`fakedruid.model.ingestion.run_job` plans, or fails
@@ -843,7 +844,7 @@ class Cluster:
         with self.lock:
             created = self.tasks.create_ingestion(
                 now=self.clock.now(), task_type=task_type, datasource=datasource, payload=payload, job=job,
-                task_id=task_id, java_class=java_class,
+                task_id=task_id, java_class=java_class, group_id=group_id,
             )
             if not self.tasks.hold:
                 self._run_task(created)
@@ -869,7 +870,8 @@ class Cluster:
             for interval in plan.drop_intervals:  # MSQ REPLACE with nothing to publish: MarkSegmentsAsUnusedAction
                 self._mark_unused_in_interval(task.datasource, interval, None, now)
         published = () if error is not None else tuple(s.id for s in plan.published)
-        task.finish_ingestion(error, report, published, now)
+        task.finish_ingestion(error, report, published, now, no_report=plan.no_report,
+                              ready_failure=plan.ready_failure)
 
     def _run_task(self, task: Task) -> None:
         """Finish a task: fail it as planned, or run the kill (or the ingestion) and record the report."""

@@ -56,6 +56,7 @@ from fakedruid.model.intervals import (
 from fakedruid.model.row_filters import RowFilter, RowValues, filter_from_json
 from fakedruid.model.segments import DataSegment
 from fakedruid.model.shard_specs import ShardSpec, numbered, parse_shard_spec
+from fakedruid.model.tasks import id_problem
 from fakedruid.model.timeline import Timeline
 from fakedruid.model.timestamps import TimestampSpec, UnparseableTimestamp
 
@@ -282,6 +283,10 @@ def _granularity(value: Any, default: Granularity, key: str) -> Granularity:
     try:
         return granularity_from_json(value)
     except UnknownGranularity as exc:
+        if isinstance(value, str):
+            # Granularity's @JsonCreator (GranularityType.valueOf) throws inside the constructor: Jackson wraps it
+            # as a ValueInstantiationException (measured on Druid 28.0.0 and 33.0.0).
+            raise _construct("org.apache.druid.java.util.common.granularity.Granularity", str(exc)) from None
         raise InvalidTask(f"Cannot deserialize value of type `org.apache.druid.java.util.common.granularity."
                           f"Granularity` from {value!r}: {exc} (field [{key}])") from None
 
@@ -474,6 +479,10 @@ def native_spec_from_json(task: Any) -> tuple[IngestionSpec, dict[str, Any]]:
     if not isinstance(datasource, str) or datasource == "":
         raise _construct("org.apache.druid.segment.indexing.DataSchema",
                          "Invalid value for field [dataSource]: must not be null")
+    # DataSchema's constructor: IdUtils.validateId("dataSource", ...), before the task id is made from it.
+    problem = id_problem(datasource, "dataSource")
+    if problem is not None:
+        raise _construct("org.apache.druid.segment.indexing.DataSchema", problem)
     ts = _obj(schema.get("timestampSpec"), "dataSchema.timestampSpec", "TimestampSpec")
     if schema.get("parser") is not None:
         raise NotImplementedByFake("the deprecated dataSchema.parser is not implemented: use ioConfig.inputFormat")
@@ -549,11 +558,16 @@ def native_spec_from_json(task: Any) -> tuple[IngestionSpec, dict[str, Any]]:
         else "org.apache.druid.indexing.common.task.IndexTask$IndexTuningConfig",
     )
     # The ingestion spec's constructor: AbstractTask.computeBatchIngestionMode, the replace intervals, the format.
+    # ParallelIndexSupervisorTask checks these in its own constructor (with its own wording for the intervals),
+    # before ParallelIndexIngestionSpec is built; IndexTask leaves them to IndexIngestionSpec (measured on Druid
+    # 28.0.0 and 33.0.0).
+    mode_cls = cls if parallel else spec_cls
     if append and drop:
-        raise _construct(spec_cls, "Cannot simultaneously replace and append to existing segments. Either "
+        raise _construct(mode_cls, "Cannot simultaneously replace and append to existing segments. Either "
                                    "dropExisting or appendToExisting should be set to false")
     if drop and not append and not intervals:
-        raise _construct(spec_cls, "GranularitySpec's intervals cannot be empty for replace.")
+        raise _construct(mode_cls, "GranularitySpec's intervals cannot be empty when using replace." if parallel
+                         else "GranularitySpec's intervals cannot be empty for replace.")
     if input_format is None:
         raise _construct(spec_cls, "At least one of [Property{name='parser', value=null}, "
                                    "Property{name='inputFormat', value=null}] must be present")
@@ -843,6 +857,11 @@ class IngestionPlan:
     error: str | None = None
     #: ``IngestionState`` where the task ended: ``COMPLETED``, or the phase it failed in.
     ingestion_state: str = "COMPLETED"
+    #: The task failed before it wrote a report (``GET /task/{id}/reports`` answers 404).
+    no_report: bool = False
+    #: The Overlord's ``TaskQueue`` failed the task because its ``isReady`` threw (``error`` is the cause; the
+    #: task's ``errorMsg`` wraps it, per release, and its duration is -1).
+    ready_failure: bool = False
 
     @property
     def published(self) -> list[DataSegment]:
@@ -1002,7 +1021,11 @@ class _Planner:
         stats.unparseable += 1
         self.plan.parse_errors.append(message)
         if stats.unparseable + stats.processed_with_error > self.spec.max_parse_exceptions:
-            raise _Failure(f"Max parse exceptions[{self.spec.max_parse_exceptions}] exceeded")
+            # ParseExceptionHandler.handle throws an RE; the task's errorMsg is Throwables.getStackTraceAsString
+            # of it: the exception line, then Druid's stack frames, which the fake leaves out (measured on Druid
+            # 28.0.0 and 33.0.0: the first line is this one).
+            raise _Failure(f"org.apache.druid.java.util.common.RE: Max parse exceptions"
+                           f"[{self.spec.max_parse_exceptions}] exceeded")
 
     # ---------------------------------------------------------------- dimensions, rollup, sizes
 
@@ -1113,9 +1136,19 @@ def plan_native(
         if spec.append and not isinstance(spec.partitions, DynamicPartitions):
             raise _Failure("java.lang.IllegalArgumentException: Perfect rollup cannot be guaranteed when appending "
                            "to existing dataSources")
-        if spec.task_type == INDEX and isinstance(spec.partitions, RangePartitions):
+        if isinstance(spec.partitions, RangePartitions) and (
+            spec.task_type == INDEX or not isinstance(spec.input_source, LocalSource)
+        ):
+            # IndexTask.isReady refuses range partitions. For `index` the Overlord's TaskQueue calls it and fails
+            # the task with its own message; ParallelIndexSupervisorTask.isParallelMode needs a splittable source
+            # for range partitioning (an inline one is not), so it runs sequentially, and runSequential's
+            # IndexTask.isReady throws the UOE itself. Neither writes a report (measured on Druid 28.0.0, 33.0.0).
             cls = ("SingleDimensionPartitionsSpec" if spec.partitions.type == "single_dim"
                    else "DimensionRangePartitionsSpec")
+            plan.no_report = True
+            plan.ready_failure = spec.task_type == INDEX
+            if plan.ready_failure:
+                raise _Failure(f"partitionsSpec[org.apache.druid.indexer.partitions.{cls}] is not supported")
             raise _Failure(f"org.apache.druid.java.util.common.UOE: partitionsSpec[org.apache.druid.indexer."
                            f"partitions.{cls}] is not supported")
         rows = planner.accept(data, plan.build_segments)
@@ -1534,9 +1567,9 @@ def ingestion_report(task_id: str, plan: IngestionPlan, *, completed: bool) -> d
                 "errorMsg": plan.error,
                 "segmentAvailabilityConfirmed": False,
                 "segmentAvailabilityWaitTimeMs": 0,
-                "recordsProcessed": None,
-                "segmentsRead": None,
-                "segmentsPublished": len(plan.published),
+                # Druid 33.0.0 (measured): an empty map, and segmentsPublished only when the task published.
+                "recordsProcessed": {},
+                **({} if plan.error is not None else {"segmentsPublished": len(plan.published)}),
             },
         }
     }
@@ -1623,8 +1656,9 @@ class IngestionJob:
 
 
 def run_job(job: IngestionJob, task_id: str, used: Sequence[DataSegment], every: Sequence[DataSegment],
-            now: int) -> tuple[IngestionPlan, dict[str, Any]]:
-    """Run a job against the datasource's segments: the plan (what to publish, or the failure) and the report.
+            now: int) -> tuple[IngestionPlan, dict[str, Any] | None]:
+    """Run a job against the datasource's segments: the plan (what to publish, or the failure) and the report
+    (None when the task fails before writing one).
 
     :param used: the datasource's used segments (the timeline the task sees).
     :param every: all its segments, used or not (the lock version must not repeat one of their ids).
@@ -1638,7 +1672,7 @@ def run_job(job: IngestionJob, task_id: str, used: Sequence[DataSegment], every:
         except NotImplementedByFake as exc:
             # A situation the fake cannot plan (appending into a tombstone-only chunk): the task fails saying so.
             plan = IngestionPlan(error=f"fakedruid does not implement: {exc.message}")
-        report = ingestion_report(task_id, plan, completed=True)
+        report = None if plan.no_report else ingestion_report(task_id, plan, completed=True)
     else:
         assert spec.msq is not None
         version = lock_version(now, every, list(spec.msq.replace_intervals) or [ETERNITY])

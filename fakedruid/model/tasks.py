@@ -134,14 +134,21 @@ class Task:
     report: dict[str, Any] | None = field(default=None, repr=False)
     #: The ids of the segments (and tombstones) an ingestion task published.
     published_ids: tuple[str, ...] = ()
+    #: The ingestion task failed before it wrote a report (``GET /task/{id}/reports`` is a 404).
+    no_report: bool = False
+    #: The Overlord failed the task because its ``isReady`` threw: ``error_msg`` is the cause, which the API
+    #: wraps in the release's ``TaskQueue`` message; the duration stays -1.
+    ready_failure: bool = False
 
     def finish_ingestion(self, error: str | None, report: dict[str, Any] | None, published: tuple[str, ...],
-                         now: int) -> None:
+                         now: int, *, no_report: bool = False, ready_failure: bool = False) -> None:
         """End an ingestion task: ``FAILED`` with ``error``, or ``SUCCESS`` having published ``published``."""
         self.status, self.error_msg = (FAILED, error) if error is not None else (SUCCESS, None)
         self.report = report
         self.published_ids = published
-        self.duration = max(0, now - self.created_time)
+        self.no_report = no_report
+        self.ready_failure = ready_failure
+        self.duration = -1 if ready_failure else max(0, now - self.created_time)
 
     def finish(self, result: KillResult | None, now: int) -> None:
         """End the task: ``FAILED`` as planned (``result`` is None then), or ``SUCCESS`` with the kill's report."""
@@ -180,6 +187,8 @@ class Task:
             "kill_args": self.kill_args,
             "planned_error": self.planned_error,
             "sequence": self.sequence,
+            "no_report": self.no_report,
+            "ready_failure": self.ready_failure,
         }
 
     @classmethod
@@ -208,6 +217,8 @@ class Task:
                 kill_args=dict(state["kill_args"]),
                 planned_error=state["planned_error"],
                 sequence=int(state["sequence"]),
+                no_report=bool(state.get("no_report", False)),
+                ready_failure=bool(state.get("ready_failure", False)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise InvalidTask(f"malformed task in a state document: {exc!r}") from exc
@@ -357,8 +368,11 @@ class TaskStore:
         job: Any,
         task_id: str | None = None,
         java_class: str | None = None,
+        group_id: str | None = None,
     ) -> Task:
         """Record a new ingestion task, RUNNING; :meth:`fakedruid.model.cluster.Cluster.submit_ingestion` runs it.
+
+        :param group_id: the task's groupId (None: its id).
 
         :param task_id: the id to use; None generates ``IdUtils.newTaskId(type, datasource, null)``:
             ``<type>_<ds>_<8 letters>_<now>``.
@@ -379,12 +393,12 @@ class TaskStore:
         self._sequence += 1
         task = Task(
             id=tid,
-            group_id=tid,
+            group_id=group_id or tid,
             type=task_type,
             datasource=datasource,
             interval=ETERNITY,
             created_time=now,
-            payload=_with_ids(payload, tid),
+            payload=_with_ids(payload, tid, group_id),
             planned_error=self.fail_with,
             sequence=self._sequence,
             job=job,
@@ -612,11 +626,12 @@ def _payload_template(
     return body
 
 
-def _with_ids(template: dict[str, Any], task_id: str) -> dict[str, Any]:
-    """A copy of a payload template with ``id``, ``groupId`` and ``resource`` (``TaskResource(id, 1)``) set."""
+def _with_ids(template: dict[str, Any], task_id: str, group_id: str | None = None) -> dict[str, Any]:
+    """A copy of a payload template with ``id``, ``groupId`` (default: the id) and ``resource``
+    (``TaskResource(id, 1)``) set."""
     body = dict(template)
     body["id"] = task_id
-    body["groupId"] = task_id
+    body["groupId"] = group_id or task_id
     body["resource"] = {"availabilityGroup": task_id, "requiredCapacity": 1}
     return body
 
@@ -765,7 +780,12 @@ def _java_int(value: int | None) -> str:
 
 def _id_problem(task_id: str) -> str | None:
     """``IdUtils.validateId("task ID", id)``: the InvalidInput message, or None when the id is valid."""
-    what = "Invalid value for field [task ID]"
+    return id_problem(task_id, "task ID")
+
+
+def id_problem(task_id: str, field_name: str) -> str | None:
+    """``IdUtils.validateId(field_name, value)``: the InvalidInput message, or None when the value is valid."""
+    what = f"Invalid value for field [{field_name}]"
     if task_id == "":
         return f"{what}: must not be null"
     if task_id.startswith("."):

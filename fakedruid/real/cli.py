@@ -69,6 +69,8 @@ def run_real_druid(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
             zookeeper_port=args.zookeeper_port,
             derby_port=args.derby_port,
             peon_port=args.peon_port,
+            historical=args.historical,
+            historical_port=args.historical_port,
             log=sys.stderr,
             extensions=extensions,
             properties=properties,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import base64
 import contextlib
+import dataclasses
 import datetime
 import json
 import os
@@ -33,6 +34,7 @@ from fakedruid.real.config import (
     Layout,
     Ports,
     coordinator_command,
+    historical_command,
     write_config,
     zookeeper_command,
 )
@@ -42,6 +44,7 @@ from fakedruid.real.maven import extension_pom_xml, resolve_classpath, resolve_e
 from fakedruid.real.metadata import (
     INSERT_SEGMENT,
     RESET_TABLES,
+    SegmentRow,
     SqlShell,
     insert_params,
     segment_rows,
@@ -183,6 +186,9 @@ class RealDruid:
         :func:`~fakedruid.real.config.basic_security_properties` gives those of the basic-security extension.
     :param credentials: ``(user, password)`` the harness's own requests (readiness, seeding, reset) send as
         HTTP Basic credentials, for a cluster that requires them.
+    :param historical: also start one Historical (``_default_tier``) and ingest a template segment, so that
+        seeded segments, which have no files, get a copy of the template's files and can be loaded and served.
+    :param historical_port: the Historical's port (default: a free one).
     """
 
     def __init__(
@@ -200,6 +206,8 @@ class RealDruid:
         extensions: Sequence[str] = (),
         properties: Mapping[str, object] | None = None,
         credentials: tuple[str, str] | None = None,
+        historical: bool = False,
+        historical_port: int = 0,
     ) -> None:
         parse_druid_version(version)
         for name in extensions:
@@ -209,7 +217,10 @@ class RealDruid:
         self.properties: dict[str, object] = dict(properties or {})
         self.credentials = credentials
         self.extension_dirs: list[Path] = []
+        self.historical = historical
         self._requested = {"druid": port, "zookeeper": zookeeper_port, "derby": derby_port, "peon": peon_port}
+        if historical:
+            self._requested["historical"] = historical_port
         for name, value in self._requested.items():
             if not 0 <= value <= 65535:
                 raise RealDruidError(f"Invalid {name} port [{value}]: expected an integer from 0 to 65535")
@@ -228,6 +239,8 @@ class RealDruid:
         self.lib: Path | None = None
         #: Seconds the last :meth:`start` took from launching ZooKeeper to ready.
         self.start_seconds: float | None = None
+        #: With a Historical: the directory of the template segment's files (a real ingestion's output).
+        self.template: Path | None = None
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -324,6 +337,11 @@ class RealDruid:
             _wait("the metadata tables", self._tables_ok, START_TIMEOUT, alive=co.check_alive)
             self._initial_rules = self._rules()
             self._initial_rule_ids = [str(r[0]) for r in self.shell.query("SELECT id FROM druid_rules")]
+            if self.historical:
+                self._say(f"starting a Historical on {HOST}:{self.ports.historical}")
+                hist = self._spawn("The Historical", historical_command(self.jdk.java, lib, layout), "historical.log")
+                _wait("the Historical to be ready", self._historical_ok, START_TIMEOUT, alive=hist.check_alive)
+                self.template = self._make_template()
         except BaseException as exc:
             logs = "" if isinstance(exc, StartFailed) else self._last_logs()
             self.stop()
@@ -413,6 +431,67 @@ class RealDruid:
             return None
         return True
 
+    def _historical_ok(self) -> bool | None:
+        """The Historical answers and the Coordinator lists it as a server."""
+        assert self.ports is not None
+        status, _ = self._http_to(self.ports.historical, "GET", "/status/health")
+        if status != 200:
+            return None
+        servers = self._get_json("/druid/coordinator/v1/servers?simple")
+        if not isinstance(servers, list) or not any(s.get("type") == "historical" for s in servers):
+            return None
+        return True
+
+    def _http_to(self, port: int, method: str, path: str) -> tuple[int, bytes]:
+        req = urllib.request.Request(f"http://{HOST}:{port}{path}", method=method)
+        try:
+            with urllib.request.urlopen(req, timeout=10) as resp:
+                return resp.status, resp.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read()
+        except (urllib.error.URLError, OSError):
+            return 0, b""
+
+    def _make_template(self) -> Path:
+        """Ingest one row with a real ``index`` task and keep its segment's files as the template; its metadata
+        rows are deleted (the files stay), so the cluster starts with no datasource."""
+        datasource = "fakedruid_template"
+        task = {
+            "type": "index",
+            "spec": {
+                "dataSchema": {
+                    "dataSource": datasource,
+                    "timestampSpec": {"column": "ts", "format": "iso"},
+                    "dimensionsSpec": {"dimensions": ["page"]},
+                    "granularitySpec": {"segmentGranularity": "DAY", "queryGranularity": "NONE"},
+                },
+                "ioConfig": {"type": "index", "inputSource": {"type": "inline", "data":
+                             '{"ts": "2000-01-01T00:00:00Z", "page": "template"}'}, "inputFormat": {"type": "json"}},
+                "tuningConfig": {"type": "index"},
+            },
+        }
+        status, body = self._http("POST", "/druid/indexer/v1/task", task)
+        if status != 200:
+            raise StartFailed(f"The template ingestion was refused with {status}: {body.decode(errors='replace')}")
+        task_id = json.loads(body)["task"]
+
+        def finished() -> str | None:
+            got = self._get_json(f"/druid/indexer/v1/task/{urllib.parse.quote(task_id, safe='')}/status")
+            state = got.get("status", {}).get("status") if isinstance(got, dict) else None
+            return None if state in (None, "RUNNING") else str(state)
+
+        if _wait("the template ingestion", finished, TASK_TIMEOUT) != "SUCCESS":
+            raise StartFailed(f"The template ingestion task [{task_id}] failed; see {self.layout and self.layout.logs}")
+
+        def published() -> Path | None:
+            segs = self._get_json(f"/druid/coordinator/v1/metadata/datasources/{datasource}/segments?full")
+            return Path(segs[0]["loadSpec"]["path"]) if isinstance(segs, list) and segs else None
+
+        path = _wait("the template segment", published, POLL_TIMEOUT)
+        self.shell.transaction([("DELETE FROM druid_segments WHERE dataSource = ?", (datasource,))])
+        self.wait_for_poll([datasource])
+        return path
+
     def _tables_ok(self) -> bool | None:
         tables = self.shell.tables()
         if {"DRUID_SEGMENTS", "DRUID_RULES", "DRUID_TASKS"} <= tables and self.shell.query(
@@ -446,9 +525,45 @@ class RealDruid:
         rows = segment_rows(list(segments), used=used, segments_dir=self.layout.segments, now=_now())
         if not rows:
             return []
+        if self.template is not None:
+            rows = [self._servable(row) for row in rows]
         self.shell.transaction((INSERT_SEGMENT, insert_params(row)) for row in rows)
         self.wait_for_poll({row.datasource for row in rows})
+        if self.historical:
+            self.wait_for_load({row.datasource for row in rows if row.used})
         return [row.id for row in rows]
+
+    def wait_for_load(self, datasources: Iterable[str], timeout: float = POLL_TIMEOUT) -> None:
+        """With a Historical: wait until it serves every used segment no other used segment overshadows (as the
+        Coordinator's ``includeOvershadowedStatus`` view says) of each datasource."""
+        for ds in sorted(set(datasources)):
+            quoted = urllib.parse.quote(ds, safe="")
+
+            def loaded(ds: str = ds, quoted: str = quoted) -> bool | None:
+                statuses = self._get_json(
+                    f"/druid/coordinator/v1/metadata/segments?datasources={quoted}&includeOvershadowedStatus"
+                )
+                served = self._get_json(f"/druid/coordinator/v1/datasources/{quoted}/segments")
+                if not isinstance(statuses, list) or not isinstance(served, list):
+                    return None
+                visible = {s["identifier"] for s in statuses if not s.get("overshadowed")}
+                return True if visible <= set(served) else None
+
+            _wait(f"the Historical to load the segments of [{ds}]", loaded, timeout)
+
+    def _servable(self, row: SegmentRow) -> SegmentRow:
+        """The row with a loadSpec the Historical can load: a copy of the template's files in the segment's own
+        deep-storage directory (a kill deletes that copy only), or a tombstone's loadSpec."""
+        assert self.template is not None
+        payload = json.loads(row.payload)
+        if payload.get("shardSpec", {}).get("type") == "tombstone":
+            payload["loadSpec"] = {"type": "tombstone", "path": None}
+        else:
+            target = Path(payload["loadSpec"]["path"]).parent / "index"
+            if not target.exists():
+                shutil.copytree(self.template, target)
+            payload["loadSpec"] = {"type": "local", "path": f"{target}/"}
+        return dataclasses.replace(row, payload=json.dumps(payload, separators=(",", ":")).encode("utf-8"))
 
     def wait_for_poll(self, datasources: Iterable[str], timeout: float = POLL_TIMEOUT) -> None:
         """Wait until the Coordinator's view of each datasource's used segments equals the metadata store's."""

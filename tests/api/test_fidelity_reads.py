@@ -64,13 +64,14 @@ def test_datasource_loadstatus_empty_force_metadata_refresh_counts_as_given(
     assert resp.get_json() == {"wiki": 100.0}
 
 
-def test_datasource_loadstatus_default_window_excludes_old_segments_answers_204(
+def test_datasource_loadstatus_default_window_excludes_old_segments_answers_200_text(
     fake: FakeCoordinator, client: FlaskClient
 ) -> None:
     fake.add_segment("old", "2015-01-01/2015-01-02", "v1")
     resp = client.get(f"{C}/datasources/old/loadstatus?forceMetadataRefresh=false")
-    assert resp.status_code == 204
-    assert resp.get_data() == b""
+    # Druid's 204 with an entity becomes Jersey's 200 with the text (measured on Druid 28.0.0 and 33.0.0).
+    assert resp.status_code == 200
+    assert resp.get_data(as_text=True) == "No used segment found for the given datasource and interval"
 
 
 def test_metadata_datasources_full_with_include_disabled_answers_names(

@@ -151,7 +151,7 @@ def test_append_continues_partitions(fake: FakeCoordinator, client: FlaskClient)
         (lambda t: t["spec"]["ioConfig"].update(dropExisting=True, appendToExisting=True),
          "Cannot simultaneously replace and append to existing segments."),
         (lambda t: t["spec"]["ioConfig"].update(dropExisting=True),
-         "GranularitySpec's intervals cannot be empty for replace."),
+         "GranularitySpec's intervals cannot be empty when using replace."),
         (lambda t: t["spec"]["tuningConfig"].update(partitionsSpec={"type": "hashed", "numShards": 2}),
          "DynamicPartitionsSpec must be used for best-effort rollup"),
     ],
@@ -273,9 +273,11 @@ def test_task_that_fails_while_running_reports_why(fake: FakeCoordinator, client
     body["spec"]["tuningConfig"]["maxParseExceptions"] = 0
     task_id = client.post(f"{INDEXER}/task", json=body).get_json()["task"]
     status = status_of(client, task_id)
-    assert (status["status"], status["errorMsg"]) == ("FAILED", "Max parse exceptions[0] exceeded")
+    # ParseExceptionHandler's RE, as Throwables.getStackTraceAsString writes it (Druid's stack frames left out).
+    error = "org.apache.druid.java.util.common.RE: Max parse exceptions[0] exceeded"
+    assert (status["status"], status["errorMsg"]) == ("FAILED", error)
     report = client.get(f"{INDEXER}/task/{task_id}/reports").get_json()["ingestionStatsAndErrors"]["payload"]
-    assert report["errorMsg"] == "Max parse exceptions[0] exceeded"
+    assert report["errorMsg"] == error
     # Without intervals the determine-partitions scan reads the rows first, and fails there.
     assert report["ingestionState"] == "DETERMINE_PARTITIONS"
     assert report["rowStats"]["determinePartitions"]["unparseable"] == 1
@@ -384,7 +386,7 @@ def test_ingest_returns_the_task_and_segment_ids(fake: FakeCoordinator, client: 
         f"wiki_2024-01-01T06:00:00.000Z_2024-01-01T07:00:00.000Z_{V_NOW}",
     )
     assert status_of(client, result.task_id)["type"] == "index_parallel"
-    with pytest.raises(InvalidTask, match="intervals cannot be empty for replace"):
+    with pytest.raises(InvalidTask, match="intervals cannot be empty when using replace"):
         fake.ingest("wiki", [], drop_existing=True)
 
 

@@ -84,11 +84,12 @@ def test_datasource_loadstatus_only_unused_segments_answers_204(fake: FakeCoordi
     assert resp.data == b""
 
 
-def test_datasource_loadstatus_no_segment_in_interval_answers_204(fake: FakeCoordinator, client: FlaskClient) -> None:
+def test_datasource_loadstatus_no_segment_in_interval_answers_200_text(fake: FakeCoordinator, client: FlaskClient) -> None:
     seed_wiki(fake, hours=range(0, 2))
     resp = client.get(loadstatus(forceMetadataRefresh="true", interval="2016-01-01_2016-01-02"))
-    assert resp.status_code == 204
-    assert resp.data == b""
+    # Druid's 204 with an entity becomes Jersey's 200 with the text (measured on Druid 28.0.0 and 33.0.0).
+    assert resp.status_code == 200
+    assert resp.get_data(as_text=True) == "No used segment found for the given datasource and interval"
 
 
 def test_datasource_loadstatus_all_loaded_answers_100_as_double(fake: FakeCoordinator, client: FlaskClient) -> None:
@@ -153,11 +154,12 @@ def test_datasource_loadstatus_default_interval_is_14_days_ending_now(fake: Fake
     assert resp.get_json() == {WIKI: 100.0}
 
 
-def test_datasource_loadstatus_default_interval_without_recent_segments_answers_204(fake: FakeCoordinator, client: FlaskClient) -> None:
+def test_datasource_loadstatus_default_interval_without_recent_segments_answers_200_text(fake: FakeCoordinator, client: FlaskClient) -> None:
     seed_wiki(fake, hours=range(0, 2))
     resp = client.get(loadstatus(forceMetadataRefresh="true"))
-    assert resp.status_code == 204
-    assert resp.data == b""
+    # Druid's 204 with an entity becomes Jersey's 200 with the text (measured on Druid 28.0.0 and 33.0.0).
+    assert resp.status_code == 200
+    assert resp.get_data(as_text=True) == "No used segment found for the given datasource and interval"
 
 
 def test_datasource_loadstatus_simple_all_loaded_answers_0(fake: FakeCoordinator, client: FlaskClient) -> None:

@@ -29,27 +29,34 @@ _NO_REAL = (
 _FAKE_ONLY = "fake_only: seeds or resets state, which a real Druid given by --druid-url does not allow"
 
 
-@pytest.fixture(scope="session")
-def fake_druid_targets() -> Iterator[Callable[[str], DruidTarget]]:
-    """Start one in-process fake per profile on 127.0.0.1 (a free port) the first time a test asks for it."""
-    started: dict[str, DruidTarget] = {}
+#: The virtual historicals of the fakes that ``historical`` tests use: one server, as the real Historical cluster
+#: has (the default rule wants two replicas, so loadstatus counts under-replicated segments as Druid does).
+HISTORICAL_TIERS = {"_default_tier": 1}
 
-    def get(profile: str) -> DruidTarget:
-        if profile not in started:
-            started[profile] = DruidTarget.start_fake(profile, host="127.0.0.1")
-        return started[profile]
+
+@pytest.fixture(scope="session")
+def fake_druid_targets() -> Iterator[Callable[..., DruidTarget]]:
+    """Start one in-process fake per profile on 127.0.0.1 (a free port) the first time a test asks for it; with
+    ``historical=True`` another one whose virtual historicals match the real Historical cluster."""
+    started: dict[tuple[str, bool], DruidTarget] = {}
+
+    def get(profile: str, historical: bool = False) -> DruidTarget:
+        if (profile, historical) not in started:
+            options = {"tiers": HISTORICAL_TIERS} if historical else {}
+            started[profile, historical] = DruidTarget.start_fake(profile, host="127.0.0.1", **options)
+        return started[profile, historical]
 
     yield get
     for target in started.values():
         target.close()
 
 
-def _boot_real_druid(version: str) -> DruidTarget:
+def _boot_real_druid(version: str, *, historical: bool = False) -> DruidTarget:
     """Boot a real Druid for the session. Java or Maven missing: a skip, or an error when ``CI`` is set."""
     from fakedruid.real import RealDruidError, ToolMissing
 
     try:
-        return DruidTarget.start_real(version, log=sys.stderr)
+        return DruidTarget.start_real(version, log=sys.stderr, historical=historical)
     except ToolMissing as exc:
         if os.environ.get("CI"):
             pytest.fail(f"--druid-real {version}: {exc.message}", pytrace=False)
@@ -91,6 +98,20 @@ def real_druid_target(pytestconfig: pytest.Config) -> Iterator[DruidTarget]:
     target.close()
 
 
+# ---- issue 10 item 5: a second real cluster, with one Historical, for the tests marked ``historical``. The main
+# real cluster has none (the differential machine and the other contract tests compare against that layout).
+@pytest.fixture(scope="session")
+def real_druid_historical_target(pytestconfig: pytest.Config) -> Iterator[DruidTarget]:
+    """A real Druid with one Historical, booted the first time a ``historical`` test asks for it: the
+    ``--druid-real-historical`` version, else the ``--druid-real`` one."""
+    version = pytestconfig.getoption("--druid-real-historical") or pytestconfig.getoption("--druid-real")
+    if not version:
+        pytest.skip("historical: needs --druid-real VERSION or --druid-real-historical VERSION (a cluster it boots)")
+    target = _boot_real_druid(version, historical=True)
+    yield target
+    target.close()
+
+
 def _druid_version(target: DruidTarget) -> str:
     """The release a real target runs (``GET /status``), cached on the target."""
     version = getattr(target, "_contract_druid_version", None)
@@ -120,9 +141,15 @@ def coordinator(request: pytest.FixtureRequest) -> Iterator[DruidTarget]:
     """The target of a contract test: a fresh fake of the parametrized profile, or the real Druid."""
     kind, profile = request.param
     if kind == "real":
+        if request.node.get_closest_marker("historical") is not None:
+            real: DruidTarget = request.getfixturevalue("real_druid_historical_target")
+            _mark_known_differences(request, real)
+            real.reset()
+            yield real
+            return
         if not (request.config.getoption("--druid-url") or request.config.getoption("--druid-real")):
             pytest.skip(_NO_REAL)
-        real: DruidTarget = request.getfixturevalue("real_druid_target")
+        real = request.getfixturevalue("real_druid_target")
         _mark_known_differences(request, real)
         if request.node.get_closest_marker("fake_only") is not None:
             if not real.can_seed:
@@ -130,7 +157,8 @@ def coordinator(request: pytest.FixtureRequest) -> Iterator[DruidTarget]:
             real.reset()
         yield real
         return
-    target = request.getfixturevalue("fake_druid_targets")(profile)
+    historical = request.node.get_closest_marker("historical") is not None
+    target = request.getfixturevalue("fake_druid_targets")(profile, historical)
     target.reset()
     yield target
     target.check()

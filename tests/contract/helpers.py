@@ -115,5 +115,9 @@ def used_ids(target: DruidTarget, datasource: str) -> set[str]:
 def unused_ids(target: DruidTarget, datasource: str) -> set[str]:
     """Ids of the datasource's unused segments (``GET M/datasources/{ds}/unusedSegments``)."""
     resp = target.get(f"{M}/datasources/{datasource}/unusedSegments")
+    if resp.status_code == 404:
+        # Druid 28.0.0 has no such route: no poll will change that, so fail at once instead of an AssertionError
+        # that ``eventually`` retries until its timeout.
+        raise LookupError(f"GET .../unusedSegments answered 404: {resp.text!r}")
     assert resp.status_code == 200, resp.text
     return {row["dataSegment"]["identifier"] for row in resp.json()}

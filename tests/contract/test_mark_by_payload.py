@@ -115,6 +115,7 @@ def test_mark_used_unknown_datasource_by_ids(coordinator: DruidTarget, datasourc
         assert "Could not find segment IDs" in resp.text
 
 
+@pytest.mark.historical
 @pytest.mark.fake_only
 def test_mark_used_doc_example_interval_restores_hours_03_and_04(coordinator: DruidTarget, datasource: str) -> None:
     seed_wiki(coordinator, datasource, unused=(2, 3, 4, 5))
@@ -125,6 +126,7 @@ def test_mark_used_doc_example_interval_restores_hours_03_and_04(coordinator: Dr
     coordinator.eventually(lambda: _assert_equal(unused_ids(coordinator, datasource), expected))
 
 
+@pytest.mark.historical
 @pytest.mark.fake_only
 def test_mark_used_by_ids_counts_only_unused_ones(coordinator: DruidTarget, datasource: str) -> None:
     seed_wiki(coordinator, datasource, hours=range(4), unused=(1, 2))
@@ -135,6 +137,7 @@ def test_mark_used_by_ids_counts_only_unused_ones(coordinator: DruidTarget, data
     coordinator.eventually(lambda: _assert_equal(unused_ids(coordinator, datasource), set()))
 
 
+@pytest.mark.historical
 @pytest.mark.fake_only
 def test_mark_used_by_ids_skips_overshadowed(coordinator: DruidTarget, datasource: str) -> None:
     seed_wiki(coordinator, datasource, hours=range(2))
@@ -143,6 +146,7 @@ def test_mark_used_by_ids_skips_overshadowed(coordinator: DruidTarget, datasourc
     assert resp.json() == bulk(coordinator, 0)
 
 
+@pytest.mark.historical
 @pytest.mark.fake_only
 def test_mark_used_by_ids_unknown_id_fails_and_changes_nothing(coordinator: DruidTarget, datasource: str) -> None:
     seed_wiki(coordinator, datasource, hours=range(3), unused=(1,))
@@ -157,6 +161,7 @@ def test_mark_used_by_ids_unknown_id_fails_and_changes_nothing(coordinator: Drui
     assert unused_ids(coordinator, datasource) == {segment_id(datasource, 1)}
 
 
+@pytest.mark.historical
 @pytest.mark.fake_only
 def test_mark_used_by_ids_unparseable_id(coordinator: DruidTarget, datasource: str) -> None:
     seed_wiki(coordinator, datasource, hours=range(2), unused=(1,))
@@ -184,6 +189,7 @@ def test_mark_used_datasource_not_served(coordinator: DruidTarget, datasource: s
         coordinator.eventually(lambda: _assert_equal(unused_ids(coordinator, datasource), set()))
 
 
+@pytest.mark.historical
 @pytest.mark.fake_only
 def test_mark_used_interval_with_versions(coordinator: DruidTarget, datasource: str) -> None:
     seed_wiki(coordinator, datasource, hours=range(2))
@@ -198,6 +204,7 @@ def test_mark_used_interval_with_versions(coordinator: DruidTarget, datasource: 
 # ---------------------------------------------------------------------- markUnused
 
 
+@pytest.mark.historical
 @pytest.mark.fake_only
 def test_mark_unused_doc_example_interval_marks_hours_03_and_04(coordinator: DruidTarget, datasource: str) -> None:
     seed_wiki(coordinator, datasource)
@@ -208,6 +215,7 @@ def test_mark_unused_doc_example_interval_marks_hours_03_and_04(coordinator: Dru
     coordinator.eventually(lambda: _assert_equal(unused_ids(coordinator, datasource), expected))
 
 
+@pytest.mark.historical
 @pytest.mark.fake_only
 def test_mark_unused_partially_overlapping_segments_not_affected(coordinator: DruidTarget, datasource: str) -> None:
     seed_wiki(coordinator, datasource)
@@ -217,6 +225,7 @@ def test_mark_unused_partially_overlapping_segments_not_affected(coordinator: Dr
     assert unused_ids(coordinator, datasource) == {segment_id(datasource, 4)}
 
 
+@pytest.mark.historical
 @pytest.mark.fake_only
 def test_mark_unused_interval_end_is_exclusive(coordinator: DruidTarget, datasource: str) -> None:
     seed_wiki(coordinator, datasource, hours=range(4))
@@ -225,6 +234,7 @@ def test_mark_unused_interval_end_is_exclusive(coordinator: DruidTarget, datasou
     assert unused_ids(coordinator, datasource) == {segment_id(datasource, 1), segment_id(datasource, 2)}
 
 
+@pytest.mark.historical
 @pytest.mark.fake_only
 def test_mark_unused_by_ids_counts_already_unused_ids(coordinator: DruidTarget, datasource: str) -> None:
     # Id-based updates count existing rows, not state changes (semantics 3.6).
@@ -235,6 +245,7 @@ def test_mark_unused_by_ids_counts_already_unused_ids(coordinator: DruidTarget, 
     coordinator.eventually(lambda: _assert_equal(used_ids(coordinator, datasource), {segment_id(datasource, 2)}))
 
 
+@pytest.mark.historical
 @pytest.mark.fake_only
 def test_mark_unused_by_ids_drops_unparseable_and_foreign_ids(coordinator: DruidTarget, datasource: str) -> None:
     # The older page's placeholder ids, and an id of another datasource, are dropped silently.
@@ -246,6 +257,7 @@ def test_mark_unused_by_ids_drops_unparseable_and_foreign_ids(coordinator: Druid
     assert resp.json() == bulk(coordinator, 1)
 
 
+@pytest.mark.historical
 @pytest.mark.fake_only
 def test_mark_unused_interval_with_versions(coordinator: DruidTarget, datasource: str) -> None:
     seed_wiki(coordinator, datasource, hours=range(2))
@@ -255,6 +267,7 @@ def test_mark_unused_interval_with_versions(coordinator: DruidTarget, datasource
     assert resp.json() == bulk(coordinator, 3 if coordinator.profile == "29" else 1)
 
 
+@pytest.mark.historical
 @pytest.mark.fake_only
 def test_mark_unused_interval_with_empty_versions(coordinator: DruidTarget, datasource: str) -> None:
     # "latest": an empty versions list matches nothing; 28-29 ignore the field.

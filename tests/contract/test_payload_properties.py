@@ -53,6 +53,7 @@ def test_mark_unused_valid_payload_unknown_datasource_changes_nothing(
         assert resp.json() == bulk(coordinator, 0)
 
 
+@pytest.mark.historical
 @pytest.mark.fake_only
 @PROPERTY_SETTINGS
 @given(data=st.data())

@@ -300,7 +300,7 @@ def test_ignore_parse_exception_counts_the_unparseable_row() -> None:
 def test_max_parse_exceptions_fails_the_task() -> None:
     # testReportParseException: reportParseExceptions means maxParseExceptions 0.
     plan = run(task("unparseable,a,1\n2014-01-01T00:00:10Z,a,1\n", tuning={"reportParseExceptions": True}))
-    assert plan.error == "Max parse exceptions[0] exceeded"
+    assert plan.error == "org.apache.druid.java.util.common.RE: Max parse exceptions[0] exceeded"
     assert plan.segments == [] and plan.tombstones == []
 
 
@@ -313,19 +313,38 @@ def test_single_dim_partitioning_in_index_task_fails_the_task() -> None:
     # testIndexTaskWithSingleDimPartitionsSpecThrowingException
     plan = run(task(THREE_ROWS, tuning={"forceGuaranteedRollup": True, "partitionsSpec": {
         "type": "single_dim", "partitionDimension": "dim", "targetRowsPerSegment": 1}}))
-    assert plan.error is not None
-    assert "partitionsSpec[org.apache.druid.indexer.partitions.SingleDimensionPartitionsSpec] is not supported" \
-        in plan.error
+    # IndexTask.isReady throws; the Overlord's TaskQueue fails the task (its errorMsg is the profile's wrapper).
+    assert plan.error == ("partitionsSpec[org.apache.druid.indexer.partitions.SingleDimensionPartitionsSpec] is not "
+                          "supported")
+    assert plan.ready_failure and plan.no_report
 
 
 # ---------------------------------------------------------------------- range partitioning (index_parallel)
 
 
-def test_range_partitioning_splits_sorted_values_evenly() -> None:
+def local(obj: dict[str, Any], directory: Any) -> dict[str, Any]:
+    """The task reading its inline data from a file under ``directory`` (a splittable ``local`` source)."""
+    (directory / "rows.csv").write_text(obj["spec"]["ioConfig"]["inputSource"]["data"], encoding="utf-8")
+    obj["spec"]["ioConfig"]["inputSource"] = {"type": "local", "baseDir": str(directory), "filter": "*.csv"}
+    return obj
+
+
+def test_range_partitioning_of_an_inline_source_fails_without_a_report() -> None:
+    # ParallelIndexSupervisorTask.isParallelMode: range partitioning needs a splittable source; an inline one runs
+    # sequentially and runSequential's IndexTask.isReady throws (measured on Druid 28.0.0 and 33.0.0).
+    plan = run(task(THREE_ROWS, task_type="index_parallel", tuning={
+        "forceGuaranteedRollup": True, "partitionsSpec": {"type": "range", "partitionDimensions": ["dim"],
+                                                          "targetRowsPerSegment": 2}}))
+    assert plan.error == ("org.apache.druid.java.util.common.UOE: partitionsSpec[org.apache.druid.indexer."
+                          "partitions.DimensionRangePartitionsSpec] is not supported")
+    assert plan.no_report and not plan.ready_failure and plan.segments == []
+
+
+def test_range_partitioning_splits_sorted_values_evenly(tmp_path: Any) -> None:
     data = "".join(f"2014-01-01T00:00:{i:02d}Z,{c},1\n" for i, c in enumerate("abcdef"))
-    plan = run(task(data, task_type="index_parallel", tuning={
+    plan = run(local(task(data, task_type="index_parallel", tuning={
         "forceGuaranteedRollup": True, "maxNumConcurrentSubTasks": 2,
-        "partitionsSpec": {"type": "range", "partitionDimensions": ["dim"], "targetRowsPerSegment": 2}}))
+        "partitionsSpec": {"type": "range", "partitionDimensions": ["dim"], "targetRowsPerSegment": 2}}), tmp_path))
     assert [s.shard_spec.json for s in plan.segments] == [
         {"type": "range", "dimensions": ["dim"], "start": None, "end": ["c"], "partitionNum": 0,
          "numCorePartitions": 3},
@@ -337,10 +356,10 @@ def test_range_partitioning_splits_sorted_values_evenly() -> None:
     assert [s.num_rows for s in plan.segments] == [2, 2, 2]
 
 
-def test_single_dim_partitioning_writes_single_shard_specs() -> None:
-    plan = run(task(THREE_ROWS, task_type="index_parallel", tuning={
+def test_single_dim_partitioning_writes_single_shard_specs(tmp_path: Any) -> None:
+    plan = run(local(task(THREE_ROWS, task_type="index_parallel", tuning={
         "forceGuaranteedRollup": True, "partitionsSpec": {"type": "single_dim", "partitionDimension": "dim",
-                                                          "targetRowsPerSegment": 5}}))
+                                                          "targetRowsPerSegment": 5}}), tmp_path))
     assert [s.shard_spec.json for s in plan.segments] == [
         {"type": "single", "dimension": "dim", "start": None, "end": None, "partitionNum": 0,
          "numCorePartitions": 1}
@@ -562,12 +581,17 @@ def test_perfect_rollup_append_is_a_400_for_parallel_and_a_failure_for_index() -
     assert plan.segments == []
 
 
-def test_construct_errors_name_the_ingestion_spec_class() -> None:
+def test_construct_errors_name_the_class_that_checks() -> None:
     with pytest.raises(InvalidTask) as info:
         native_spec_from_json(task(THREE_ROWS, task_type="index_parallel", drop=True))
     assert info.value.message.startswith(
         "Cannot construct instance of `org.apache.druid.indexing.common.task.batch.parallel."
-        "ParallelIndexIngestionSpec`, problem: GranularitySpec's intervals cannot be empty for replace.")
+        "ParallelIndexSupervisorTask`, problem: GranularitySpec's intervals cannot be empty when using replace.")
+    with pytest.raises(InvalidTask) as info:
+        native_spec_from_json(task(THREE_ROWS, drop=True))
+    assert info.value.message.startswith(
+        "Cannot construct instance of `org.apache.druid.indexing.common.task.IndexTask$IndexIngestionSpec`, "
+        "problem: GranularitySpec's intervals cannot be empty for replace.")
 
 
 def test_lock_version_is_now_unless_a_frozen_clock_would_not_sort_after_existing_versions() -> None:

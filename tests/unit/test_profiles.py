@@ -166,6 +166,9 @@ def test_profile_switches_are_all_listed_above() -> None:
         "unused_rows_carry_segment_columns",
         "update_failure_error",
         "authorization_result",
+        "task_error_msg_limit",
+        "ingestion_report_extras",
+        "ready_failure_names_cause",
     }
     assert {f.name for f in dataclasses.fields(Profile)} == listed
 
