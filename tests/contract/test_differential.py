@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -149,19 +150,32 @@ class Differential:
     def __init__(self, real: DruidTarget, fake: DruidTarget, version: str, record: Record) -> None:
         self.real, self.fake, self.version, self.record = real, fake, version, record
         self.history: list[str] = []
+        #: Seconds spent per phase (printed after the run, for the CI budget).
+        self.times: dict[str, float] = {}
+
+    def timed(self, what: str, started: float) -> None:
+        self.times[what] = self.times.get(what, 0.0) + time.monotonic() - started
+
+    def report_times(self) -> None:
+        parts = ", ".join(f"{k} {v:.1f} s" for k, v in sorted(self.times.items()))
+        print(f"\ndifferential machine on Druid {self.version}: {parts}", file=sys.stderr)
 
     def fail(self, what: str) -> None:
         lines = "\n".join(self.history)
         pytest.fail(f"Druid {self.version} and the fake differ: {what}\nrequest sequence:\n{lines}", pytrace=False)
 
-    def send(self, step: dif.Step, *, write: bool, headers: dict[str, str] | None = None) -> tuple[dif.Answer, dif.Answer]:
-        kwargs: dict[str, Any] = {"headers": headers}
+    def send(self, step: dif.Step, *, write: bool) -> tuple[dif.Answer, dif.Answer]:
+        kwargs: dict[str, Any] = {}
         if isinstance(step.body, (bytes, str)):
             kwargs["data"] = step.body
         elif step.body is not None:
             kwargs["json"] = step.body
+        t = time.monotonic()
         real = _answer(self.real.request(step.method, step.path, **kwargs))
+        self.timed("real requests", t)
+        t = time.monotonic()
         fake = _answer(self.fake.request(step.method, step.path, **kwargs))
+        self.timed("fake requests", t)
         self.fake.check()
         self.history.append(f"  {step}\n    real: {real.summary()}\n    fake: {fake.summary()}")
         self.compare(step, real, fake)
@@ -197,6 +211,7 @@ class Differential:
         """Compare every row's id and used flag (real: Derby; fake: its metadata endpoints)."""
         druid = self.real.real
         assert druid is not None
+        t = time.monotonic()
         rows = druid.shell.query("SELECT id, used FROM druid_segments WHERE dataSource = ?", ds)
         real_state = {str(i): str(u).lower() in ("true", "1") for i, u in rows}
         q = urllib.parse.quote(ds, safe="")
@@ -204,6 +219,7 @@ class Differential:
         fake_state = {i: True for i in (used.json() if used.status_code == 200 else [])}
         for row in self.fake.get(f"{M}/datasources/{q}/unusedSegments").json():
             fake_state[row["dataSegment"]["identifier"]] = False
+        self.timed("state", t)
         if real_state != fake_state:
             only_real = {k: v for k, v in real_state.items() if fake_state.get(k) != v}
             only_fake = {k: v for k, v in fake_state.items() if real_state.get(k) != v}
@@ -213,18 +229,21 @@ class Differential:
         """Wait (bounded) until the real Coordinator's polls show the metadata store's segments and rules."""
         druid = self.real.real
         assert druid is not None
+        t = time.monotonic()
         druid.wait_for_poll([ds], timeout=POLL_TIMEOUT)
         rows = druid.shell.query(
             "SELECT payload FROM druid_rules WHERE dataSource = ? ORDER BY version DESC FETCH FIRST 1 ROWS ONLY", ds
         )
         if rows:
-            want = json.loads(str(rows[0][0]))
+            # Derby's JDBC driver reads the payload BLOB back as hex text.
+            want = json.loads(bytes.fromhex(str(rows[0][0])))
             path = f"{R}/{urllib.parse.quote(ds, safe='')}"
             deadline = time.monotonic() + POLL_TIMEOUT
             while self.real.get(path).json() != want:
                 if time.monotonic() > deadline:
                     self.fail(f"the real rules manager did not show the rules of {ds} within {POLL_TIMEOUT} s")
                 time.sleep(0.05)  # bounded poll of the rules manager's view, not a fixed wait
+        self.timed("settle", t)
 
 
 # ====================================================================== seeding
@@ -244,7 +263,7 @@ def _convert(segments: list[DataSegment], kinds: list[str]) -> list[DataSegment]
             elif kind == "linear":
                 spec = parse_shard_spec({"type": "linear", "partitionNum": seg.shard_spec.partition_num})
                 out.append(DataSegment(seg.datasource, seg.interval, seg.version, spec, seg.load_spec, size=seg.size))
-            elif seg.shard_spec.partition_num == 0:
+            elif seg is members[0]:  # one tombstone per chunk, partition 0
                 spec = parse_shard_spec({"type": "tombstone"})
                 out.append(DataSegment(seg.datasource, seg.interval, seg.version, spec, {"type": "tombstone"}, size=1))
     return out
@@ -279,13 +298,17 @@ class _Base(RuleBasedStateMachine):
         self.ds = new_datasource()
         self.diff.history = []
         real, fake = self.diff.real, self.diff.fake
+        t = time.monotonic()
         real.reset()
         fake.reset()
+        self.diff.timed("reset", t)
         segments = _convert(data.draw(_timeline(self.ds, versions), label="segments"), data.draw(KINDS, label="kinds"))
         flags = data.draw(FLAGS, label="used")[: len(segments)]
         flags += [True] * (len(segments) - len(flags))
+        t = time.monotonic()
         real.seed(segments, used=flags)
         fake.seed(segments, used=flags)
+        self.diff.timed("seed", t)
         self.ids = [s.id for s in segments]
         self.versions = sorted({s.version for s in segments})
         self.diff.history.append(f"  seed {self.ds}: " + ", ".join(
@@ -496,7 +519,9 @@ def _run(machine: type[RuleBasedStateMachine], examples: int, steps: int) -> Non
 
 def test_differential(sides: tuple[DruidTarget, DruidTarget, str], record: Record) -> None:
     real, fake, version = sides
-    _run(machine_for(Differential(real, fake, version, record)), _examples(300, 20), 5)
+    diff = Differential(real, fake, version, record)
+    _run(machine_for(diff), _examples(300, 20), 5)
+    diff.report_times()
 
 
 def test_differential_kill(sides: tuple[DruidTarget, DruidTarget, str], record: Record) -> None:
