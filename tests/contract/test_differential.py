@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 import urllib.parse
@@ -69,6 +70,11 @@ def _examples(default_ci: int, default_local: int) -> int:
 # ====================================================================== the fidelity record
 
 
+def _anon(text: str) -> str:
+    """The sequence's datasource name (fresh each run) as ``{ds}``, so that records of two runs compare."""
+    return re.sub(r"fd_[0-9a-f]{8}", "{ds}", text)
+
+
 class Record:
     """Per endpoint and case, the worst outcome seen: identical < normalised < listed difference."""
 
@@ -81,9 +87,9 @@ class Record:
     def add(self, step: dif.Step, real: dif.Answer, outcome: str, detail: list[str], reason: str = "") -> None:
         case = f"{step.case} -> {real.status}"
         cur = self.entries.setdefault(step.endpoint, {}).get(case)
-        new = {"outcome": outcome, "detail": sorted(set(detail)), "count": 1, "example": str(step)}
+        new = {"outcome": outcome, "detail": sorted(set(detail)), "count": 1, "example": _anon(str(step))}
         if outcome == "different":
-            new["real"] = real.summary(300)
+            new["real"] = _anon(real.summary(300))
             new["reason"] = reason
         if cur is None:
             self.entries[step.endpoint][case] = new
