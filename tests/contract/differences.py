@@ -208,8 +208,9 @@ def _audit_without_identity(step: Step, real: Answer, fake: Answer) -> Answer | 
 
 
 def _bad_segment_id_page(step: Step, real: Answer, fake: Answer) -> Answer | None:
-    if step.case == "unparseable id" and step.path.startswith("/druid/coordinator/v1/metadata/datasources/"):
-        if real.status in (404, 500) and fake.status in (404, 500):
+    bad = step.case in ("unparseable id", "other datasource")
+    if bad and step.path.startswith("/druid/coordinator/v1/metadata/datasources/") and "/segments/" in step.path:
+        if real.status in (404, 500) and fake.status in (400, 404, 500):
             return _as_fake(real, fake)
     return None
 
@@ -255,8 +256,9 @@ LISTED: tuple[Listed, ...] = (
     Listed(
         "bad_segment_id_page",
         (V33,),
-        "GET metadata/datasources/{ds}/segments/{id} with an id that does not parse answers 404 or a 500 error "
-        "page depending on how the id fails to parse",
+        "GET metadata/datasources/{ds}/segments/{id} with an id that does not parse for {ds} (no dates, or another "
+        "datasource's id) answers 404 (or a 500 error page) in 33.0.0; profile latest answers 400 'Could not parse "
+        "Segment ID[..] for DataSource[..]'",
         _bad_segment_id_page,
     ),
 )
