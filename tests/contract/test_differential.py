@@ -31,7 +31,7 @@ import sys
 import time
 import urllib.parse
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from hypothesis import HealthCheck, Phase, settings
@@ -44,7 +44,7 @@ from fakedruid.model.segments import DataSegment
 from fakedruid.model.shard_specs import parse_shard_spec
 from fakedruid.testing import DruidTarget
 from tests.contract import differences as dif
-from tests.contract.helpers import M, OVERLORD, P, new_datasource
+from tests.contract.helpers import OVERLORD, M, P, new_datasource
 from tests.contract.known_differences import V28, V33
 
 pytestmark = pytest.mark.real
@@ -78,7 +78,7 @@ def _anon(text: str) -> str:
 class Record:
     """Per endpoint and case, the worst outcome seen: identical < normalised < listed difference."""
 
-    RANK = {"identical": 0, "normalised": 1, "different": 2}
+    RANK: ClassVar[dict[str, int]] = {"identical": 0, "normalised": 1, "different": 2}
 
     def __init__(self) -> None:
         self.version: str | None = None
@@ -383,7 +383,7 @@ def machine_for(diff: Differential) -> type[RuleBasedStateMachine]:
             path = f"{P}/{self.ds}/{endpoint}"
             name = f"POST /datasources/{{ds}}/{endpoint}"
             if kind == "invalid":
-                ids = st.sampled_from(self.ids + ["segmentId1"])
+                ids = st.sampled_from([*self.ids, "segmentId1"])
                 payload = data.draw(
                     fds.mark_payloads(profile=self.diff.real.profile, valid=False, ids=ids, intervals=GRID_INTERVALS),
                     label="payload",
@@ -515,7 +515,7 @@ def kill_machine_for(diff: Differential) -> type[RuleBasedStateMachine]:
 
 
 def _run(machine: type[RuleBasedStateMachine], examples: int, steps: int) -> None:
-    run_state_machine_as_test(  # type: ignore[no-untyped-call]
+    run_state_machine_as_test(
         machine,
         settings=settings(
             max_examples=examples,
