@@ -158,7 +158,7 @@ def _no_unused_segments_api(step: Step, real: Answer, fake: Answer) -> Answer | 
 def _strip_segment_status(value: Any, drop: tuple[str, ...]) -> Any:
     if isinstance(value, list):
         return [_strip_segment_status(v, drop) for v in value]
-    if isinstance(value, dict) and "dataSegment" in value:
+    if isinstance(value, dict) and "identifier" in value:
         return {k: v for k, v in value.items() if k not in drop}
     return value
 

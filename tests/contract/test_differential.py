@@ -475,6 +475,9 @@ def kill_machine_for(diff: Differential) -> type[RuleBasedStateMachine]:
     """Kill through both routes, after marking some segments unused (each kill waits for a peon JVM)."""
 
     class KillMachine(_Base):
+        #: Complete kill tasks of the datasource before the step (to wait for the one it submits).
+        before: int = 0
+
         @initialize(data=st.data())
         def seed(self, data: st.DataObject) -> None:
             self.diff = diff
@@ -486,8 +489,13 @@ def kill_machine_for(diff: Differential) -> type[RuleBasedStateMachine]:
             self._write(dif.Step("POST", f"{P}/{self.ds}/markUnused", body, "POST /datasources/{ds}/markUnused",
                                  "interval"))
 
+        def _complete(self) -> int:
+            path = f"{OVERLORD}/tasks?state=complete&datasource={self.ds}"
+            return len(self.diff.real.get(path).json())
+
         @rule(interval=GRID_INTERVALS)
         def kill_task(self, interval: Any) -> None:
+            self.before = self._complete()
             body = {"type": "kill", "dataSource": self.ds, "interval": str(interval)}
             real, _ = self.diff.send(dif.Step("POST", f"{OVERLORD}/task", body, "POST /indexer/v1/task", "kill"),
                                      write=True)
@@ -496,6 +504,7 @@ def kill_machine_for(diff: Differential) -> type[RuleBasedStateMachine]:
         @rule(interval=GRID_INTERVALS)
         def kill_deprecated(self, interval: Any) -> None:
             path = f"{P}/{self.ds}/intervals/{str(interval).replace('/', '_')}"
+            self.before = self._complete()
             real, _ = self.diff.send(dif.Step("DELETE", path, None, "DELETE /datasources/{ds}/intervals/{interval}",
                                               "kill"), write=True)
             self._after_kill(real)
@@ -504,7 +513,8 @@ def kill_machine_for(diff: Differential) -> type[RuleBasedStateMachine]:
             druid = self.diff.real.real
             assert druid is not None
             deadline = time.monotonic() + KILL_TIMEOUT
-            while not druid._no_active_tasks():
+            # Bounded poll until the kill task this step submitted is complete (it may not be listed at once).
+            while real.status == 200 and (self._complete() <= self.before or not druid._no_active_tasks()):
                 if time.monotonic() > deadline:
                     self.diff.fail(f"the real kill task did not end within {KILL_TIMEOUT} s")
                 time.sleep(0.2)  # bounded poll of the Overlord's task lists
