@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 RECORDS = ROOT / "fidelity"
 OUTPUT = ROOT / "FIDELITY.md"
 
@@ -65,9 +66,13 @@ def render_version(doc: dict[str, Any]) -> str:
 
 def render(records: Path = RECORDS) -> str:
     """FIDELITY.md's text from every ``*.json`` record in ``records`` (by version)."""
+    from tests.contract.differences import AVOIDED
+
     docs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(records.glob("*.json"))]
     docs.sort(key=lambda d: [int(x) for x in str(d["druid_version"]).split(".") if x.isdigit()])
-    return HEADER + "".join("\n" + render_version(d) for d in docs)
+    avoided = ["", "## Listed differences the machines do not generate", ""]
+    avoided += [f"* `{name}` ({', '.join(versions)}): {reason}." for name, versions, reason in AVOIDED]
+    return HEADER + "".join("\n" + render_version(d) for d in docs) + "\n".join(avoided) + "\n"
 
 
 def main() -> int:
