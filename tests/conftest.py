@@ -71,3 +71,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="which fakedruid profile the real Druid answers as (env FAKEDRUID_DRUID_PROFILE); default: "
         "derived from the version GET /status reports",
     )
+    # ---- differential machine (issue 10): where it writes its per-version fidelity record
+    group.addoption(
+        "--fidelity-record",
+        metavar="DIR",
+        default=None,
+        help="write the differential machine's record of the behaviours it compared (tests/contract/"
+        "test_differential.py) to DIR/<druid version>.json; python3 -m tools.gen_fidelity makes FIDELITY.md from them",
+    )

@@ -206,7 +206,7 @@ def test_config_binds_everything_to_localhost_on_the_given_ports(tmp_path: Path)
     assert co["druid.indexer.runner.type"] == "local"
     assert co["druid.indexer.runner.javaCommand"] == "/jdk/bin/java"
     assert (co["druid.indexer.runner.startPort"], co["druid.indexer.runner.endPort"]) == ("18100", "18119")
-    assert co["druid.manager.segments.pollDuration"] == "PT1S"
+    assert co["druid.manager.segments.pollDuration"] == "PT0.1S"
     assert "--add-opens=java.base/java.lang=ALL-UNNAMED" in json.loads(co["druid.indexer.runner.javaOptsArray"])
     assert (zoo["clientPortAddress"], zoo["clientPort"], zoo["admin.enableServer"]) == ("127.0.0.1", "12181", "false")
     assert (tmp_path / "conf/_common/log4j2.xml").exists()

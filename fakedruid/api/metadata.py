@@ -90,7 +90,7 @@ def get_datasource_with_used_segments(datasource: str) -> Response:
         return serialize.immutable_datasource(datasource, _properties(cluster), segments, profile)
 
     body = state.cluster.read(query)
-    return wire.empty(404) if body is None else wire.json_response(body)
+    return wire.json_empty(404) if body is None else wire.json_response(body)
 
 
 @bp.get("/datasources/<datasource>/segments")
@@ -99,7 +99,7 @@ def get_used_segments_in_datasource(datasource: str) -> Response:
     state, profile = wire.context()
     segments = _used(state, datasource)
     if not segments:
-        return wire.empty(404)
+        return wire.json_empty(404)
     return _segments_answer(segments, wire.flag("full"), profile)
 
 
@@ -174,7 +174,7 @@ def get_segment(datasource: str, segment_id: str) -> Response:
 
     record = state.cluster.read(query)
     if record is None or not (record.used or include_unused):
-        return wire.empty(404)
+        return wire.json_empty(404)
     return wire.json_response(serialize.data_segment(record.segment, profile))
 
 
@@ -290,16 +290,29 @@ def _item_datasource(item: Any) -> str:
 def _segment_status_in_cluster(
     cluster: ClusterReader, segment: DataSegment, overshadowed: bool, profile: Profile
 ) -> dict[str, Any]:
-    """SegmentStatusInCluster (http-api.md 1.10): the DataSegment keys unwrapped, then the status keys.
+    """SegmentStatusInCluster (http-api.md 1.10): the status keys, then the DataSegment keys unwrapped.
+
+    The status keys come first and ``replicationFactor`` is null while the cluster has no data server (measured
+    on Druid 33.0.0 with no Historical by tests/contract/test_differential.py: ``{"overshadowed":false,
+    "replicationFactor":null,"numRows":null,"realtime":false,"dataSource":...}``; the Coordinator computes
+    replication status only in a run with servers). An overshadowed segment has 0 (MetadataResource).
 
     No ``handedOff`` in either profile: the spec lists it for "latest" (UNCONFIRMED), but Druid's
     ``SegmentStatusInCluster.java`` (@ 105bda96 and @ 32747cd5) has only these four status keys.
     """
-    out = serialize.data_segment(segment, profile)
-    out["overshadowed"] = overshadowed
-    out["replicationFactor"] = 0 if overshadowed else _replication_factor(cluster, segment)
-    out["numRows"] = segment.num_rows
-    out["realtime"] = False
+    if overshadowed:
+        replication: int | None = 0
+    elif not cluster.layout.servers:
+        replication = None
+    else:
+        replication = _replication_factor(cluster, segment)
+    out: dict[str, Any] = {
+        "overshadowed": overshadowed,
+        "replicationFactor": replication,
+        "numRows": segment.num_rows,
+        "realtime": False,
+    }
+    out.update(serialize.data_segment(segment, profile))
     return out
 
 

@@ -218,7 +218,9 @@ def segment_rows(
             raise RealDruidError(f"Bad seed: segment [{index}]: a segment with id [{segment.id}] is seeded twice")
         seen.add(segment.id)
         payload = data_segment_to_json(segment, projections=True)
-        payload["loadSpec"] = local_load_spec(segments_dir, segment)
+        if (segment.load_spec or {}).get("type") != "tombstone":
+            # A tombstone keeps its {"type": "tombstone"} load spec: it has no files, and Druid's kill skips it.
+            payload["loadSpec"] = local_load_spec(segments_dir, segment)
         created = extra.get("createdDate") or now
         status_updated = extra.get("usedStatusLastUpdatedDate") or now
         for key, value in (("createdDate", created), ("usedStatusLastUpdatedDate", status_updated)):

@@ -485,9 +485,10 @@ def test_segments_overshadowed_status_mrt_example_profile_latest(fake_latest: Fa
 def test_segments_overshadowed_status_keys_unwrapped_profile_29(fake: FakeCoordinator, client: FlaskClient) -> None:
     seed_wiki(fake, hours=range(0, 1))
     entry = client.get(f"{M}/segments?includeOvershadowedStatus").get_json()[0]
+    # The status keys first (measured on Druid 33.0.0 by tests/contract/test_differential.py).
     assert list(entry) == [
-        "dataSource", "interval", "version", "loadSpec", "dimensions", "metrics", "shardSpec", "binaryVersion",
-        "size", "identifier", "overshadowed", "replicationFactor", "numRows", "realtime",
+        "overshadowed", "replicationFactor", "numRows", "realtime", "dataSource", "interval", "version", "loadSpec",
+        "dimensions", "metrics", "shardSpec", "binaryVersion", "size", "identifier",
     ]  # fmt: skip
     # Nulls are written, not omitted.
     assert entry["numRows"] is None
@@ -497,7 +498,7 @@ def test_segments_overshadowed_status_keys_unwrapped_profile_29(fake: FakeCoordi
 def test_segments_overshadowed_status_keys_unwrapped_profile_latest(fake_latest: FakeCoordinator, client_latest: FlaskClient) -> None:
     seed_wiki(fake_latest, hours=range(0, 1))
     entry = client_latest.get(f"{M}/segments?includeOvershadowedStatus").get_json()[0]
-    assert list(entry)[-4:] == ["overshadowed", "replicationFactor", "numRows", "realtime"]
+    assert list(entry)[:4] == ["overshadowed", "replicationFactor", "numRows", "realtime"]
     assert len(entry) == 14
 
 
@@ -733,3 +734,12 @@ def test_unused_segments_limit_checked_before_interval(client: FlaskClient, clie
 def test_unused_segments_profile_latest_has_projections(fake_latest: FakeCoordinator, client_latest: FlaskClient) -> None:
     fake_latest.add_segment(DS1, "2012-10-24/2012-10-25", "v1", used=False, projections=["p"])
     assert unused(client_latest).get_json()[0]["dataSegment"]["projections"] == "p"
+
+
+def test_segments_overshadowed_status_replication_factor_null_without_servers() -> None:
+    # A cluster with no data server has no replication status: null, as Druid 33.0.0 with no Historical answers
+    # (tests/contract/test_differential.py); an overshadowed segment still has 0 (MetadataResource).
+    with FakeCoordinator("29", tiers={}) as fake:
+        seed_wiki(fake, hours=range(0, 1))
+        entry = fake.client.get(f"{M}/segments?includeOvershadowedStatus").get_json()[0]
+    assert (entry["overshadowed"], entry["replicationFactor"]) == (False, None)

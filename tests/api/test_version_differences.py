@@ -334,7 +334,8 @@ def test_data_segment_projections(coordinator: FakeCoordinator, expected: list[s
 )
 def test_segment_status_in_cluster_keys(coordinator: FakeCoordinator, wiki: list[str], expected: list[str]) -> None:
     body = send(coordinator, "GET", f"{M}/segments?includeOvershadowedStatus").get_json()
-    assert all(list(entry)[list(entry).index("identifier") + 1 :] == expected for entry in body)
+    # The status keys come first (measured on Druid 33.0.0 by tests/contract/test_differential.py).
+    assert all(list(entry)[: len(expected)] == expected for entry in body)
 
 
 # ====================================================================== H 2.1 POST P/{ds}

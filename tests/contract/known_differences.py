@@ -1,5 +1,8 @@
 """Where a real Druid that ``--druid-real`` boots answers otherwise than the fake: measured, not guessed.
 
+The differential machine (``test_differential.py``) lists its differences in ``differences.py``, which reuses
+the reason texts defined here (FORWARD_500, NO_UNUSED_SEGMENTS_API) rather than repeating them.
+
 Layer: tests (contract). Each entry makes the test a strict xfail against that release only (see
 ``conftest._mark_known_differences``), so the difference stays visible, and a fix on either side turns the
 xfail into a failure that asks for the entry to go. They are for the measured-fidelity work to settle; the

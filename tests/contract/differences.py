@@ -1,0 +1,285 @@
+"""How the differential machine (``test_differential.py``) compares the fake's answers with a real Druid's.
+
+Layer: tests (contract). Two tables:
+
+* :data:`NORMALISATIONS`: what cannot match between two processes (generated task ids, timestamps, host
+  names). Each is one function, applied to both sides' parsed answers before they are compared; a step whose
+  answers are equal only after one of them is recorded as "equal after <name>".
+* :data:`LISTED`: known, explained differences of a Druid release, each a rewrite of the real answer into the
+  fake's. A step whose answers are equal only after a listed rewrite is recorded as "different" with the real
+  answer and the reason; any other difference fails the machine. The reasons reuse the texts of
+  :mod:`tests.contract.known_differences` (the contract suite's xfail table) where the cause is the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from tests.contract.known_differences import FORWARD_500, NO_UNUSED_SEGMENTS_API, V28, V33
+
+#: Placeholder a normalisation puts where the two sides cannot agree.
+MASK = "<normalised>"
+
+
+@dataclass
+class Answer:
+    """One side's answer to a step: status, the Content-Type header, the parsed JSON body (``None`` for no
+    body; the text for a body that is not JSON)."""
+
+    status: int
+    content_type: str | None
+    body: Any
+    raw: bytes
+
+    def summary(self, limit: int = 600) -> str:
+        text = self.raw.decode(errors="replace")
+        if len(text) > limit:
+            text = text[:limit] + "..."
+        return f"{self.status} [{self.content_type}] {text}"
+
+
+@dataclass(frozen=True)
+class Step:
+    """A request the machine sent to both sides, and the endpoint / case it counts under in FIDELITY.md."""
+
+    method: str
+    path: str
+    body: Any
+    endpoint: str
+    case: str
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}" + ("" if self.body is None else f" {self.body}")
+
+
+def _walk(value: Any, fn: Callable[[str | None, Any], Any], key: str | None = None) -> Any:
+    """Rebuild ``value`` with ``fn(key, leaf)`` applied to every non-container value (key order kept)."""
+    if isinstance(value, dict):
+        return {k: _walk(v, fn, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_walk(v, fn, key) for v in value]
+    return fn(key, value)
+
+
+# ====================================================================== normalisations
+
+_TIME_KEYS = {"created", "createdDate", "usedStatusLastUpdatedDate", "auditTime", "createdTime", "queueInsertionTime"}
+
+
+def timestamps(step: Step, body: Any) -> Any:
+    """Row and audit timestamps: each process writes its own clock's time when it stores a row."""
+    return _walk(body, lambda k, v: MASK if k in _TIME_KEYS and isinstance(v, str) else v)
+
+
+_TASK_ID = re.compile(r"^(api-issued_)?kill_.*_\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$|^[a-z]+_[a-z0-9]{8,}$")
+
+
+def task_ids(step: Step, body: Any) -> Any:
+    """Task ids: Druid names a kill task after the time it was created (``api-issued_kill_<ds>_..._<now>``)
+    and the fake after its own clock."""
+    return _walk(body, lambda k, v: MASK if k in ("task", "id") and isinstance(v, str) and _TASK_ID.match(v) else v)
+
+
+def hosts(step: Step, body: Any) -> Any:
+    """Host names and ports of the serving process (``host``, ``location``): each side listens on its own."""
+    return _walk(body, lambda k, v: MASK if k in ("host", "location", "hostAndPort") and isinstance(v, str) else v)
+
+
+def deep_storage_paths(step: Step, body: Any) -> Any:
+    """``loadSpec.path``: the real cluster keeps segment files under its own work directory (fakedruid's harness
+    rewrites a seeded local load spec to a file it creates there); the fake keeps the seeded path."""
+    if isinstance(body, dict):
+        out = {k: deep_storage_paths(step, v) for k, v in body.items()}
+        spec = out.get("loadSpec")
+        if isinstance(spec, dict) and spec.get("type") == "local" and isinstance(spec.get("path"), str):
+            out["loadSpec"] = {**spec, "path": MASK}
+        return out
+    if isinstance(body, list):
+        return [deep_storage_paths(step, v) for v in body]
+    return body
+
+
+#: Applied in this order to both answers; each one's name is what FIDELITY.md cites.
+NORMALISATIONS: tuple[Callable[[Step, Any], Any], ...] = (timestamps, task_ids, hosts, deep_storage_paths)
+
+
+# ====================================================================== listed differences
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A known difference on some releases: ``rewrite(step, real, fake)`` returns the real answer rewritten to
+    what the fake says when the difference applies, else None."""
+
+    name: str
+    versions: tuple[str, ...]
+    reason: str
+    rewrite: Callable[[Step, Answer, Answer], Answer | None]
+
+
+def _as_fake(real: Answer, fake: Answer) -> Answer:
+    return Answer(fake.status, fake.content_type, fake.body, fake.raw)
+
+
+def _forward_500(step: Step, real: Answer, fake: Answer) -> Answer | None:
+    forwarded = isinstance(real.body, dict) and "HttpResponseException" in str(real.body.get("message", ""))
+    if real.status == 500 and fake.status == 200 and forwarded:
+        return _as_fake(real, fake)
+    return None
+
+
+def _mapping_error(step: Step, real: Answer, fake: Answer) -> Answer | None:
+    # Jackson's message names the parser's position and class; the fake writes its own explanation.
+    both = real.status == fake.status == 400 and isinstance(real.body, dict) and isinstance(fake.body, dict)
+    if both and set(real.body) == set(fake.body) and step.case.endswith("mapping error"):
+        return _as_fake(real, fake)
+    return None
+
+
+def _mark_all_unused_counts_unused(step: Step, real: Answer, fake: Answer) -> Answer | None:
+    if step.endpoint != "DELETE /datasources/{ds}" or not real.status == fake.status == 200:
+        return None
+    if isinstance(real.body, dict) and isinstance(fake.body, dict) and set(real.body) == set(fake.body):
+        # 28.0.0 counts more (the already-unused rows too), never fewer.
+        more = real.body.get("numChangedSegments", 0) >= fake.body.get("numChangedSegments", 0)
+        return _as_fake(real, fake) if more else None
+    return None
+
+
+def _no_unused_segments_api(step: Step, real: Answer, fake: Answer) -> Answer | None:
+    if step.path.endswith("/unusedSegments") and real.status == 404 and fake.status == 200:
+        return _as_fake(real, fake)
+    return None
+
+
+def _strip_segment_status(value: Any, drop: tuple[str, ...]) -> Any:
+    if isinstance(value, list):
+        return [_strip_segment_status(v, drop) for v in value]
+    if isinstance(value, dict) and "identifier" in value:
+        return {k: v for k, v in value.items() if k not in drop}
+    return value
+
+
+def _no_numrows_realtime(step: Step, real: Answer, fake: Answer) -> Answer | None:
+    if "includeOvershadowedStatus" not in step.path or real.status != 200 or fake.status != 200:
+        return None
+    keys = ("numRows", "isRealtime", "realtime")
+    if _strip_segment_status(fake.body, keys) == real.body and fake.body != real.body:
+        return _as_fake(real, fake)
+    return None
+
+
+def _tombstone_partitions(value: Any) -> Any:
+    if isinstance(value, dict):
+        out = {k: _tombstone_partitions(v) for k, v in value.items()}
+        spec = out.get("shardSpec")
+        if isinstance(spec, dict) and spec.get("type") == "tombstone" and spec.get("partitions") == 1:
+            out["shardSpec"] = {"type": "tombstone", "partitionNum": spec.get("partitionNum", 0), "partitions": 0}
+        return out
+    if isinstance(value, list):
+        return [_tombstone_partitions(v) for v in value]
+    return value
+
+
+def _tombstone_one_partition(step: Step, real: Answer, fake: Answer) -> Answer | None:
+    body = _tombstone_partitions(real.body)
+    if body != real.body and body == fake.body:
+        return _as_fake(real, fake)
+    return None
+
+
+def _audit_without_identity(step: Step, real: Answer, fake: Answer) -> Answer | None:
+    if "/history" not in step.path or real.status != 200 or not isinstance(fake.body, list):
+        return None
+
+    def strip(entry: Any) -> Any:
+        if not isinstance(entry, dict):
+            return entry
+        out = {k: v for k, v in entry.items() if k != "request"}
+        if isinstance(out.get("auditInfo"), dict):
+            out["auditInfo"] = {k: v for k, v in out["auditInfo"].items() if k != "identity"}
+        return out
+
+    stripped = [strip(e) for e in fake.body]
+    if stripped == real.body and stripped != fake.body:
+        return _as_fake(real, fake)
+    return None
+
+
+def _bad_segment_id_page(step: Step, real: Answer, fake: Answer) -> Answer | None:
+    bad = step.case in ("unparseable id", "other datasource")
+    metadata = step.path.startswith("/druid/coordinator/v1/metadata/datasources/") and "/segments/" in step.path
+    if bad and metadata and real.status in (404, 500) and fake.status in (400, 404, 500):
+        return _as_fake(real, fake)
+    return None
+
+
+LISTED: tuple[Listed, ...] = (
+    Listed("FORWARD_500", (V33,), FORWARD_500, _forward_500),
+    Listed(
+        "jackson_mapping_error",
+        (V28, V33),
+        "a body Jackson cannot map is a 400 whose 'error' text is Jackson's own message (parser position, Java "
+        "class names); the fake's 400 has the same keys and its own wording",
+        _mapping_error,
+    ),
+    Listed(
+        "mark_all_unused_counts_unused_rows",
+        (V28,),
+        "counts already-unused rows too (28.0.0's SqlSegmentsMetadataManager.markAsUnusedAllSegmentsInDataSource "
+        "runs UPDATE ... WHERE dataSource = ? without AND used = true); fixed in later releases",
+        _mark_all_unused_counts_unused,
+    ),
+    Listed("no_unused_segments_api", (V28,), NO_UNUSED_SEGMENTS_API, _no_unused_segments_api),
+    Listed(
+        "no_numrows_realtime",
+        (V28,),
+        "the segment status rows of includeOvershadowedStatus have no numRows and no realtime flag in 28.0.0 "
+        "(SegmentStatusInCluster gained them in 29)",
+        _no_numrows_realtime,
+    ),
+    Listed(
+        "tombstone_partitions_1",
+        (V28,),
+        "a tombstone's shardSpec reads back with partitions: 1 in 28.0.0 (TombstoneShardSpec.getNumCorePartitions "
+        "was 1 before 29 made it 0)",
+        _tombstone_one_partition,
+    ),
+    Listed(
+        "audit_without_identity",
+        (V28,),
+        "rule history entries have no auditInfo.identity and no 'request' field in 28.0.0 (AuditEntry and AuditInfo "
+        "gained them in 29)",
+        _audit_without_identity,
+    ),
+    Listed(
+        "bad_segment_id_page",
+        (V33,),
+        "GET metadata/datasources/{ds}/segments/{id} with an id that does not parse for {ds} (no dates, or another "
+        "datasource's id) answers 404 (or a 500 error page) in 33.0.0; profile latest answers 400 'Could not parse "
+        "Segment ID[..] for DataSource[..]'",
+        _bad_segment_id_page,
+    ),
+)
+
+
+#: Differences the machines avoid generating (name, versions, reason); FIDELITY.md lists them too.
+AVOIDED: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    (
+        "kill_future_version",
+        (V28,),
+        "a kill task fails when a segment's version sorts after the task's start time (measured on 28.0.0 by "
+        "the earlier differential run; the source line was not traced); the KillMachine seeds past ISO versions "
+        "only",
+    ),
+    (
+        "forward_500_writes",
+        (V33,),
+        "the write calls the Coordinator forwards to the Overlord (mark all used, markUsed, mark one segment used "
+        "or unused) answer the listed FORWARD_500 after the Coordinator's client retries it: left out of "
+        "generation on 33.0.0 to fit CI's time budget",
+    ),
+)
