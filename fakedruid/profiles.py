@@ -69,6 +69,11 @@ class Profile:
     #: Authorization denials are ``AuthorizationResult`` (Druid 33+): 403 ``{"error": "Unauthorized"}``;
     #: else ``Access`` through the old ``ForbiddenExceptionMapper`` (``{"Access-Check-Result": ...}``).
     authorization_result: bool
+    # ------------------------------------------------------------------ edge cases (measured, issue 10)
+    #: The ``Task`` method ``OverlordResource.getNeededResourceActionsForTask`` calls first, named by Java 17's
+    #: ``NullPointerException`` when a task body is empty or ``null`` (28.0.0: ``getDataSource``; 33.0.0:
+    #: ``getDestinationResource``).
+    null_task_dereference: str
 
 
 PROFILE_29 = Profile(
@@ -96,6 +101,7 @@ PROFILE_29 = Profile(
     unused_rows_carry_segment_columns=False,
     update_failure_error="Exception occurred.",
     authorization_result=False,
+    null_task_dereference="getDataSource",
 )
 
 PROFILE_LATEST = Profile(
@@ -123,6 +129,7 @@ PROFILE_LATEST = Profile(
     unused_rows_carry_segment_columns=True,
     update_failure_error="Unknown server error",
     authorization_result=True,
+    null_task_dereference="getDestinationResource",
 )
 
 PROFILES: dict[str, Profile] = {"29": PROFILE_29, "latest": PROFILE_LATEST}

@@ -490,6 +490,12 @@ def _kill(state: AppState, profile: Profile, datasource: str, interval_text: str
     if state.harness.overlord_mode == "unreachable":
         # Fault injection (semantics 10.9): runKillTask fails; no task is created.
         raise KillSubmissionFailed(messages.OVERLORD_UNREACHABLE)
+    if interval.duration == 0:
+        # The Overlord refuses the kill task (KillUnusedSegmentsTask's constructor: "interval empty") with a 400
+        # that the Coordinator's OverlordClient rethrows (measured on 28.0.0 and 33.0.0; 28.0.0's Jackson message
+        # also ends with the location in the Coordinator's own task JSON, which the fake leaves out).
+        refused = wire.jackson_json({"error": messages.KILL_INTERVAL_EMPTY})
+        raise KillSubmissionFailed(messages.OVERLORD_REFUSED_400.format(body=refused))
     note = request_note(
         AUDIT_TYPE_KILL,
         lambda task_id: payload_text({"killTaskId": task_id, "interval": str(interval)}),

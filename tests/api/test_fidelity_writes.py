@@ -66,11 +66,12 @@ def wiki_latest(fake_latest: FakeCoordinator) -> list[str]:
         pytest.param(f"{P}/{WIKI}?kill=TRUE&interval=2015-09-12_2015-09-13", id="deprecated-kill-any-case"),
     ],
 )
-def test_kill_accepted_is_200_empty_without_content_type(any_fake: FakeCoordinator, path: str) -> None:
+def test_kill_accepted_is_200_empty_with_the_json_type(any_fake: FakeCoordinator, path: str) -> None:
     resp = any_fake.client.delete(path)
     assert resp.status_code == 200
     assert resp.get_data() == b""
-    assert "Content-Type" not in resp.headers
+    # @Produces(application/json): Jersey writes the type without an entity (measured on 28.0.0 and 33.0.0).
+    assert resp.headers["Content-Type"] == "application/json"
     # The kill ran: the unused hours inside the interval are gone, the used ones stay.
     assert any_fake.segment_ids(WIKI) == {wiki_id(0), wiki_id(1)}
 

@@ -166,6 +166,7 @@ def test_profile_switches_are_all_listed_above() -> None:
         "unused_rows_carry_segment_columns",
         "update_failure_error",
         "authorization_result",
+        "null_task_dereference",
     }
     assert {f.name for f in dataclasses.fields(Profile)} == listed
 
