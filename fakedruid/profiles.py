@@ -74,6 +74,9 @@ class Profile:
     #: ``NullPointerException`` when a task body is empty or ``null`` (28.0.0: ``getDataSource``; 33.0.0:
     #: ``getDestinationResource``).
     null_task_dereference: str
+    #: Jackson's mapping errors in markUsed/markUnused payloads end with ``(through reference chain: ...)``
+    #: (28.0.0, which also writes the parser location the fake leaves out); 33.0.0 writes the bare message.
+    mapping_errors_name_path: bool
 
 
 #: The newest Druid release the contract suite was run against (``--druid-real``): profile "latest" answers as the
@@ -109,6 +112,7 @@ PROFILE_29 = Profile(
     update_failure_error="Exception occurred.",
     authorization_result=False,
     null_task_dereference="getDataSource",
+    mapping_errors_name_path=True,
 )
 
 PROFILE_LATEST = Profile(
@@ -137,6 +141,7 @@ PROFILE_LATEST = Profile(
     update_failure_error="Unknown server error",
     authorization_result=True,
     null_task_dereference="getDestinationResource",
+    mapping_errors_name_path=False,
 )
 
 PROFILES: dict[str, Profile] = {"29": PROFILE_29, "latest": PROFILE_LATEST}

@@ -136,6 +136,7 @@ REAL_DIFFERENCES: dict[str, dict[str, str]] = {
         "JSON ('\\n at [Source: ...; line: 1, column: 275]'), which the fake does not write",
     },
     "test_rules_null_entry": {V28: NULL_RULE, V33: NULL_RULE},
+    "test_mark_unused_segment_ids_of_wrong_type": {V28: MAPPING_LOCATION},
     "test_single_segment_update_accept_without_json": {V33: ACCEPT_500_33},
     "test_mark_segment_used_odd_but_parseable_ids": {V33: FORWARD_500},
     # ------------------------------------------------------------------ the state machine

@@ -464,3 +464,44 @@ def test_rules_bad_period(request: pytest.FixtureRequest, coordinator: DruidTarg
         "error": 'Invalid format: "P1X" is malformed at "1X" (through reference chain: java.util.ArrayList[0]->'
         'org.apache.druid.server.coordinator.rules.PeriodLoadRule["period"])'
     }
+
+
+# ---------------------------------------------------------------------- segmentIds of the wrong type
+
+
+@pytest.mark.parametrize(
+    "ids, message",
+    [
+        (
+            "x",
+            "Cannot construct instance of `java.util.HashSet` (although at least one Creator exists): no "
+            "String-argument constructor/factory method to deserialize from String value ('x')",
+        ),
+        (
+            "",
+            'Cannot coerce empty String ("") to element of `java.util.HashSet<java.lang.String>` (but could if '
+            "coercion was enabled using `CoercionConfig`)",
+        ),
+        (5, "Cannot deserialize value of type `java.util.HashSet<java.lang.String>` from Integer value (token "
+            "`JsonToken.VALUE_NUMBER_INT`)"),
+        ({}, "Cannot deserialize value of type `java.util.HashSet<java.lang.String>` from Object value (token "
+             "`JsonToken.START_OBJECT`)"),
+        (["a", {}], "Cannot deserialize value of type `java.util.HashSet<java.lang.Object>` from Object value "
+                    "(token `JsonToken.START_OBJECT`)"),
+        ([[]], "Cannot deserialize value of type `java.lang.String` from Array value (token `JsonToken.START_ARRAY`)"),
+    ],
+    ids=["string", "empty-string", "number", "object", "object-element", "array-element"],
+)
+def test_mark_unused_segment_ids_of_wrong_type(
+    coordinator: DruidTarget, datasource: str, ids: object, message: str
+) -> None:
+    resp = coordinator.post(f"{P}/{datasource}/markUnused", json={"segmentIds": ids})
+    assert resp.status_code == 400
+    if coordinator.profile == "29":
+        # Druid 28 names the path (and, before it, the parser location: MAPPING_LOCATION); 33 writes neither.
+        element = "->java.util.HashSet[" + str(len(ids) - 1) + "]" if isinstance(ids, list) else ""
+        message += (
+            ' (through reference chain: org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload'
+            f'["segmentIds"]{element})'
+        )
+    assert resp.json() == {"error": message}

@@ -184,6 +184,7 @@ def test_profile_switches_are_all_listed_above() -> None:
         "update_failure_error",
         "authorization_result",
         "null_task_dereference",
+        "mapping_errors_name_path",
     }
     assert {f.name for f in dataclasses.fields(Profile)} == listed
 
