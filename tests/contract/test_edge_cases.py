@@ -505,3 +505,17 @@ def test_mark_unused_segment_ids_of_wrong_type(
             f'["segmentIds"]{element})'
         )
     assert resp.json() == {"error": message}
+
+
+def test_mark_unused_unparseable_interval(coordinator: DruidTarget, datasource: str) -> None:
+    resp = coordinator.post(f"{P}/{datasource}/markUnused", json={"interval": "nope"})
+    payload = (
+        "org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload"
+        if coordinator.profile == "29"
+        else "org.apache.druid.server.http.SegmentsToUpdateFilter"
+    )
+    assert resp.status_code == 400
+    assert resp.json() == {
+        "error": "Invalid interval[nope]: [Format requires a '/' separator: nope] (through reference chain: "
+        f'{payload}["interval"])'
+    }
