@@ -19,10 +19,11 @@ import json
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote, unquote_to_bytes
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask.globals import request_ctx
+from werkzeug.routing import PathConverter, UnicodeConverter
 
 from fakedruid.api import druid_paths, fallback, jackson, limits, messages, security_gate, wire
 from fakedruid.api.wire import Response
@@ -58,9 +59,61 @@ class FakeDruidApp(Flask):
 
 
 def register(app: Flask) -> None:
-    """Install the hooks on ``app``."""
+    """Install the hooks on ``app`` (before its routes: the converters apply to rules added afterwards)."""
     app.before_request(_before_request)
     app.after_request(_after_request)
+    app.wsgi_app = _EncodedSlashes(app.wsgi_app)  # type: ignore[method-assign]
+    app.url_map.converters["default"] = app.url_map.converters["string"] = _SegmentConverter
+    app.url_map.converters["path"] = _PathConverter
+
+
+# ------------------------------------------------------------------ "%2F" inside a path segment
+
+#: Set in the WSGI environ when the raw path has an encoded slash (see :class:`_EncodedSlashes`).
+ENCODED_SLASH_KEY = "fakedruid.encoded_slash"
+_KEEP_ENCODED = re.compile(r"%(25|2[fF])")
+
+
+class _EncodedSlashes:
+    """Jersey matches templates against the raw path and decodes a parameter afterwards, so ``%2F`` stays inside
+    one segment (``.../segments/a%2Fb`` is the segment id ``a/b``: measured on 28.0.0 and 33.0.0). Werkzeug
+    decodes ``PATH_INFO`` before routing, which would split it. For a raw path with ``%2F`` only, ``PATH_INFO``
+    is decoded from it with ``%2F`` and ``%25`` kept encoded, and the converters below decode those two in the
+    parameter values."""
+
+    def __init__(self, app: Callable[..., Any]) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        raw = str(environ.get("RAW_URI") or environ.get("REQUEST_URI") or "").split("?", 1)[0]
+        if raw.startswith("/") and "%2f" in raw.lower():
+            kept = _KEEP_ENCODED.sub(lambda m: "%25" + m.group(1), raw)
+            environ["PATH_INFO"] = unquote_to_bytes(kept).decode("latin-1")  # WSGI: bytes as latin-1
+            environ[ENCODED_SLASH_KEY] = True
+        return self.app(environ, start_response)
+
+
+def _decode_kept(value: str) -> str:
+    # Outside a request (url_map.bind(...).match in tools and tests) nothing was kept encoded.
+    if has_request_context() and request.environ.get(ENCODED_SLASH_KEY):
+        return unquote(value)
+    return value
+
+
+class _SegmentConverter(UnicodeConverter):
+    """Flask's default converter, decoding the ``%2F`` and ``%25`` :class:`_EncodedSlashes` kept."""
+
+    def to_python(self, value: str) -> str:
+        """The parameter as Jersey hands it to the resource."""
+        return _decode_kept(value)
+
+
+class _PathConverter(PathConverter):
+    """Flask's ``path`` converter, decoding the ``%2F`` and ``%25`` :class:`_EncodedSlashes` kept."""
+
+    def to_python(self, value: str) -> str:
+        """The parameter as Jersey hands it to the resource."""
+        return _decode_kept(value)
 
 
 #: ``druid.server.http.maxRequestHeaderSize`` (default 8 KiB): Jetty's buffer for the request line and headers.
