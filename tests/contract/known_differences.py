@@ -137,6 +137,10 @@ REAL_DIFFERENCES: dict[str, dict[str, str]] = {
     },
     "test_rules_null_entry": {V28: NULL_RULE, V33: NULL_RULE},
     "test_mark_unused_segment_ids_of_wrong_type": {V28: MAPPING_LOCATION},
+    "test_rules_bad_interval_in_second_rule": {
+        V28: "the error is Joda's bare text 'Format requires a '/' separator: bad (through reference chain: ...)' "
+        "(28.0.0's Intervals.of does not wrap it in 'Invalid interval[...]: [...]')",
+    },
     "test_mark_unused_unparseable_interval": {
         V28: "the error is Joda's bare text 'Format requires a '/' separator: nope (through reference chain: ...)': "
         "28.0.0's Intervals.of does not wrap it in 'Invalid interval[...]: [...]' as 33.0.0 does (profile 29 "
