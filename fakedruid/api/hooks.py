@@ -7,7 +7,9 @@ they consult is the :class:`~fakedruid.harness.Harness` (``FakeCoordinator.fail_
 Before the view, in this order: Jetty's request-line limit (414), then the request's profile is read once and
 kept for the request (:func:`fakedruid.api.wire.context`), then the body limit (413), then basic security's 401 /
 403 when it is on (:mod:`fakedruid.api.security_gate`), then the first matching fault, then the not-the-leader
-answers, then Jersey's matching against the path table (:func:`jersey_match`). After the view: the state file
+answers, then Jersey's matching against the path table (:func:`jersey_match`: 404, 405, then the route's
+``@Consumes`` (415) and ``@Produces`` (406)). After the view: ``Content-Type: application/json`` on an empty
+answer of a JSON route, the state file
 (``--state-file``), then the journal entry. A quiet harness (no fault, leading) costs two attribute reads; the
 Jersey check one regular-expression match.
 :class:`FakeDruidApp` is the Flask class of the app: it skips Flask's per-call ``async`` check of hooks and views.
