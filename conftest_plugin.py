@@ -50,7 +50,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="VERSION",
         help=(
             "Druid version the fake_coordinator fixture answers as by default: '29' (default), 'latest' or a "
-            f"release from 28 to 38. Also ${ENV_DRUID_VERSION}; the option wins."
+            f"release from 28 to 39. Also ${ENV_DRUID_VERSION}; the option wins."
         ),
     )
 

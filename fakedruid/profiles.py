@@ -79,7 +79,22 @@ class Profile:
     #: A task whose ``isReady`` throws fails with ``Encountered error[<cause>] while waiting for task to be
     #: ready...`` (Druid 33); else ``Failed while waiting for the task to be ready to run...`` (Druid 28).
     ready_failure_names_cause: bool
+    # ------------------------------------------------------------------ edge cases (measured, issue 10)
+    #: The ``Task`` method ``OverlordResource.getNeededResourceActionsForTask`` calls first, named by Java 17's
+    #: ``NullPointerException`` when a task body is empty or ``null`` (28.0.0: ``getDataSource``; 33.0.0:
+    #: ``getDestinationResource``).
+    null_task_dereference: str
+    #: Jackson's mapping errors in markUsed/markUnused payloads end with ``(through reference chain: ...)``
+    #: (28.0.0, which also writes the parser location the fake leaves out); 33.0.0 writes the bare message.
+    mapping_errors_name_path: bool
 
+
+#: The newest Druid release the contract suite was run against (``--druid-real``): profile "latest" answers as the
+#: releases after it whose changes on these endpoints are known (docs/releases.md), and ``GET /status`` reports
+#: this version. The one place to change when a newer release is measured.
+LATEST_VERIFIED_RELEASE = "33.0.0"
+#: The Druid release lines ``--druid-version`` accepts (docs/releases.md records what each changed).
+OLDEST_RELEASE, NEWEST_RELEASE = 28, 39
 
 PROFILE_29 = Profile(
     name="29",
@@ -109,11 +124,13 @@ PROFILE_29 = Profile(
     task_error_msg_limit=100,
     ingestion_report_extras=False,
     ready_failure_names_cause=False,
+    null_task_dereference="getDataSource",
+    mapping_errors_name_path=True,
 )
 
 PROFILE_LATEST = Profile(
     name="latest",
-    druid_version="33.0.0",
+    druid_version=LATEST_VERIFIED_RELEASE,
     route_versions=("37.0.0",),
     properties_sorted=True,
     segment_update_response=True,
@@ -139,17 +156,22 @@ PROFILE_LATEST = Profile(
     task_error_msg_limit=None,
     ingestion_report_extras=True,
     ready_failure_names_cause=True,
+    null_task_dereference="getDestinationResource",
+    mapping_errors_name_path=False,
 )
 
 PROFILES: dict[str, Profile] = {"29": PROFILE_29, "latest": PROFILE_LATEST}
 
 #: Plain Druid release numbers and the profile that answers as they do. 30 and 31 still write the metadata
-#: store from the Coordinator (as 29 does); from 32 on the Coordinator forwards to the Overlord.
-RELEASES: dict[str, str] = {str(n): ("29" if n <= 31 else "latest") for n in range(28, 39)}
+#: store from the Coordinator (as 29 does); from 32 on the Coordinator forwards to the Overlord. No release
+#: line between was measured to need a profile of its own (docs/releases.md).
+RELEASES: dict[str, str] = {
+    str(n): ("29" if n <= 31 else "latest") for n in range(OLDEST_RELEASE, NEWEST_RELEASE + 1)
+}
 
 
 def resolve_profile(name: str | int | Profile) -> Profile:
-    """The profile for ``"29"``, ``"latest"`` or a Druid release number from 28 to 38.
+    """The profile for ``"29"``, ``"latest"`` or a Druid release number from 28 to 39 (``"35"``, ``"35.0.1"``).
 
     :raises InvalidConfig: for anything else; the message lists the accepted values.
     """
@@ -162,6 +184,6 @@ def resolve_profile(name: str | int | Profile) -> Profile:
     if major in RELEASES and all(part.isdigit() for part in key.split(".")):
         return PROFILES[RELEASES[major]]
     raise InvalidConfig(
-        f"Unknown druid_version [{name}]: use '29', 'latest' or a Druid release from 28 to 38 "
-        "(28 to 31 map to profile '29', 32 and newer to 'latest')"
+        f"Unknown druid_version [{name}]: use '29', 'latest' or a Druid release from {OLDEST_RELEASE} to "
+        f"{NEWEST_RELEASE} (28 to 31 map to profile '29', 32 and newer to 'latest')"
     )

@@ -41,7 +41,7 @@ CoordinatorSettings = SavedSettings
 class FakeCoordinator(TimelineMethods, HarnessMethods, IngestMethods):
     """An in-memory Druid Coordinator.
 
-    :param druid_version: ``"29"`` (default), ``"latest"``, or a Druid release number from 28 to 38.
+    :param druid_version: ``"29"`` (default), ``"latest"``, or a Druid release number from 28 to 39.
     :param now: freeze the clock at this instant (ISO-8601 string, UTC ms, or datetime); default: system time.
     :param host: where :meth:`start` binds; 127.0.0.1 by default.
     :param port: where :meth:`start` binds; 0 picks a free port.

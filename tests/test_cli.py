@@ -95,7 +95,7 @@ def test_serve_unknown_druid_version_exits_2_listing_accepted_values() -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert "Unknown druid_version [27]" in result.stderr
-    assert "'29', 'latest' or a Druid release from 28 to 38" in result.stderr
+    assert "'29', 'latest' or a Druid release from 28 to 39" in result.stderr
 
 
 def test_serve_port_in_use_exits_1() -> None:

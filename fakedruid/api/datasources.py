@@ -111,15 +111,35 @@ class MarkFilter:
 
 
 def _string_elements(
-    value: Any, field: str, java_type: str, element_chain: str, payload_class: str
+    value: Any, field: str, java_type: str, element_chain: str, payload_class: str, *, with_path: bool = True
 ) -> list[str | None]:
-    """Jackson reading a ``Set<String>``/``List<String>``: scalars are coerced to text, containers fail."""
+    """Jackson reading a ``HashSet<String>``/``ArrayList<String>``: scalars are coerced to text, containers fail.
+
+    Measured on 28.0.0 and 33.0.0: a string is not a collection (``Cannot construct instance of
+    `java.util.HashSet`...``, or the empty-string coercion error), other scalars and objects are
+    ``Cannot deserialize value of type `java.util.HashSet<java.lang.String>` from ...``. ``with_path``
+    (profile switch ``mapping_errors_name_path``) appends Jackson's ``(through reference chain: ...)``.
+    """
     chain = f'{payload_class}["{field}"]'
+
+    def error(message: str, path: str) -> JsonMappingError:
+        return JsonMappingError(f"{message} (through reference chain: {path})" if with_path else message)
+
     if not isinstance(value, list):
-        raise JsonMappingError(
-            f"Cannot deserialize value of type `{java_type}` from {jackson_token(value)} "
-            f"(through reference chain: {chain})"
-        )
+        collection = java_type.split("<", 1)[0]
+        if isinstance(value, str) and value == "":
+            message = (
+                f'Cannot coerce empty String ("") to element of `{java_type}` (but could if coercion was enabled '
+                "using `CoercionConfig`)"
+            )
+        elif isinstance(value, str):
+            message = (
+                f"Cannot construct instance of `{collection}` (although at least one Creator exists): no "
+                f"String-argument constructor/factory method to deserialize from String value ('{value}')"
+            )
+        else:
+            message = f"Cannot deserialize value of type `{java_type}` from {jackson_token(value)}"
+        raise error(message, chain)
     out: list[str | None] = []
     for index, item in enumerate(value):
         if item is None or isinstance(item, str):
@@ -128,9 +148,13 @@ def _string_elements(
             # Jackson's StringDeserializer accepts scalar tokens and keeps their text.
             out.append(json.dumps(item))
         else:
-            raise JsonMappingError(
-                f"Cannot deserialize value of type `java.lang.String` from {jackson_token(item)} "
-                f"(through reference chain: {chain}->{element_chain}[{index}])"
+            # An object element is read as the collection's Object element type (measured: `HashSet<Object>`),
+            # an array as the String element.
+            collection = java_type.split("<", 1)[0]
+            element = f"{collection}<java.lang.Object>" if isinstance(item, dict) else "java.lang.String"
+            raise error(
+                f"Cannot deserialize value of type `{element}` from {jackson_token(item)}",
+                f"{chain}->{element_chain}[{index}]",
             )
     return out
 
@@ -186,12 +210,22 @@ def parse_mark_payload(body: Any, profile: Profile) -> MarkFilter:
             interval, interval_text = _body_interval(value, payload_class)
         elif key == "segmentIds":
             read = _string_elements(
-                value, key, "java.util.Set<java.lang.String>", "java.util.HashSet", payload_class
+                value,
+                key,
+                "java.util.HashSet<java.lang.String>",
+                "java.util.HashSet",
+                payload_class,
+                with_path=profile.mapping_errors_name_path,
             )
             ids = list(dict.fromkeys(read))
         elif key == "versions" and latest:
             versions = _string_elements(
-                value, key, "java.util.List<java.lang.String>", "java.util.ArrayList", payload_class
+                value,
+                key,
+                "java.util.ArrayList<java.lang.String>",
+                "java.util.ArrayList",
+                payload_class,
+                with_path=profile.mapping_errors_name_path,
             )
         # Any other field is unknown to Druid's mapper (FAIL_ON_UNKNOWN_PROPERTIES=false): ignored.
     if latest:
@@ -239,13 +273,13 @@ def mark_audit_payload(body: Any, payload: MarkFilter, profile: Profile) -> str:
         # The body was accepted, so every element reads.
         return _string_elements(value, field, java_type, element_chain, payload_class)
 
-    ids = strings("segmentIds", "java.util.Set<java.lang.String>", "java.util.HashSet")
+    ids = strings("segmentIds", "java.util.HashSet<java.lang.String>", "java.util.HashSet")
     out: dict[str, Any] = {
         "interval": payload.interval_text,
         "segmentIds": None if ids is None else java_hash_set_order(ids),
     }
     if profile.honours_versions:
-        out["versions"] = strings("versions", "java.util.List<java.lang.String>", "java.util.ArrayList")
+        out["versions"] = strings("versions", "java.util.ArrayList<java.lang.String>", "java.util.ArrayList")
     # payload_text's form (compact, non-ASCII kept), written here: this runs on every markUnused.
     return json.dumps(out, separators=(",", ":"), ensure_ascii=False)
 
@@ -490,6 +524,12 @@ def _kill(state: AppState, profile: Profile, datasource: str, interval_text: str
     if state.harness.overlord_mode == "unreachable":
         # Fault injection (semantics 10.9): runKillTask fails; no task is created.
         raise KillSubmissionFailed(messages.OVERLORD_UNREACHABLE)
+    if interval.duration == 0:
+        # The Overlord refuses the kill task (KillUnusedSegmentsTask's constructor: "interval empty") with a 400
+        # that the Coordinator's OverlordClient rethrows (measured on 28.0.0 and 33.0.0; 28.0.0's Jackson message
+        # also ends with the location in the Coordinator's own task JSON, which the fake leaves out).
+        refused = wire.jackson_json({"error": messages.KILL_INTERVAL_EMPTY})
+        raise KillSubmissionFailed(messages.OVERLORD_REFUSED_400.format(body=refused))
     note = request_note(
         AUDIT_TYPE_KILL,
         lambda task_id: payload_text({"killTaskId": task_id, "interval": str(interval)}),

@@ -22,7 +22,6 @@ page; ``OPTIONS /druid/indexer/v1/leader`` is 405 with no body and no ``Allow``.
 
 from __future__ import annotations
 
-import html
 from urllib.parse import quote
 
 from flask import Flask, current_app, request
@@ -133,6 +132,10 @@ def unknown_path() -> Response:
     path = raw_path()
     if any(path == p or path.startswith(p + "/") for p in JERSEY_PREFIXES):
         return wire.empty(404)
+    if request.method in ("PUT", "DELETE", "OPTIONS"):
+        # Jetty's DefaultServlet refuses these methods (405), and its ErrorHandler writes no page for them:
+        # no body, no Content-Type, no Allow (measured on 28.0.0 and 33.0.0: OPTIONS, PUT and DELETE /nope).
+        return jetty_page(405, "Method Not Allowed", path)
     return jetty_page(404, "Not Found", path)
 
 
@@ -155,24 +158,6 @@ def _java_hash_set_order(name: str) -> tuple[int, str]:
 
 
 def jetty_page(status: int, message: str, path: str) -> Response:
-    """Jetty's ``ErrorHandler`` page for ``sendError(status)`` outside Jersey, byte for byte as Druid 28.0.0
-    answers ``GET /nope`` (Jetty 12's ee8 handler in Druid 37 writes the same layout)."""
-    uri = html.escape(path, quote=False)
-    page = (
-        "<html>\n<head>\n"
-        '<meta http-equiv="Content-Type" content="text/html;charset=ISO-8859-1"/>\n'
-        f"<title>Error {status} {message}</title>\n"
-        "</head>\n"
-        f"<body><h2>HTTP ERROR {status} {message}</h2>\n"
-        "<table>\n"
-        f"<tr><th>URI:</th><td>{uri}</td></tr>\n"
-        f"<tr><th>STATUS:</th><td>{status}</td></tr>\n"
-        f"<tr><th>MESSAGE:</th><td>{message}</td></tr>\n"
-        "<tr><th>SERVLET:</th><td>default</td></tr>\n"
-        "</table>\n\n"
-        "</body>\n</html>\n"
-    )
-    body = page.encode("iso-8859-1", "replace")
-    response = Response(body, status=status, content_type="text/html;charset=iso-8859-1")
-    response.headers["Cache-Control"] = "must-revalidate,no-cache,no-store"
-    return response
+    """Jetty's ``ErrorHandler`` page for ``sendError(status)`` outside Jersey (``GET /nope``), in the form the
+    ``Accept`` header asks for (:func:`fakedruid.api.wire.error_page`; Druid 28.0.0 and 33.0.0)."""
+    return wire.error_page(status, message, uri=path)

@@ -7,7 +7,9 @@ they consult is the :class:`~fakedruid.harness.Harness` (``FakeCoordinator.fail_
 Before the view, in this order: Jetty's request-line limit (414), then the request's profile is read once and
 kept for the request (:func:`fakedruid.api.wire.context`), then the body limit (413), then basic security's 401 /
 403 when it is on (:mod:`fakedruid.api.security_gate`), then the first matching fault, then the not-the-leader
-answers, then Jersey's matching against the path table (:func:`jersey_match`). After the view: the state file
+answers, then Jersey's matching against the path table (:func:`jersey_match`: 404, 405, then the route's
+``@Consumes`` (415) and ``@Produces`` (406)). After the view: ``Content-Type: application/json`` on an empty
+answer of a JSON route, the state file
 (``--state-file``), then the journal entry. A quiet harness (no fault, leading) costs two attribute reads; the
 Jersey check one regular-expression match.
 :class:`FakeDruidApp` is the Flask class of the app: it skips Flask's per-call ``async`` check of hooks and views.
@@ -19,10 +21,11 @@ import json
 import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote, unquote_to_bytes
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask.globals import request_ctx
+from werkzeug.routing import PathConverter, UnicodeConverter
 
 from fakedruid.api import druid_paths, fallback, jackson, limits, messages, security_gate, wire
 from fakedruid.api.wire import Response
@@ -58,9 +61,61 @@ class FakeDruidApp(Flask):
 
 
 def register(app: Flask) -> None:
-    """Install the hooks on ``app``."""
+    """Install the hooks on ``app`` (before its routes: the converters apply to rules added afterwards)."""
     app.before_request(_before_request)
     app.after_request(_after_request)
+    app.wsgi_app = _EncodedSlashes(app.wsgi_app)  # type: ignore[method-assign]
+    app.url_map.converters["default"] = app.url_map.converters["string"] = _SegmentConverter
+    app.url_map.converters["path"] = _PathConverter
+
+
+# ------------------------------------------------------------------ "%2F" inside a path segment
+
+#: Set in the WSGI environ when the raw path has an encoded slash (see :class:`_EncodedSlashes`).
+ENCODED_SLASH_KEY = "fakedruid.encoded_slash"
+_KEEP_ENCODED = re.compile(r"%(25|2[fF])")
+
+
+class _EncodedSlashes:
+    """Jersey matches templates against the raw path and decodes a parameter afterwards, so ``%2F`` stays inside
+    one segment (``.../segments/a%2Fb`` is the segment id ``a/b``: measured on 28.0.0 and 33.0.0). Werkzeug
+    decodes ``PATH_INFO`` before routing, which would split it. For a raw path with ``%2F`` only, ``PATH_INFO``
+    is decoded from it with ``%2F`` and ``%25`` kept encoded, and the converters below decode those two in the
+    parameter values."""
+
+    def __init__(self, app: Callable[..., Any]) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        raw = str(environ.get("RAW_URI") or environ.get("REQUEST_URI") or "").split("?", 1)[0]
+        if raw.startswith("/") and "%2f" in raw.lower():
+            kept = _KEEP_ENCODED.sub(lambda m: "%25" + m.group(1), raw)
+            environ["PATH_INFO"] = unquote_to_bytes(kept).decode("latin-1")  # WSGI: bytes as latin-1
+            environ[ENCODED_SLASH_KEY] = True
+        return self.app(environ, start_response)
+
+
+def _decode_kept(value: str) -> str:
+    # Outside a request (url_map.bind(...).match in tools and tests) nothing was kept encoded.
+    if has_request_context() and request.environ.get(ENCODED_SLASH_KEY):
+        return unquote(value)
+    return value
+
+
+class _SegmentConverter(UnicodeConverter):
+    """Flask's default converter, decoding the ``%2F`` and ``%25`` :class:`_EncodedSlashes` kept."""
+
+    def to_python(self, value: str) -> str:
+        """The parameter as Jersey hands it to the resource."""
+        return _decode_kept(value)
+
+
+class _PathConverter(PathConverter):
+    """Flask's ``path`` converter, decoding the ``%2F`` and ``%25`` :class:`_EncodedSlashes` kept."""
+
+    def to_python(self, value: str) -> str:
+        """The parameter as Jersey hands it to the resource."""
+        return _decode_kept(value)
 
 
 #: ``druid.server.http.maxRequestHeaderSize`` (default 8 KiB): Jetty's buffer for the request line and headers.
@@ -141,14 +196,19 @@ def _before_request() -> Response | None:
     return jersey_match(req.environ, req.method, profile.route_versions, harness.overlord_mode)
 
 
-#: Per profile (its route versions): the path table's templates as one regular expression and the methods
-#: behind each of its groups.
-_JERSEY: dict[tuple[str, ...], tuple[re.Pattern[str], dict[str, frozenset[str]]]] = {}
+#: Per profile (its route versions): the path table's templates as one regular expression and, behind each of its
+#: groups, the methods with their ``@Consumes`` and ``@Produces`` media types.
+_JERSEY: dict[
+    tuple[str, ...],
+    tuple[re.Pattern[str], dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]]],
+] = {}
 
 
-def _compile_jersey(versions: tuple[str, ...]) -> tuple[re.Pattern[str], dict[str, frozenset[str]]]:
+def _compile_jersey(
+    versions: tuple[str, ...],
+) -> tuple[re.Pattern[str], dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]]]:
     pattern, routes = druid_paths.compiled(versions)
-    compiled = pattern, {group: frozenset(r.method for r in rs) for group, rs in routes.items()}
+    compiled = pattern, {group: {r.method: (r.consumes, r.produces) for r in rs} for group, rs in routes.items()}
     _JERSEY[versions] = compiled
     return compiled
 
@@ -167,15 +227,66 @@ def jersey_match(
     path = raw.split("?", 1)[0] if raw.startswith("/") else ""
     jersey = _JERSEY.get(versions) or _compile_jersey(versions)
     found = jersey[0].fullmatch(path) if path else None
-    if (
-        found is None
-        or found.lastgroup is None
-        or method not in jersey[1][found.lastgroup]
-        or overlord_mode == "old"
-        or method not in _PLAIN_METHODS
-    ):
+    media = jersey[1][found.lastgroup].get(method) if found is not None and found.lastgroup is not None else None
+    if media is None or overlord_mode == "old" or method not in _PLAIN_METHODS:
         return fallback.before_view(fallback.raw_path(), method)
+    consumes, produces = media
+    content_type = environ.get("CONTENT_TYPE")
+    if consumes and content_type and not _content_type_consumed(content_type, consumes):
+        # Jersey 1 matches @Consumes before @Produces. A request without Content-Type passes here; it is a 415
+        # only when the method reads an entity (no reader for application/octet-stream): the body readers of
+        # fakedruid.api.wire refuse it (measured on 28.0.0 and 33.0.0: POST markUnused and POST /rules/{ds}
+        # without Content-Type are 415, mark-all-used and the single-segment POST are not).
+        return wire.empty(415)
+    if produces:
+        accept = environ.get("HTTP_ACCEPT")
+        if accept is not None and not _accept_matches(accept, produces):
+            # No media type of @Produces is acceptable: Jersey's empty 406, before the resource method runs
+            # (measured on Druid 28.0.0 and 33.0.0 with Accept: text/plain).
+            return wire.empty(406)
+    environ[JSON_PRODUCES_KEY] = JSON_MEDIA in produces
     return None
+
+
+#: Where :func:`jersey_match` notes that the matched resource method declares ``@Produces(application/json)``.
+JSON_PRODUCES_KEY = "fakedruid.produces_json"
+JSON_MEDIA = "application/json"
+
+
+def _media_ranges(header: str) -> list[str]:
+    """The media ranges of an ``Accept`` header, lower case, without parameters, those with ``q=0`` left out."""
+    found = []
+    for part in header.split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        if not media:
+            continue
+        if any(p.replace(" ", "").lower() in ("q=0", "q=0.0", "q=0.00", "q=0.000") for p in params):
+            continue
+        found.append(media.lower())
+    return found
+
+
+def _accept_matches(accept: str, produces: tuple[str, ...]) -> bool:
+    """Whether an ``Accept`` header admits one of the ``@Produces`` media types (``*/*``, ``type/*`` or the type)."""
+    ranges = _media_ranges(accept)
+    if not ranges:
+        return True  # an empty Accept header is "*/*" to Jersey
+    offered = [p.split(";", 1)[0].strip().lower() for p in produces]
+    for media in ranges:
+        if media == "*/*" or media == "*":
+            return True
+        kind, _, sub = media.partition("/")
+        for offer in offered:
+            okind, _, osub = offer.partition("/")
+            if kind == okind and (sub == "*" or sub == osub):
+                return True
+    return False
+
+
+def _content_type_consumed(content_type: str, consumes: tuple[str, ...]) -> bool:
+    """Whether ``@Consumes`` accepts the request's ``Content-Type``."""
+    media = content_type.split(";", 1)[0].strip().lower()
+    return any(media == c.split(";", 1)[0].strip().lower() for c in consumes)
 
 
 #: Methods that pass Druid's filters and are never answered by them.
@@ -191,6 +302,8 @@ _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 def _after_request(response: Response) -> Response:
     """Persist what the request changed (``--state-file``), then record the request in the journal."""
     req = request_ctx.request  # one proxy lookup for the many reads below
+    if req.environ.get(JSON_PRODUCES_KEY) and response.status_code in _EMPTY_JSON_STATUSES:
+        _json_type_on_empty(response)
     persister = current_app.extensions.get(PERSISTER_KEY)
     if persister is not None and req.method not in _READ_ONLY_METHODS:
         response = _persist(persister, response)
@@ -223,6 +336,19 @@ def _after_request(response: Response) -> Response:
     except Exception as exc:  # a bug in the fake: fail the test in its thread, keep the answer
         harness.record_server_error(exc, f"{req.method} {req.full_path} (request journal)")
     return response
+
+
+#: Statuses a resource method answers with no entity (``Response.noContent()``, ``status(404)``, ``ok()``).
+_EMPTY_JSON_STATUSES = frozenset({200, 204, 404})
+
+
+def _json_type_on_empty(response: Response) -> None:
+    """Jersey writes the ``@Produces`` type even when a resource method's answer has no entity: Druid 28.0.0 and
+    33.0.0 answer ``204 No Content`` (``GET .../intervals`` of an unknown datasource), ``404 Not Found``
+    (``GET .../metadata/datasources/{unknown}``) and an empty ``200`` (a kill) with ``Content-Type:
+    application/json`` (measured)."""
+    if "Content-Type" not in response.headers and not response.direct_passthrough and not response.get_data():
+        response.headers["Content-Type"] = JSON_MEDIA
 
 
 def _persist(persister: Any, response: Response) -> Response:

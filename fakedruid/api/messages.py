@@ -20,6 +20,16 @@ UPDATE_FAILED_LATEST = "Unknown server error"
 OVERLORD_SERVER_ERROR = "Server error"
 KILL_FAILED = "Exception occurred. Are you sure you have an indexing service?"
 NO_INDEXING_SERVICE = "no indexing service found"
+#: The Overlord's 400 for a kill task over an empty interval (``KillUnusedSegmentsTask``'s constructor check).
+KILL_INTERVAL_EMPTY = (
+    "Cannot construct instance of `org.apache.druid.indexing.common.task.KillUnusedSegmentsTask`, problem: "
+    "interval empty"
+)
+#: How the Coordinator's ``OverlordClient`` reports an Overlord 400 (the ``message`` of a failed kill).
+OVERLORD_REFUSED_400 = (
+    "java.lang.RuntimeException: org.apache.druid.rpc.HttpResponseException: Server error [400 Bad Request]; "
+    "body: {body}"
+)
 FORCE_METADATA_REFRESH_REQUIRED = "Invalid request. forceMetadataRefresh must be specified"
 NO_USED_SEGMENT_IN_INTERVAL = "No used segment found for the given datasource and interval"
 REPLICANT_LOOKUP_NOT_READY = "Coordinator segment replicant lookup is not initialized yet. Try again later."

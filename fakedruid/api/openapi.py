@@ -236,6 +236,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ),
     ("GET", f"{_I}/leader"): Op("The Overlord leader's URL", ok={200: None}),
     ("GET", f"{_I}/isLeader"): Op("Whether this Overlord leads", ok={200: _OBJECT, 404: _OBJECT}),
+    ("GET", f"{_I}/worker"): Op("The dynamic worker configuration (none set: 200, no body)", ok={200: None}),
     ("GET", f"{_I}/task/{{task_id}}/reports"): Op(
         "An ingestion task's report (kill task reports: 501)", ok={200: _OBJECT, 501: None}
     ),

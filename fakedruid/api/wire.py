@@ -15,8 +15,9 @@ from http import HTTPStatus
 from typing import Any, NoReturn
 
 from flask import Response as FlaskResponse
-from flask import abort, current_app, request
+from flask import current_app, request
 from flask.globals import request_ctx
+from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from fakedruid.api import jackson, limits
@@ -102,7 +103,7 @@ def json_request(*, error_page: bool = True) -> tuple[AppState, Profile, Any]:
     if profile is None:
         profile = environ[PROFILE_KEY] = app_state.settings.profile
     ctype = req.mimetype
-    if ctype and ctype != JSON_TYPE and not ctype.endswith("+json"):
+    if not ctype or (ctype != JSON_TYPE and not ctype.endswith("+json")):
         stop(unsupported_media_type())
     data = req.get_data(cache=True)
     if not data.strip():
@@ -133,6 +134,11 @@ def json_response(value: Any, status: int = 200) -> Response:
     return Response(text, status=status, mimetype=JSON_TYPE)
 
 
+def jackson_json(value: Any) -> str:
+    """``value`` as Jackson writes it: compact JSON (what :func:`json_response` sends)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def raw(text: str, status: int) -> Response:
     """``RAW "t"``: a Java string written unquoted under ``Content-Type: application/json``."""
     return Response(text, status=status, mimetype=JSON_TYPE)
@@ -159,39 +165,122 @@ def json_empty(status: int) -> Response:
 
 #: The servlet Jetty's error page names: Druid maps only ``DefaultServlet`` ("default"); Jersey runs in a filter.
 _SERVLET_ROW = "<tr><th>SERVLET:</th><td>default</td></tr>\n"
+def jetty(status: int, cause: str, *, note: str | None = None, wrapped: bool | None = None) -> Response:
+    """``JETTY(status, cause)``: Jetty 9.4's ``ErrorHandler`` page, in the form the ``Accept`` header asks for.
 
-
-def jetty(status: int, cause: str, *, note: str | None = None) -> Response:
-    """``JETTY(status, cause)``: Jetty 9.4's ``ErrorHandler`` page.
-
-    For 500, ``cause`` escaped a resource method: Jersey rethrows it wrapped in a ``ServletException``, so the
-    page names ``javax.servlet.ServletException: <cause>`` and lists both as ``CAUSED BY`` rows, then the causes
-    (Druid 28.0.0, a malformed JSON body; Jetty's stack frames are left out). The status line says ``500 Server
-    Error``. For other statuses (``sendError`` from a filter) the message is ``cause``.
-
-    Jetty's ``ErrorHandler`` writes a page only for GET, POST and HEAD; for any other method (DELETE, PUT) it
-    marks the request handled and returns, so Druid answers the status with no body and no ``Content-Type``
-    (measured on Druid 28.0.0 and 33.0.0: an unparseable kill interval, a deprecated kill without interval).
+    For 500, ``cause`` escaped a resource method: Jersey rethrows a checked exception wrapped in a
+    ``ServletException`` (``wrapped``; a malformed JSON body on Druid 28.0.0 and 33.0.0), so the page's message
+    is ``javax.servlet.ServletException: <cause>`` and it lists both as causes; a runtime exception
+    (``wrapped=False``: a ``NullPointerException``) escapes as itself (measured on 28.0.0 and 33.0.0: an empty task
+    body, a segment id equal to its datasource). By default only Jackson's exceptions are
+    wrapped. The status line says ``500 Server Error``.
+    For other statuses (``sendError`` from a filter) the message is ``cause`` and there is no cause row.
+    Jetty's stack frames are left out. ``note`` (the fake's own explanation) is added to HTML pages only.
     """
-    if request.method not in ("GET", "POST", "HEAD"):
-        return _no_page(status)
-    wrapped = f"javax.servlet.ServletException: {cause}" if status == 500 else cause
-    esc = html.escape(wrapped, quote=False)
-    rows = _SERVLET_ROW
-    stack = ""
     if status == 500:
-        cause_esc = html.escape(cause, quote=False)
-        rows += f"<tr><th>CAUSED BY:</th><td>{esc}</td></tr>\n<tr><th>CAUSED BY:</th><td>{cause_esc}</td></tr>\n"
-        stack = f"<h3>Caused by:</h3><pre>{esc}\nCaused by: {cause_esc}\n</pre>\n"
+        if wrapped is None:
+            wrapped = cause.startswith("com.fasterxml.jackson.")
+        causes = (f"javax.servlet.ServletException: {cause}", cause) if wrapped else (cause,)
+        return error_page(status, causes[0], causes=causes, note=note)
+    return error_page(status, cause, note=note)
+
+
+def error_page(
+    status: int, message: str, *, causes: tuple[str, ...] = (), uri: str | None = None, note: str | None = None
+) -> Response:
+    """Jetty 9.4 ``ErrorHandler.handle``: a page only for GET, POST and HEAD, in the first media type of the
+    ``Accept`` header (most specific first) it can write: HTML for ``text/html``, ``text/*``, ``*/*`` or no
+    ``Accept`` at all; a JSON map for ``application/json`` or ``text/json``; text for ``text/plain``; no body
+    when none of them is acceptable (``Accept: application/*``). Measured on Druid 28.0.0 and 33.0.0.
+
+    For any other method (DELETE, PUT, TRACE) Jetty marks the request handled and writes nothing, so Druid
+    answers the status with no body and no ``Content-Type`` (an unparseable kill interval, a deprecated kill
+    without interval, ``TRACE``).
+    """
+    method = request.method
+    if method not in ("GET", "POST", "HEAD"):
+        return _no_page(status)
+    if uri is None:
+        uri = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.path
+        uri = str(uri).split("?", 1)[0]
+    accept = request.headers.get("Accept")
+    kinds = ["text/html"] if accept is None else _jetty_acceptable(accept)
+    phrase = "Server Error" if status == 500 else REASONS.get(status, "Unknown")
+    for kind in kinds:
+        if kind in ("text/html", "text/*", "*/*"):
+            body = _page_html(status, message, causes, uri, note)
+            ctype = "text/html;charset=iso-8859-1"
+        elif kind in ("application/json", "text/json"):
+            body = _page_json(status, message, causes, uri)
+            ctype = JSON_TYPE
+        elif kind == "text/plain":
+            body = _page_text(status, message, causes, uri)
+            ctype = "text/plain;charset=iso-8859-1"
+        else:
+            continue
+        response = Response(body.encode("iso-8859-1", "replace"), status=f"{status} {phrase}", content_type=ctype)
+        response.headers["Cache-Control"] = "must-revalidate,no-cache,no-store"
+        return response
+    return _no_page(status)
+
+
+def _jetty_acceptable(accept: str) -> list[str]:
+    """Jetty's ``QuotedQualityCSV`` with ``MOST_SPECIFIC_MIME_ORDERING``: media types by quality, then concrete
+    types before ``type/*`` before ``*/*``; ties keep the header's order; ``q=0`` is left out."""
+    found: list[tuple[float, int, int, str]] = []
+    for i, part in enumerate(accept.split(",")):
+        media, *params = (p.strip() for p in part.split(";"))
+        media = media.lower()
+        if not media:
+            continue
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        if q <= 0:
+            continue
+        specific = 0 if media == "*/*" else 1 if media.endswith("/*") else 2
+        found.append((-q, -specific, i, media))
+    return [media for *_, media in sorted(found)]
+
+
+def _sanitize_xml(text: str) -> str:
+    """Jetty's ``StringUtil.sanitizeXmlString``: XML's five entities, other control characters as ``?``."""
+    out = []
+    for ch in text:
+        if ch in _XML_ENTITIES:
+            out.append(_XML_ENTITIES[ch])
+        elif ord(ch) < 32 and ch not in "\n\r\t":
+            out.append("?")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+_XML_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&apos;", '"': "&quot;"}
+
+
+def _page_html(status: int, message: str, causes: tuple[str, ...], uri: str, note: str | None) -> str:
+    esc = html.escape(message, quote=False)
+    rows = "<tr><th>SERVLET:</th><td>default</td></tr>\n"
+    stack = ""
+    if causes:
+        escaped = [html.escape(c, quote=False) for c in causes]
+        rows += "".join(f"<tr><th>CAUSED BY:</th><td>{c}</td></tr>\n" for c in escaped)
+        stack = "<h3>Caused by:</h3><pre>" + "\nCaused by: ".join(escaped) + "\n</pre>\n"
     extra = f"<p>{html.escape(note)}</p>\n" if note else ""
-    page = (
+    return (
         "<html>\n<head>\n"
         '<meta http-equiv="Content-Type" content="text/html;charset=ISO-8859-1"/>\n'
         f"<title>Error {status} {esc}</title>\n"
         "</head>\n"
         f"<body><h2>HTTP ERROR {status} {esc}</h2>\n"
         "<table>\n"
-        f"<tr><th>URI:</th><td>{html.escape(request.path, quote=False)}</td></tr>\n"
+        f"<tr><th>URI:</th><td>{html.escape(uri, quote=False)}</td></tr>\n"
         f"<tr><th>STATUS:</th><td>{status}</td></tr>\n"
         f"<tr><th>MESSAGE:</th><td>{esc}</td></tr>\n"
         f"{rows}"
@@ -199,10 +288,62 @@ def jetty(status: int, cause: str, *, note: str | None = None) -> Response:
         f"{stack}{extra}\n"
         "</body>\n</html>\n"
     )
-    phrase = "Server Error" if status == 500 else REASONS.get(status, "Unknown")
-    response = Response(page, status=f"{status} {phrase}", content_type="text/html;charset=iso-8859-1")
-    response.headers["Cache-Control"] = "must-revalidate,no-cache,no-store"
-    return response
+
+
+def _page_text(status: int, message: str, causes: tuple[str, ...], uri: str) -> str:
+    lines = [
+        f"HTTP ERROR {status} {_sanitize_xml(message)}",
+        f"URI: {uri}",
+        f"STATUS: {status}",
+        f"MESSAGE: {message}",
+        "SERVLET: default",
+        *(f"CAUSED BY {c}" for c in causes),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _page_json(status: int, message: str, causes: tuple[str, ...], uri: str) -> str:
+    """``ErrorHandler.writeErrorJson``: a ``HashMap`` written as ``{\\n"k":"v",\\n...\\n}`` in Java's
+    iteration order (measured: ``{"servlet","message","url","status"}`` for a 404)."""
+    entries = [("url", uri), ("status", str(status)), ("message", message), ("servlet", "default")]
+    entries += [(f"cause{i}", c) for i, c in enumerate(causes)]
+    ordered = java_hash_map_order([k for k, _ in entries])
+    values = dict(entries)
+    return "{\n" + ",\n".join(f"{_jetty_quote(k)}:{_jetty_quote(_sanitize_xml(values[k]))}" for k in ordered) + "\n}"
+
+
+def _jetty_quote(text: str) -> str:
+    """Jetty's ``QuotedStringTokenizer.quote``: double quotes, with Java's escapes."""
+    out = ['"']
+    for ch in text:
+        if ch in _QUOTE_ESCAPES:
+            out.append(_QUOTE_ESCAPES[ch])
+        elif ord(ch) < 32:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+_QUOTE_ESCAPES = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\f": "\\f", "\b": "\\b"}
+
+
+def java_hash_map_order(keys: list[str]) -> list[str]:
+    """The iteration order of a ``java.util.HashMap<String, ?>`` filled with ``keys`` in that order: by bucket
+    of the spread ``String.hashCode`` (16 buckets up to 12 entries, doubling past 75 % load), insertion order
+    within a bucket."""
+    buckets = 16
+    while len(keys) > buckets * 3 // 4:
+        buckets *= 2
+
+    def bucket(name: str) -> int:
+        h = 0
+        for ch in name:
+            h = (31 * h + ord(ch)) & 0xFFFFFFFF
+        return (h ^ (h >> 16)) & (buckets - 1)
+
+    return [k for _, _, k in sorted((bucket(k), i, k) for i, k in enumerate(keys))]
 
 
 def _no_page(status: int) -> Response:
@@ -258,8 +399,16 @@ def not_implemented(detail: str | None = None) -> Response:
 
 
 def stop(response: FlaskResponse) -> NoReturn:
-    """Answer with ``response`` at once."""
-    abort(response)
+    """Answer with ``response`` at once, as it is.
+
+    ``abort(response)`` raises an ``HTTPException`` without a code, which Flask answers by running it as a WSGI
+    app and rebuilding the response, adding ``Content-Type: text/plain`` to an answer that has none (Jersey's
+    empty 415, Jetty's page-less 500). With the status as its code the app's ``HTTPException`` handler
+    returns ``response`` itself.
+    """
+    exc = HTTPException(response=response)
+    exc.code = response.status_code
+    raise exc
 
 
 def escape_html(text: str) -> str:
@@ -307,7 +456,8 @@ def int_param(name: str) -> int | None:
 
 
 def require_json_content_type() -> None:
-    """``@Consumes(application/json)``: another Content-Type gets Jersey's 415; a missing one is accepted."""
+    """``@Consumes(application/json)`` on a method without an entity: another Content-Type gets Jersey's 415; a
+    missing one is accepted (measured on 28.0.0 and 33.0.0: mark-all-used and the single-segment POST)."""
     ctype = request.mimetype
     if ctype and ctype != JSON_TYPE and not ctype.endswith("+json"):
         stop(unsupported_media_type())
@@ -349,9 +499,10 @@ def mapping_error(message: str) -> Response:
 
 
 def json_body(*, error_page: bool = True) -> Any:
-    """``@Consumes(application/json)`` then the body as JSON: :func:`require_json_content_type`, :func:`read_json`."""
+    """A resource method that reads a JSON entity: a Content-Type other than JSON, or none, is Jersey's 415; then
+    the body as JSON (:func:`read_json`)."""
     ctype = request.mimetype
-    if ctype and ctype != JSON_TYPE and not ctype.endswith("+json"):
+    if not ctype or (ctype != JSON_TYPE and not ctype.endswith("+json")):
         stop(unsupported_media_type())
     return read_json(error_page=error_page)
 
@@ -382,17 +533,6 @@ def map_answer(body: dict[str, Any], profile: Profile, settings: Settings) -> Re
         return response
     if _accepts_json(request.headers.get("Accept", "")):
         return response
-    if request.method == "DELETE":
-        # Measured on Druid 28.0.0 (DELETE .../segments/{id}, Accept: text/plain): "500 Internal Server Error",
-        # Content-Length 0, no Content-Type; Jetty writes no error page for DELETE.
-        return empty(500)
-    return jetty(
-        500,
-        "No message body writer for java.util.Map, media type application/octet-stream",
-        note=(
-            "fakedruid: Druid 28-29 answers this endpoint with HTTP 500 when the Accept header names no JSON "
-            "type; the change WAS applied. Send 'Accept: application/json, text/plain' as the Druid docs say, "
-            "or turn the emulation off with FakeCoordinator(emulate_accept_quirk=False) / fakedruid serve "
-            "--no-accept-quirk."
-        ),
-    )
+    # Measured on Druid 28.0.0 and 33.0.0 (POST and DELETE .../segments/{id} with Accept none, */*,
+    # application/* or text/plain): Jersey's own "500 Internal Server Error", no body, no Content-Type.
+    return empty(500)

@@ -440,6 +440,28 @@ def _required(obj: Mapping[str, Any], key: str, type_id: str) -> Any:
     return value
 
 
+class _InvalidValue(InvalidRule):
+    """A rule field whose string Joda refuses: Jackson wraps the exception with the field's path, which
+    :func:`rules_from_json` completes with the list index (measured on 28.0.0 and 33.0.0)."""
+
+    def __init__(self, message: str, type_id: str, field: str) -> None:
+        super().__init__(message)
+        self.path = f'{_RULES_PACKAGE}.{_JAVA_CLASSES.get(type_id, type_id)}["{field}"]'
+
+
+_RULES_PACKAGE = "org.apache.druid.server.coordinator.rules"
+#: The Java class of each rule type (``Rule.java``'s ``@JsonSubTypes``).
+_JAVA_CLASSES = {
+    "loadByInterval": "IntervalLoadRule",
+    "loadByPeriod": "PeriodLoadRule",
+    "dropByInterval": "IntervalDropRule",
+    "dropByPeriod": "PeriodDropRule",
+    "dropBeforeByPeriod": "PeriodDropBeforeRule",
+    "broadcastByInterval": "IntervalBroadcastDistributionRule",
+    "broadcastByPeriod": "PeriodBroadcastDistributionRule",
+}
+
+
 def _interval_field(obj: Mapping[str, Any], type_id: str) -> Interval:
     value = _required(obj, "interval", type_id)
     if not isinstance(value, str):
@@ -447,7 +469,7 @@ def _interval_field(obj: Mapping[str, Any], type_id: str) -> Interval:
     try:
         return parse_interval(value)
     except InvalidInterval as exc:
-        raise _invalid(exc.message) from exc
+        raise _InvalidValue(exc.message, type_id, "interval") from exc
 
 
 def _period_field(obj: Mapping[str, Any], type_id: str) -> Period:
@@ -457,7 +479,7 @@ def _period_field(obj: Mapping[str, Any], type_id: str) -> Period:
     try:
         return parse_period(value)
     except InvalidPeriod as exc:
-        raise _invalid(exc.message) from exc
+        raise _InvalidValue(exc.message, type_id, "period") from exc
 
 
 def _tiers_field(obj: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -549,7 +571,13 @@ def rules_from_json(
             f"Cannot deserialize value of type `java.util.ArrayList<{_RULE_JAVA_TYPE}>` from {jackson_token(value)}"
         )
     # Jackson reads the whole body before the resource checks for an empty default list.
-    rules = [rule_from_json(obj, partial_load_rules=partial_load_rules, service=service) for obj in value]
+    rules = []
+    for index, obj in enumerate(value):
+        try:
+            rules.append(rule_from_json(obj, partial_load_rules=partial_load_rules, service=service))
+        except _InvalidValue as exc:
+            chain = f"java.util.ArrayList[{index}]->{exc.path}"
+            raise _invalid(f"{exc.message} (through reference chain: {chain})") from exc
     _check_rule_list(rules, datasource, default_key)
     return rules
 

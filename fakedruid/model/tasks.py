@@ -551,6 +551,10 @@ def kill_task_from_json(obj: Any, *, mark_as_unused_allowed: bool, versions_allo
         raise InvalidTask(_construct_error("dataSource"))
     if interval is None:
         raise InvalidTask(_construct_error("interval"))
+    if interval.duration == 0:
+        # AbstractFixedIntervalTask: checkArgument(interval.toDurationMillis() > 0, "interval empty") (measured
+        # on 28.0.0 and 33.0.0: a zero-length kill interval is a 400 naming it).
+        raise InvalidTask(_construct_error("interval empty"))
     effective_batch = 100 if batch_size is None else batch_size
     if effective_batch <= 0:
         raise InvalidTask(_construct_error(f"batchSize[{_java_int(batch_size)}] must be a positive integer."))

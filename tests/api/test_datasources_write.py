@@ -179,7 +179,8 @@ def test_mark_all_used_accept_without_json_is_500_after_the_change(
 ) -> None:
     headers = {"Content-Type": "application/json"} | ({"Accept": accept} if accept else {})
     resp = client.post(f"{P}/{WIKI}", headers=headers)
-    assert_jetty(resp, 500, "No message body writer")
+    # Jersey finds no writer: its own "500 Internal Server Error", no body, no Content-Type (28.0.0, 33.0.0).
+    assert (resp.status, resp.get_data(), resp.headers.get("Content-Type")) == ("500 Internal Server Error", b"", None)
     assert unused(fake) == set()
 
 
@@ -297,7 +298,8 @@ def test_mark_segment_used_accept_without_json_is_500_after_the_change(
     fake: FakeCoordinator, client: FlaskClient, wiki: list[str]
 ) -> None:
     resp = client.post(f"{P}/{WIKI}/segments/{wiki[1]}", headers={"Accept": "*/*"})
-    assert_jetty(resp, 500, "No message body writer")
+    # Jersey finds no writer: its own "500 Internal Server Error", no body, no Content-Type (28.0.0, 33.0.0).
+    assert (resp.status, resp.get_data(), resp.headers.get("Content-Type")) == ("500 Internal Server Error", b"", None)
     assert wiki[1] in used(fake)
 
 
@@ -435,10 +437,14 @@ def test_mark_payload_text_content_type_is_415(
 
 
 @pytest.mark.parametrize("endpoint", MARK_ENDPOINTS)
-def test_mark_payload_missing_content_type_is_read_as_json(client: FlaskClient, wiki: list[str], endpoint: str) -> None:
+def test_mark_payload_missing_content_type_is_415(
+    fake: FakeCoordinator, client: FlaskClient, wiki: list[str], endpoint: str
+) -> None:
+    # Jersey looks for a reader of application/octet-stream for the payload: none (measured on 28.0.0, 33.0.0).
+    before = state(fake)
     resp = client.post(f"{P}/{WIKI}/{endpoint}", data=json.dumps({"interval": X}))
-    assert resp.status_code == 200
-    assert resp.get_json() == {"numChangedSegments": 1}
+    assert_empty(resp, 415)
+    assert state(fake) == before
 
 
 @pytest.mark.parametrize("endpoint", MARK_ENDPOINTS)

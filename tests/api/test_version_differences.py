@@ -120,8 +120,9 @@ def assert_answer(resp: TestResponse, expected: tuple[int, Any]) -> None:
         assert resp.mimetype == "application/json"
         assert text == body.text
     elif isinstance(body, JETTY):
-        assert resp.mimetype == "text/html"
-        assert body.phrase in text
+        # Jetty's page in the form the Accept header asks for: HTML, or a JSON map for Accept: application/json.
+        assert resp.mimetype in ("text/html", "application/json")
+        assert body.phrase in (text if resp.mimetype == "text/html" else resp.get_json()["message"])
     elif isinstance(body, _Empty):
         assert resp.get_data() == b""
     elif isinstance(body, ANY):
@@ -288,13 +289,13 @@ def test_overlord_data_management_api_exists(
     (
         "POST-ds",
         ("POST", f"{P}/{WIKI}", 1),
-        (500, JETTY("No message body writer for java.util.Map")),
+        (500, EMPTY),  # Jersey's own empty "500 Internal Server Error" (measured on 28.0.0 and 33.0.0)
         (200, SUR(2)),
     ),
     (
         "POST-segment",
         ("POST", f"{P}/{WIKI}/segments/{wiki_id(1)}", 1),
-        (500, JETTY("No message body writer for java.util.Map")),
+        (500, EMPTY),  # Jersey's own empty "500 Internal Server Error" (measured on 28.0.0 and 33.0.0)
         (200, SUR(1)),
     ),
     (
@@ -650,7 +651,7 @@ def test_metadata_segment(
     (
         "negative-limit",
         "limit=-1",
-        (500, JETTY("Invalid limit[-1] specified. Limit must be &gt; 0<")),
+        (500, JETTY("Invalid limit[-1] specified. Limit must be &gt; 0")),
         (400, DRUIDERR("Invalid limit[-1] specified. Limit must be > 0.")),
     ),
     (

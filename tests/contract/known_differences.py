@@ -63,6 +63,23 @@ UNUSED_ROW_FINGERPRINT_37 = (
     "unusedSegments rows (DataSegmentPlus) end with one more key, indexingStateFingerprint (null here), after "
     "upgradedFromSegmentId"
 )
+#: Druid 28.0.0's Jackson mapping errors end with the parser location; the fake leaves it out (it keeps no token
+#: positions); 33.0.0 writes no location, as the fake does.
+MAPPING_LOCATION = (
+    "the 400 error ends with Jackson's location '\\n at [Source: (org.eclipse.jetty.server.HttpInputOverHTTP); "
+    "line: 1, column: N]' (N: the column of the failing token), which the fake does not write"
+)
+#: Druid 33.0.0 lacks @Produces on DataSourcesResource (added by PR #18140, in 34): an Accept without JSON on the
+#: single-segment POST/DELETE is Jersey's empty 500, as in 28-29; profile "latest" follows 34+.
+ACCEPT_500_33 = (
+    "answers Jersey's empty '500 Internal Server Error' (no @Produces on DataSourcesResource until PR #18140 in "
+    "34.0.0); profile latest follows 34+: 200 JSON, or 406 for text/plain"
+)
+#: Druid accepts a null entry in a rules list (and fails on it later); the fake refuses it with a 400.
+NULL_RULE = (
+    "accepts [null] with 200 and stores it (GET /rules then lists null; the Coordinator's RunRules fails on it later);"
+    " the fake refuses it with 400 Cannot deserialize value of type `...Rule` from Null value"
+)
 
 REAL_DIFFERENCES: dict[str, dict[str, str]] = {
     # ------------------------------------------------------------------ mark all unused, kill
@@ -111,6 +128,28 @@ REAL_DIFFERENCES: dict[str, dict[str, str]] = {
     "test_mark_segment_unused_then_used_round_trip": {V33: FORWARD_500},
     # ------------------------------------------------------------------ the target's own tools
     "test_request_empty_header_value_removes_default": {V33: FORWARD_500},
+    # ------------------------------------------------------------------ edge cases (test_edge_cases.py)
+    "test_mark_unused_array_body_is_mapping_error": {V28: MAPPING_LOCATION},
+    "test_rules_body_not_a_list": {V28: MAPPING_LOCATION},
+    "test_rules_entry_without_type": {V28: MAPPING_LOCATION},
+    "test_kill_task_zero_length_interval_is_400": {V28: MAPPING_LOCATION},
+    "test_kill_zero_length_interval_is_refused_by_the_overlord": {
+        V28: "the Overlord's 400 body inside the message ends with Jackson's location in the Coordinator's own task "
+        "JSON ('\\n at [Source: ...; line: 1, column: 275]'), which the fake does not write",
+    },
+    "test_rules_null_entry": {V28: NULL_RULE, V33: NULL_RULE},
+    "test_mark_unused_segment_ids_of_wrong_type": {V28: MAPPING_LOCATION},
+    "test_rules_bad_interval_in_second_rule": {
+        V28: "the error is Joda's bare text 'Format requires a '/' separator: bad (through reference chain: ...)' "
+        "(28.0.0's Intervals.of does not wrap it in 'Invalid interval[...]: [...]')",
+    },
+    "test_mark_unused_unparseable_interval": {
+        V28: "the error is Joda's bare text 'Format requires a '/' separator: nope (through reference chain: ...)': "
+        "28.0.0's Intervals.of does not wrap it in 'Invalid interval[...]: [...]' as 33.0.0 does (profile 29 "
+        "assumes 29 wraps it; 29.0.1 is not measured)",
+    },
+    "test_single_segment_update_accept_without_json": {V33: ACCEPT_500_33},
+    "test_mark_segment_used_odd_but_parseable_ids": {V33: FORWARD_500},
     # ------------------------------------------------------------------ the state machine
     "test_write_endpoints_match_reference": {
         V28: NO_UNUSED_SEGMENTS_API + "; and " + NO_HISTORICAL,

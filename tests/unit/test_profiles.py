@@ -13,11 +13,19 @@ from pathlib import Path
 import pytest
 
 from fakedruid.errors import FakeDruidError, InvalidConfig
-from fakedruid.profiles import PROFILE_29, PROFILE_LATEST, PROFILES, RELEASES, Profile, resolve_profile
+from fakedruid.profiles import (
+    LATEST_VERIFIED_RELEASE,
+    PROFILE_29,
+    PROFILE_LATEST,
+    PROFILES,
+    RELEASES,
+    Profile,
+    resolve_profile,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_MESSAGE = (
-    "Unknown druid_version [{name}]: use '29', 'latest' or a Druid release from 28 to 38 "
+    "Unknown druid_version [{name}]: use '29', 'latest' or a Druid release from 28 to 39 "
     "(28 to 31 map to profile '29', 32 and newer to 'latest')"
 )
 
@@ -64,7 +72,7 @@ def test_resolve_profile_passes_a_profile_through() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["27", "39", 27, 39, "0.23", "v33", "33.", "33.x", "", "bogus", "2", "-29", "latest-1"]
+    "name", ["27", "40", 27, 40, "0.23", "v33", "33.", "33.x", "", "bogus", "2", "-29", "latest-1"]
 )
 def test_resolve_profile_unknown_value_raises_invalid_config_listing_accepted_values(name: str | int) -> None:
     with pytest.raises(InvalidConfig) as info:
@@ -79,8 +87,17 @@ def test_resolve_profile_error_is_a_value_error_and_a_fake_druid_error() -> None
         resolve_profile("27")
 
 
-def test_releases_cover_28_to_38_and_name_known_profiles() -> None:
-    assert sorted(RELEASES, key=int) == [str(n) for n in range(28, 39)]
+def test_releases_cover_28_to_39_and_name_known_profiles() -> None:
+    assert sorted(RELEASES, key=int) == [str(n) for n in range(28, 40)]
+
+
+@pytest.mark.parametrize("release", ["34", "35.0.0", "36.0.1", "37.0.0", "38", "39.0.0"])
+def test_releases_after_the_latest_verified_resolve_to_latest(release: str) -> None:
+    assert resolve_profile(release) is PROFILE_LATEST
+
+
+def test_latest_reports_the_latest_verified_release() -> None:
+    assert PROFILE_LATEST.druid_version == LATEST_VERIFIED_RELEASE
     assert set(RELEASES.values()) == set(PROFILES)
 
 
@@ -169,6 +186,8 @@ def test_profile_switches_are_all_listed_above() -> None:
         "task_error_msg_limit",
         "ingestion_report_extras",
         "ready_failure_names_cause",
+        "null_task_dereference",
+        "mapping_errors_name_path",
     }
     assert {f.name for f in dataclasses.fields(Profile)} == listed
 

@@ -1,0 +1,513 @@
+"""Contract: edge cases a random request sequence rarely reaches (issue 10, item 2).
+
+Layer: tests (contract). Every answer asserted here was measured on real Druid 28.0.0 (profile "29") and 33.0.0
+(profile "latest"); where one of them answers otherwise, ``known_differences.py`` says how and why, and the test is
+a strict xfail against that release only. Run against a real Druid with ``--druid-real 28.0.0`` or ``33.0.0``.
+
+The Accept cases are the five of profile "29" (http-api 1.5): no header, ``*/*``, ``application/*``,
+``text/plain`` and the docs' ``application/json, text/plain`` (the target's default header).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import requests
+
+from fakedruid.testing import DruidTarget
+from tests.contract.helpers import INVALID_PAYLOAD, OVERLORD, M, P, bulk, segment_id, single
+
+R = "/druid/coordinator/v1/rules"
+#: Accept values that name no JSON type; ``""`` sends no Accept header at all.
+NO_JSON_ACCEPTS = ["", "*/*", "application/*", "text/plain"]
+DOCS_ACCEPT = "application/json, text/plain"
+HOUR_03 = "2015-09-12T03:00:00.000Z/2015-09-12T04:00:00.000Z"
+EMPTY_INTERVAL = "2015-09-12T00:00:00.000Z/2015-09-12T00:00:00.000Z"
+#: Joda's ETERNITY, as Druid writes it.
+ETERNITY = "-146136543-09-08T08:23:32.096Z/146140482-04-24T15:36:27.903Z"
+
+
+def _assert_empty(resp: requests.Response, status: int, reason: str, content_type: str | None = None) -> None:
+    assert (resp.status_code, resp.reason) == (status, reason), resp.text[:300]
+    assert resp.content == b""
+    assert resp.headers.get("Content-Type") == content_type
+
+
+def _page_keys(resp: requests.Response) -> list[str]:
+    """The keys of a Jetty JSON error page, in the order they were written."""
+    return list(json.loads(resp.content).keys())
+
+
+# ---------------------------------------------------------------------- Accept on GET routes
+
+
+@pytest.mark.parametrize("accept", ["", "*/*", "application/*", DOCS_ACCEPT])
+def test_get_json_route_answers_json_for_acceptable_types(coordinator: DruidTarget, accept: str) -> None:
+    resp = coordinator.get(f"{M}/datasources", headers={"Accept": accept})
+    assert resp.status_code == 200
+    assert resp.headers["Content-Type"] == "application/json"
+    assert isinstance(resp.json(), list)
+
+
+@pytest.mark.parametrize("path", [f"{M}/datasources", R, "/status", f"{OVERLORD}/task/fd_none/status"])
+def test_get_json_route_with_accept_text_plain_is_406(coordinator: DruidTarget, path: str) -> None:
+    # @Produces(application/json) and an Accept that excludes it: Jersey's empty 406 before the resource runs.
+    _assert_empty(coordinator.get(path, headers={"Accept": "text/plain"}), 406, "Not Acceptable")
+
+
+def test_empty_json_answers_carry_the_json_type(coordinator: DruidTarget, datasource: str) -> None:
+    # Jersey writes the @Produces type even when the resource returns no entity.
+    _assert_empty(coordinator.get(f"{M}/datasources/{datasource}"), 404, "Not Found", "application/json")
+    resp = coordinator.get(f"{P}/{datasource}/intervals")
+    assert resp.status_code == 204
+    assert resp.headers.get("Content-Type") == "application/json"
+
+
+# ---------------------------------------------------------------------- Accept on POST and DELETE routes
+
+
+@pytest.mark.parametrize("method", ["POST", "DELETE"])
+@pytest.mark.parametrize("accept", NO_JSON_ACCEPTS)
+def test_single_segment_update_accept_without_json(
+    coordinator: DruidTarget, datasource: str, method: str, accept: str
+) -> None:
+    # Profile "29": no @Produces and a Map result: Jersey finds no writer after the change and answers its own
+    # empty 500 (also Druid 33.0.0: ACCEPT_500_33). From 34 on (@Produces, PR #18140) text/plain is a 406.
+    path = f"{P}/{datasource}/segments/{segment_id(datasource, 1)}"
+    resp = coordinator.request(method, path, headers={"Accept": accept})
+    if coordinator.profile == "29":
+        _assert_empty(resp, 500, "Internal Server Error")
+    elif accept == "text/plain":
+        _assert_empty(resp, 406, "Not Acceptable")
+    else:
+        assert resp.status_code == 200
+        assert resp.json() == single(coordinator, False)
+
+
+@pytest.mark.parametrize("accept", ["", "*/*", "application/*", DOCS_ACCEPT])
+def test_mark_all_unused_acceptable_types(coordinator: DruidTarget, datasource: str, accept: str) -> None:
+    resp = coordinator.delete(f"{P}/{datasource}", headers={"Accept": accept})
+    assert resp.status_code == 200
+    assert resp.content == json.dumps(bulk(coordinator, 0), separators=(",", ":")).encode()
+
+
+@pytest.mark.parametrize(
+    "method, path",
+    [("DELETE", "{P}/{ds}"), ("POST", "{P}/{ds}/markUnused"), ("POST", "{P}/{ds}/markUsed")],
+)
+def test_write_route_with_accept_text_plain_is_406(
+    coordinator: DruidTarget, datasource: str, method: str, path: str
+) -> None:
+    # Refused before the body is read and before anything changes.
+    resp = coordinator.request(
+        method, path.format(P=P, ds=datasource), data="{", headers={"Accept": "text/plain"}
+    )
+    _assert_empty(resp, 406, "Not Acceptable")
+
+
+# ---------------------------------------------------------------------- Content-Type
+
+
+@pytest.mark.parametrize("path", ["{P}/{ds}/markUnused", "{R}/{ds}"])
+@pytest.mark.parametrize("content_type", ["", "text/plain"])
+def test_json_body_without_json_content_type_is_415(
+    coordinator: DruidTarget, datasource: str, path: str, content_type: str
+) -> None:
+    body = json.dumps({"interval": HOUR_03}) if "mark" in path else "[]"
+    resp = coordinator.post(path.format(P=P, R=R, ds=datasource), data=body, headers={"Content-Type": content_type})
+    _assert_empty(resp, 415, "Unsupported Media Type")
+
+
+# ---------------------------------------------------------------------- Jetty's error pages
+
+
+def test_unknown_path_page_as_json(coordinator: DruidTarget) -> None:
+    resp = coordinator.get("/fd_nothing")
+    assert (resp.status_code, resp.reason) == (404, "Not Found")
+    assert resp.headers["Content-Type"] == "application/json"
+    # HashMap order, Jetty's own quoting, one entry a line.
+    assert resp.content == b'{\n"servlet":"default",\n"message":"Not Found",\n"url":"/fd_nothing",\n"status":"404"\n}'
+
+
+def test_unknown_path_page_as_text(coordinator: DruidTarget) -> None:
+    resp = coordinator.get("/fd_nothing", headers={"Accept": "text/plain"})
+    assert resp.status_code == 404
+    assert resp.headers["Content-Type"] == "text/plain;charset=iso-8859-1"
+    lines = ["HTTP ERROR 404 Not Found", "URI: /fd_nothing", "STATUS: 404", "MESSAGE: Not Found", "SERVLET: default"]
+    assert resp.text == "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("accept", ["", "*/*"])
+def test_unknown_path_page_as_html(coordinator: DruidTarget, accept: str) -> None:
+    resp = coordinator.get("/fd_nothing", headers={"Accept": accept})
+    assert resp.status_code == 404
+    assert resp.headers["Content-Type"] == "text/html;charset=iso-8859-1"
+    assert resp.text.startswith("<html>\n<head>\n")
+    assert "<title>Error 404 Not Found</title>" in resp.text
+    assert "<tr><th>URI:</th><td>/fd_nothing</td></tr>" in resp.text
+
+
+def test_unknown_path_page_for_no_writable_type_has_no_body(coordinator: DruidTarget) -> None:
+    _assert_empty(coordinator.get("/fd_nothing", headers={"Accept": "application/*"}), 404, "Not Found")
+
+
+def test_unknown_path_under_jersey_is_empty_404(coordinator: DruidTarget) -> None:
+    _assert_empty(coordinator.get("/druid/coordinator/v1/fd_nothing"), 404, "Not Found")
+
+
+def test_wrong_method_is_405_with_allow(coordinator: DruidTarget, datasource: str) -> None:
+    resp = coordinator.request("PUT", f"{P}/{datasource}/markUnused")
+    _assert_empty(resp, 405, "Method Not Allowed")
+    assert resp.headers["Allow"] == "POST,OPTIONS"
+
+
+@pytest.mark.parametrize("path", ["/status", f"{M}/datasources", f"{R}/fd_x", f"{OVERLORD}/tasks"])
+def test_options_and_trace_are_empty_405(coordinator: DruidTarget, path: str) -> None:
+    for method in ("OPTIONS", "TRACE"):
+        _assert_empty(coordinator.request(method, path), 405, "Method Not Allowed")
+
+
+@pytest.mark.parametrize("path", ["/status", f"{M}/datasources"])
+def test_head_is_405_page(coordinator: DruidTarget, path: str) -> None:
+    # Druid's method filter refuses HEAD with Jetty's page: its type follows Accept, its body is not sent.
+    resp = coordinator.request("HEAD", path)
+    _assert_empty(resp, 405, "Method Not Allowed", "application/json")
+
+
+def test_malformed_json_body_page_as_json(coordinator: DruidTarget, datasource: str) -> None:
+    resp = coordinator.post(f"{P}/{datasource}/markUnused", data="{")
+    assert (resp.status_code, resp.reason) == (500, "Server Error")
+    assert resp.headers["Content-Type"] == "application/json"
+    page = resp.json()
+    assert _page_keys(resp) == ["cause1", "servlet", "cause0", "message", "url", "status"]
+    assert page["url"] == f"{P}/{datasource}/markUnused"
+    assert page["status"] == "500"
+    eof = "com.fasterxml.jackson.core.io.JsonEOFException: Unexpected end-of-input"
+    assert page["cause1"].startswith(eof)
+    assert page["cause0"] == page["message"] == "javax.servlet.ServletException: " + page["cause1"]
+
+
+def test_malformed_json_body_jackson_message(coordinator: DruidTarget, datasource: str) -> None:
+    resp = coordinator.post(f"{P}/{datasource}/markUnused", data="{")
+    source = "[Source: (org.eclipse.jetty.server.HttpInputOverHTTP); line: 1, column: "
+    assert resp.json()["cause1"] == (
+        "com.fasterxml.jackson.core.io.JsonEOFException: Unexpected end-of-input: expected close marker for Object "
+        f"(start marker at {source}1])\n at {source}2]"
+    )
+
+
+def test_malformed_json_body_without_writable_page_type(coordinator: DruidTarget, datasource: str) -> None:
+    resp = coordinator.post(f"{P}/{datasource}/markUnused", data="{", headers={"Accept": "application/*"})
+    _assert_empty(resp, 500, "Server Error")
+
+
+@pytest.mark.parametrize("body", ["", "null"])
+def test_empty_task_body_is_null_pointer_page(coordinator: DruidTarget, body: str) -> None:
+    resp = coordinator.post(f"{OVERLORD}/task", data=body)
+    assert (resp.status_code, resp.reason) == (500, "Server Error")
+    method = "getDataSource" if coordinator.profile == "29" else "getDestinationResource"
+    npe = (
+        f"java.lang.NullPointerException: Cannot invoke &quot;org.apache.druid.indexing.common.task.Task.{method}()"
+        "&quot; because &quot;task&quot; is null"
+    )
+    assert _page_keys(resp) == ["servlet", "cause0", "message", "url", "status"]
+    assert resp.json() == {
+        "servlet": "default",
+        "cause0": npe,
+        "message": npe,
+        "url": f"{OVERLORD}/task",
+        "status": "500",
+    }
+
+
+def test_request_line_over_8_kib_is_414(coordinator: DruidTarget, datasource: str) -> None:
+    resp = coordinator.get(f"{P}/{datasource}/segments/{'y' * 9000}")
+    assert (resp.status_code, resp.reason) == (414, "URI Too Long")
+    assert resp.headers["Content-Type"] == "text/html;charset=iso-8859-1"
+    assert resp.text == "<h1>Bad Message 414</h1><pre>reason: URI Too Long</pre>"
+
+
+# ---------------------------------------------------------------------- markUsed / markUnused payloads
+
+
+@pytest.mark.parametrize("endpoint", ["markUsed", "markUnused"])
+@pytest.mark.parametrize(
+    "body",
+    ["", "null", "{}", '{"fd_unknown": 1}', json.dumps({"interval": HOUR_03, "segmentIds": ["fd_x_1"]})],
+    ids=["empty", "null", "object", "unknown-field", "interval-and-ids"],
+)
+def test_mark_invalid_payload_is_400(coordinator: DruidTarget, datasource: str, endpoint: str, body: str) -> None:
+    resp = coordinator.post(f"{P}/{datasource}/{endpoint}", data=body)
+    assert resp.status_code == 400
+    assert resp.headers["Content-Type"] == "application/json"
+    assert resp.text == INVALID_PAYLOAD[coordinator.profile]
+
+
+@pytest.mark.parametrize("interval", [EMPTY_INTERVAL, ETERNITY], ids=["zero-length", "eternity"])
+def test_mark_unused_unknown_datasource_odd_intervals(coordinator: DruidTarget, datasource: str, interval: str) -> None:
+    resp = coordinator.post(f"{P}/{datasource}/markUnused", json={"interval": interval})
+    if coordinator.profile == "29":
+        # Not served: 204 before anything is read from the metadata store.
+        assert resp.status_code == 204
+        assert resp.headers.get("Content-Type") == "application/json"
+    else:
+        assert resp.status_code == 200
+        assert resp.json() == bulk(coordinator, 0)
+
+
+def test_mark_unused_array_body_is_mapping_error(coordinator: DruidTarget, datasource: str) -> None:
+    resp = coordinator.post(f"{P}/{datasource}/markUnused", data="[]")
+    payload = (
+        "org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload"
+        if coordinator.profile == "29"
+        else "org.apache.druid.server.http.SegmentsToUpdateFilter"
+    )
+    assert resp.status_code == 400
+    found = "Array value (token `JsonToken.START_ARRAY`)"
+    assert resp.json() == {"error": f"Cannot deserialize value of type `{payload}` from {found}"}
+
+
+# ---------------------------------------------------------------------- kill through the path
+
+
+@pytest.mark.parametrize(
+    "interval",
+    [
+        "2015-09-12T00:00:00.000Z_2015-09-13T00:00:00.000Z",
+        "2015-09-12T00:00:00.000Z%2F2015-09-13T00:00:00.000Z",
+        "2015-09-12_2015-09-13",
+        ETERNITY.replace("/", "_"),
+    ],
+    ids=["underscore", "encoded-slash", "dates", "eternity"],
+)
+def test_kill_path_interval_forms(coordinator: DruidTarget, datasource: str, interval: str) -> None:
+    resp = coordinator.delete(f"{P}/{datasource}/intervals/{interval}")
+    _assert_empty(resp, 200, "OK", "application/json")
+
+
+def test_kill_zero_length_interval_is_refused_by_the_overlord(coordinator: DruidTarget, datasource: str) -> None:
+    resp = coordinator.delete(f"{P}/{datasource}/intervals/{EMPTY_INTERVAL.replace('/', '_')}")
+    assert (resp.status_code, resp.reason) == (500, "Internal Server Error")
+    refused = (
+        '{"error":"Cannot construct instance of `org.apache.druid.indexing.common.task.KillUnusedSegmentsTask`, '
+        'problem: interval empty"}'
+    )
+    assert resp.json() == {
+        "error": "Exception occurred. Are you sure you have an indexing service?",
+        "message": "java.lang.RuntimeException: org.apache.druid.rpc.HttpResponseException: Server error [400 Bad "
+        f"Request]; body: {refused}",
+    }
+
+
+def test_kill_task_zero_length_interval_is_400(coordinator: DruidTarget, datasource: str) -> None:
+    task = {"type": "kill", "dataSource": datasource, "interval": EMPTY_INTERVAL}
+    resp = coordinator.post(f"{OVERLORD}/task", json=task)
+    assert resp.status_code == 400
+    assert resp.json() == {
+        "error": "Cannot construct instance of `org.apache.druid.indexing.common.task.KillUnusedSegmentsTask`, "
+        "problem: interval empty"
+    }
+
+
+# ---------------------------------------------------------------------- ids in paths
+
+
+@pytest.mark.parametrize(
+    "sid",
+    [
+        "{ds}_2015-09-12T01:00:00.000+05:30_2015-09-12T02:00:00.000Z_2023-08-10T04:12:03.860Z",
+        "{ds}_2015-09-12T01%3A00%3A00.000Z_2015-09-12T02%3A00%3A00.000Z_2023-08-10T04%3A12%3A03.860Z",
+    ],
+    ids=["offset", "encoded-colons"],
+)
+def test_mark_segment_used_odd_but_parseable_ids(coordinator: DruidTarget, datasource: str, sid: str) -> None:
+    resp = coordinator.post(f"{P}/{datasource}/segments/{sid.format(ds=datasource)}")
+    assert resp.status_code == 200
+    assert resp.json() == single(coordinator, False)
+
+
+@pytest.mark.parametrize(
+    "raw, decoded", [("a+b", "a+b"), ("a%20b", "a b"), ("y" * 5000, "y" * 5000)], ids=["plus", "space", "long"]
+)
+def test_mark_segment_unparseable_ids(coordinator: DruidTarget, datasource: str, raw: str, decoded: str) -> None:
+    for method in ("POST", "DELETE"):
+        resp = coordinator.request(method, f"{P}/{datasource}/segments/{raw}")
+        if coordinator.profile == "29":
+            assert resp.status_code == 200
+            assert resp.json() == single(coordinator, False)
+        else:
+            assert resp.status_code == 400
+            assert resp.text == f"Could not parse Segment ID[{decoded}] for DataSource[{datasource}]"
+
+
+def test_mark_segment_id_with_encoded_slash(coordinator: DruidTarget, datasource: str) -> None:
+    # Jersey matches the raw path: %2F stays inside the {segmentId} segment, then is decoded to "/".
+    for method in ("POST", "DELETE"):
+        resp = coordinator.request(method, f"{P}/{datasource}/segments/a%2Fb")
+        if coordinator.profile == "29":
+            assert resp.json() == single(coordinator, False)
+        else:
+            assert resp.status_code == 400
+            assert resp.text == f"Could not parse Segment ID[a/b] for DataSource[{datasource}]"
+    # The served view: no such segment, in both profiles.
+    resp = coordinator.get(f"{P}/{datasource}/segments/a%2Fb")
+    assert resp.status_code == 204
+    assert resp.headers.get("Content-Type") == "application/json"
+
+
+def test_segment_id_equal_to_datasource(coordinator: DruidTarget, datasource: str) -> None:
+    # SegmentId.tryParse reads charAt(dataSource.length()): a runtime exception, so not wrapped by Jersey.
+    resp = coordinator.delete(f"{P}/{datasource}/segments/{datasource}")
+    _assert_empty(resp, 500, "Server Error")  # no page for DELETE
+    if coordinator.profile == "latest":
+        resp = coordinator.post(f"{P}/{datasource}/segments/{datasource}")
+        error = f"java.lang.StringIndexOutOfBoundsException: String index out of range: {len(datasource)}"
+        assert resp.json() == {
+            "servlet": "default",
+            "cause0": error,
+            "message": error,
+            "url": f"{P}/{datasource}/segments/{datasource}",
+            "status": "500",
+        }
+
+
+# ---------------------------------------------------------------------- unknown ids
+
+
+def test_unknown_ids(coordinator: DruidTarget, datasource: str) -> None:
+    long_ds = "d" * 5000
+    _assert_empty(coordinator.get(f"{M}/datasources/{long_ds}"), 404, "Not Found", "application/json")
+    _assert_empty(
+        coordinator.get(f"{M}/datasources/{datasource}/segments/{segment_id(datasource, 1)}"),
+        404,
+        "Not Found",
+        "application/json",
+    )
+    resp = coordinator.get(f"{OVERLORD}/task/fd_none+x:y/status")
+    assert resp.status_code == 404
+    assert resp.text == "Cannot find any task with id: [fd_none+x:y]"
+    resp = coordinator.get(f"{R}/{datasource}")
+    assert resp.content == b"[]"
+
+
+# ---------------------------------------------------------------------- exact bytes
+
+
+def test_json_answers_are_compact(coordinator: DruidTarget, datasource: str) -> None:
+    assert coordinator.get("/druid/coordinator/v1/isLeader").content == b'{"leader":true}'
+    assert coordinator.get(f"{OVERLORD}/isLeader").content == b'{"leader":true}'
+    expected = b'{"numChangedSegments":0}' if coordinator.profile == "29" else (
+        b'{"numChangedSegments":0,"segmentStateChanged":false}'
+    )
+    assert coordinator.delete(f"{P}/{datasource}").content == expected
+
+
+def test_worker_config_unset_is_empty_200(coordinator: DruidTarget) -> None:
+    _assert_empty(coordinator.get(f"{OVERLORD}/worker"), 200, "OK", "application/json")
+
+
+# ---------------------------------------------------------------------- rules bodies
+
+
+@pytest.mark.parametrize(
+    "body, found",
+    [("{", "Object value (token `JsonToken.START_OBJECT`)"), ("{}", "Object value (token `JsonToken.START_OBJECT`)"),
+     ('"x"', "String value (token `JsonToken.VALUE_STRING`)")],
+    ids=["malformed-object", "object", "string"],
+)
+def test_rules_body_not_a_list(coordinator: DruidTarget, datasource: str, body: str, found: str) -> None:
+    resp = coordinator.post(f"{R}/{datasource}", data=body)
+    assert resp.status_code == 400
+    rule_list = "java.util.ArrayList<org.apache.druid.server.coordinator.rules.Rule>"
+    assert resp.json() == {"error": f"Cannot deserialize value of type `{rule_list}` from {found}"}
+    assert coordinator.get(f"{R}/{datasource}").content == b"[]"
+
+
+def test_rules_entry_without_type(coordinator: DruidTarget, datasource: str) -> None:
+    resp = coordinator.post(f"{R}/{datasource}", data="[{}]")
+    assert resp.status_code == 400
+    assert resp.json() == {
+        "error": "Could not resolve subtype of [simple type, class org.apache.druid.server.coordinator.rules.Rule]: "
+        "missing type id property 'type'"
+    }
+
+
+def test_rules_null_entry(coordinator: DruidTarget, datasource: str) -> None:
+    resp = coordinator.post(f"{R}/{datasource}", data="[null]")
+    assert resp.status_code == 400
+    assert coordinator.get(f"{R}/{datasource}").content == b"[]"
+
+
+def test_rules_bad_period(coordinator: DruidTarget, datasource: str) -> None:
+    resp = coordinator.post(f"{R}/{datasource}", data='[{"type":"loadByPeriod","period":"P1X"}]')
+    assert resp.status_code == 400
+    assert resp.json() == {
+        "error": 'Invalid format: "P1X" is malformed at "1X" (through reference chain: java.util.ArrayList[0]->'
+        'org.apache.druid.server.coordinator.rules.PeriodLoadRule["period"])'
+    }
+
+
+def test_rules_bad_interval_in_second_rule(coordinator: DruidTarget, datasource: str) -> None:
+    body = '[{"type":"dropForever"},{"type":"loadByInterval","interval":"bad"}]'
+    resp = coordinator.post(f"{R}/{datasource}", data=body)
+    assert resp.status_code == 400
+    assert resp.json() == {
+        "error": "Invalid interval[bad]: [Format requires a '/' separator: bad] (through reference chain: "
+        'java.util.ArrayList[1]->org.apache.druid.server.coordinator.rules.IntervalLoadRule["interval"])'
+    }
+
+
+# ---------------------------------------------------------------------- segmentIds of the wrong type
+
+
+@pytest.mark.parametrize(
+    "ids, message",
+    [
+        (
+            "x",
+            "Cannot construct instance of `java.util.HashSet` (although at least one Creator exists): no "
+            "String-argument constructor/factory method to deserialize from String value ('x')",
+        ),
+        (
+            "",
+            'Cannot coerce empty String ("") to element of `java.util.HashSet<java.lang.String>` (but could if '
+            "coercion was enabled using `CoercionConfig`)",
+        ),
+        (5, "Cannot deserialize value of type `java.util.HashSet<java.lang.String>` from Integer value (token "
+            "`JsonToken.VALUE_NUMBER_INT`)"),
+        ({}, "Cannot deserialize value of type `java.util.HashSet<java.lang.String>` from Object value (token "
+             "`JsonToken.START_OBJECT`)"),
+        (["a", {}], "Cannot deserialize value of type `java.util.HashSet<java.lang.Object>` from Object value "
+                    "(token `JsonToken.START_OBJECT`)"),
+        ([[]], "Cannot deserialize value of type `java.lang.String` from Array value (token `JsonToken.START_ARRAY`)"),
+    ],
+    ids=["string", "empty-string", "number", "object", "object-element", "array-element"],
+)
+def test_mark_unused_segment_ids_of_wrong_type(
+    coordinator: DruidTarget, datasource: str, ids: object, message: str
+) -> None:
+    resp = coordinator.post(f"{P}/{datasource}/markUnused", json={"segmentIds": ids})
+    assert resp.status_code == 400
+    if coordinator.profile == "29":
+        # Druid 28 names the path (and, before it, the parser location: MAPPING_LOCATION); 33 writes neither.
+        element = "->java.util.HashSet[" + str(len(ids) - 1) + "]" if isinstance(ids, list) else ""
+        message += (
+            ' (through reference chain: org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload'
+            f'["segmentIds"]{element})'
+        )
+    assert resp.json() == {"error": message}
+
+
+def test_mark_unused_unparseable_interval(coordinator: DruidTarget, datasource: str) -> None:
+    resp = coordinator.post(f"{P}/{datasource}/markUnused", json={"interval": "nope"})
+    payload = (
+        "org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload"
+        if coordinator.profile == "29"
+        else "org.apache.druid.server.http.SegmentsToUpdateFilter"
+    )
+    assert resp.status_code == 400
+    assert resp.json() == {
+        "error": "Invalid interval[nope]: [Format requires a '/' separator: nope] (through reference chain: "
+        f'{payload}["interval"])'
+    }
