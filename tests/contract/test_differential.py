@@ -156,6 +156,8 @@ class Differential:
     def __init__(self, real: DruidTarget, fake: DruidTarget, version: str, record: Record) -> None:
         self.real, self.fake, self.version, self.record = real, fake, version, record
         self.history: list[str] = []
+        #: Steps sent to both sides and compared (each difference fails the test inside the machine).
+        self.compared = 0
         #: Seconds spent per phase (printed after the run, for the CI budget).
         self.times: dict[str, float] = {}
 
@@ -188,6 +190,7 @@ class Differential:
         return real, fake
 
     def compare(self, step: dif.Step, real: dif.Answer, fake: dif.Answer) -> None:
+        self.compared += 1
         if _same(real, fake):
             self.record.add(step, real, "identical", [])
             return
@@ -542,18 +545,26 @@ def _run(machine: type[RuleBasedStateMachine], examples: int, steps: int) -> Non
 def test_differential(sides: tuple[DruidTarget, DruidTarget, str], record: Record) -> None:
     real, fake, version = sides
     diff = Differential(real, fake, version, record)
-    _run(machine_for(diff), _examples(300, 20), 5)
+    examples = _examples(300, 20)
+    _run(machine_for(diff), examples, 5)
     diff.report_times()
+    # Every difference failed inside the machine; what is left to check is that the sequences really ran.
+    assert diff.compared >= examples, f"only {diff.compared} steps compared in {examples} sequences"
 
 
 def test_differential_kill(sides: tuple[DruidTarget, DruidTarget, str], record: Record) -> None:
     real, fake, version = sides
     if version != V28:
         pytest.skip(f"KillMachine runs on {V28} only (CI budget: each kill forks a peon JVM, about 20 s)")
-    _run(kill_machine_for(Differential(real, fake, version, record)), _examples(3, 2), 3)
+    diff = Differential(real, fake, version, record)
+    examples = _examples(3, 2)
+    _run(kill_machine_for(diff), examples, 3)
+    assert diff.compared >= examples, f"only {diff.compared} steps compared in {examples} sequences"
 
 
 @pytest.mark.slow
 def test_differential_long(sides: tuple[DruidTarget, DruidTarget, str], record: Record) -> None:
     real, fake, version = sides
-    _run(machine_for(Differential(real, fake, version, record)), 2000, 10)
+    diff = Differential(real, fake, version, record)
+    _run(machine_for(diff), 2000, 10)
+    assert diff.compared >= 2000, f"only {diff.compared} steps compared in 2000 sequences"
