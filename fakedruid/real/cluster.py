@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+from fakedruid.polling import PollTimeout, poll
 from fakedruid.real.config import (
     HOST,
     PEON_PORTS,
@@ -95,17 +96,12 @@ def _tail(path: Path, lines: int = 30) -> str:
 def _wait(
     what: str, check: Callable[[], T | None], timeout: float, *, alive: Callable[[], None] | None = None
 ) -> T:
-    """Call ``check`` until it returns a value other than None (bounded poll); raise on ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if alive is not None:
-            alive()
-        value = check()
-        if value is not None:
-            return value
-        if time.monotonic() > deadline:
-            raise RealDruidError(f"Timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.2)
+    """Call ``check`` until it returns a value other than None (:func:`fakedruid.polling.poll`); raise on
+    ``timeout``."""
+    try:
+        return poll(what, check, timeout, alive=alive)
+    except PollTimeout as exc:
+        raise RealDruidError(str(exc)) from exc
 
 
 def _preexec() -> None:  # pragma: no cover - runs in the child
