@@ -83,6 +83,13 @@ class Secured:
         self.ok("POST", f"{AUTHZ}/roles/{role}/permissions", permissions)
         return name, password
 
+    def reader_of_one(self) -> tuple[str, str, DruidTarget]:
+        """Two seeded datasources and a target for a new user who may READ only the first: (mine, other, user)."""
+        mine, other = new_datasource(), new_datasource()
+        self.seed(mine, other)
+        name, password = self.user([read(mine)])
+        return mine, other, self.as_user(name, password)
+
     def seed(self, *datasources: str) -> None:
         self.admin.seed([segment_json(ds, h) for ds in datasources for h in (0, 1)])
 
@@ -218,10 +225,7 @@ def test_bad_basic_header_is_401(secured: Secured) -> None:
 
 
 def test_missing_read_is_403(secured: Secured) -> None:
-    mine, other = new_datasource(), new_datasource()
-    secured.seed(mine, other)
-    name, password = secured.user([read(mine)])
-    user = secured.as_user(name, password)
+    mine, other, user = secured.reader_of_one()
     resp = user.get(f"{M}/datasources/{other}/segments")
     assert resp.status_code == 403
     assert resp.headers["Content-Type"].startswith("application/json")
@@ -270,10 +274,7 @@ def test_state_endpoints_need_state_permission(secured: Secured) -> None:
 
 
 def test_datasource_lists_show_only_readable(secured: Secured) -> None:
-    mine, other = new_datasource(), new_datasource()
-    secured.seed(mine, other)
-    name, password = secured.user([read(mine)])
-    user = secured.as_user(name, password)
+    mine, other, user = secured.reader_of_one()
     listed = user.get(f"{M}/datasources")
     assert listed.status_code == 200
     assert mine in listed.json() and other not in listed.json()
@@ -286,10 +287,7 @@ def test_datasource_lists_show_only_readable(secured: Secured) -> None:
 
 
 def test_metadata_segments_show_only_readable(secured: Secured) -> None:
-    mine, other = new_datasource(), new_datasource()
-    secured.seed(mine, other)
-    name, password = secured.user([read(mine)])
-    user = secured.as_user(name, password)
+    mine, other, user = secured.reader_of_one()
     resp = user.get(f"{M}/segments", params=[("datasources", mine), ("datasources", other)])
     assert resp.status_code == 200
     assert {s["dataSource"] for s in resp.json()} == {mine}
