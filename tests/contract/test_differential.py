@@ -8,7 +8,8 @@ Each sequence resets both sides, seeds the same segments (from the public :mod:`
 datasource whose name contains ``_``, overlapping versions, numbered, linear and tombstone shard specs, partial
 partition sets, used and unused rows), then sends the same steps to both: the seven data-management write
 endpoints of the seed documents (markUsed / markUnused by interval, by ``segmentIds`` and with ``versions``;
-mark all, mark one; kill in :class:`KillMachine`), the read endpoints and the rules endpoints. After each step
+mark all, mark one; kill in :class:`KillMachine`), the read endpoints and the rules endpoints, each step's family
+drawn from the weighted table :data:`STEP_FAMILIES` (``test_differential_mix.py`` checks the mix). After each step
 it compares status, Content-Type, the JSON body with its key order, and the full metadata state (every row's
 id and used flag, read from Derby on the real side), after waiting (bounded) for the real Coordinator's polls.
 
