@@ -149,7 +149,7 @@ class Observed:
 def _observe(target: DruidTarget) -> Observed:
     """Run the scenarios: two chains on their datasources (dynamic, append, overwrite; hashed, dropExisting) and
     two failures, submitted side by side so that a real cluster runs them in parallel peons."""
-    ds = {name: new_datasource() for name in ("dynamic", "hashed", "parse", "range")}
+    ds = {name: new_datasource() for name in ("dynamic", "hashed", "parse", "range", "index_range")}
     runs: dict[str, Run] = {}
     heads = {
         "dynamic": _submit(target, spec("index_parallel", ds["dynamic"], ROWS[:3] + ROWS[3:] + EXTRA_ROWS,
@@ -157,6 +157,8 @@ def _observe(target: DruidTarget) -> Observed:
         "hashed": _submit(target, spec("index", ds["hashed"], ROWS, partitions={"type": "hashed", "numShards": 2})),
         "parse": _submit(target, spec("index", ds["parse"], ROWS + ["{bad"], max_parse_exceptions=0)),
         "range": _submit(target, spec("index_parallel", ds["range"], ROWS, partitions={
+            "type": "range", "partitionDimensions": ["page"], "targetRowsPerSegment": 2})),
+        "index_range": _submit(target, spec("index", ds["index_range"], ROWS, partitions={
             "type": "range", "partitionDimensions": ["page"], "targetRowsPerSegment": 2})),
     }
     runs["dynamic"] = _finish(target, heads["dynamic"], ds["dynamic"], 3)
@@ -169,6 +171,7 @@ def _observe(target: DruidTarget) -> Observed:
     runs["overwrite"] = _finish(target, overwrite, ds["dynamic"], 5)
     runs["parse"] = _finish(target, heads["parse"], ds["parse"], 0)
     runs["range"] = _finish(target, heads["range"], ds["range"], 0)
+    runs["index_range"] = _finish(target, heads["index_range"], ds["index_range"], 0)
     listed = {t["id"]: t for t in target.get(f"{OVERLORD}/tasks", params={"datasource": ds["dynamic"]}).json()}
     return Observed(target.profile, target.is_fake, runs, ds, listed)
 
@@ -277,7 +280,7 @@ def test_drop_existing_tombstones_the_empty_days_of_its_intervals(observed: Obse
 
 
 def test_status_of_a_complete_task(observed: Observed) -> None:
-    for name in ("dynamic", "hashed", "replace", "overwrite", "parse", "range"):
+    for name in ("dynamic", "hashed", "replace", "overwrite", "parse", "range", "index_range"):
         run = observed.runs[name]
         status = run.status
         assert (status["id"], status["groupId"], status["dataSource"]) == (
@@ -286,7 +289,8 @@ def test_status_of_a_complete_task(observed: Observed) -> None:
         # The runner no longer knows the task: WAITING on this endpoint (NONE in the task lists).
         assert (status["runnerStatusCode"], status["queueInsertionTime"]) == ("WAITING", "1970-01-01T00:00:00.000Z")
         assert status["location"] == {"host": None, "port": -1, "tlsPort": -1}
-        assert status["status"] == status["statusCode"] == ("FAILED" if name in ("parse", "range") else "SUCCESS")
+        assert status["status"] == status["statusCode"] == (
+            "FAILED" if name in ("parse", "range", "index_range") else "SUCCESS")
 
 
 def test_index_task_appending_joins_the_append_lock_group(observed: Observed) -> None:
@@ -355,6 +359,24 @@ def test_range_partitions_of_an_inline_source_fail_without_a_report(observed: Ob
     cause = ("org.apache.druid.java.util.common.UOE: partitionsSpec[org.apache.druid.indexer.partitions."
              "DimensionRangePartitionsSpec] is not supported")
     assert run.status["errorMsg"] == (cause[:100] + "..." if observed.profile == "29" else cause)
+    assert run.reports is None
+    assert run.reports_404 == (
+        "404 No task reports were found for this task. The task may not exist, or it may not have completed yet."
+    )
+
+
+def test_range_partitions_in_an_index_task_fail_before_it_runs(observed: Observed) -> None:
+    # IndexTask.isReady refuses range partitions; the Overlord's TaskQueue fails the task with its own message
+    # (TaskStatus.failure: duration -1), so the task never runs and writes no report. Druid 28's TaskQueue names
+    # no cause, 33's does (measured on 33.0.0; TaskQueue.java of both releases).
+    run = observed.runs["index_range"]
+    cause = "partitionsSpec[org.apache.druid.indexer.partitions.DimensionRangePartitionsSpec] is not supported"
+    assert run.status["errorMsg"] == (
+        "Failed while waiting for the task to be ready to run. See overlord logs for more details."
+        if observed.profile == "29"
+        else f"Encountered error[{cause}] while waiting for task to be ready. See Overlord logs for more details."
+    )
+    assert run.status["duration"] == -1
     assert run.reports is None
     assert run.reports_404 == (
         "404 No task reports were found for this task. The task may not exist, or it may not have completed yet."
