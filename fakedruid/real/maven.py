@@ -70,6 +70,16 @@ RECIPES: dict[str, Recipe] = {
     # (Calcite, the MSQ engine) are left out: the Coordinator-Overlord needs neither, and they double the
     # download. The MSQ modules the Overlord's service loading still names are replaced by empty stubs
     # (``StubModule.java``).
+    # Druid 31.0.1: the reachable repository has druid-services and druid-server 31.0.1 but no
+    # druid-indexing-service or druid-indexing-hadoop of any 31.x (both stop at 30.0.0, then 32.0.1), so the
+    # two are pinned to 30.0.0. The Coordinator's data-management, metadata and rules resources live in
+    # druid-server (31.0.1); the Overlord's task queue, kill and ingestion tasks are 30.0.0's code.
+    "31.0.1": Recipe(
+        managed=(
+            ("org.apache.druid", "druid-indexing-service", "30.0.0"),
+            ("org.apache.druid", "druid-indexing-hadoop", "30.0.0"),
+        ),
+    ),
     "37.0.0": Recipe(
         exclusions=(("org.apache.druid", "druid-sql"), ("org.apache.druid", "druid-multi-stage-query")),
         managed=(
