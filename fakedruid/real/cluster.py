@@ -498,7 +498,9 @@ class RealDruid:
 
     def _tables_ok(self) -> bool | None:
         tables = self.shell.tables()
-        if {"DRUID_SEGMENTS", "DRUID_RULES", "DRUID_TASKS"} <= tables and self.shell.query(
+        # The Overlord creates druid_tasks; a Coordinator alone does not.
+        wanted = {"DRUID_SEGMENTS", "DRUID_RULES"} | ({"DRUID_TASKS"} if self.overlord else set())
+        if wanted <= tables and self.shell.query(
             "SELECT id FROM druid_rules"
         ):
             return True
