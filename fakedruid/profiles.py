@@ -66,8 +66,9 @@ class Profile:
     unused_rows_carry_segment_columns: bool
     #: 500 body ``error`` text of a failed segment update on the Coordinator.
     update_failure_error: str
-    #: Authorization denials are ``AuthorizationResult`` (Druid 33+): 403 ``{"error": "Unauthorized"}``;
-    #: else ``Access`` through the old ``ForbiddenExceptionMapper`` (``{"Access-Check-Result": ...}``).
+    #: A denial's message is ``AuthorizationResult``'s ``Unauthorized`` (measured on 37.0.0; the class came with
+    #: PR #17564, December 2024, so 32 or 33: not settled); else ``Access.toString()``, ``Allowed:false,
+    #: Message:`` (28.0.0's bytecode, not measured). Both answer ``{"Access-Check-Result": <message>}`` (api/access.py).
     authorization_result: bool
     # ---- native ingestion tasks (measured on real Druid 28.0.0 and 33.0.0, tests/contract/test_ingestion.py)
     #: ``TaskStatus`` cuts ``errorMsg`` to this many characters and appends ``...`` (Druid 28; 33 keeps the

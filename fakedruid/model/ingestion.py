@@ -53,7 +53,7 @@ from fakedruid.model.intervals import (
     format_instant,
     parse_interval,
 )
-from fakedruid.model.row_filters import RowFilter, RowValues, filter_from_json
+from fakedruid.model.row_filters import RowFilter, RowNumber, RowValues, filter_from_json
 from fakedruid.model.segments import DataSegment
 from fakedruid.model.shard_specs import ShardSpec, numbered, parse_shard_spec
 from fakedruid.model.tasks import id_problem
@@ -900,13 +900,18 @@ def dimension_values(value: Any) -> list[str]:
     return [_java_string(value)]
 
 
-def _values_of(values: dict[str, Any], ts: int) -> RowValues:
-    """A row's dimension values for a filter; ``__time`` is the row's timestamp in milliseconds."""
+def _values_of(values: dict[str, Any], ts: int) -> tuple[RowValues, RowNumber]:
+    """A row's dimension values for a filter, as strings and (for a JSON number) as the number; ``__time`` is the
+    row's timestamp in milliseconds, a long."""
 
     def get(name: str) -> list[str]:
         return [str(ts)] if name == "__time" else dimension_values(values.get(name))
 
-    return get
+    def number(name: str) -> int | float | None:
+        value = ts if name == "__time" else values.get(name)
+        return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+    return get, number
 
 
 def murmur3_32(data: bytes, seed: int = 0) -> int:
@@ -1006,7 +1011,7 @@ class _Planner:
                                          "long")
                 continue
             # Transformer.transform: a row the transformSpec filter does not keep is thrown away.
-            if spec.row_filter is not None and not spec.row_filter.keeps(_values_of(values, ts)):
+            if spec.row_filter is not None and not spec.row_filter.keeps(*_values_of(values, ts)):
                 stats.thrown_away += 1
                 continue
             chunk = self.chunk_of(ts)

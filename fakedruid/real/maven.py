@@ -53,11 +53,15 @@ class Recipe:
     :param managed: ``(groupId, artifactId, version)`` pins (a ``dependencyManagement`` section).
     :param stubs: fully qualified names of empty Guice modules compiled into ``lib/fakedruid-stubs.jar``, for
         classes that Druid's service loading names but that live in an excluded artifact.
+    :param overlord: False when the release's Overlord cannot run from the resolved jars: the cluster is then a
+        Coordinator alone (``druid.coordinator.asOverlord.enabled=false``), without the task, kill-task and
+        ingestion endpoints.
     """
 
     exclusions: tuple[tuple[str, str], ...] = ()
     managed: tuple[tuple[str, str, str], ...] = ()
     stubs: tuple[str, ...] = ()
+    overlord: bool = True
 
 
 #: Every release's exclusions: ``org.hyperic:sigar`` is not on Maven Central; only the Sigar monitors use it.
@@ -71,6 +75,22 @@ RECIPES: dict[str, Recipe] = {
     # (Calcite, the MSQ engine) are left out: the Coordinator-Overlord needs neither, and they double the
     # download. The MSQ modules the Overlord's service loading still names are replaced by empty stubs
     # (``StubModule.java``).
+    # Druid 31.0.1: the reachable repository has druid-services and druid-server 31.0.1 but no
+    # druid-indexing-service or druid-indexing-hadoop of any 31.x (both jump from 30.0.0 to 32.0.1), so the two
+    # are pinned to 30.0.0 to complete the classpath. 31.0.1's CliOverlord needs classes 30.0.0 lacks
+    # (org.apache.druid.guice.SupervisorModule, indexing.overlord.DruidOverlord, TaskQueryTool, the compaction
+    # scheduler: jdeps --missing-deps), so no Overlord runs: the cluster is 31.0.1's Coordinator alone, whose
+    # data-management, metadata and rules resources live in druid-server 31.0.1. The Coordinator's
+    # SupervisorCleanupModule (druid-services) asks SupervisorModule for its Jackson modules only, and binds
+    # CompactionScheduler to null: both are stubs (javap -c on druid-services 31.0.1).
+    "31.0.1": Recipe(
+        managed=(
+            ("org.apache.druid", "druid-indexing-service", "30.0.0"),
+            ("org.apache.druid", "druid-indexing-hadoop", "30.0.0"),
+        ),
+        stubs=("org.apache.druid.guice.SupervisorModule", "org.apache.druid.indexing.compact.CompactionScheduler"),
+        overlord=False,
+    ),
     "37.0.0": Recipe(
         exclusions=(("org.apache.druid", "druid-sql"), ("org.apache.druid", "druid-multi-stage-query")),
         managed=(
