@@ -207,13 +207,28 @@ class Differential:
         if _same(nreal, nfake):
             self.record.add(step, real, "normalised", names)
             return
-        for listed in dif.LISTED:
-            if self.version not in listed.versions:
-                continue
+        listed_here = [listed for listed in dif.LISTED if self.version in listed.versions]
+        for listed in listed_here:
             rewritten = listed.rewrite(step, nreal, nfake)
             if rewritten is not None and _same(rewritten, nfake):
                 self.record.add(step, real, "different", [listed.name], listed.reason)
                 return
+        # Two listed differences in one answer (a tombstone's shardSpec in a row that lacks numRows): rewrite the
+        # parts first, then the rest must be one listed difference or none.
+        parts = []
+        for listed in listed_here:
+            if listed.part is not None:
+                body = listed.part(nreal.body)
+                if json.dumps(body) != json.dumps(nreal.body):
+                    parts.append(listed)
+                    nreal = dif.Answer(nreal.status, nreal.content_type, body, nreal.raw)
+        if parts:
+            for listed in [None, *listed_here]:
+                rewritten = nreal if listed is None else listed.rewrite(step, nreal, nfake)
+                if rewritten is not None and _same(rewritten, nfake):
+                    both = parts if listed is None or listed in parts else [*parts, listed]
+                    self.record.add(step, real, "different", [d.name for d in both], "; ".join(d.reason for d in both))
+                    return
         self.fail(f"{step}\n  real: {real.summary(4000)}\n  fake: {fake.summary(4000)}")
 
     # ------------------------------------------------------------------ state
