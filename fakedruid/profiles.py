@@ -84,8 +84,9 @@ class Profile:
     #: ``NullPointerException`` when a task body is empty or ``null`` (28.0.0: ``getDataSource``; 33.0.0:
     #: ``getDestinationResource``).
     null_task_dereference: str
-    #: Jackson's mapping errors in markUsed/markUnused payloads end with ``(through reference chain: ...)``
-    #: (28.0.0, which also writes the parser location the fake leaves out); 33.0.0 writes the bare message.
+    #: ``CustomExceptionMapper`` writes Jackson's whole message: a mapping error Jackson raised on a token ends
+    #: with ``\n at [Source: ...; line: L, column: C]`` and ``(through reference chain: ...)`` (28.0.0 measured;
+    #: 29.0.1 and 31.0.1 have the same mapper); 33.0.0 keeps the first line, the bare message.
     mapping_errors_name_path: bool
     #: ``Intervals.of``'s error for an unparseable interval is ``<this>[<text>]: [<Joda's message>]``, a
     #: DruidException (29.0.1: ``Bad Interval``; 31.0.1 and 33.0.0: ``Invalid interval``; read from their

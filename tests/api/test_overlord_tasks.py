@@ -136,7 +136,7 @@ def test_submit_kill_duplicate_id_latest_druid_exception(client_latest: FlaskCli
         ({"limit": 10, "markAsUnused": True}, "limit[10] cannot be provided when markAsUnused is enabled."),
         ({"dataSource": None}, "dataSource"),
         ({"interval": None}, "interval"),
-        ({"interval": "2015-09-12"}, "Invalid interval[2015-09-12]"),
+        ({"interval": "2015-09-12"}, "Bad Interval[2015-09-12]"),
         ({"maxUsedStatusLastUpdatedTime": "not-a-date"}, 'Invalid format: "not-a-date"'),
         ({"id": "a/b"}, "cannot contain '/'"),
     ],
@@ -426,7 +426,7 @@ def test_list_tasks_max_not_integer_404(client: FlaskClient) -> None:
 def test_list_tasks_bad_created_time_interval_500(client: FlaskClient) -> None:
     resp = client.get(f"{INDEXER}/tasks?createdTimeInterval=yesterday")
     assert resp.status_code == 500
-    assert "Invalid interval[yesterday]" in resp.get_data(as_text=True)
+    assert "Bad Interval[yesterday]" in resp.get_data(as_text=True)
 
 
 def test_list_tasks_created_time_interval_is_a_duration_before_now(
