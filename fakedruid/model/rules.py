@@ -507,7 +507,9 @@ def rule_from_json(obj: Any, *, partial_load_rules: bool = True, service: str | 
         JSON type.
     :raises NotImplementedByFake: for a partial-load rule type when ``partial_load_rules`` is true.
     """
-    missing_type = f"Could not resolve subtype of [simple type, class {_RULE_JAVA_TYPE}]: missing type id property 'type'"
+    missing_type = (
+        f"Could not resolve subtype of [simple type, class {_RULE_JAVA_TYPE}]: missing type id property 'type'"
+    )
     if isinstance(obj, list):
         raise _invalid(f"Cannot deserialize value of type `{_RULE_JAVA_TYPE}` from {jackson_token(obj)}", at=JsonAt())
     if not isinstance(obj, dict):

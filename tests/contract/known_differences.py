@@ -44,7 +44,8 @@ NO_HISTORICAL = (
 )
 #: A stand-in gap too (28 is not 29): the route was added in 29.
 NO_UNUSED_SEGMENTS_API = (
-    "28 is not 29: GET /druid/coordinator/v1/metadata/datasources/{ds}/unusedSegments does not exist in 28.0.0 (404; added in "
+    "28 is not 29: GET /druid/coordinator/v1/metadata/datasources/{ds}/unusedSegments does not exist in 28.0.0 "
+    "(404; added in "
     "29), profile 29 answers it"
 )
 #: Druid 33.0.0 forwards these Coordinator calls to the Overlord (PR #17545); the Overlord's resource has no

@@ -265,7 +265,8 @@ def test_mark_unused_array_body_is_mapping_error(coordinator: DruidTarget, datas
     )
     assert resp.status_code == 400
     found = "Array value (token `JsonToken.START_ARRAY`)"
-    assert resp.json() == {"error": located(coordinator, f"Cannot deserialize value of type `{payload}` from {found}", 1, 1)}
+    error = located(coordinator, f"Cannot deserialize value of type `{payload}` from {found}", 1, 1)
+    assert resp.json() == {"error": error}
 
 
 # ---------------------------------------------------------------------- kill through the path
@@ -449,7 +450,8 @@ def test_rules_body_not_a_list(coordinator: DruidTarget, datasource: str, body: 
     resp = coordinator.post(f"{R}/{datasource}", data=body)
     assert resp.status_code == 400
     rule_list = "java.util.ArrayList<org.apache.druid.server.coordinator.rules.Rule>"
-    assert resp.json() == {"error": located(coordinator, f"Cannot deserialize value of type `{rule_list}` from {found}", 1, 1)}
+    error = located(coordinator, f"Cannot deserialize value of type `{rule_list}` from {found}", 1, 1)
+    assert resp.json() == {"error": error}
     assert coordinator.get(f"{R}/{datasource}").content == b"[]"
 
 
@@ -571,7 +573,9 @@ def test_mapping_error_location_counts_lines_and_utf8_bytes(
     [('[{"type":"dropForever"}, {"a":1, "b":[1,2]}]', 43), ('[{"type":"dropForever"},\n 5]', None)],
     ids=["object", "scalar"],
 )
-def test_rules_entry_without_type_location(coordinator: DruidTarget, datasource: str, body: str, column: int | None) -> None:
+def test_rules_entry_without_type_location(
+    coordinator: DruidTarget, datasource: str, body: str, column: int | None
+) -> None:
     resp = coordinator.post(f"{R}/{datasource}", data=body)
     assert resp.status_code == 400
     rule = "org.apache.druid.server.coordinator.rules.Rule"
