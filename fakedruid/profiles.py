@@ -85,9 +85,14 @@ class Profile:
     #: ``NullPointerException`` when a task body is empty or ``null`` (28.0.0: ``getDataSource``; 33.0.0:
     #: ``getDestinationResource``).
     null_task_dereference: str
-    #: Jackson's mapping errors in markUsed/markUnused payloads end with ``(through reference chain: ...)``
-    #: (28.0.0, which also writes the parser location the fake leaves out); 33.0.0 writes the bare message.
+    #: ``CustomExceptionMapper`` writes Jackson's whole message: a mapping error Jackson raised on a token ends
+    #: with ``\n at [Source: ...; line: L, column: C]`` and ``(through reference chain: ...)`` (28.0.0 measured;
+    #: 29.0.1 and 31.0.1 have the same mapper); 33.0.0 keeps the first line, the bare message.
     mapping_errors_name_path: bool
+    #: ``Intervals.of``'s error for an unparseable interval is ``<this>[<text>]: [<Joda's message>]``, a
+    #: DruidException (29.0.1: ``Bad Interval``; 31.0.1 and 33.0.0: ``Invalid interval``; read from their
+    #: druid-processing jars). Druid 28.0.0 writes Joda's bare ``IllegalArgumentException`` message instead.
+    interval_error_prefix: str = "Invalid interval"
 
 
 #: The newest Druid release the contract suite was run against (``--druid-real``): profile "latest" answers as the
@@ -127,6 +132,7 @@ PROFILE_29 = Profile(
     ready_failure_names_cause=False,
     null_task_dereference="getDataSource",
     mapping_errors_name_path=True,
+    interval_error_prefix="Bad Interval",
 )
 
 PROFILE_LATEST = Profile(
@@ -159,6 +165,7 @@ PROFILE_LATEST = Profile(
     ready_failure_names_cause=True,
     null_task_dereference="getDestinationResource",
     mapping_errors_name_path=False,
+    interval_error_prefix="Invalid interval",
 )
 
 PROFILES: dict[str, Profile] = {"29": PROFILE_29, "latest": PROFILE_LATEST}

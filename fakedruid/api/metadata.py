@@ -136,7 +136,7 @@ def _read_interval_list(body: Any) -> list[Interval]:
         try:
             out.append(parse_interval(item))
         except InvalidInterval as exc:
-            wire.stop(wire.mapping_error(f"{exc.message}{chain}"))
+            wire.stop(wire.mapping_error(wire.interval_wording(f"{exc.message}{chain}", exc, wire.profile())))
     return out
 
 

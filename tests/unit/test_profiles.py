@@ -151,6 +151,7 @@ def test_profiles_every_switch_differs_between_the_profiles() -> None:
         ("unused_rows_carry_segment_columns", False, True),
         ("update_failure_error", "Exception occurred.", "Unknown server error"),
         ("authorization_result", False, True),
+        ("interval_error_prefix", "Bad Interval", "Invalid interval"),
     ],
 )
 def test_profile_switch_has_the_documented_value(switch: str, value_29: object, value_latest: object) -> None:
@@ -188,6 +189,7 @@ def test_profile_switches_are_all_listed_above() -> None:
         "ready_failure_names_cause",
         "null_task_dereference",
         "mapping_errors_name_path",
+        "interval_error_prefix",
     }
     assert {f.name for f in dataclasses.fields(Profile)} == listed
 
