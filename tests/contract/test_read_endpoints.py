@@ -241,3 +241,29 @@ def test_integer_parameter_that_does_not_convert_is_empty_404(
     resp = coordinator.get(path.format(ds=datasource))
     assert (resp.status_code, resp.content) == (404, b"")
     assert resp.headers.get("Content-Type") is None
+
+
+@pytest.mark.parametrize(
+    "body, index, text",
+    [("[5]", 0, "5"), ("[true]", 0, "true"), ("[{}]", 0, "{"), ("[1e3]", 0, "1e3"), ("[null, 5]", 1, "5")],
+    ids=["number", "boolean", "object", "exponent", "after-null"],
+)
+def test_post_metadata_segments_non_string_interval_is_parsed_as_its_text(
+    coordinator: DruidTarget, datasource: str, body: str, index: int, text: str
+) -> None:
+    # JodaStuff.IntervalDeserializer parses jsonParser.getText() of any token (measured on 28.0.0, whose text is
+    # Joda's bare message; the fake writes Intervals.of's "Invalid interval[..]: [..]" of later releases).
+    resp = coordinator.post(f"{M}/datasources/{datasource}/segments", data=body)
+    assert resp.status_code == 400
+    error = resp.json()["error"]
+    assert f"Format requires a '/' separator: {text}" in error
+    assert error.endswith(f" (through reference chain: java.util.ArrayList[{index}])")
+
+
+def test_post_metadata_segments_null_interval_is_500(coordinator: DruidTarget, datasource: str) -> None:
+    # A null element is kept; the metadata query dereferences it (measured on 28.0.0: a JDBI CallbackFailedException
+    # around the NullPointerException, Jetty's 500 page).
+    resp = coordinator.post(f"{M}/datasources/{datasource}/segments", data="[null]",
+                            headers={"Accept": "application/json"})
+    assert (resp.status_code, resp.reason) == (500, "Server Error")
+    assert "java.lang.NullPointerException" in resp.json()["message"]
