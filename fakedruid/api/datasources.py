@@ -545,10 +545,8 @@ def _kill(state: AppState, profile: Profile, datasource: str, interval_text: str
         )
     except FakeDruidError as exc:  # the kill path has no catch: whatever fails reaches Jetty
         raise Uncaught(exc) from exc
-    # Response.ok().build() under the resource's @Produces(APPLICATION_JSON): no body, but Jersey writes
-    # Content-Type: application/json (measured on Druid 28.0.0 by the differential machine; http-api.md 0.2 says
-    # EMPTY with no type).
-    return wire.json_empty(200)
+    # Response.ok().build(): no body; the request hooks add the @Produces type Jersey writes (measured).
+    return wire.empty(200)
 
 
 @bp.delete("/<datasource>/segments/<segment_id>")
@@ -658,7 +656,7 @@ def get_datasource(datasource: str) -> Response:
         return _simple_properties(served, cluster)
 
     body = state.cluster.read(query)
-    return wire.json_empty(204) if body is None else wire.json_response(body)
+    return wire.empty(204) if body is None else wire.json_response(body)
 
 
 def _raw_path_segments() -> list[str] | None:
@@ -722,7 +720,7 @@ def get_intervals_with_served_segments(datasource: str) -> Response:
     state, profile = wire.context()
     served = state.cluster.served(datasource)
     if not served:
-        return wire.json_empty(204)
+        return wire.empty(204)
     full, simple = wire.flag("full"), wire.flag("simple")
     if full or simple:
         return _served_per_interval(served, full, lambda _: True, profile)
@@ -737,7 +735,7 @@ def get_served_segments_in_interval(datasource: str, interval: str) -> Response:
     the_interval = path_interval(_interval_path_segment(interval))
     served = state.cluster.served(datasource)
     if not served:
-        return wire.json_empty(204)
+        return wire.empty(204)
     full, simple = wire.flag("full"), wire.flag("simple")
     if full or simple:
         return _served_per_interval(served, full, the_interval.contains, profile)
@@ -751,7 +749,7 @@ def get_all_served_segments(datasource: str) -> Response:
     state, profile = wire.context()
     served = state.cluster.served(datasource)
     if not served:
-        return wire.json_empty(204)
+        return wire.empty(204)
     if wire.flag("full"):
         return wire.json_response([serialize.data_segment(segment, profile) for segment, _ in served.values()])
     return wire.json_response(list(served))
@@ -763,14 +761,14 @@ def get_served_segment(datasource: str, segment_id: str) -> Response:
     state, profile = wire.context()
     served = state.cluster.served(datasource)
     if not served:
-        return wire.json_empty(204)
+        return wire.empty(204)
     # iteratePossibleParsingsWithDataSource, outside a try block (id == datasource is an uncaught 500).
     for candidate in possible_parsings(datasource, segment_id):
         hit = served.get(str(candidate))
         if hit is not None:
             segment, servers = hit
             return wire.json_response(serialize.served_segment(segment, [s.name for s in servers], profile))
-    return wire.json_empty(204)
+    return wire.empty(204)
 
 
 @bp.get("/<datasource>/tiers")

@@ -189,7 +189,7 @@ def _update_failure(exc: FakeDruidError, profile: Profile) -> Response:
 
 _COORDINATOR_29: _Table = (
     # The served-inventory check of markUsed/markUnused: 204 with no body.
-    (DatasourceNotServed, lambda e, p: wire.json_empty(204)),
+    (DatasourceNotServed, lambda e, p: wire.empty(204)),
     (
         UnknownSegmentIds,
         lambda e, p: wire.json_response(

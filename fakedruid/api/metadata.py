@@ -91,7 +91,7 @@ def get_datasource_with_used_segments(datasource: str) -> Response:
         return serialize.immutable_datasource(datasource, _properties(cluster), segments, profile)
 
     body = state.cluster.read(query)
-    return wire.json_empty(404) if body is None else wire.json_response(body)
+    return wire.empty(404) if body is None else wire.json_response(body)
 
 
 @bp.get("/datasources/<datasource>/segments")
@@ -100,7 +100,7 @@ def get_used_segments_in_datasource(datasource: str) -> Response:
     state, profile = wire.context()
     segments = _used(state, datasource)
     if not segments:
-        return wire.json_empty(404)
+        return wire.empty(404)
     return _segments_answer(segments, wire.flag("full"), profile)
 
 
@@ -196,7 +196,7 @@ def get_segment(datasource: str, segment_id: str) -> Response:
 
     record = state.cluster.read(query)
     if record is None or not (record.used or include_unused):
-        return wire.json_empty(404)
+        return wire.empty(404)
     return wire.json_response(serialize.data_segment(record.segment, profile))
 
 

@@ -150,17 +150,11 @@ def text(body: str, status: int) -> Response:
 
 
 def empty(status: int) -> Response:
-    """``EMPTY``: no body."""
+    """``EMPTY``: no body and no ``Content-Type``. For a resource method that ``@Produces(APPLICATION_JSON)``,
+    the request hooks add the type Jersey writes anyway (:func:`fakedruid.api.hooks.jersey_match`)."""
     resp = Response(b"", status=status)
     resp.headers.pop("Content-Type", None)
     return resp
-
-
-def json_empty(status: int) -> Response:
-    """``EMPTY`` from a resource method that ``@Produces(APPLICATION_JSON)``: no body, but Jersey still writes
-    ``Content-Type: application/json`` (measured on Druid 28.0.0 and 33.0.0 by the differential machine,
-    tests/contract/test_differential.py). This contradicts http-api.md 0.2, whose ``EMPTY`` names no type."""
-    return Response(b"", status=status, mimetype=JSON_TYPE)
 
 
 #: The servlet Jetty's error page names: Druid maps only ``DefaultServlet`` ("default"); Jersey runs in a filter.

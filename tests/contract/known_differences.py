@@ -15,7 +15,7 @@ Two causes are about the cluster, not about Druid's answers:
   ``historical`` and run against a second cluster with one Historical (``--druid-real-historical``), where
   they match; only the state machine, which runs on the main cluster, keeps this entry. With a Historical,
   profile "29"'s 204 'datasource not served' no longer applies on 28.0.0, and six of those mark tests then
-  reach their check of ``unusedSegments``, which 28.0.0 lacks (:data:`NO_UNUSED_SEGMENTS_API`).
+  reach their check of the unused rows (read from the metadata store on 28.0.0, see below).
 * FORWARD_500 is Druid 33.0.0's own behaviour, not an artefact of the single-JVM coordinator-as-overlord
   cluster: apache/druid PR #18140 ("Fix mark used API response serialization", merged 2025-06-13, after 33.0.0)
   says these APIs apply the change and then fail to write the answer in any cluster since PR #17545 (its log:
@@ -26,7 +26,9 @@ Two causes are about the cluster, not about Druid's answers:
   ``@Produces``; it was merged after 33.0.0 was released (so from 34.0.0 on, not measured here). Profile "latest" follows the fixed releases (200 with the counts), so
   these entries stay as a 33.0.0-only difference.
 * 28.0.0 stands in for profile "29" because druid-services 29.0.1 does not resolve from the Maven repository
-  CI reaches; it lacks what Druid 29 added (``GET .../metadata/datasources/{ds}/unusedSegments``).
+  CI reaches; it lacks what Druid 29 added (``GET .../metadata/datasources/{ds}/unusedSegments``). Tests that
+  only check state after a write read the unused rows from 28.0.0's metadata store instead
+  (``helpers.unused_ids``); only the tests of that endpoint keep :data:`NO_UNUSED_SEGMENTS_API`, a stand-in gap.
 """
 
 from __future__ import annotations
@@ -88,9 +90,7 @@ REAL_DIFFERENCES: dict[str, dict[str, str]] = {
         "markAsUnusedAllSegmentsInDataSource runs UPDATE ... WHERE dataSource = ? without AND used = true)",
         V37: ALL_UNUSED_VISIBLE_37,
     },
-    "test_kill_deletes_only_unused_segments_inside_interval": {V28: NO_UNUSED_SEGMENTS_API, V33: FORWARD_500},
-    "test_kill_leaves_partly_overlapping_unused_segments": {V28: NO_UNUSED_SEGMENTS_API},
-    "test_deprecated_kill_deletes_only_unused_segments": {V28: NO_UNUSED_SEGMENTS_API},
+    "test_kill_deletes_only_unused_segments_inside_interval": {V33: FORWARD_500},
     # ------------------------------------------------------------------ mark all used
     "test_mark_all_used_unknown_datasource_is_200_with_zero": {V33: FORWARD_500},
     "test_mark_all_used_one_eligible_segment_counts_one": {V33: FORWARD_500},
@@ -99,13 +99,9 @@ REAL_DIFFERENCES: dict[str, dict[str, str]] = {
     # ------------------------------------------------------------------ markUsed / markUnused by payload
     "test_mark_interval_with_empty_ids_profile_dependent[real-markUsed]": {V33: FORWARD_500},
     "test_mark_unknown_datasource_by_interval[real-markUsed]": {V33: FORWARD_500},
-    "test_mark_used_doc_example_interval_restores_hours_03_and_04": {V28: NO_UNUSED_SEGMENTS_API, V33: FORWARD_500},
-    "test_mark_used_by_ids_counts_only_unused_ones": {V28: NO_UNUSED_SEGMENTS_API, V33: FORWARD_500},
+    "test_mark_used_doc_example_interval_restores_hours_03_and_04": {V33: FORWARD_500},
+    "test_mark_used_by_ids_counts_only_unused_ones": {V33: FORWARD_500},
     "test_mark_used_by_ids_skips_overshadowed": {V33: FORWARD_500},
-    "test_mark_used_by_ids_unknown_id_fails_and_changes_nothing": {V28: NO_UNUSED_SEGMENTS_API},
-    "test_mark_unused_doc_example_interval_marks_hours_03_and_04": {V28: NO_UNUSED_SEGMENTS_API},
-    "test_mark_unused_partially_overlapping_segments_not_affected": {V28: NO_UNUSED_SEGMENTS_API},
-    "test_mark_unused_interval_end_is_exclusive": {V28: NO_UNUSED_SEGMENTS_API},
     "test_mark_used_datasource_not_served": {V33: FORWARD_500},
     "test_mark_used_interval_with_versions": {V33: FORWARD_500},
     # ------------------------------------------------------------------ reads
@@ -120,10 +116,9 @@ REAL_DIFFERENCES: dict[str, dict[str, str]] = {
     "test_mark_segment_used_unknown_id_is_false": {V33: FORWARD_500},
     "test_mark_segment_used_unused_segment_is_true": {V33: FORWARD_500},
     "test_mark_segment_used_already_used_is_true": {V33: FORWARD_500},
-    "test_mark_segment_used_id_of_other_datasource": {V28: NO_UNUSED_SEGMENTS_API},
     "test_mark_segment_used_accept_without_json": {V33: FORWARD_500},
     "test_mark_segment_unused_unknown_segment_or_datasource_is_false": {V33: FORWARD_500},
-    "test_mark_segment_unused_doc_example": {V28: NO_UNUSED_SEGMENTS_API, V33: FORWARD_500},
+    "test_mark_segment_unused_doc_example": {V33: FORWARD_500},
     "test_mark_segment_unused_already_unused_is_true": {V33: FORWARD_500},
     "test_mark_segment_unused_then_used_round_trip": {V33: FORWARD_500},
     # ------------------------------------------------------------------ the target's own tools
@@ -152,7 +147,7 @@ REAL_DIFFERENCES: dict[str, dict[str, str]] = {
     "test_mark_segment_used_odd_but_parseable_ids": {V33: FORWARD_500},
     # ------------------------------------------------------------------ the state machine
     "test_write_endpoints_match_reference": {
-        V28: NO_UNUSED_SEGMENTS_API + "; and " + NO_HISTORICAL,
+        V28: NO_HISTORICAL,
         V33: FORWARD_500 + "; and " + NO_HISTORICAL,
         V37: NO_HISTORICAL,
     },

@@ -13,8 +13,6 @@ Where the real release answers otherwise, :data:`SECURITY_DIFFERENCES` makes the
 from __future__ import annotations
 
 import base64
-import os
-import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +22,7 @@ import pytest
 
 from fakedruid.testing import DruidTarget
 from tests.contract.helpers import OVERLORD, M, new_datasource, segment_json, used_ids
+from tests.contract.targets import TARGET_PARAMS, boot_real
 
 ADMIN_PASSWORD = "password1"
 INTERNAL_PASSWORD = "password2"
@@ -102,23 +101,15 @@ def forbidden(profile: str) -> dict[str, str]:
 
 
 def _boot(version: str) -> DruidTarget:
-    from fakedruid.real import RealDruidError, ToolMissing
     from fakedruid.real.config import basic_security_properties
 
-    try:
-        return DruidTarget.start_real(
-            version,
-            extensions=["druid-basic-security"],
-            properties=basic_security_properties(ADMIN_PASSWORD, INTERNAL_PASSWORD),
-            credentials=("admin", ADMIN_PASSWORD),
-            log=sys.stderr,
-        )
-    except ToolMissing as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"--druid-real-security {version}: {exc.message}", pytrace=False)
-        pytest.skip(f"--druid-real-security {version}: {exc.message}")
-    except RealDruidError as exc:
-        pytest.fail(f"--druid-real-security {version}: {exc.message}", pytrace=False)
+    return boot_real(
+        "--druid-real-security",
+        version,
+        extensions=["druid-basic-security"],
+        properties=basic_security_properties(ADMIN_PASSWORD, INTERNAL_PASSWORD),
+        credentials=("admin", ADMIN_PASSWORD),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -137,13 +128,7 @@ def fake_secured_targets() -> Iterator[dict[str, DruidTarget]]:
         target.close()
 
 
-@pytest.fixture(
-    params=[
-        pytest.param(("fake", "29"), marks=pytest.mark.fake, id="fake-29"),
-        pytest.param(("fake", "latest"), marks=pytest.mark.fake, id="fake-latest"),
-        pytest.param(("real", None), marks=pytest.mark.real, id="real"),
-    ]
-)
+@pytest.fixture(params=TARGET_PARAMS)
 def secured(request: pytest.FixtureRequest) -> Iterator[Secured]:
     """The fake with basic security per profile, or the real Druid of ``--druid-real-security``."""
     kind, profile = request.param

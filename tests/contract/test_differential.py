@@ -42,6 +42,7 @@ from fakedruid import strategies as fds
 from fakedruid.model.intervals import Interval
 from fakedruid.model.segments import DataSegment
 from fakedruid.model.shard_specs import parse_shard_spec
+from fakedruid.polling import PollTimeout, poll
 from fakedruid.testing import DruidTarget
 from tests.contract import differences as dif
 from tests.contract.helpers import OVERLORD, M, P, new_datasource
@@ -247,11 +248,11 @@ class Differential:
             # Derby's JDBC driver reads the payload BLOB back as hex text.
             want = json.loads(bytes.fromhex(str(rows[0][0])))
             path = f"{R}/{urllib.parse.quote(ds, safe='')}"
-            deadline = time.monotonic() + POLL_TIMEOUT
-            while self.real.get(path).json() != want:
-                if time.monotonic() > deadline:
-                    self.fail(f"the real rules manager did not show the rules of {ds} within {POLL_TIMEOUT} s")
-                time.sleep(0.05)  # bounded poll of the rules manager's view, not a fixed wait
+            try:
+                poll(f"the real rules manager to show the rules of {ds}",
+                     lambda: True if self.real.get(path).json() == want else None, POLL_TIMEOUT)
+            except PollTimeout as exc:
+                self.fail(str(exc))
         self.timed("settle", t)
 
 
@@ -515,12 +516,15 @@ def kill_machine_for(diff: Differential) -> type[RuleBasedStateMachine]:
         def _after_kill(self, real: dif.Answer) -> None:
             druid = self.diff.real.real
             assert druid is not None
-            deadline = time.monotonic() + KILL_TIMEOUT
-            # Bounded poll until the kill task this step submitted is complete (it may not be listed at once).
-            while real.status == 200 and (self._complete() <= self.before or not druid._no_active_tasks()):
-                if time.monotonic() > deadline:
-                    self.diff.fail(f"the real kill task did not end within {KILL_TIMEOUT} s")
-                time.sleep(0.2)  # bounded poll of the Overlord's task lists
+            if real.status == 200:
+                # The kill task this step submitted is complete (it may not be listed at once).
+                def kill_done() -> bool | None:
+                    return True if self._complete() > self.before and druid._no_active_tasks() else None
+
+                try:
+                    poll("the real kill task to end", kill_done, KILL_TIMEOUT)
+                except PollTimeout as exc:
+                    self.diff.fail(str(exc))
             self.diff.settle(self.ds)
             self.diff.state(self.ds)
 

@@ -34,6 +34,19 @@ def _assert_empty(resp: requests.Response, status: int, reason: str, content_typ
     assert resp.headers.get("Content-Type") == content_type
 
 
+#: The class Jackson names when a markUsed/markUnused payload does not map, per profile.
+MARK_PAYLOAD = {
+    "29": "org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload",
+    "latest": "org.apache.druid.server.http.SegmentsToUpdateFilter",
+}
+
+
+def _assert_refused(resp: requests.Response, error: str) -> None:
+    """Druid's 400 for a body Jackson could not map: ``{"error": <Jackson's message>}``."""
+    assert resp.status_code == 400, resp.text[:300]
+    assert resp.json() == {"error": error}
+
+
 def _page_keys(resp: requests.Response) -> list[str]:
     """The keys of a Jetty JSON error page, in the order they were written."""
     return list(json.loads(resp.content).keys())
@@ -258,14 +271,9 @@ def test_mark_unused_unknown_datasource_odd_intervals(coordinator: DruidTarget, 
 
 def test_mark_unused_array_body_is_mapping_error(coordinator: DruidTarget, datasource: str) -> None:
     resp = coordinator.post(f"{P}/{datasource}/markUnused", data="[]")
-    payload = (
-        "org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload"
-        if coordinator.profile == "29"
-        else "org.apache.druid.server.http.SegmentsToUpdateFilter"
-    )
-    assert resp.status_code == 400
+    payload = MARK_PAYLOAD[coordinator.profile]
     found = "Array value (token `JsonToken.START_ARRAY`)"
-    assert resp.json() == {"error": f"Cannot deserialize value of type `{payload}` from {found}"}
+    _assert_refused(resp, f"Cannot deserialize value of type `{payload}` from {found}")
 
 
 # ---------------------------------------------------------------------- kill through the path
@@ -303,11 +311,11 @@ def test_kill_zero_length_interval_is_refused_by_the_overlord(coordinator: Druid
 def test_kill_task_zero_length_interval_is_400(coordinator: DruidTarget, datasource: str) -> None:
     task = {"type": "kill", "dataSource": datasource, "interval": EMPTY_INTERVAL}
     resp = coordinator.post(f"{OVERLORD}/task", json=task)
-    assert resp.status_code == 400
-    assert resp.json() == {
-        "error": "Cannot construct instance of `org.apache.druid.indexing.common.task.KillUnusedSegmentsTask`, "
-        "problem: interval empty"
-    }
+    _assert_refused(
+        resp,
+        "Cannot construct instance of `org.apache.druid.indexing.common.task.KillUnusedSegmentsTask`, "
+        "problem: interval empty",
+    )
 
 
 # ---------------------------------------------------------------------- ids in paths
@@ -418,19 +426,18 @@ def test_worker_config_unset_is_empty_200(coordinator: DruidTarget) -> None:
 )
 def test_rules_body_not_a_list(coordinator: DruidTarget, datasource: str, body: str, found: str) -> None:
     resp = coordinator.post(f"{R}/{datasource}", data=body)
-    assert resp.status_code == 400
     rule_list = "java.util.ArrayList<org.apache.druid.server.coordinator.rules.Rule>"
-    assert resp.json() == {"error": f"Cannot deserialize value of type `{rule_list}` from {found}"}
+    _assert_refused(resp, f"Cannot deserialize value of type `{rule_list}` from {found}")
     assert coordinator.get(f"{R}/{datasource}").content == b"[]"
 
 
 def test_rules_entry_without_type(coordinator: DruidTarget, datasource: str) -> None:
     resp = coordinator.post(f"{R}/{datasource}", data="[{}]")
-    assert resp.status_code == 400
-    assert resp.json() == {
-        "error": "Could not resolve subtype of [simple type, class org.apache.druid.server.coordinator.rules.Rule]: "
-        "missing type id property 'type'"
-    }
+    _assert_refused(
+        resp,
+        "Could not resolve subtype of [simple type, class org.apache.druid.server.coordinator.rules.Rule]: "
+        "missing type id property 'type'",
+    )
 
 
 def test_rules_null_entry(coordinator: DruidTarget, datasource: str) -> None:
@@ -441,21 +448,21 @@ def test_rules_null_entry(coordinator: DruidTarget, datasource: str) -> None:
 
 def test_rules_bad_period(coordinator: DruidTarget, datasource: str) -> None:
     resp = coordinator.post(f"{R}/{datasource}", data='[{"type":"loadByPeriod","period":"P1X"}]')
-    assert resp.status_code == 400
-    assert resp.json() == {
-        "error": 'Invalid format: "P1X" is malformed at "1X" (through reference chain: java.util.ArrayList[0]->'
-        'org.apache.druid.server.coordinator.rules.PeriodLoadRule["period"])'
-    }
+    _assert_refused(
+        resp,
+        'Invalid format: "P1X" is malformed at "1X" (through reference chain: java.util.ArrayList[0]->'
+        'org.apache.druid.server.coordinator.rules.PeriodLoadRule["period"])',
+    )
 
 
 def test_rules_bad_interval_in_second_rule(coordinator: DruidTarget, datasource: str) -> None:
     body = '[{"type":"dropForever"},{"type":"loadByInterval","interval":"bad"}]'
     resp = coordinator.post(f"{R}/{datasource}", data=body)
-    assert resp.status_code == 400
-    assert resp.json() == {
-        "error": "Invalid interval[bad]: [Format requires a '/' separator: bad] (through reference chain: "
-        'java.util.ArrayList[1]->org.apache.druid.server.coordinator.rules.IntervalLoadRule["interval"])'
-    }
+    _assert_refused(
+        resp,
+        "Invalid interval[bad]: [Format requires a '/' separator: bad] (through reference chain: "
+        'java.util.ArrayList[1]->org.apache.druid.server.coordinator.rules.IntervalLoadRule["interval"])',
+    )
 
 
 # ---------------------------------------------------------------------- segmentIds of the wrong type
@@ -501,13 +508,9 @@ def test_mark_unused_segment_ids_of_wrong_type(
 
 def test_mark_unused_unparseable_interval(coordinator: DruidTarget, datasource: str) -> None:
     resp = coordinator.post(f"{P}/{datasource}/markUnused", json={"interval": "nope"})
-    payload = (
-        "org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload"
-        if coordinator.profile == "29"
-        else "org.apache.druid.server.http.SegmentsToUpdateFilter"
+    payload = MARK_PAYLOAD[coordinator.profile]
+    _assert_refused(
+        resp,
+        "Invalid interval[nope]: [Format requires a '/' separator: nope] (through reference chain: "
+        f'{payload}["interval"])',
     )
-    assert resp.status_code == 400
-    assert resp.json() == {
-        "error": "Invalid interval[nope]: [Format requires a '/' separator: nope] (through reference chain: "
-        f'{payload}["interval"])'
-    }
