@@ -253,7 +253,7 @@ def jersey_match(
 
 
 #: Where :func:`jersey_match` notes that the matched resource method declares ``@Produces(application/json)``.
-JSON_PRODUCES_KEY = "fakedruid.produces_json"
+JSON_PRODUCES_KEY = wire.JSON_PRODUCES_KEY
 JSON_MEDIA = "application/json"
 
 

@@ -443,16 +443,23 @@ def boolean(name: str) -> bool:
     return request.args.get(name, "").lower() == "true"
 
 
+#: Set in the WSGI environ when the matched resource method declares ``@Produces(application/json)``: an empty
+#: answer then carries that type (:mod:`fakedruid.api.hooks`).
+JSON_PRODUCES_KEY = "fakedruid.produces_json"
+
+
 def int_param(name: str) -> int | None:
-    """An integer parameter; a value that is not a Java int makes Jersey answer 404."""
+    """An integer parameter; a value that is not a Java int makes Jersey answer 404 before the resource method
+    runs, with no ``Content-Type`` (measured on Druid 33.0.0: ``?count=abc``, ``?max=abc``)."""
     value = request.args.get(name)
     if value is None:
         return None
     try:
         n = int(value.strip() if value.strip() == value else "x")
     except ValueError:
-        stop(empty(404))
-    if not -(2**31) <= n < 2**31:
+        n = None
+    if n is None or not -(2**31) <= n < 2**31:
+        request.environ[JSON_PRODUCES_KEY] = False
         stop(empty(404))
     return n
 
