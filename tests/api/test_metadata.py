@@ -558,12 +558,14 @@ def test_unused_segments_answers_data_segment_plus(any_fake: FakeCoordinator) ->
     body = resp.get_json()
     assert len(body) == 1
     keys = ["dataSegment", "createdDate", "usedStatusLastUpdatedDate"]
-    if any_fake.profile.name == "latest":
+    if any_fake.profile.unused_rows_carry_segment_columns:
         # Druid 33.0.0's DataSegmentPlus also writes these segments-table columns (measured).
         keys += ["used", "schemaFingerprint", "numRows", "upgradedFromSegmentId"]
+    if any_fake.profile.unused_rows_carry_indexing_state_fingerprint:
+        keys += ["indexingStateFingerprint"]  # Druid 37.0.0 (measured)
     assert list(body[0]) == keys
-    if any_fake.profile.name == "latest":
-        assert [body[0][k] for k in keys[3:]] == [False, None, None, None]
+    if any_fake.profile.unused_rows_carry_segment_columns:
+        assert [body[0][k] for k in keys[3:]] == [False] + [None] * (len(keys) - 4)
     assert body[0]["dataSegment"]["identifier"] == sid
     assert body[0]["createdDate"] == "2024-01-02T03:04:05.678Z"
     assert body[0]["usedStatusLastUpdatedDate"] == NOW

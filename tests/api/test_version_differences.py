@@ -694,7 +694,7 @@ def test_unused_segments_validation(
 # ====================================================================== H 3.9 status
 
 
-@per_profile(answer_29="29.0.1", answer_latest="33.0.0")
+@per_profile(answer_29="29.0.1", answer_latest="37.0.0")
 def test_status_version(coordinator: FakeCoordinator, expected: str) -> None:
     assert send(coordinator, "GET", "/status").get_json()["version"] == expected
 

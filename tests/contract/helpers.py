@@ -35,14 +35,14 @@ def new_datasource() -> str:
 
 def bulk(target: DruidTarget, n: int) -> dict[str, Any]:
     """A bulk update's success body in the target's profile."""
-    if target.profile == "latest":
+    if target.profile != "29":
         return {"numChangedSegments": n, "segmentStateChanged": n > 0}
     return {"numChangedSegments": n}
 
 
 def single(target: DruidTarget, changed: bool) -> dict[str, Any]:
     """A single-segment update's success body in the target's profile."""
-    if target.profile == "latest":
+    if target.profile != "29":
         return {"numChangedSegments": int(changed), "segmentStateChanged": changed}
     return {"segmentStateChanged": changed}
 

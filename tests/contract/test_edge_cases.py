@@ -15,6 +15,7 @@ import json
 import pytest
 import requests
 
+from fakedruid.profiles import resolve_profile
 from fakedruid.testing import DruidTarget
 from tests.contract.helpers import INVALID_PAYLOAD, OVERLORD, M, P, bulk, located, segment_id, single
 
@@ -238,7 +239,14 @@ def test_request_line_over_8_kib_is_414(coordinator: DruidTarget, datasource: st
     resp = coordinator.get(f"{P}/{datasource}/segments/{'y' * 9000}")
     assert (resp.status_code, resp.reason) == (414, "URI Too Long")
     assert resp.headers["Content-Type"] == "text/html;charset=iso-8859-1"
-    assert resp.text == "<h1>Bad Message 414</h1><pre>reason: URI Too Long</pre>"
+    if resolve_profile(coordinator.profile).jetty12_bad_message_page:
+        # Jetty 12 (Druid 37.0.0): the core error page for the URI /badMessage, HTML whatever the Accept.
+        assert resp.headers["Cache-Control"] == "must-revalidate,no-cache,no-store"
+        assert "<h2>HTTP ERROR 414 URI Too Long</h2>" in resp.text
+        assert "<tr><th>URI:</th><td>/badMessage</td></tr>" in resp.text
+        assert "SERVLET" not in resp.text
+    else:
+        assert resp.text == "<h1>Bad Message 414</h1><pre>reason: URI Too Long</pre>"
 
 
 # ---------------------------------------------------------------------- markUsed / markUnused payloads
@@ -398,7 +406,7 @@ def test_segment_id_equal_to_datasource(coordinator: DruidTarget, datasource: st
     # SegmentId.tryParse reads charAt(dataSource.length()): a runtime exception, so not wrapped by Jersey.
     resp = coordinator.delete(f"{P}/{datasource}/segments/{datasource}")
     _assert_empty(resp, 500, "Server Error")  # no page for DELETE
-    if coordinator.profile == "latest":
+    if coordinator.profile != "29":
         resp = coordinator.post(f"{P}/{datasource}/segments/{datasource}")
         error = f"java.lang.StringIndexOutOfBoundsException: String index out of range: {len(datasource)}"
         assert resp.json() == {
