@@ -125,8 +125,8 @@ MAX_REQUEST_HEADER_SIZE = 8 * 1024
 def _limit_request_line() -> Response | None:
     """Jetty refuses a request line longer than its header buffer with ``414 URI Too Long`` before Druid sees it.
 
-    (Jetty 9.4 ``HttpParser``; Druid's default ``maxRequestHeaderSize``. The body is Jetty's bad-message page;
-    UNCONFIRMED against a running Druid.)
+    (Jetty 9.4 ``HttpParser``; Druid's default ``maxRequestHeaderSize``. The body is Jetty's bad-message page,
+    measured on 28.0.0 and 33.0.0: tests/contract/test_edge_cases.py::test_request_line_over_8_kib_is_414.)
     """
     environ = request.environ
     uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or request.full_path
