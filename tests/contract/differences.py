@@ -137,6 +137,9 @@ class Listed:
     versions: tuple[str, ...]
     reason: str
     rewrite: Callable[[Step, Answer, Answer], Answer | None]
+    #: For a difference inside a part of the body (a tombstone's shardSpec): the real body with that part
+    #: rewritten, so that it combines with another listed difference in the same answer.
+    part: Callable[[Any], Any] | None = None
 
 
 def _as_fake(real: Answer, fake: Answer) -> Answer:
@@ -266,6 +269,7 @@ LISTED: tuple[Listed, ...] = (
         "a tombstone's shardSpec reads back with partitions: 1 in 28.0.0 (TombstoneShardSpec.getNumCorePartitions "
         "was 1 before 29 made it 0)",
         _tombstone_one_partition,
+        part=_tombstone_partitions,
     ),
     Listed(
         "audit_without_identity",

@@ -35,14 +35,14 @@ def new_datasource() -> str:
 
 def bulk(target: DruidTarget, n: int) -> dict[str, Any]:
     """A bulk update's success body in the target's profile."""
-    if target.profile == "latest":
+    if target.profile != "29":
         return {"numChangedSegments": n, "segmentStateChanged": n > 0}
     return {"numChangedSegments": n}
 
 
 def single(target: DruidTarget, changed: bool) -> dict[str, Any]:
     """A single-segment update's success body in the target's profile."""
-    if target.profile == "latest":
+    if target.profile != "29":
         return {"numChangedSegments": int(changed), "segmentStateChanged": changed}
     return {"segmentStateChanged": changed}
 
@@ -130,3 +130,19 @@ def unused_ids(target: DruidTarget, datasource: str) -> set[str]:
         raise LookupError(f"GET .../unusedSegments answered 404: {resp.text!r}")
     assert resp.status_code == 200, resp.text
     return {row["dataSegment"]["identifier"] for row in resp.json()}
+
+
+#: Jackson's source text for a request body read by Druid's Jetty.
+JACKSON_SOURCE = "[Source: (org.eclipse.jetty.server.HttpInputOverHTTP); line: {line}, column: {column}]"
+
+
+def located(target: DruidTarget, head: str, line: int, column: int, chain: str = "") -> str:
+    """A mapping error Jackson raised on a token of the body, as the target's ``CustomExceptionMapper`` writes it.
+
+    Druid 28 to 31 (profile "29") write Jackson's whole message: the head, ``\\n at`` the token's location (line
+    and column 1-based, the column in bytes of UTF-8) and the reference chain; Druid 33 and newer ("latest") keep
+    its first line, the head.
+    """
+    if target.profile == "29":
+        return f"{head}\n at {JACKSON_SOURCE.format(line=line, column=column)}{chain}"
+    return head

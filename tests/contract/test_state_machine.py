@@ -140,12 +140,12 @@ class Reference:
     # ------------------------------------------------------------------ bodies
 
     def bulk(self, n: int) -> Answer:
-        if self.profile == "latest":
+        if self.profile != "29":
             return Answer(200, "json", {"numChangedSegments": n, "segmentStateChanged": n > 0})
         return Answer(200, "json", {"numChangedSegments": n})
 
     def single(self, changed: bool) -> Answer:
-        if self.profile == "latest":
+        if self.profile != "29":
             return Answer(200, "json", {"numChangedSegments": int(changed), "segmentStateChanged": changed})
         return Answer(200, "json", {"segmentStateChanged": changed})
 
@@ -185,7 +185,7 @@ class Reference:
         if self._not_served():
             return Answer(204, "empty")
         ids = list(dict.fromkeys(ids))
-        if self.profile == "latest":
+        if self.profile != "29":
             bad = [i for i in ids if owner[i] != self.ds]
             if bad:
                 # The Overlord's 400 wrapped into a 500 (end-to-end UNCONFIRMED): the Overlord's message only.
