@@ -104,6 +104,20 @@ class Profile:
     #: Jetty 12 (37.0.0) answers a request line over 8 KiB with its core error page (HTML whatever the
     #: ``Accept``, URI ``/badMessage``, no SERVLET row); Jetty 9.4 with ``<h1>Bad Message 414</h1>``.
     jetty12_bad_message_page: bool
+    #: A 500 that Jersey builds reads ``500 Server Error`` (Jetty 12 writes its own reason phrase; 37.0.0), not
+    #: Jersey's ``Internal Server Error`` (Jetty 9.4 keeps it).
+    jetty12_reason_phrases: bool
+    #: Jetty 12's JSON error page writes control characters (a Jackson message's newline) unescaped (37.0.0).
+    error_page_json_raw_controls: bool
+    #: Jackson's parse-error locations read ``[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION`
+    #: disabled); line: L, column: C]`` (Jackson 2.20, 37.0.0) instead of naming Jetty's input stream.
+    jackson_source_redacted: bool
+    #: Jackson 2.20 (37.0.0) names raw types in collection errors of a payload: ``to element of
+    #: `java.util.HashSet``` for an empty string, ``java.lang.String`` for an object element (28.0.0 and 33.0.0:
+    #: ``java.util.HashSet<java.lang.String>`` and ``java.util.HashSet<java.lang.Object>``).
+    jackson_collection_errors_raw_types: bool
+    #: Ingestion row stats carry ``thrownAwayByReason`` after ``thrownAway`` (``{"filtered": n}``; 37.0.0).
+    row_stats_thrown_away_by_reason: bool
 
 
 #: The newest Druid release the contract suite was run against (``--druid-real``): profile "latest" answers as the
@@ -148,6 +162,11 @@ PROFILE_29 = Profile(
     basic_auth_splits_at_first_colon=False,
     auth_failure_names_user=True,
     jetty12_bad_message_page=False,
+    jetty12_reason_phrases=False,
+    error_page_json_raw_controls=False,
+    jackson_source_redacted=False,
+    jackson_collection_errors_raw_types=False,
+    row_stats_thrown_away_by_reason=False,
 )
 
 PROFILE_LATEST = Profile(
@@ -185,6 +204,11 @@ PROFILE_LATEST = Profile(
     basic_auth_splits_at_first_colon=True,
     auth_failure_names_user=False,
     jetty12_bad_message_page=True,
+    jetty12_reason_phrases=True,
+    error_page_json_raw_controls=True,
+    jackson_source_redacted=True,
+    jackson_collection_errors_raw_types=True,
+    row_stats_thrown_away_by_reason=True,
 )
 
 PROFILES: dict[str, Profile] = {"29": PROFILE_29, "latest": PROFILE_LATEST}

@@ -111,7 +111,14 @@ class MarkFilter:
 
 
 def _string_elements(
-    value: Any, field: str, java_type: str, element_chain: str, payload_class: str, *, with_path: bool = True
+    value: Any,
+    field: str,
+    java_type: str,
+    element_chain: str,
+    payload_class: str,
+    *,
+    with_path: bool = True,
+    raw_types: bool = False,
 ) -> list[str | None]:
     """Jackson reading a ``HashSet<String>``/``ArrayList<String>``: scalars are coerced to text, containers fail.
 
@@ -119,6 +126,8 @@ def _string_elements(
     `java.util.HashSet`...``, or the empty-string coercion error), other scalars and objects are
     ``Cannot deserialize value of type `java.util.HashSet<java.lang.String>` from ...``. ``with_path``
     (profile switch ``mapping_errors_name_path``) appends Jackson's ``(through reference chain: ...)``.
+    ``raw_types`` (switch ``jackson_collection_errors_raw_types``, Jackson 2.20 in Druid 37.0.0, measured): the
+    empty-string error names the raw collection type and an object element the element type ``java.lang.String``.
     """
     chain = f'{payload_class}["{field}"]'
 
@@ -128,8 +137,9 @@ def _string_elements(
     if not isinstance(value, list):
         collection = java_type.split("<", 1)[0]
         if isinstance(value, str) and value == "":
+            target = collection if raw_types else java_type
             message = (
-                f'Cannot coerce empty String ("") to element of `{java_type}` (but could if coercion was enabled '
+                f'Cannot coerce empty String ("") to element of `{target}` (but could if coercion was enabled '
                 "using `CoercionConfig`)"
             )
         elif isinstance(value, str):
@@ -151,7 +161,9 @@ def _string_elements(
             # An object element is read as the collection's Object element type (measured: `HashSet<Object>`),
             # an array as the String element.
             collection = java_type.split("<", 1)[0]
-            element = f"{collection}<java.lang.Object>" if isinstance(item, dict) else "java.lang.String"
+            element = (
+                f"{collection}<java.lang.Object>" if isinstance(item, dict) and not raw_types else "java.lang.String"
+            )
             raise error(
                 f"Cannot deserialize value of type `{element}` from {jackson_token(item)}",
                 f"{chain}->{element_chain}[{index}]",
@@ -216,6 +228,7 @@ def parse_mark_payload(body: Any, profile: Profile) -> MarkFilter:
                 "java.util.HashSet",
                 payload_class,
                 with_path=profile.mapping_errors_name_path,
+                raw_types=profile.jackson_collection_errors_raw_types,
             )
             ids = list(dict.fromkeys(read))
         elif key == "versions" and latest:
@@ -226,6 +239,7 @@ def parse_mark_payload(body: Any, profile: Profile) -> MarkFilter:
                 "java.util.ArrayList",
                 payload_class,
                 with_path=profile.mapping_errors_name_path,
+                raw_types=profile.jackson_collection_errors_raw_types,
             )
         # Any other field is unknown to Druid's mapper (FAIL_ON_UNKNOWN_PROPERTIES=false): ignored.
     if latest:

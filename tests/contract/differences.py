@@ -115,6 +115,16 @@ def unordered_unused_rows(step: Step, body: Any) -> Any:
     return body
 
 
+def map_of_key_order(step: Step, body: Any) -> Any:
+    """The key order of a Coordinator's ``{"error", "message"}`` 500: Druid 37.0.0's DataSourcesResource builds it
+    with ``java.util.Map.of`` (javap), whose iteration order depends on a salt drawn at each JVM start
+    (``ImmutableCollections.SALT``), so no fixed order can match; 28.0.0 and 33.0.0 use Guava's ImmutableMap
+    (insertion order). Found by the differential machine on 37.0.0 (``{"message", "error"}`` in that run)."""
+    if isinstance(body, dict) and set(body) == {"error", "message"}:
+        return dict(sorted(body.items()))
+    return body
+
+
 #: Applied in this order to both answers; each one's name is what FIDELITY.md cites.
 NORMALISATIONS: tuple[Callable[[Step, Any], Any], ...] = (
     timestamps,
@@ -122,6 +132,7 @@ NORMALISATIONS: tuple[Callable[[Step, Any], Any], ...] = (
     hosts,
     deep_storage_paths,
     unordered_unused_rows,
+    map_of_key_order,
 )
 
 

@@ -127,7 +127,7 @@ REAL_DIFFERENCES: dict[str, dict[str, str]] = {
         V28: "the Overlord's 400 body inside the message ends with Jackson's location in the Coordinator's own task "
         "JSON ('\\n at [Source: ...; line: 1, column: 275]'), which the fake does not write",
     },
-    "test_rules_null_entry": {V28: NULL_RULE, V33: NULL_RULE},
+    "test_rules_null_entry": {V28: NULL_RULE, V33: NULL_RULE, V37: NULL_RULE},
     "test_mark_unused_segment_ids_of_wrong_type": {V28: MAPPING_LOCATION},
     "test_rules_bad_interval_in_second_rule": {
         V28: "the error is Joda's bare text 'Format requires a '/' separator: bad (through reference chain: ...)' "

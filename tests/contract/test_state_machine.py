@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 from fakedruid import strategies as fds
+from fakedruid.profiles import resolve_profile
 from fakedruid.testing import DruidTarget
 from tests.contract.helpers import INVALID_PAYLOAD, M, P, new_datasource
 
@@ -426,9 +427,16 @@ def machine_for(target: DruidTarget, datasource: str) -> type[RuleBasedStateMach
         @invariant()
         def metadata_matches(self) -> None:
             resp = target.get(f"{M}/datasources/{datasource}/segments")
-            if self.ref.used_ids():
+            used = self.ref.used_ids()
+            # Druid 37.0.0 keeps a datasource whose segments all became unused in its metadata view, while it has
+            # rows (profile switch metadata_keeps_emptied_datasources); invariants run after every step.
+            rows = used | self.ref.unused_ids()
+            self.had_used: bool = bool(rows) and (getattr(self, "had_used", False) or bool(used))
+            if used:
                 assert resp.status_code == 200, resp.text
-                assert set(resp.json()) == self.ref.used_ids()
+                assert set(resp.json()) == used
+            elif self.had_used and resolve_profile(target.profile).metadata_keeps_emptied_datasources:
+                assert (resp.status_code, resp.json()) == (200, [])
             else:
                 assert resp.status_code == 404
             rows = target.get(f"{M}/datasources/{datasource}/unusedSegments").json()

@@ -156,6 +156,11 @@ def test_profiles_every_switch_differs_between_the_profiles() -> None:
         ("basic_auth_splits_at_first_colon", False, True),
         ("auth_failure_names_user", True, False),
         ("jetty12_bad_message_page", False, True),
+        ("jetty12_reason_phrases", False, True),
+        ("error_page_json_raw_controls", False, True),
+        ("jackson_source_redacted", False, True),
+        ("jackson_collection_errors_raw_types", False, True),
+        ("row_stats_thrown_away_by_reason", False, True),
     ],
 )
 def test_profile_switch_has_the_documented_value(switch: str, value_29: object, value_latest: object) -> None:
@@ -198,6 +203,11 @@ def test_profile_switches_are_all_listed_above() -> None:
         "basic_auth_splits_at_first_colon",
         "auth_failure_names_user",
         "jetty12_bad_message_page",
+        "jetty12_reason_phrases",
+        "error_page_json_raw_controls",
+        "jackson_source_redacted",
+        "jackson_collection_errors_raw_types",
+        "row_stats_thrown_away_by_reason",
     }
     assert {f.name for f in dataclasses.fields(Profile)} == listed
 
