@@ -27,7 +27,7 @@ import pytest
 
 from fakedruid.profiles import resolve_profile
 from fakedruid.testing import DruidTarget
-from tests.contract.helpers import M, OVERLORD, new_datasource
+from tests.contract.helpers import OVERLORD, M, new_datasource
 
 DAY1 = "2015-09-12T00:00:00.000Z/2015-09-13T00:00:00.000Z"
 DAY2 = "2015-09-13T00:00:00.000Z/2015-09-14T00:00:00.000Z"
@@ -314,7 +314,8 @@ def test_report_row_counts_with_thrown_away_and_unparseable_rows(observed: Obser
     }
     # Without intervals (hashed) the rows are read twice: once to find the intervals and buckets.
     assert observed.runs["hashed"].report()["rowStats"] == {
-        "determinePartitions": _row_stats(observed.profile, 4, 175), "buildSegments": _row_stats(observed.profile, 4, 175),
+        "determinePartitions": _row_stats(observed.profile, 4, 175),
+        "buildSegments": _row_stats(observed.profile, 4, 175),
     }
 
 

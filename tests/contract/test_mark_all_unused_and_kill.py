@@ -8,7 +8,7 @@ import requests
 
 from fakedruid.profiles import resolve_profile
 from fakedruid.testing import DruidTarget
-from tests.contract.helpers import WIKI_DAY, M, OVERLORD, P, bulk, seed_wiki, segment_id, unused_ids, used_ids
+from tests.contract.helpers import OVERLORD, WIKI_DAY, M, P, bulk, seed_wiki, segment_id, unused_ids, used_ids
 
 DAY_PATH = "2015-09-12_2015-09-13"
 
