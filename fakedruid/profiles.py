@@ -7,6 +7,7 @@ one switch, named after the behaviour (http-api.md section 0.1 lists them).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from fakedruid.errors import InvalidConfig
@@ -16,7 +17,7 @@ from fakedruid.errors import InvalidConfig
 class Profile:
     """The switches of one Druid version family."""
 
-    #: "29" (Druid 28 to 29) or "latest" (Druid 33 and newer).
+    #: "29" (Druid 28 to 31), "33" (Druid 32 and 33) or "latest" (Druid 34 and newer, as 37.0.0).
     name: str
     #: What ``GET /status`` reports as ``version``.
     druid_version: str
@@ -118,6 +119,14 @@ class Profile:
     jackson_collection_errors_raw_types: bool
     #: Ingestion row stats carry ``thrownAwayByReason`` after ``thrownAway`` (``{"filtered": n}``; 37.0.0).
     row_stats_thrown_away_by_reason: bool
+    # ---- Druid 33.0.0 only (profile "33", measured with --druid-real 33.0.0)
+    #: The Overlord's mark-used and single-segment routes lack ``@Produces`` (33.0.0, until PR #18140): called
+    #: without a JSON ``Accept`` they make the change, then answer Jersey's empty 500. The Coordinator's forwarded
+    #: call names no JSON type, so the Coordinator's mark-all-used, markUsed and single-segment POST/DELETE answer
+    #: 500 ``{"error": "Unknown server error", "message": "...HttpResponseException: Server error [500 Internal
+    #: Server Error]; no body"}`` once the change is made (FORWARD_500); those of them without ``@Produces``
+    #: answer an empty 500 when ``Accept`` names no JSON type (ACCEPT_500_33).
+    forwarded_mark_used_500: bool
 
 
 #: The newest Druid release the contract suite was run against (``--druid-real``): profile "latest" answers as the
@@ -167,6 +176,7 @@ PROFILE_29 = Profile(
     jackson_source_redacted=False,
     jackson_collection_errors_raw_types=False,
     row_stats_thrown_away_by_reason=False,
+    forwarded_mark_used_500=False,
 )
 
 PROFILE_LATEST = Profile(
@@ -209,20 +219,44 @@ PROFILE_LATEST = Profile(
     jackson_source_redacted=True,
     jackson_collection_errors_raw_types=True,
     row_stats_thrown_away_by_reason=True,
+    forwarded_mark_used_500=False,
 )
 
-PROFILES: dict[str, Profile] = {"29": PROFILE_29, "latest": PROFILE_LATEST}
+# ---- profile "33": Druid 32 and 33, measured on 33.0.0 (issue 10 item 3). Profile "latest"'s switches, except where
+# 33.0.0 was measured to answer otherwise: FORWARD_500 and ACCEPT_500_33, the metadata segment lookup's 404, and
+# none of what 37.0.0 changed.
+PROFILE_33 = dataclasses.replace(
+    PROFILE_LATEST,
+    name="33",
+    druid_version="33.0.0",
+    route_versions=("33.0.0",),
+    properties_sorted=False,
+    metadata_segment_parses_id=False,
+    metadata_keeps_emptied_datasources=False,
+    unused_rows_carry_indexing_state_fingerprint=False,
+    basic_auth_splits_at_first_colon=False,
+    auth_failure_names_user=True,
+    jetty12_bad_message_page=False,
+    jetty12_reason_phrases=False,
+    error_page_json_raw_controls=False,
+    jackson_source_redacted=False,
+    jackson_collection_errors_raw_types=False,
+    row_stats_thrown_away_by_reason=False,
+    forwarded_mark_used_500=True,
+)
+
+PROFILES: dict[str, Profile] = {"29": PROFILE_29, "33": PROFILE_33, "latest": PROFILE_LATEST}
 
 #: Plain Druid release numbers and the profile that answers as they do. 30 and 31 still write the metadata
-#: store from the Coordinator (as 29 does); from 32 on the Coordinator forwards to the Overlord. No release
-#: line between was measured to need a profile of its own (docs/releases.md).
+#: store from the Coordinator (as 29 does); from 32 on the Coordinator forwards to the Overlord: 32 and 33 as
+#: the measured 33.0.0, 34 and newer (PR #18140's @Produces) as the measured 37.0.0 (docs/releases.md).
 RELEASES: dict[str, str] = {
-    str(n): ("29" if n <= 31 else "latest") for n in range(OLDEST_RELEASE, NEWEST_RELEASE + 1)
+    str(n): ("29" if n <= 31 else "33" if n <= 33 else "latest") for n in range(OLDEST_RELEASE, NEWEST_RELEASE + 1)
 }
 
 
 def resolve_profile(name: str | int | Profile) -> Profile:
-    """The profile for ``"29"``, ``"latest"`` or a Druid release number from 28 to 39 (``"35"``, ``"35.0.1"``).
+    """The profile for ``"29"``, ``"33"``, ``"latest"`` or a Druid release from 28 to 39 (``"35"``, ``"35.0.1"``).
 
     :raises InvalidConfig: for anything else; the message lists the accepted values.
     """
@@ -235,6 +269,6 @@ def resolve_profile(name: str | int | Profile) -> Profile:
     if major in RELEASES and all(part.isdigit() for part in key.split(".")):
         return PROFILES[RELEASES[major]]
     raise InvalidConfig(
-        f"Unknown druid_version [{name}]: use '29', 'latest' or a Druid release from {OLDEST_RELEASE} to "
-        f"{NEWEST_RELEASE} (28 to 31 map to profile '29', 32 and newer to 'latest')"
+        f"Unknown druid_version [{name}]: use '29', '33', 'latest' or a Druid release from {OLDEST_RELEASE} to "
+        f"{NEWEST_RELEASE} (28 to 31 map to profile '29', 32 and 33 to '33', 34 and newer to 'latest')"
     )

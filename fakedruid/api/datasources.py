@@ -75,9 +75,24 @@ def _answer(n: int, profile: Profile, settings: Settings, *, single: bool = Fals
     The single-segment endpoints and mark-all-used return a Java ``Map`` with no ``@Produces`` in profile "29":
     the ``Accept`` quirk applies (:func:`fakedruid.api.wire.map_answer`).
     """
+    if profile.forwarded_mark_used_500:
+        return forward_500(profile, produces_json=False)
     if single and not profile.segment_updates_via_overlord:
         return wire.map_answer(serialize.single_update(n > 0), profile, settings)
     return wire.map_answer(serialize.bulk_update(n, profile), profile, settings)
+
+
+def forward_500(profile: Profile, *, produces_json: bool) -> Response:
+    """Druid 33.0.0's answer to a forwarded mark-used or single-segment update, after the change was made
+    (``profile.forwarded_mark_used_500``, measured): the Overlord's resource has no ``@Produces``, the forwarded
+    call names no JSON type, so the Overlord answers Jersey's empty 500, which the Coordinator re-wraps as its own
+    500 (``HttpResponseException``, ``no body``). That 500 is a ``Map``: a Coordinator method without
+    ``@Produces`` (``produces_json`` false) cannot write it for an ``Accept`` that names no JSON type, and
+    answers Jersey's empty 500 instead (ACCEPT_500_33).
+    """
+    if not produces_json and not wire.accepts_json(request.headers.get("Accept", "")):
+        return wire.empty(500)
+    return wire.json_response({"error": profile.update_failure_error, "message": messages.FORWARDED_NO_BODY}, 500)
 
 
 def _require_indexing_service(state: AppState, profile: Profile) -> None:
@@ -467,6 +482,8 @@ def mark_as_used_non_overshadowed_segments(datasource: str) -> Response:
         n = state.cluster.mark_used_by_ids(
             datasource, payload.segment_ids or (), parse_ids=profile.mark_used_ids_parsed, require_served=served
         )
+    if profile.forwarded_mark_used_500:
+        return forward_500(profile, produces_json=True)
     return wire.json_response(serialize.bulk_update(n, profile))
 
 

@@ -519,7 +519,7 @@ def json_body(*, error_page: bool = True) -> Any:
 # ------------------------------------------------------------------ the Accept quirk
 
 
-def _accepts_json(accept: str) -> bool:
+def accepts_json(accept: str) -> bool:
     # JacksonJsonProvider.hasMatchingMediaType: subtype json, *+json, javascript, x-javascript, x-json.
     for part in accept.split(","):
         media = part.split(";", 1)[0].strip().lower()
@@ -540,7 +540,7 @@ def map_answer(body: dict[str, Any], profile: Profile, settings: Settings) -> Re
     response = json_response(body)
     if not profile.accept_quirk or not settings.emulate_accept_quirk:
         return response
-    if _accepts_json(request.headers.get("Accept", "")):
+    if accepts_json(request.headers.get("Accept", "")):
         return response
     # Measured on Druid 28.0.0 and 33.0.0 (POST and DELETE .../segments/{id} with Accept none, */*,
     # application/* or text/plain): Jersey's own "500 Internal Server Error", no body, no Content-Type.

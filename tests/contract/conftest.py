@@ -20,7 +20,7 @@ from tests.contract.helpers import new_datasource
 from tests.contract.known_differences import known_difference
 
 #: The fake's profiles the suite runs under.
-FAKE_PROFILES = ("29", "latest")
+FAKE_PROFILES = ("29", "33", "latest")
 
 _NO_REAL = (
     "no real Druid configured: pass --druid-real VERSION (or set FAKEDRUID_DRUID_REAL) to boot one, or "
@@ -91,8 +91,8 @@ def real_druid_target(pytestconfig: pytest.Config) -> Iterator[DruidTarget]:
             raise pytest.UsageError(
                 f"cannot tell which profile the Druid at {url} answers as ({exc}); pass --druid-profile"
             ) from exc
-    elif profile not in ("29", "latest"):
-        raise pytest.UsageError(f"--druid-profile / FAKEDRUID_DRUID_PROFILE must be 29 or latest, got {profile!r}")
+    elif profile not in FAKE_PROFILES:
+        raise pytest.UsageError(f"--druid-profile / FAKEDRUID_DRUID_PROFILE must be 29, 33 or latest, got {profile!r}")
     target.profile = profile
     yield target
     target.close()
@@ -133,6 +133,7 @@ def _mark_known_differences(request: pytest.FixtureRequest, target: DruidTarget)
 @pytest.fixture(
     params=[
         pytest.param(("fake", "29"), marks=pytest.mark.fake, id="fake-29"),
+        pytest.param(("fake", "33"), marks=pytest.mark.fake, id="fake-33"),
         pytest.param(("fake", "latest"), marks=pytest.mark.fake, id="fake-latest"),
         pytest.param(("real", None), marks=pytest.mark.real, id="real"),
     ]
