@@ -1,7 +1,7 @@
 """Fixtures of the contract suite: one ``coordinator`` target that is a fake (per profile) or a real Druid.
 
 Contract tests talk HTTP through :class:`fakedruid.testing.DruidTarget` only, so the same test runs against
-fakedruid under profiles "29" and "latest" and against a real Druid: one this session boots with
+fakedruid under profiles "29", "33" and "latest" and against a real Druid: one this session boots with
 ``--druid-real VERSION`` (or ``FAKEDRUID_DRUID_REAL``), seeded and reset like the fake, or an existing one named
 by ``--druid-url`` (or ``FAKEDRUID_DRUID_URL``). Tests marked ``fake_only`` seed segments or reset state, which
 an existing cluster does not allow: they are skipped against ``--druid-url`` only.
