@@ -67,8 +67,9 @@ class Profile:
     unused_rows_carry_segment_columns: bool
     #: 500 body ``error`` text of a failed segment update on the Coordinator.
     update_failure_error: str
-    #: Authorization denials are ``AuthorizationResult`` (Druid 33+): 403 ``{"error": "Unauthorized"}``;
-    #: else ``Access`` through the old ``ForbiddenExceptionMapper`` (``{"Access-Check-Result": ...}``).
+    #: A denial's message is ``AuthorizationResult``'s ``Unauthorized`` (measured on 37.0.0; the class came with
+    #: PR #17564, December 2024, so 32 or 33: not settled); else ``Access.toString()``, ``Allowed:false,
+    #: Message:`` (28.0.0's bytecode, not measured). Both answer ``{"Access-Check-Result": <message>}`` (api/access.py).
     authorization_result: bool
     # ---- native ingestion tasks (measured on real Druid 28.0.0 and 33.0.0, tests/contract/test_ingestion.py)
     #: ``TaskStatus`` cuts ``errorMsg`` to this many characters and appends ``...`` (Druid 28; 33 keeps the
@@ -85,8 +86,9 @@ class Profile:
     #: ``NullPointerException`` when a task body is empty or ``null`` (28.0.0: ``getDataSource``; 33.0.0:
     #: ``getDestinationResource``).
     null_task_dereference: str
-    #: Jackson's mapping errors in markUsed/markUnused payloads end with ``(through reference chain: ...)``
-    #: (28.0.0, which also writes the parser location the fake leaves out); 33.0.0 writes the bare message.
+    #: ``CustomExceptionMapper`` writes Jackson's whole message: a mapping error Jackson raised on a token ends
+    #: with ``\n at [Source: ...; line: L, column: C]`` and ``(through reference chain: ...)`` (28.0.0 measured;
+    #: 29.0.1 and 31.0.1 have the same mapper); 33.0.0 keeps the first line, the bare message.
     mapping_errors_name_path: bool
     # ---- Druid 37.0.0 against 33.0.0 (measured with --druid-real 37.0.0; docs/releases.md, issue 10 item 3)
     #: The metadata view keeps a datasource whose used segments all became unused while it still has rows:
@@ -127,6 +129,10 @@ class Profile:
     #: Server Error]; no body"}`` once the change is made (FORWARD_500); those of them without ``@Produces``
     #: answer an empty 500 when ``Accept`` names no JSON type (ACCEPT_500_33).
     forwarded_mark_used_500: bool
+    #: ``Intervals.of``'s error for an unparseable interval is ``<this>[<text>]: [<Joda's message>]``, a
+    #: DruidException (29.0.1: ``Bad Interval``; 31.0.1 and 33.0.0: ``Invalid interval``; read from their
+    #: druid-processing jars). Druid 28.0.0 writes Joda's bare ``IllegalArgumentException`` message instead.
+    interval_error_prefix: str = "Invalid interval"
 
 
 #: The newest Druid release the contract suite was run against (``--druid-real``): profile "latest" answers as the
@@ -177,6 +183,7 @@ PROFILE_29 = Profile(
     jackson_collection_errors_raw_types=False,
     row_stats_thrown_away_by_reason=False,
     forwarded_mark_used_500=False,
+    interval_error_prefix="Bad Interval",
 )
 
 PROFILE_LATEST = Profile(
@@ -220,6 +227,7 @@ PROFILE_LATEST = Profile(
     jackson_collection_errors_raw_types=True,
     row_stats_thrown_away_by_reason=True,
     forwarded_mark_used_500=False,
+    interval_error_prefix="Invalid interval",
 )
 
 # ---- profile "33": Druid 32 and 33, measured on 33.0.0 (issue 10 item 3). Profile "latest"'s switches, except where

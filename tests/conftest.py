@@ -31,39 +31,48 @@ def pytest_configure(config: pytest.Config) -> None:
 collect_ignore = [] if os.environ.get("FAKEDRUID_CLIENTS") == "1" else ["clients"]
 
 
+#: The contract suite's options that name a real Druid: (option, environment variable that is its default,
+#: metavar, help).
+_REAL_DRUID_OPTIONS = (
+    (
+        "--druid-url",
+        "FAKEDRUID_DRUID_URL",
+        None,
+        "base URL of a real Druid Coordinator (or router) for the contract tests' 'real' target "
+        "(env FAKEDRUID_DRUID_URL); without it the 'real' target is skipped",
+    ),
+    (
+        "--druid-real",
+        "FAKEDRUID_DRUID_REAL",
+        "VERSION",
+        "boot a real Druid VERSION (e.g. 28.0.0) from Maven Central's jars for the contract tests' 'real' "
+        "target, once per session, seeded and reset like the fake (env FAKEDRUID_DRUID_REAL; needs Java and Maven: "
+        "skipped with a message when they are missing, an error when CI is set)",
+    ),
+    # ---- issue 10 item 5: the served view against a real Druid with a Historical
+    (
+        "--druid-real-historical",
+        "FAKEDRUID_DRUID_REAL_HISTORICAL",
+        "VERSION",
+        "for contract tests marked 'historical', boot a second real Druid VERSION with one Historical "
+        "(lazily, once per session; env FAKEDRUID_DRUID_REAL_HISTORICAL); default: the --druid-real version",
+    ),
+    (
+        "--druid-real-security",
+        "FAKEDRUID_DRUID_REAL_SECURITY",
+        "VERSION",
+        "boot a real Druid VERSION with the druid-basic-security extension for "
+        "tests/contract/test_basic_security.py's 'real' target (env FAKEDRUID_DRUID_REAL_SECURITY; 37.0.0 is the "
+        "release whose extension resolves from Maven Central here; needs Java and Maven like --druid-real)",
+    ),
+)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     """Options of the contract suite (``tests/contract``): which real Druid to run it against, if any."""
     group = parser.getgroup("fakedruid-contract", "fakedruid contract tests against a real Druid")
-    group.addoption(
-        "--druid-url",
-        default=os.environ.get("FAKEDRUID_DRUID_URL"),
-        help="base URL of a real Druid Coordinator (or router) for the contract tests' 'real' target "
-        "(env FAKEDRUID_DRUID_URL); without it the 'real' target is skipped",
-    )
-    group.addoption(
-        "--druid-real",
-        metavar="VERSION",
-        default=os.environ.get("FAKEDRUID_DRUID_REAL"),
-        help="boot a real Druid VERSION (e.g. 28.0.0) from Maven Central's jars for the contract tests' 'real' "
-        "target, once per session, seeded and reset like the fake (env FAKEDRUID_DRUID_REAL; needs Java and Maven: "
-        "skipped with a message when they are missing, an error when CI is set)",
-    )
-    # ---- issue 10 item 5: the served view against a real Druid with a Historical
-    group.addoption(
-        "--druid-real-historical",
-        metavar="VERSION",
-        default=os.environ.get("FAKEDRUID_DRUID_REAL_HISTORICAL"),
-        help="for contract tests marked 'historical', boot a second real Druid VERSION with one Historical "
-        "(lazily, once per session; env FAKEDRUID_DRUID_REAL_HISTORICAL); default: the --druid-real version",
-    )
-    group.addoption(
-        "--druid-real-security",
-        metavar="VERSION",
-        default=os.environ.get("FAKEDRUID_DRUID_REAL_SECURITY"),
-        help="boot a real Druid VERSION with the druid-basic-security extension for "
-        "tests/contract/test_basic_security.py's 'real' target (env FAKEDRUID_DRUID_REAL_SECURITY; 37.0.0 is the "
-        "release whose extension resolves from Maven Central here; needs Java and Maven like --druid-real)",
-    )
+    for name, env, metavar, help_text in _REAL_DRUID_OPTIONS:
+        group.addoption(name, metavar=metavar, default=os.environ.get(env), help=help_text)
     group.addoption(
         "--druid-profile",
         default=os.environ.get("FAKEDRUID_DRUID_PROFILE"),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -14,19 +13,17 @@ from fakedruid import FakeCoordinator
 from fakedruid.cli import DevServer, main
 from fakedruid.model.intervals import Period
 from fakedruid.model.rules import DropForever
+from fakedruid.polling import PollTimeout, poll
 from tests.serve_support import EXAMPLE, TIMEOUT, serve
 from tests.support import NOW, WIKI, seed_wiki
-
-_POLL = 0.05
 
 
 def wait_until(condition: Callable[[], bool], what: str) -> None:
     """Poll ``condition`` until it holds; fail after :data:`TIMEOUT` seconds."""
-    deadline = time.monotonic() + TIMEOUT
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"timed out waiting for {what}")
-        time.sleep(_POLL)
+    try:
+        poll(what, lambda: True if condition() else None, TIMEOUT)
+    except PollTimeout as exc:
+        pytest.fail(str(exc))
 
 
 # ------------------------------------------------------------------ fakedruid serve (subprocess)

@@ -192,7 +192,8 @@ def forbidden_message(*, authorization_result: bool) -> str:
     """The text a resource filter's ``ForbiddenException`` carries when the basic authorizer says no.
 
     Druid 28-29: ``Access.toString()`` of a denial with an empty message, ``Allowed:false, Message:``.
-    Newer Druid (``AuthorizationResult``, Druid 33+): ``getErrorMessage()``, ``Unauthorized``.
+    Newer Druid (``AuthorizationResult``, PR #17564: from 32 or 33, not settled): ``getErrorMessage()``,
+    ``Unauthorized`` (measured on 37.0.0).
     """
     return "Unauthorized" if authorization_result else "Allowed:false, Message:"
 

@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, request
 
-from fakedruid.api import messages, security_gate, serialize, wire
+from fakedruid.api import jackson, messages, security_gate, serialize, wire
 from fakedruid.api.errors import COORDINATOR, surface
 from fakedruid.api.rules import AUTHOR_HEADER, COMMENT_HEADER
 from fakedruid.errors import (
@@ -36,6 +36,7 @@ from fakedruid.errors import (
     InvalidRequestPayload,
     InvalidSegmentId,
     JavaNullPointer,
+    JsonAt,
     JsonMappingError,
     KillSubmissionFailed,
     NoIndexingService,
@@ -126,28 +127,22 @@ class MarkFilter:
 
 
 def _string_elements(
-    value: Any,
-    field: str,
-    java_type: str,
-    element_chain: str,
-    payload_class: str,
-    *,
-    with_path: bool = True,
-    raw_types: bool = False,
+    value: Any, field: str, java_type: str, element_chain: str, payload_class: str, *, raw_types: bool = False
 ) -> list[str | None]:
     """Jackson reading a ``HashSet<String>``/``ArrayList<String>``: scalars are coerced to text, containers fail.
 
     Measured on 28.0.0 and 33.0.0: a string is not a collection (``Cannot construct instance of
     `java.util.HashSet`...``, or the empty-string coercion error), other scalars and objects are
-    ``Cannot deserialize value of type `java.util.HashSet<java.lang.String>` from ...``. ``with_path``
-    (profile switch ``mapping_errors_name_path``) appends Jackson's ``(through reference chain: ...)``.
-    ``raw_types`` (switch ``jackson_collection_errors_raw_types``, Jackson 2.20 in Druid 37.0.0, measured): the
-    empty-string error names the raw collection type and an object element the element type ``java.lang.String``.
+    ``Cannot deserialize value of type `java.util.HashSet<java.lang.String>` from ...``, located at the
+    failing token, with Jackson's ``(through reference chain: ...)`` (written by profile "29" only, see
+    ``wire.mapping_text``). ``raw_types`` (switch ``jackson_collection_errors_raw_types``, Jackson 2.20 in Druid
+    37.0.0, measured): the empty-string error names the raw collection type and an object element the element
+    type ``java.lang.String``.
     """
     chain = f'{payload_class}["{field}"]'
 
-    def error(message: str, path: str) -> JsonMappingError:
-        return JsonMappingError(f"{message} (through reference chain: {path})" if with_path else message)
+    def error(message: str, path: str, *where: str | int) -> JsonMappingError:
+        return JsonMappingError(message, chain=f" (through reference chain: {path})", at=JsonAt(where))
 
     if not isinstance(value, list):
         collection = java_type.split("<", 1)[0]
@@ -164,7 +159,7 @@ def _string_elements(
             )
         else:
             message = f"Cannot deserialize value of type `{java_type}` from {jackson_token(value)}"
-        raise error(message, chain)
+        raise error(message, chain, field)
     out: list[str | None] = []
     for index, item in enumerate(value):
         if item is None or isinstance(item, str):
@@ -182,6 +177,8 @@ def _string_elements(
             raise error(
                 f"Cannot deserialize value of type `{element}` from {jackson_token(item)}",
                 f"{chain}->{element_chain}[{index}]",
+                field,
+                index,
             )
     return out
 
@@ -225,7 +222,9 @@ def parse_mark_payload(body: Any, profile: Profile) -> MarkFilter:
     if body is None:
         raise invalid
     if not isinstance(body, dict):
-        raise JsonMappingError(f"Cannot deserialize value of type `{payload_class}` from {jackson_token(body)}")
+        raise JsonMappingError(
+            f"Cannot deserialize value of type `{payload_class}` from {jackson_token(body)}", at=JsonAt()
+        )
     interval: Interval | None = None
     interval_text: str | None = None
     ids: list[str | None] | None = None
@@ -242,7 +241,6 @@ def parse_mark_payload(body: Any, profile: Profile) -> MarkFilter:
                 "java.util.HashSet<java.lang.String>",
                 "java.util.HashSet",
                 payload_class,
-                with_path=profile.mapping_errors_name_path,
                 raw_types=profile.jackson_collection_errors_raw_types,
             )
             ids = list(dict.fromkeys(read))
@@ -253,7 +251,6 @@ def parse_mark_payload(body: Any, profile: Profile) -> MarkFilter:
                 "java.util.ArrayList<java.lang.String>",
                 "java.util.ArrayList",
                 payload_class,
-                with_path=profile.mapping_errors_name_path,
                 raw_types=profile.jackson_collection_errors_raw_types,
             )
         # Any other field is unknown to Druid's mapper (FAIL_ON_UNKNOWN_PROPERTIES=false): ignored.
@@ -544,6 +541,27 @@ def kill_unused_segments_in_interval(datasource: str, interval: str) -> Response
     return _kill(state, profile, datasource, interval)
 
 
+def coordinator_kill_task_json(task_id: str, datasource: str, interval: Interval) -> str:
+    """The kill task JSON Druid 29.0.1's Coordinator sends the Overlord (``OverlordClient.runKillTask``).
+
+    ``ClientKillUnusedSegmentsTaskQuery(id, dataSource, interval, false, null, limit, maxUsedStatusLastUpdatedTime)``
+    through Jackson: the type id first (``@JsonTypeInfo`` on ``ClientTaskQuery``), then the creator properties in
+    creator order with their nulls, then the ``getType()`` property, which writes ``"type"`` a second time (read
+    from 29.0.1's class files; measured on 28.0.0, whose class lacks ``maxUsedStatusLastUpdatedTime``: the
+    Overlord's location column there is this JSON's length minus 36).
+    """
+    fields = {
+        "id": task_id,
+        "dataSource": datasource,
+        "interval": str(interval),
+        "markAsUnused": False,
+        "batchSize": None,
+        "limit": None,
+        "maxUsedStatusLastUpdatedTime": None,
+    }
+    return '{"type":"kill",' + jackson.dumps(fields)[1:-1] + ',"type":"kill"}'
+
+
 def _kill(state: AppState, profile: Profile, datasource: str, interval_text: str) -> Response:
     """Submit an API kill task (``runKillTask("api-issued", ds, interval, null...)``); the fake runs it at once.
 
@@ -557,9 +575,18 @@ def _kill(state: AppState, profile: Profile, datasource: str, interval_text: str
         raise KillSubmissionFailed(messages.OVERLORD_UNREACHABLE)
     if interval.duration == 0:
         # The Overlord refuses the kill task (KillUnusedSegmentsTask's constructor: "interval empty") with a 400
-        # that the Coordinator's OverlordClient rethrows (measured on 28.0.0 and 33.0.0; 28.0.0's Jackson message
-        # also ends with the location in the Coordinator's own task JSON, which the fake leaves out).
-        refused = wire.jackson_json({"error": messages.KILL_INTERVAL_EMPTY})
+        # that the Coordinator's OverlordClient rethrows (measured on 28.0.0 and 33.0.0). Up to 31 the Overlord's
+        # Jackson message also locates the error in the Coordinator's own task JSON: its closing "}".
+        error = messages.KILL_INTERVAL_EMPTY
+        if profile.mapping_errors_name_path:
+            sent = coordinator_kill_task_json(
+                state.cluster.tasks.new_task_id("api-issued", datasource, interval, state.cluster.now()),
+                datasource,
+                interval,
+            ).encode()
+            line, column = jackson.locate(sent, (), "end")
+            error += f"\n at {jackson.source(line, column)}"
+        refused = wire.jackson_json({"error": error})
         raise KillSubmissionFailed(messages.OVERLORD_REFUSED_400.format(body=refused))
     note = request_note(
         AUDIT_TYPE_KILL,
@@ -576,10 +603,8 @@ def _kill(state: AppState, profile: Profile, datasource: str, interval_text: str
         )
     except FakeDruidError as exc:  # the kill path has no catch: whatever fails reaches Jetty
         raise Uncaught(exc) from exc
-    # Response.ok().build() under the resource's @Produces(APPLICATION_JSON): no body, but Jersey writes
-    # Content-Type: application/json (measured on Druid 28.0.0 by the differential machine; http-api.md 0.2 says
-    # EMPTY with no type).
-    return wire.json_empty(200)
+    # Response.ok().build(): no body; the request hooks add the @Produces type Jersey writes (measured).
+    return wire.empty(200)
 
 
 @bp.delete("/<datasource>/segments/<segment_id>")
@@ -689,7 +714,7 @@ def get_datasource(datasource: str) -> Response:
         return _simple_properties(served, cluster)
 
     body = state.cluster.read(query)
-    return wire.json_empty(204) if body is None else wire.json_response(body)
+    return wire.empty(204) if body is None else wire.json_response(body)
 
 
 def _raw_path_segments() -> list[str] | None:
@@ -753,7 +778,7 @@ def get_intervals_with_served_segments(datasource: str) -> Response:
     state, profile = wire.context()
     served = state.cluster.served(datasource)
     if not served:
-        return wire.json_empty(204)
+        return wire.empty(204)
     full, simple = wire.flag("full"), wire.flag("simple")
     if full or simple:
         return _served_per_interval(served, full, lambda _: True, profile)
@@ -768,7 +793,7 @@ def get_served_segments_in_interval(datasource: str, interval: str) -> Response:
     the_interval = path_interval(_interval_path_segment(interval))
     served = state.cluster.served(datasource)
     if not served:
-        return wire.json_empty(204)
+        return wire.empty(204)
     full, simple = wire.flag("full"), wire.flag("simple")
     if full or simple:
         return _served_per_interval(served, full, the_interval.contains, profile)
@@ -782,7 +807,7 @@ def get_all_served_segments(datasource: str) -> Response:
     state, profile = wire.context()
     served = state.cluster.served(datasource)
     if not served:
-        return wire.json_empty(204)
+        return wire.empty(204)
     if wire.flag("full"):
         return wire.json_response([serialize.data_segment(segment, profile) for segment, _ in served.values()])
     return wire.json_response(list(served))
@@ -794,14 +819,14 @@ def get_served_segment(datasource: str, segment_id: str) -> Response:
     state, profile = wire.context()
     served = state.cluster.served(datasource)
     if not served:
-        return wire.json_empty(204)
+        return wire.empty(204)
     # iteratePossibleParsingsWithDataSource, outside a try block (id == datasource is an uncaught 500).
     for candidate in possible_parsings(datasource, segment_id):
         hit = served.get(str(candidate))
         if hit is not None:
             segment, servers = hit
             return wire.json_response(serialize.served_segment(segment, [s.name for s in servers], profile))
-    return wire.json_empty(204)
+    return wire.empty(204)
 
 
 @bp.get("/<datasource>/tiers")

@@ -248,7 +248,11 @@ def jersey_match(
     found = jersey[0].fullmatch(path) if path else None
     media = jersey[1][found.lastgroup].get(method) if found is not None and found.lastgroup is not None else None
     if media is None or overlord_mode == "old" or method not in _PLAIN_METHODS:
-        return fallback.before_view(fallback.raw_path(), method)
+        answer = fallback.before_view(fallback.raw_path(), method)
+        if answer is None and media is not None:
+            # A view of the path table runs (an Overlord made too old leaves the Coordinator's routes in place).
+            environ[JSON_PRODUCES_KEY] = JSON_MEDIA in media[1]
+        return answer
     consumes, produces = media
     content_type = environ.get("CONTENT_TYPE")
     if consumes and content_type and not _content_type_consumed(content_type, consumes):
@@ -268,7 +272,7 @@ def jersey_match(
 
 
 #: Where :func:`jersey_match` notes that the matched resource method declares ``@Produces(application/json)``.
-JSON_PRODUCES_KEY = "fakedruid.produces_json"
+JSON_PRODUCES_KEY = wire.JSON_PRODUCES_KEY
 JSON_MEDIA = "application/json"
 
 

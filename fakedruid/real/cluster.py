@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
+from fakedruid.polling import PollTimeout, poll
 from fakedruid.real.config import (
     HOST,
     PEON_PORTS,
@@ -40,7 +41,7 @@ from fakedruid.real.config import (
 )
 from fakedruid.real.errors import RealDruidError, StartFailed
 from fakedruid.real.jdk import Jdk, find_jdk, parse_druid_version
-from fakedruid.real.maven import extension_pom_xml, resolve_classpath, resolve_extension
+from fakedruid.real.maven import extension_pom_xml, recipe_for, resolve_classpath, resolve_extension
 from fakedruid.real.metadata import (
     INSERT_SEGMENT,
     RESET_TABLES,
@@ -95,17 +96,12 @@ def _tail(path: Path, lines: int = 30) -> str:
 def _wait(
     what: str, check: Callable[[], T | None], timeout: float, *, alive: Callable[[], None] | None = None
 ) -> T:
-    """Call ``check`` until it returns a value other than None (bounded poll); raise on ``timeout``."""
-    deadline = time.monotonic() + timeout
-    while True:
-        if alive is not None:
-            alive()
-        value = check()
-        if value is not None:
-            return value
-        if time.monotonic() > deadline:
-            raise RealDruidError(f"Timed out after {timeout:.0f} s waiting for {what}")
-        time.sleep(0.2)
+    """Call ``check`` until it returns a value other than None (:func:`fakedruid.polling.poll`); raise on
+    ``timeout``."""
+    try:
+        return poll(what, check, timeout, alive=alive)
+    except PollTimeout as exc:
+        raise RealDruidError(str(exc)) from exc
 
 
 def _preexec() -> None:  # pragma: no cover - runs in the child
@@ -218,6 +214,9 @@ class RealDruid:
         self.credentials = credentials
         self.extension_dirs: list[Path] = []
         self.historical = historical
+        #: False for a release whose Overlord does not run from the resolved jars (``Recipe.overlord``): the
+        #: cluster is a Coordinator alone, without the task endpoints.
+        self.overlord = recipe_for(version).overlord
         self._requested = {"druid": port, "zookeeper": zookeeper_port, "derby": derby_port, "peon": peon_port}
         if historical:
             self._requested["historical"] = historical_port
@@ -318,14 +317,15 @@ class RealDruid:
             workdir = self._workdir_arg.resolve()
             workdir.mkdir(parents=True, exist_ok=True)
         self.layout = layout = Layout(workdir)
-        write_config(layout, self.ports, self.jdk.java, properties=self.properties)
+        write_config(layout, self.ports, self.jdk.java, properties=self.properties, overlord=self.overlord)
         _LIVE.add(self)
         started = time.monotonic()
         try:
             self._say(f"starting ZooKeeper on {HOST}:{self.ports.zookeeper} (Java {self.jdk.feature})")
             zk = self._spawn("ZooKeeper", zookeeper_command(self.jdk.java, lib, layout), "zookeeper.log")
             _wait("ZooKeeper", lambda: self._zk_ok(), START_TIMEOUT, alive=zk.check_alive)
-            self._say(f"starting the Coordinator-Overlord on {self.url}")
+            role = "Coordinator-Overlord" if self.overlord else "Coordinator (no Overlord: see Recipe.overlord)"
+            self._say(f"starting the {role} on {self.url}")
             command = coordinator_command(self.jdk.java, lib, layout, extensions=self.extension_dirs)
             co = self._spawn("The Coordinator", command, "coordinator.log")
             _wait(f"Druid {self.version} to be ready at {self.url}", self._ready, START_TIMEOUT, alive=co.check_alive)
@@ -425,7 +425,7 @@ class RealDruid:
             return None
         if self._http("GET", "/druid/coordinator/v1/isLeader")[0] != 200:
             return None
-        if self._http("GET", "/druid/indexer/v1/isLeader")[0] != 200:
+        if self.overlord and self._http("GET", "/druid/indexer/v1/isLeader")[0] != 200:
             return None
         if self._http("GET", "/druid/coordinator/v1/metadata/datasources")[0] != 200:
             return None
@@ -494,7 +494,9 @@ class RealDruid:
 
     def _tables_ok(self) -> bool | None:
         tables = self.shell.tables()
-        if {"DRUID_SEGMENTS", "DRUID_RULES", "DRUID_TASKS"} <= tables and self.shell.query(
+        # The Overlord creates druid_tasks; a Coordinator alone does not.
+        wanted = {"DRUID_SEGMENTS", "DRUID_RULES"} | ({"DRUID_TASKS"} if self.overlord else set())
+        if wanted <= tables and self.shell.query(
             "SELECT id FROM druid_rules"
         ):
             return True
@@ -614,7 +616,8 @@ class RealDruid:
         """Back to the state just after start: wait for running tasks to end, delete every segment, pending
         segment, task, audit entry and rule change from the metadata store, and wait until the Coordinator's
         polls show that."""
-        _wait("the Overlord's tasks to finish", self._no_active_tasks, TASK_TIMEOUT)
+        if self.overlord:
+            _wait("the Overlord's tasks to finish", self._no_active_tasks, TASK_TIMEOUT)
         tables = self.shell.tables()
         statements: list[tuple[str, Sequence[Any]]] = [
             (f"DELETE FROM {t}", ()) for t in RESET_TABLES if t.upper() in tables

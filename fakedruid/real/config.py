@@ -148,9 +148,10 @@ def basic_security_properties(
     }
 
 
-def coordinator_properties(layout: Layout, ports: Ports, java: Path) -> dict[str, object]:
-    """``conf/coordinator-overlord/runtime.properties``."""
-    return {
+def coordinator_properties(layout: Layout, ports: Ports, java: Path, *, overlord: bool = True) -> dict[str, object]:
+    """``conf/coordinator-overlord/runtime.properties``; ``overlord=False``: a Coordinator alone (a release whose
+    Overlord does not run from the resolved jars, ``fakedruid.real.maven.Recipe.overlord``)."""
+    props = {
         "druid.service": "druid/coordinator",
         "druid.plaintextPort": ports.druid,
         "druid.coordinator.startDelay": "PT1S",
@@ -185,6 +186,10 @@ def coordinator_properties(layout: Layout, ports: Ports, java: Path) -> dict[str
         "druid.indexer.fork.property.druid.processing.buffer.sizeBytes": "32MiB",
         "druid.server.http.numThreads": 25,
     }
+    if not overlord:
+        props["druid.coordinator.asOverlord.enabled"] = "false"
+        del props["druid.coordinator.asOverlord.overlordService"]
+    return props
 
 
 #: Bytes the Historical announces as its capacity (druid.server.maxSize): only bookkeeping, seeded segments'
@@ -247,10 +252,16 @@ def zoo_cfg(layout: Layout, ports: Ports) -> str:
 
 
 def write_config(
-    layout: Layout, ports: Ports, java: Path, *, properties: Mapping[str, object] | None = None
+    layout: Layout,
+    ports: Ports,
+    java: Path,
+    *,
+    properties: Mapping[str, object] | None = None,
+    overlord: bool = True,
 ) -> None:
     """Write every configuration file and create the ``var`` and ``log`` directories. ``properties`` are added
-    to (or replace) the common runtime properties, as lines of ``common.runtime.properties``."""
+    to (or replace) the common runtime properties, as lines of ``common.runtime.properties``; ``overlord=False``
+    configures the Coordinator alone."""
     for d in (
         layout.conf / "_common",
         layout.conf / "coordinator-overlord",
@@ -267,7 +278,7 @@ def write_config(
     )
     (layout.conf / "_common" / "log4j2.xml").write_text(LOG4J2_XML, encoding="utf-8")
     (layout.conf / "coordinator-overlord" / "runtime.properties").write_text(
-        _properties(coordinator_properties(layout, ports, java)), encoding="utf-8"
+        _properties(coordinator_properties(layout, ports, java, overlord=overlord)), encoding="utf-8"
     )
     (layout.conf / "zk" / "zoo.cfg").write_text(zoo_cfg(layout, ports), encoding="utf-8")
     if ports.historical:

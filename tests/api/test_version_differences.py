@@ -436,7 +436,7 @@ _INVALID = ((400, RAW(INVALID_29)), (400, RAW(INVALID_LATEST)))
     (
         "bad-interval",
         {"interval": "2015-09-13/2015-09-12"},
-        (400, CONTAINS("error", "Invalid interval[2015-09-13/2015-09-12]")),
+        (400, CONTAINS("error", "Bad Interval[2015-09-13/2015-09-12]")),
         (400, CONTAINS("error", "Invalid interval[2015-09-13/2015-09-12]")),
     ),
 )
@@ -669,7 +669,7 @@ def test_metadata_segment(
     (
         "bad-interval",
         "interval=2015-09-12_junk",
-        (500, JETTY("DruidException: Invalid interval[2015-09-12/junk]")),
+        (500, JETTY("DruidException: Bad Interval[2015-09-12/junk]")),
         (400, CONTAINS("errorMessage", "Invalid interval[2015-09-12/junk]")),
     ),
     ("same: limit-0-means-no-limit", "limit=0", (200, 2), (200, 2)),

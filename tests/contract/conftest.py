@@ -9,8 +9,6 @@ an existing cluster does not allow: they are skipped against ``--druid-url`` onl
 
 from __future__ import annotations
 
-import os
-import sys
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -18,6 +16,7 @@ import pytest
 from fakedruid.testing import DruidTarget, profile_for_version
 from tests.contract.helpers import new_datasource
 from tests.contract.known_differences import known_difference
+from tests.contract.targets import TARGET_PARAMS, boot_real
 
 #: The fake's profiles the suite runs under.
 FAKE_PROFILES = ("29", "33", "latest")
@@ -53,16 +52,7 @@ def fake_druid_targets() -> Iterator[Callable[..., DruidTarget]]:
 
 def _boot_real_druid(version: str, *, historical: bool = False) -> DruidTarget:
     """Boot a real Druid for the session. Java or Maven missing: a skip, or an error when ``CI`` is set."""
-    from fakedruid.real import RealDruidError, ToolMissing
-
-    try:
-        return DruidTarget.start_real(version, log=sys.stderr, historical=historical)
-    except ToolMissing as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"--druid-real {version}: {exc.message}", pytrace=False)
-        pytest.skip(f"--druid-real {version}: {exc.message}")
-    except RealDruidError as exc:
-        pytest.fail(f"--druid-real {version}: {exc.message}", pytrace=False)
+    return boot_real("--druid-real", version, historical=historical)
 
 
 @pytest.fixture(scope="session")
@@ -130,14 +120,7 @@ def _mark_known_differences(request: pytest.FixtureRequest, target: DruidTarget)
         request.applymarker(pytest.mark.xfail(strict=True, reason=f"real Druid {version}: {reason}"))
 
 
-@pytest.fixture(
-    params=[
-        pytest.param(("fake", "29"), marks=pytest.mark.fake, id="fake-29"),
-        pytest.param(("fake", "33"), marks=pytest.mark.fake, id="fake-33"),
-        pytest.param(("fake", "latest"), marks=pytest.mark.fake, id="fake-latest"),
-        pytest.param(("real", None), marks=pytest.mark.real, id="real"),
-    ]
-)
+@pytest.fixture(params=TARGET_PARAMS)
 def coordinator(request: pytest.FixtureRequest) -> Iterator[DruidTarget]:
     """The target of a contract test: a fresh fake of the parametrized profile, or the real Druid."""
     kind, profile = request.param

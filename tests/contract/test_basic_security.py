@@ -13,8 +13,6 @@ Where the real release answers otherwise, :data:`SECURITY_DIFFERENCES` makes the
 from __future__ import annotations
 
 import base64
-import os
-import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ import pytest
 from fakedruid.profiles import resolve_profile
 from fakedruid.testing import DruidTarget
 from tests.contract.helpers import OVERLORD, M, new_datasource, segment_json, used_ids
+from tests.contract.targets import TARGET_PARAMS, boot_real
 
 ADMIN_PASSWORD = "password1"
 INTERNAL_PASSWORD = "password2"
@@ -76,6 +75,13 @@ class Secured:
         self.ok("POST", f"{AUTHZ}/roles/{role}/permissions", permissions)
         return name, password
 
+    def reader_of_one(self) -> tuple[str, str, DruidTarget]:
+        """Two seeded datasources and a target for a new user who may READ only the first: (mine, other, user)."""
+        mine, other = new_datasource(), new_datasource()
+        self.seed(mine, other)
+        name, password = self.user([read(mine)])
+        return mine, other, self.as_user(name, password)
+
     def seed(self, *datasources: str) -> None:
         self.admin.seed([segment_json(ds, h) for ds in datasources for h in (0, 1)])
 
@@ -94,23 +100,15 @@ def forbidden(profile: str) -> dict[str, str]:
 
 
 def _boot(version: str) -> DruidTarget:
-    from fakedruid.real import RealDruidError, ToolMissing
     from fakedruid.real.config import basic_security_properties
 
-    try:
-        return DruidTarget.start_real(
-            version,
-            extensions=["druid-basic-security"],
-            properties=basic_security_properties(ADMIN_PASSWORD, INTERNAL_PASSWORD),
-            credentials=("admin", ADMIN_PASSWORD),
-            log=sys.stderr,
-        )
-    except ToolMissing as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"--druid-real-security {version}: {exc.message}", pytrace=False)
-        pytest.skip(f"--druid-real-security {version}: {exc.message}")
-    except RealDruidError as exc:
-        pytest.fail(f"--druid-real-security {version}: {exc.message}", pytrace=False)
+    return boot_real(
+        "--druid-real-security",
+        version,
+        extensions=["druid-basic-security"],
+        properties=basic_security_properties(ADMIN_PASSWORD, INTERNAL_PASSWORD),
+        credentials=("admin", ADMIN_PASSWORD),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -129,13 +127,7 @@ def fake_secured_targets() -> Iterator[dict[str, DruidTarget]]:
         target.close()
 
 
-@pytest.fixture(
-    params=[
-        pytest.param(("fake", "29"), marks=pytest.mark.fake, id="fake-29"),
-        pytest.param(("fake", "latest"), marks=pytest.mark.fake, id="fake-latest"),
-        pytest.param(("real", None), marks=pytest.mark.real, id="real"),
-    ]
-)
+@pytest.fixture(params=TARGET_PARAMS)
 def secured(request: pytest.FixtureRequest) -> Iterator[Secured]:
     """The fake with basic security per profile, or the real Druid of ``--druid-real-security``."""
     kind, profile = request.param
@@ -259,10 +251,7 @@ def test_bad_basic_header_is_401(secured: Secured) -> None:
 
 
 def test_missing_read_is_403(secured: Secured) -> None:
-    mine, other = new_datasource(), new_datasource()
-    secured.seed(mine, other)
-    name, password = secured.user([read(mine)])
-    user = secured.as_user(name, password)
+    mine, other, user = secured.reader_of_one()
     resp = user.get(f"{M}/datasources/{other}/segments")
     assert resp.status_code == 403
     assert resp.headers["Content-Type"].startswith("application/json")
@@ -311,10 +300,7 @@ def test_state_endpoints_need_state_permission(secured: Secured) -> None:
 
 
 def test_datasource_lists_show_only_readable(secured: Secured) -> None:
-    mine, other = new_datasource(), new_datasource()
-    secured.seed(mine, other)
-    name, password = secured.user([read(mine)])
-    user = secured.as_user(name, password)
+    mine, other, user = secured.reader_of_one()
     listed = user.get(f"{M}/datasources")
     assert listed.status_code == 200
     assert mine in listed.json() and other not in listed.json()
@@ -327,10 +313,7 @@ def test_datasource_lists_show_only_readable(secured: Secured) -> None:
 
 
 def test_metadata_segments_show_only_readable(secured: Secured) -> None:
-    mine, other = new_datasource(), new_datasource()
-    secured.seed(mine, other)
-    name, password = secured.user([read(mine)])
-    user = secured.as_user(name, password)
+    mine, other, user = secured.reader_of_one()
     resp = user.get(f"{M}/segments", params=[("datasources", mine), ("datasources", other)])
     assert resp.status_code == 200
     assert {s["dataSource"] for s in resp.json()} == {mine}

@@ -25,6 +25,7 @@ from tests.contract.helpers import (
     assert_update,
     bulk,
     forwards_500,
+    located,
     segment_id,
     single,
 )
@@ -43,6 +44,19 @@ def _assert_empty(resp: requests.Response, status: int, reason: str, content_typ
     assert (resp.status_code, resp.reason) == (status, reason), resp.text[:300]
     assert resp.content == b""
     assert resp.headers.get("Content-Type") == content_type
+
+
+#: The class Jackson names when a markUsed/markUnused payload does not map, per profile.
+MARK_PAYLOAD = {
+    "29": "org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload",
+    "latest": "org.apache.druid.server.http.SegmentsToUpdateFilter",
+}
+
+
+def _assert_refused(resp: requests.Response, error: str) -> None:
+    """Druid's 400 for a body Jackson could not map: ``{"error": <Jackson's message>}``."""
+    assert resp.status_code == 400, resp.text[:300]
+    assert resp.json() == {"error": error}
 
 
 def _page_keys(resp: requests.Response) -> list[str]:
@@ -286,14 +300,10 @@ def test_mark_unused_unknown_datasource_odd_intervals(coordinator: DruidTarget, 
 
 def test_mark_unused_array_body_is_mapping_error(coordinator: DruidTarget, datasource: str) -> None:
     resp = coordinator.post(f"{P}/{datasource}/markUnused", data="[]")
-    payload = (
-        "org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload"
-        if coordinator.profile == "29"
-        else "org.apache.druid.server.http.SegmentsToUpdateFilter"
-    )
-    assert resp.status_code == 400
+    payload = MARK_PAYLOAD[coordinator.profile]
     found = "Array value (token `JsonToken.START_ARRAY`)"
-    assert resp.json() == {"error": f"Cannot deserialize value of type `{payload}` from {found}"}
+    error = located(coordinator, f"Cannot deserialize value of type `{payload}` from {found}", 1, 1)
+    _assert_refused(resp, error)
 
 
 # ---------------------------------------------------------------------- kill through the path
@@ -314,15 +324,37 @@ def test_kill_path_interval_forms(coordinator: DruidTarget, datasource: str, int
     _assert_empty(resp, 200, "OK", "application/json")
 
 
-def test_kill_zero_length_interval_is_refused_by_the_overlord(coordinator: DruidTarget, datasource: str) -> None:
-    resp = coordinator.delete(f"{P}/{datasource}/intervals/{EMPTY_INTERVAL.replace('/', '_')}")
+def _coordinator_kill_task_length(datasource: str, interval: str) -> int:
+    """Bytes of the kill task JSON Druid 29.0.1's Coordinator sends the Overlord (``ClientKillUnusedSegmentsTaskQuery``:
+    the type id, the creator properties with their nulls, then ``getType()`` again; the id is
+    ``api-issued_kill_<ds>_<8 letters>_<start>_<end>_<now>``)."""
+    start, end = interval.split("/")
+    task_id = f"api-issued_kill_{datasource}_{'x' * 8}_{start}_{end}_{'2026-01-01T00:00:00.000Z'}"
+    sent = (
+        f'{{"type":"kill","id":"{task_id}","dataSource":"{datasource}","interval":"{interval}","markAsUnused":false,'
+        '"batchSize":null,"limit":null,"maxUsedStatusLastUpdatedTime":null,"type":"kill"}'
+    )
+    return len(sent.encode())
+
+
+@pytest.mark.parametrize("interval", [EMPTY_INTERVAL, "10000-01-01T00:00:00.000Z/10000-01-01T00:00:00.000Z"],
+                         ids=["2015", "year-10000"])
+def test_kill_zero_length_interval_is_refused_by_the_overlord(
+    coordinator: DruidTarget, datasource: str, interval: str
+) -> None:
+    resp = coordinator.delete(f"{P}/{datasource}/intervals/{interval.replace('/', '_')}")
     # Jersey's reason phrase; Jetty 12 (Druid 37.0.0) writes its own.
     reason = "Server Error" if resolve_profile(coordinator.profile).jetty12_reason_phrases else "Internal Server Error"
     assert (resp.status_code, resp.reason) == (500, reason)
-    refused = (
-        '{"error":"Cannot construct instance of `org.apache.druid.indexing.common.task.KillUnusedSegmentsTask`, '
-        'problem: interval empty"}'
+    # The Overlord's Jackson error is located at the closing "}" of the Coordinator's own task JSON.
+    error = located(
+        coordinator,
+        "Cannot construct instance of `org.apache.druid.indexing.common.task.KillUnusedSegmentsTask`, problem: "
+        "interval empty",
+        1,
+        _coordinator_kill_task_length(datasource, interval),
     )
+    refused = json.dumps({"error": error}, separators=(",", ":"))
     assert resp.json() == {
         "error": "Exception occurred. Are you sure you have an indexing service?",
         "message": "java.lang.RuntimeException: org.apache.druid.rpc.HttpResponseException: Server error [400 Bad "
@@ -334,9 +366,16 @@ def test_kill_task_zero_length_interval_is_400(coordinator: DruidTarget, datasou
     task = {"type": "kill", "dataSource": datasource, "interval": EMPTY_INTERVAL}
     resp = coordinator.post(f"{OVERLORD}/task", json=task)
     assert resp.status_code == 400
+    # The constructor runs when the object ends: Jackson's parser stands on its closing "}".
+    column = len(json.dumps(task).encode())
     assert resp.json() == {
-        "error": "Cannot construct instance of `org.apache.druid.indexing.common.task.KillUnusedSegmentsTask`, "
-        "problem: interval empty"
+        "error": located(
+            coordinator,
+            "Cannot construct instance of `org.apache.druid.indexing.common.task.KillUnusedSegmentsTask`, "
+            "problem: interval empty",
+            1,
+            column,
+        )
     }
 
 
@@ -447,18 +486,25 @@ def test_worker_config_unset_is_empty_200(coordinator: DruidTarget) -> None:
 )
 def test_rules_body_not_a_list(coordinator: DruidTarget, datasource: str, body: str, found: str) -> None:
     resp = coordinator.post(f"{R}/{datasource}", data=body)
-    assert resp.status_code == 400
     rule_list = "java.util.ArrayList<org.apache.druid.server.coordinator.rules.Rule>"
-    assert resp.json() == {"error": f"Cannot deserialize value of type `{rule_list}` from {found}"}
+    error = located(coordinator, f"Cannot deserialize value of type `{rule_list}` from {found}", 1, 1)
+    _assert_refused(resp, error)
     assert coordinator.get(f"{R}/{datasource}").content == b"[]"
 
 
 def test_rules_entry_without_type(coordinator: DruidTarget, datasource: str) -> None:
     resp = coordinator.post(f"{R}/{datasource}", data="[{}]")
     assert resp.status_code == 400
+    # Jackson reads the whole object looking for the type id: located at its closing "}".
     assert resp.json() == {
-        "error": "Could not resolve subtype of [simple type, class org.apache.druid.server.coordinator.rules.Rule]: "
-        "missing type id property 'type'"
+        "error": located(
+            coordinator,
+            "Could not resolve subtype of [simple type, class org.apache.druid.server.coordinator.rules.Rule]: "
+            "missing type id property 'type'",
+            1,
+            3,
+            " (through reference chain: java.util.ArrayList[0])",
+        )
     }
 
 
@@ -470,19 +516,22 @@ def test_rules_null_entry(coordinator: DruidTarget, datasource: str) -> None:
 
 def test_rules_bad_period(coordinator: DruidTarget, datasource: str) -> None:
     resp = coordinator.post(f"{R}/{datasource}", data='[{"type":"loadByPeriod","period":"P1X"}]')
-    assert resp.status_code == 400
-    assert resp.json() == {
-        "error": 'Invalid format: "P1X" is malformed at "1X" (through reference chain: java.util.ArrayList[0]->'
-        'org.apache.druid.server.coordinator.rules.PeriodLoadRule["period"])'
-    }
+    _assert_refused(
+        resp,
+        'Invalid format: "P1X" is malformed at "1X" (through reference chain: java.util.ArrayList[0]->'
+        'org.apache.druid.server.coordinator.rules.PeriodLoadRule["period"])',
+    )
 
 
 def test_rules_bad_interval_in_second_rule(coordinator: DruidTarget, datasource: str) -> None:
     body = '[{"type":"dropForever"},{"type":"loadByInterval","interval":"bad"}]'
     resp = coordinator.post(f"{R}/{datasource}", data=body)
     assert resp.status_code == 400
+    # Intervals.of wraps Joda's error (a deserializer's exception: no location): 29.0.1 "Bad Interval[...]",
+    # 31 and newer "Invalid interval[...]" (INTERVAL_WORDING_28 for 28.0.0's bare message).
+    wording = "Bad Interval" if coordinator.profile == "29" else "Invalid interval"
     assert resp.json() == {
-        "error": "Invalid interval[bad]: [Format requires a '/' separator: bad] (through reference chain: "
+        "error": f"{wording}[bad]: [Format requires a '/' separator: bad] (through reference chain: "
         'java.util.ArrayList[1]->org.apache.druid.server.coordinator.rules.IntervalLoadRule["interval"])'
     }
 
@@ -516,32 +565,80 @@ def test_rules_bad_interval_in_second_rule(coordinator: DruidTarget, datasource:
 def test_mark_unused_segment_ids_of_wrong_type(
     coordinator: DruidTarget, datasource: str, ids: object, message: str
 ) -> None:
-    resp = coordinator.post(f"{P}/{datasource}/markUnused", json={"segmentIds": ids})
+    body = json.dumps({"segmentIds": ids})
+    resp = coordinator.post(f"{P}/{datasource}/markUnused", data=body)
     assert resp.status_code == 400
     if resolve_profile(coordinator.profile).jackson_collection_errors_raw_types:
         # Jackson 2.20 (Druid 37.0.0, measured) names raw types here.
         message = message.replace("<java.lang.String>` (but", "` (but").replace(
             "`java.util.HashSet<java.lang.Object>`", "`java.lang.String`"
         )
-    if coordinator.profile == "29":
-        # Druid 28 names the path (and, before it, the parser location: MAPPING_LOCATION); 33 writes neither.
-        element = "->java.util.HashSet[" + str(len(ids) - 1) + "]" if isinstance(ids, list) else ""
-        message += (
-            ' (through reference chain: org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload'
-            f'["segmentIds"]{element})'
-        )
-    assert resp.json() == {"error": message}
+    # Located at the failing token: the value, or the last element (the bad one in each case here).
+    column = body.rindex(json.dumps(ids[-1])) + 1 if isinstance(ids, list) else body.index(": ") + 3
+    element = "->java.util.HashSet[" + str(len(ids) - 1) + "]" if isinstance(ids, list) else ""
+    chain = (
+        ' (through reference chain: org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload'
+        f'["segmentIds"]{element})'
+    )
+    assert resp.json() == {"error": located(coordinator, message, 1, column, chain)}
+
+
+@pytest.mark.parametrize(
+    "body, line, column",
+    [
+        ('{\n  "segmentIds":\n     5}', 3, 6),
+        ('{\r\n"segmentIds":\r\r 5}', 4, 2),
+        ('{"x":"ééé","segmentIds": 5}', 1, 29),
+        ('{"x":"日本語","segmentIds": 5}', 1, 32),
+        ('{"x":"😀","segmentIds": 5}', 1, 27),
+        ('{"x":"\\"\\\\","segmentIds": 5}', 1, 27),
+    ],
+    ids=["lines", "carriage-returns", "two-byte", "three-byte", "four-byte", "escapes"],
+)
+def test_mapping_error_location_counts_lines_and_utf8_bytes(
+    coordinator: DruidTarget, datasource: str, body: str, line: int, column: int
+) -> None:
+    # Measured on 28.0.0: UTF8StreamJsonParser counts lines at \n, \r and \r\n, and columns in bytes.
+    resp = coordinator.post(f"{P}/{datasource}/markUnused", data=body.encode())
+    assert resp.status_code == 400
+    head = (
+        "Cannot deserialize value of type `java.util.HashSet<java.lang.String>` from Integer value (token "
+        "`JsonToken.VALUE_NUMBER_INT`)"
+    )
+    payload = "org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload"
+    chain = f' (through reference chain: {payload}["segmentIds"])'
+    assert resp.json() == {"error": located(coordinator, head, line, column, chain)}
+
+
+@pytest.mark.parametrize(
+    "body, column",
+    [('[{"type":"dropForever"}, {"a":1, "b":[1,2]}]', 43), ('[{"type":"dropForever"},\n 5]', None)],
+    ids=["object", "scalar"],
+)
+def test_rules_entry_without_type_location(
+    coordinator: DruidTarget, datasource: str, body: str, column: int | None
+) -> None:
+    resp = coordinator.post(f"{R}/{datasource}", data=body)
+    assert resp.status_code == 400
+    rule = "org.apache.druid.server.coordinator.rules.Rule"
+    head = f"Could not resolve subtype of [simple type, class {rule}]: missing type id property 'type'"
+    if column is None:
+        # A scalar has no type id either: Jackson stands on it (line 2, column 2).
+        line, column = 2, 2
+    else:
+        # An object without a type id: Jackson stands on its closing "}".
+        line = 1
+    chain = " (through reference chain: java.util.ArrayList[1])"
+    assert resp.json() == {"error": located(coordinator, head, line, column, chain)}
+    assert coordinator.get(f"{R}/{datasource}").content == b"[]"
 
 
 def test_mark_unused_unparseable_interval(coordinator: DruidTarget, datasource: str) -> None:
     resp = coordinator.post(f"{P}/{datasource}/markUnused", json={"interval": "nope"})
-    payload = (
-        "org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload"
-        if coordinator.profile == "29"
-        else "org.apache.druid.server.http.SegmentsToUpdateFilter"
+    payload = MARK_PAYLOAD[coordinator.profile]
+    wording = "Bad Interval" if coordinator.profile == "29" else "Invalid interval"
+    _assert_refused(
+        resp,
+        f"{wording}[nope]: [Format requires a '/' separator: nope] (through reference chain: "
+        f'{payload}["interval"])',
     )
-    assert resp.status_code == 400
-    assert resp.json() == {
-        "error": "Invalid interval[nope]: [Format requires a '/' separator: nope] (through reference chain: "
-        f'{payload}["interval"])'
-    }

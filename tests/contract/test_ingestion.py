@@ -40,6 +40,15 @@ ROWS: list[Any] = [
 #: One row outside the intervals (thrownAway) and two that cannot be parsed (bad JSON, bad timestamp).
 EXTRA_ROWS: list[Any] = [{"ts": "2015-09-20T01:00:00Z", "page": "out"}, "{not json", {"ts": "garbage", "page": "x"}]
 TWO_DAYS = ["2015-09-12/2015-09-14"]
+#: One row per day for the transformSpec filters: numbers and strings that read alike, a missing and a null value,
+#: a multi-value one.
+FILTER_ROWS: list[Any] = [
+    {"ts": "2015-09-01T01:00:00Z", "n": 5, "page": "A"},
+    {"ts": "2015-09-02T01:00:00Z", "n": "5.0", "page": "B"},
+    {"ts": "2015-09-03T01:00:00Z", "n": "5"},
+    {"ts": "2015-09-04T01:00:00Z", "n": 5.0, "page": None},
+    {"ts": "2015-09-05T01:00:00Z", "page": ["A", "B"]},
+]
 #: Real tasks fork a peon JVM each; on a loaded 2-core machine one takes 10-60 s.
 TASK_TIMEOUT = 300.0
 
@@ -87,6 +96,14 @@ def spec(
             "tuningConfig": tuning,
         },
     }
+
+
+def filtered(datasource: str, row_filter: dict[str, Any]) -> dict[str, Any]:
+    """An ``index`` task over :data:`FILTER_ROWS` whose ``transformSpec`` keeps the rows ``row_filter`` matches."""
+    body = spec("index", datasource, FILTER_ROWS, intervals=["2015-09-01/2015-09-10"])
+    body["spec"]["dataSchema"]["dimensionsSpec"] = {"dimensions": ["n", "page"]}
+    body["spec"]["dataSchema"]["transformSpec"] = {"filter": row_filter}
+    return body
 
 
 @dataclass
@@ -150,7 +167,8 @@ class Observed:
 def _observe(target: DruidTarget) -> Observed:
     """Run the scenarios: two chains on their datasources (dynamic, append, overwrite; hashed, dropExisting) and
     two failures, submitted side by side so that a real cluster runs them in parallel peons."""
-    ds = {name: new_datasource() for name in ("dynamic", "hashed", "parse", "range")}
+    ds = {name: new_datasource() for name in ("dynamic", "hashed", "parse", "range", "index_range", "selector",
+                                              "not")}
     runs: dict[str, Run] = {}
     heads = {
         "dynamic": _submit(target, spec("index_parallel", ds["dynamic"], ROWS[:3] + ROWS[3:] + EXTRA_ROWS,
@@ -159,6 +177,11 @@ def _observe(target: DruidTarget) -> Observed:
         "parse": _submit(target, spec("index", ds["parse"], ROWS + ["{bad"], max_parse_exceptions=0)),
         "range": _submit(target, spec("index_parallel", ds["range"], ROWS, partitions={
             "type": "range", "partitionDimensions": ["page"], "targetRowsPerSegment": 2})),
+        "index_range": _submit(target, spec("index", ds["index_range"], ROWS, partitions={
+            "type": "range", "partitionDimensions": ["page"], "targetRowsPerSegment": 2})),
+        "selector": _submit(target, filtered(ds["selector"], {"type": "selector", "dimension": "n", "value": "5.0"})),
+        "not": _submit(target, filtered(ds["not"], {"type": "not", "field": {
+            "type": "selector", "dimension": "page", "value": "A"}})),
     }
     runs["dynamic"] = _finish(target, heads["dynamic"], ds["dynamic"], 3)
     append = _submit(target, spec("index", ds["dynamic"], ROWS[:2], append=True))
@@ -170,6 +193,9 @@ def _observe(target: DruidTarget) -> Observed:
     runs["overwrite"] = _finish(target, overwrite, ds["dynamic"], 5)
     runs["parse"] = _finish(target, heads["parse"], ds["parse"], 0)
     runs["range"] = _finish(target, heads["range"], ds["range"], 0)
+    runs["index_range"] = _finish(target, heads["index_range"], ds["index_range"], 0)
+    runs["selector"] = _finish(target, heads["selector"], ds["selector"], 3)
+    runs["not"] = _finish(target, heads["not"], ds["not"], 1)
     listed = {t["id"]: t for t in target.get(f"{OVERLORD}/tasks", params={"datasource": ds["dynamic"]}).json()}
     return Observed(target.profile, target.is_fake, runs, ds, listed)
 
@@ -283,7 +309,7 @@ def test_drop_existing_tombstones_the_empty_days_of_its_intervals(observed: Obse
 
 
 def test_status_of_a_complete_task(observed: Observed) -> None:
-    for name in ("dynamic", "hashed", "replace", "overwrite", "parse", "range"):
+    for name in ("dynamic", "hashed", "replace", "overwrite", "parse", "range", "index_range"):
         run = observed.runs[name]
         status = run.status
         assert (status["id"], status["groupId"], status["dataSource"]) == (
@@ -292,7 +318,8 @@ def test_status_of_a_complete_task(observed: Observed) -> None:
         # The runner no longer knows the task: WAITING on this endpoint (NONE in the task lists).
         assert (status["runnerStatusCode"], status["queueInsertionTime"]) == ("WAITING", "1970-01-01T00:00:00.000Z")
         assert status["location"] == {"host": None, "port": -1, "tlsPort": -1}
-        assert status["status"] == status["statusCode"] == ("FAILED" if name in ("parse", "range") else "SUCCESS")
+        assert status["status"] == status["statusCode"] == (
+            "FAILED" if name in ("parse", "range", "index_range") else "SUCCESS")
 
 
 def test_index_task_appending_joins_the_append_lock_group(observed: Observed) -> None:
@@ -366,6 +393,44 @@ def test_range_partitions_of_an_inline_source_fail_without_a_report(observed: Ob
     assert run.reports_404 == (
         "404 No task reports were found for this task. The task may not exist, or it may not have completed yet."
     )
+
+
+def test_range_partitions_in_an_index_task_fail_before_it_runs(observed: Observed) -> None:
+    # IndexTask.isReady refuses range partitions; the Overlord's TaskQueue fails the task with its own message
+    # (TaskStatus.failure: duration -1), so the task never runs and writes no report. Druid 28's TaskQueue names
+    # no cause, 33's does (measured on 28.0.0 and 33.0.0; TaskQueue.java).
+    run = observed.runs["index_range"]
+    cause = "partitionsSpec[org.apache.druid.indexer.partitions.DimensionRangePartitionsSpec] is not supported"
+    assert run.status["errorMsg"] == (
+        "Failed while waiting for the task to be ready to run. See overlord logs for more details."
+        if observed.profile == "29"
+        else f"Encountered error[{cause}] while waiting for task to be ready. See Overlord logs for more details."
+    )
+    assert run.status["duration"] == -1
+    assert run.reports is None
+    assert run.reports_404 == (
+        "404 No task reports were found for this task. The task may not exist, or it may not have completed yet."
+    )
+
+
+def _days(run: Run) -> list[str]:
+    return sorted(s["interval"][:10] for s in run.segments)
+
+
+def test_transform_filter_matches_numbers_by_value(observed: Observed) -> None:
+    # A JSON number goes to the selector's long or double predicate: "5.0" matches 5 and 5.0; the string "5" is
+    # compared as a string (PredicateValueMatcherFactory, SelectorPredicateFactory; measured on 28.0.0 and 33.0.0).
+    run = observed.runs["selector"]
+    assert _days(run) == ["2015-09-01", "2015-09-02", "2015-09-04"]
+    assert run.report()["rowStats"]["buildSegments"] == _row_stats(3, 254, thrown_away=2)
+
+
+def test_transform_filter_not_drops_missing_and_null_values(observed: Observed) -> None:
+    # Three-valued logic: a missing or null page is unknown to the selector, and NOT of unknown is unknown, so
+    # only "B" is kept; the multi-value ["A", "B"] matches "A", so NOT drops it (measured on 28.0.0 and 33.0.0).
+    run = observed.runs["not"]
+    assert _days(run) == ["2015-09-02"]
+    assert run.report()["rowStats"]["buildSegments"] == _row_stats(1, 254, thrown_away=4)
 
 
 # ---------------------------------------------------------------------- bad specs (no task runs)

@@ -172,6 +172,11 @@ def test_kill_submits_a_visible_kill_task(coordinator: DruidTarget, datasource: 
         lambda: _finished(coordinator.get(f"{OVERLORD}/task/{task['id']}/status").json())
     )
     assert status["statusCode"] == "SUCCESS"
+    # The runner no longer knows a complete task: WAITING on its status, NONE in the task list (measured on
+    # 33.0.0 for kill tasks, on 28.0.0 and 33.0.0 for ingestion tasks).
+    assert status["runnerStatusCode"] == "WAITING"
+    (listed,) = coordinator.get(f"{OVERLORD}/tasks", params={"datasource": datasource}).json()
+    assert (listed["id"], listed["runnerStatusCode"]) == (task["id"], "NONE")
 
 
 @pytest.mark.fake_only

@@ -26,7 +26,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from fakedruid import strategies as fds
 from fakedruid.profiles import resolve_profile
 from fakedruid.testing import DruidTarget
-from tests.contract.helpers import FORWARD_500_BODY, INVALID_PAYLOAD, M, P, new_datasource
+from tests.contract.helpers import FORWARD_500_BODY, INVALID_PAYLOAD, M, P, new_datasource, unused_ids
 
 pytestmark = pytest.mark.fake_only
 
@@ -446,8 +446,7 @@ def machine_for(target: DruidTarget, datasource: str) -> type[RuleBasedStateMach
                 assert (resp.status_code, resp.json()) == (200, [])
             else:
                 assert resp.status_code == 404
-            rows = target.get(f"{M}/datasources/{datasource}/unusedSegments").json()
-            assert {r["dataSegment"]["identifier"] for r in rows} == self.ref.unused_ids()
+            assert unused_ids(target, datasource) == self.ref.unused_ids()
 
         @invariant()
         def served_view_matches(self) -> None:

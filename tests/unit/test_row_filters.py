@@ -3,6 +3,7 @@ three-valued logic (SelectorFilter, InDimFilter, BoundFilter, StringComparators,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -12,12 +13,20 @@ from fakedruid.model.ingestion import dimension_values
 from fakedruid.model.row_filters import filter_from_json
 
 
+def _number(row: dict[str, Any]) -> Callable[[str], int | float | None]:
+    def number(name: str) -> int | float | None:
+        value = row.get(name)
+        return value if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+    return number
+
+
 def keeps(filter_json: dict[str, Any], row: dict[str, Any]) -> bool:
-    return filter_from_json(filter_json).keeps(lambda name: dimension_values(row.get(name)))
+    return filter_from_json(filter_json).keeps(lambda name: dimension_values(row.get(name)), _number(row))
 
 
 def evaluate(filter_json: dict[str, Any], row: dict[str, Any]) -> bool | None:
-    return filter_from_json(filter_json).evaluate(lambda name: dimension_values(row.get(name)))
+    return filter_from_json(filter_json).evaluate(lambda name: dimension_values(row.get(name)), _number(row))
 
 
 SEL_MAIN = {"type": "selector", "dimension": "page", "value": "Main"}
@@ -32,10 +41,24 @@ def test_selector_matches_the_value_and_is_unknown_on_null(row: dict[str, Any], 
     assert evaluate(SEL_MAIN, row) is expected
 
 
-def test_selector_compares_numbers_and_booleans_as_their_java_text() -> None:
+def test_selector_compares_numbers_by_value_and_booleans_as_their_java_text() -> None:
     assert keeps({"type": "selector", "dimension": "n", "value": "5"}, {"n": 5})
     assert keeps({"type": "selector", "dimension": "n", "value": 5}, {"n": 5})
     assert keeps({"type": "selector", "dimension": "b", "value": "true"}, {"b": True})
+    # Measured on Druid 28.0.0 and 33.0.0: a JSON number matches by value (long or double predicate), a string as text.
+    assert keeps({"type": "selector", "dimension": "n", "value": "5.0"}, {"n": 5})
+    assert keeps({"type": "selector", "dimension": "n", "value": "5"}, {"n": 5.0})
+    assert not keeps({"type": "selector", "dimension": "n", "value": "5.0"}, {"n": "5"})
+    assert not keeps({"type": "selector", "dimension": "n", "value": "5"}, {"n": 5.5})
+    assert not keeps({"type": "selector", "dimension": "n", "value": "x"}, {"n": 5})
+    # A number is never unknown: NOT of a non-matching number keeps the row.
+    assert keeps({"type": "not", "field": {"type": "selector", "dimension": "n", "value": "6"}}, {"n": 5})
+
+
+def test_in_matches_numbers_by_value() -> None:
+    assert keeps({"type": "in", "dimension": "n", "values": ["4", "5.0"]}, {"n": 5})
+    assert keeps({"type": "in", "dimension": "n", "values": ["1e0"]}, {"n": 1.0})
+    assert not keeps({"type": "in", "dimension": "n", "values": ["5.5", None]}, {"n": 5})
 
 
 def test_selector_null_value_matches_missing_and_null_only() -> None:
