@@ -51,6 +51,7 @@ MARK_PAYLOAD = {
     "29": "org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload",
     "latest": "org.apache.druid.server.http.SegmentsToUpdateFilter",
 }
+MARK_PAYLOAD["33"] = MARK_PAYLOAD["latest"]
 
 
 def _assert_refused(resp: requests.Response, error: str) -> None:
