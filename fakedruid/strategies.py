@@ -581,7 +581,8 @@ def mark_payloads(
     vs_s = versions if versions is not None else _versions()
     some_ids = st.lists(id_s, min_size=1, max_size=4)
     some_versions = st.lists(vs_s, min_size=1, max_size=3)
-    latest = name == "latest"
+    # Profiles "33" and "latest" read SegmentsToUpdateFilter (versions honoured), "29" its older payload.
+    latest = resolve_profile(profile).honours_versions
 
     def ok(strategy: SearchStrategy[dict[str, Any]]) -> SearchStrategy[MarkPayload]:
         return strategy.map(lambda body: MarkPayload(body, True, None, name))

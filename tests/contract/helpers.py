@@ -26,6 +26,7 @@ INVALID_PAYLOAD = {
     "latest": "Invalid request payload. Specify either 'interval' or 'segmentIds', but not both. "
     "Optionally, include 'versions' only when 'interval' is provided.",
 }
+INVALID_PAYLOAD["33"] = INVALID_PAYLOAD["latest"]  # SegmentsToUpdateFilter since Druid 32
 
 
 def new_datasource() -> str:
@@ -130,6 +131,31 @@ def unused_ids(target: DruidTarget, datasource: str) -> set[str]:
         raise LookupError(f"GET .../unusedSegments answered 404: {resp.text!r}")
     assert resp.status_code == 200, resp.text
     return {row["dataSegment"]["identifier"] for row in resp.json()}
+
+
+#: Druid 33.0.0's answer to a forwarded mark-used or single-segment update, made after the change (FORWARD_500;
+#: profile switch ``forwarded_mark_used_500``).
+FORWARD_500_BODY = {
+    "error": "Unknown server error",
+    "message": "org.apache.druid.rpc.HttpResponseException: Server error [500 Internal Server Error]; no body",
+}
+
+
+def forwards_500(target: DruidTarget) -> bool:
+    """The target answers a forwarded mark-used or single-segment update with FORWARD_500 (profile "33")."""
+    from fakedruid.profiles import resolve_profile
+
+    return resolve_profile(target.profile).forwarded_mark_used_500
+
+
+def assert_update(resp: Any, target: DruidTarget, body: dict[str, Any], *, forwarded: bool = True) -> None:
+    """A forwarded mark-used or single-segment update answered ``body`` (200), or, on profile "33", the
+    FORWARD_500 made after the change (``forwarded`` false: an update 33.0.0 answers normally, markUnused)."""
+    if forwarded and forwards_500(target):
+        assert (resp.status_code, resp.json()) == (500, FORWARD_500_BODY), resp.text
+    else:
+        assert resp.status_code == 200, resp.text
+        assert resp.json() == body
 
 
 #: Jackson's source text for a request body read by Druid's Jetty.

@@ -18,6 +18,7 @@ from fakedruid.testing import DruidTarget
 #: ``(kind, profile)``.
 TARGET_PARAMS = [
     pytest.param(("fake", "29"), marks=pytest.mark.fake, id="fake-29"),
+    pytest.param(("fake", "33"), marks=pytest.mark.fake, id="fake-33"),
     pytest.param(("fake", "latest"), marks=pytest.mark.fake, id="fake-latest"),
     pytest.param(("real", None), marks=pytest.mark.real, id="real"),
 ]
