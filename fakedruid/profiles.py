@@ -16,7 +16,7 @@ from fakedruid.errors import InvalidConfig
 class Profile:
     """The switches of one Druid version family."""
 
-    #: "29" (Druid 28 to 29) or "latest" (Druid 33 and newer).
+    #: "29" (Druid 28 to 29), "31" (Druid 30 to 31) or "latest" (Druid 33 and newer).
     name: str
     #: What ``GET /status`` reports as ``version``.
     druid_version: str
@@ -88,6 +88,15 @@ class Profile:
     #: Jackson's mapping errors in markUsed/markUnused payloads end with ``(through reference chain: ...)``
     #: (28.0.0, which also writes the parser location the fake leaves out); 33.0.0 writes the bare message.
     mapping_errors_name_path: bool
+    # ------------------------------------------------------------------ release line 30-31 (measured on 31.0.1)
+    #: The Java class Jackson names in markUsed/markUnused mapping errors: 28-29's
+    #: ``DataSourcesResource$MarkDataSourceSegmentsPayload``, 30-31's inner ``DataSourcesResource$SegmentsToUpdateFilter``
+    #: (PR #16141), the top-level ``SegmentsToUpdateFilter`` from 32 on.
+    mark_payload_class: str
+    #: markUsed by ids answers unknown and unparseable ids with a 400 DruidException (``invalidInput``; 31.0.1's
+    #: ``SqlSegmentsMetadataManager``, or from 32 the Overlord's); else 28-29's 404 ``{"message": "Cannot find
+    #: segment ids [...]"}``.
+    unknown_ids_are_invalid_input: bool
 
 
 #: The newest Druid release the contract suite was run against (``--druid-real``): profile "latest" answers as the
@@ -127,6 +136,8 @@ PROFILE_29 = Profile(
     ready_failure_names_cause=False,
     null_task_dereference="getDataSource",
     mapping_errors_name_path=True,
+    mark_payload_class="org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload",
+    unknown_ids_are_invalid_input=False,
 )
 
 PROFILE_LATEST = Profile(
@@ -159,20 +170,62 @@ PROFILE_LATEST = Profile(
     ready_failure_names_cause=True,
     null_task_dereference="getDestinationResource",
     mapping_errors_name_path=False,
+    mark_payload_class="org.apache.druid.server.http.SegmentsToUpdateFilter",
+    unknown_ids_are_invalid_input=True,
+)
+
+# ---- Druid 30 and 31, measured on 31.0.1's Coordinator (fakedruid/real/maven.py: its Overlord does not run from
+# the jars the Maven repository has, so the task, kill and ingestion switches are profile "29"'s, not measured).
+PROFILE_31 = Profile(
+    name="31",
+    druid_version="31.0.1",
+    # The path table has no 30 or 31 column (tools/extract_druid_paths.py read 28.0.0, 29.0.1 and 37.0.0).
+    route_versions=("28.0.0", "29.0.1"),
+    properties_sorted=False,
+    segment_update_response=False,
+    honours_versions=True,
+    served_check_on_mark=False,
+    accept_quirk=True,
+    # OverlordDataSourcesResource arrived in 32 (PR #17545); not measured (no Overlord).
+    overlord_datasources_api=False,
+    segment_updates_via_overlord=False,
+    single_mark_used_parses_id=False,
+    unparseable_single_id_is_400=False,
+    mark_used_ids_parsed=True,
+    metadata_segment_parses_id=False,
+    unused_segments_errors_are_400=True,
+    segment_projections=False,
+    partial_load_rules=False,
+    kill_mark_as_unused=True,
+    zero_replica_segments_available=False,
+    kill_counts_killable_only=False,
+    task_exists_druid_exception=False,
+    unused_rows_carry_segment_columns=True,
+    update_failure_error="Exception occurred.",
+    authorization_result=False,
+    task_error_msg_limit=100,
+    ingestion_report_extras=False,
+    ready_failure_names_cause=False,
+    null_task_dereference="getDataSource",
+    mapping_errors_name_path=True,
+    mark_payload_class="org.apache.druid.server.http.DataSourcesResource$SegmentsToUpdateFilter",
+    unknown_ids_are_invalid_input=True,
 )
 
 PROFILES: dict[str, Profile] = {"29": PROFILE_29, "latest": PROFILE_LATEST}
+PROFILES["31"] = PROFILE_31
 
-#: Plain Druid release numbers and the profile that answers as they do. 30 and 31 still write the metadata
-#: store from the Coordinator (as 29 does); from 32 on the Coordinator forwards to the Overlord. No release
-#: line between was measured to need a profile of its own (docs/releases.md).
+#: Plain Druid release numbers and the profile that answers as they do. 30 and 31 answer markUsed/markUnused
+#: as 32+ do (no 204, ``versions``) but still write the metadata store from the Coordinator, with 29's bodies
+#: (profile "31", measured on 31.0.1); from 32 on the Coordinator forwards to the Overlord (docs/releases.md).
 RELEASES: dict[str, str] = {
-    str(n): ("29" if n <= 31 else "latest") for n in range(OLDEST_RELEASE, NEWEST_RELEASE + 1)
+    str(n): ("29" if n <= 29 else "latest") for n in range(OLDEST_RELEASE, NEWEST_RELEASE + 1)
 }
+RELEASES.update({"30": "31", "31": "31"})
 
 
 def resolve_profile(name: str | int | Profile) -> Profile:
-    """The profile for ``"29"``, ``"latest"`` or a Druid release number from 28 to 39 (``"35"``, ``"35.0.1"``).
+    """The profile for ``"29"``, ``"31"``, ``"latest"`` or a Druid release number from 28 to 39 (``"35"``, ``"35.0.1"``).
 
     :raises InvalidConfig: for anything else; the message lists the accepted values.
     """
@@ -185,6 +238,6 @@ def resolve_profile(name: str | int | Profile) -> Profile:
     if major in RELEASES and all(part.isdigit() for part in key.split(".")):
         return PROFILES[RELEASES[major]]
     raise InvalidConfig(
-        f"Unknown druid_version [{name}]: use '29', 'latest' or a Druid release from {OLDEST_RELEASE} to "
-        f"{NEWEST_RELEASE} (28 to 31 map to profile '29', 32 and newer to 'latest')"
+        f"Unknown druid_version [{name}]: use '29', '31', 'latest' or a Druid release from {OLDEST_RELEASE} to "
+        f"{NEWEST_RELEASE} (28 and 29 map to profile '29', 30 and 31 to '31', 32 and newer to 'latest')"
     )
