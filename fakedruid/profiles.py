@@ -90,8 +90,8 @@ class Profile:
     mapping_errors_name_path: bool
     # ------------------------------------------------------------------ release line 30-31 (measured on 31.0.1)
     #: The Java class Jackson names in markUsed/markUnused mapping errors: 28-29's
-    #: ``DataSourcesResource$MarkDataSourceSegmentsPayload``, 30-31's inner ``DataSourcesResource$SegmentsToUpdateFilter``
-    #: (PR #16141), the top-level ``SegmentsToUpdateFilter`` from 32 on.
+    #: ``DataSourcesResource$MarkDataSourceSegmentsPayload``, 30-31's inner
+    #: ``DataSourcesResource$SegmentsToUpdateFilter`` (PR #16141), the top-level ``SegmentsToUpdateFilter`` from 32.
     mark_payload_class: str
     #: markUsed by ids answers unknown and unparseable ids with a 400 DruidException (``invalidInput``; 31.0.1's
     #: ``SqlSegmentsMetadataManager``, or from 32 the Overlord's); else 28-29's 404 ``{"message": "Cannot find
@@ -225,7 +225,7 @@ RELEASES.update({"30": "31", "31": "31"})
 
 
 def resolve_profile(name: str | int | Profile) -> Profile:
-    """The profile for ``"29"``, ``"31"``, ``"latest"`` or a Druid release number from 28 to 39 (``"35"``, ``"35.0.1"``).
+    """The profile for ``"29"``, ``"31"``, ``"latest"`` or a Druid release from 28 to 39 (``"35"``, ``"35.0.1"``).
 
     :raises InvalidConfig: for anything else; the message lists the accepted values.
     """

@@ -16,7 +16,7 @@ import pytest
 from fakedruid.testing import DruidTarget, profile_for_version
 from tests.contract.helpers import new_datasource
 from tests.contract.known_differences import known_difference
-from tests.contract.targets import TARGET_PARAMS, boot_real
+from tests.contract.targets import TARGET_PARAMS, boot_real, skip_without_overlord
 
 #: The fake's profiles the suite runs under.
 FAKE_PROFILES = ("29", "latest")
@@ -81,8 +81,8 @@ def real_druid_target(pytestconfig: pytest.Config) -> Iterator[DruidTarget]:
             raise pytest.UsageError(
                 f"cannot tell which profile the Druid at {url} answers as ({exc}); pass --druid-profile"
             ) from exc
-    elif profile not in ("29", "latest"):
-        raise pytest.UsageError(f"--druid-profile / FAKEDRUID_DRUID_PROFILE must be 29 or latest, got {profile!r}")
+    elif profile not in ("29", "31", "latest"):
+        raise pytest.UsageError(f"--druid-profile / FAKEDRUID_DRUID_PROFILE must be 29, 31 or latest, got {profile!r}")
     target.profile = profile
     yield target
     target.close()
@@ -97,6 +97,7 @@ def real_druid_historical_target(pytestconfig: pytest.Config) -> Iterator[DruidT
     version = pytestconfig.getoption("--druid-real-historical") or pytestconfig.getoption("--druid-real")
     if not version:
         pytest.skip("historical: needs --druid-real VERSION or --druid-real-historical VERSION (a cluster it boots)")
+    skip_without_overlord(version, "historical: the Historical's template segment is made by an ingestion task")
     target = _boot_real_druid(version, historical=True)
     yield target
     target.close()

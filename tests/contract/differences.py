@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tests.contract.known_differences import FORWARD_500, NO_UNUSED_SEGMENTS_API, V28, V33
+from tests.contract.known_differences import FORWARD_500, NO_UNUSED_SEGMENTS_API, V28, V31, V33
 
 #: Placeholder a normalisation puts where the two sides cannot agree.
 MASK = "<normalised>"
@@ -240,7 +240,7 @@ LISTED: tuple[Listed, ...] = (
     Listed("FORWARD_500", (V33,), FORWARD_500, _forward_500),
     Listed(
         "jackson_mapping_error",
-        (V28, V33),
+        (V28, V31, V33),
         "a body Jackson cannot map is a 400 whose 'error' text is Jackson's own message (parser position, Java "
         "class names); the fake's 400 has the same keys and its own wording",
         _mapping_error,

@@ -26,6 +26,21 @@ INVALID_PAYLOAD = {
     "latest": "Invalid request payload. Specify either 'interval' or 'segmentIds', but not both. "
     "Optionally, include 'versions' only when 'interval' is provided.",
 }
+INVALID_PAYLOAD["31"] = INVALID_PAYLOAD["latest"]
+
+
+# ---- profile "31" (Druid 30-31, measured on 31.0.1): its answers are 29's in some places, "latest"'s in others.
+def before_30(target: DruidTarget) -> bool:
+    """Druid 28-29's markUsed/markUnused (profile "29"): no ``versions``, the 204 of a datasource nobody serves,
+    the old invalid-payload text."""
+    return target.profile == "29"
+
+
+def before_32(target: DruidTarget) -> bool:
+    """Druid 28-31 (profiles "29" and "31"): the Coordinator writes the metadata store itself and answers with
+    Java Maps (``{"numChangedSegments"}``, ``{"segmentStateChanged"}``, no ``@Produces``), and reads single ids
+    raw."""
+    return target.profile in ("29", "31")
 
 
 def new_datasource() -> str:
@@ -35,14 +50,14 @@ def new_datasource() -> str:
 
 def bulk(target: DruidTarget, n: int) -> dict[str, Any]:
     """A bulk update's success body in the target's profile."""
-    if target.profile == "latest":
+    if not before_32(target):
         return {"numChangedSegments": n, "segmentStateChanged": n > 0}
     return {"numChangedSegments": n}
 
 
 def single(target: DruidTarget, changed: bool) -> dict[str, Any]:
     """A single-segment update's success body in the target's profile."""
-    if target.profile == "latest":
+    if not before_32(target):
         return {"numChangedSegments": int(changed), "segmentStateChanged": changed}
     return {"segmentStateChanged": changed}
 

@@ -38,6 +38,14 @@ V33 = "33.0.0"
 #: Druid 37.0.0 (run with its recipe, fakedruid/real/maven.py), measured with ``--druid-real 37.0.0``: 86 passed,
 #: 11 recorded here. Forwarded writes answer 200 with the counts (the FORWARD_500 bug of 33.0.0 is fixed).
 V37 = "37.0.0"
+#: Druid 31.0.1 (profile "31"), measured as a Coordinator alone: its Overlord does not run from the jars the Maven
+#: repository has (fakedruid/real/maven.py), so the task, kill and ingestion calls answer NO_OVERLORD_31.
+V31 = "31.0.1"
+NO_OVERLORD_31 = (
+    "the 31.0.1 cluster has no Overlord (its CliOverlord needs druid-indexing-service 31.x, which the Maven "
+    "repository lacks): the Coordinator's OverlordProxyServlet and OverlordClient answer 500 "
+    "'ServiceNotAvailableException: Service [overlord] is not available'; a harness limit, not a Druid difference"
+)
 
 NO_HISTORICAL = (
     "needs a Historical serving the seeded segments; the real cluster has none, so the served view is empty"

@@ -36,3 +36,13 @@ def boot_real(option: str, version: str, **options: Any) -> DruidTarget:
         pytest.skip(f"{option} {version}: {exc.message}")
     except RealDruidError as exc:
         pytest.fail(f"{option} {version}: {exc.message}", pytrace=False)
+
+
+def skip_without_overlord(version: str, why: str) -> None:
+    """Skip where a release runs as a Coordinator alone (``fakedruid.real.maven.Recipe.overlord``: 31.0.1, whose
+    Overlord does not run from the jars the Maven repository has) and the test needs the Overlord."""
+    from fakedruid.real.maven import recipe_for
+
+    if not recipe_for(version).overlord:
+        pytest.skip(f"{why}, which needs an Overlord: Druid {version} runs here as a Coordinator alone "
+                    "(fakedruid/real/maven.py)")

@@ -16,7 +16,17 @@ import pytest
 import requests
 
 from fakedruid.testing import DruidTarget
-from tests.contract.helpers import INVALID_PAYLOAD, OVERLORD, M, P, bulk, segment_id, single
+from tests.contract.helpers import (
+    INVALID_PAYLOAD,
+    OVERLORD,
+    M,
+    P,
+    before_30,
+    before_32,
+    bulk,
+    segment_id,
+    single,
+)
 
 R = "/druid/coordinator/v1/rules"
 #: Accept values that name no JSON type; ``""`` sends no Accept header at all.
@@ -38,6 +48,8 @@ def _assert_empty(resp: requests.Response, status: int, reason: str, content_typ
 MARK_PAYLOAD = {
     "29": "org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload",
     "latest": "org.apache.druid.server.http.SegmentsToUpdateFilter",
+    # Druid 30-31 (PR #16141): the filter was an inner class of DataSourcesResource (measured on 31.0.1).
+    "31": "org.apache.druid.server.http.DataSourcesResource$SegmentsToUpdateFilter",
 }
 
 
@@ -89,7 +101,7 @@ def test_single_segment_update_accept_without_json(
     # empty 500 (also Druid 33.0.0: ACCEPT_500_33). From 34 on (@Produces, PR #18140) text/plain is a 406.
     path = f"{P}/{datasource}/segments/{segment_id(datasource, 1)}"
     resp = coordinator.request(method, path, headers={"Accept": accept})
-    if coordinator.profile == "29":
+    if before_32(coordinator):
         _assert_empty(resp, 500, "Internal Server Error")
     elif accept == "text/plain":
         _assert_empty(resp, 406, "Not Acceptable")
@@ -219,7 +231,7 @@ def test_malformed_json_body_without_writable_page_type(coordinator: DruidTarget
 def test_empty_task_body_is_null_pointer_page(coordinator: DruidTarget, body: str) -> None:
     resp = coordinator.post(f"{OVERLORD}/task", data=body)
     assert (resp.status_code, resp.reason) == (500, "Server Error")
-    method = "getDataSource" if coordinator.profile == "29" else "getDestinationResource"
+    method = "getDataSource" if before_32(coordinator) else "getDestinationResource"
     npe = (
         f"java.lang.NullPointerException: Cannot invoke &quot;org.apache.druid.indexing.common.task.Task.{method}()"
         "&quot; because &quot;task&quot; is null"
@@ -260,7 +272,7 @@ def test_mark_invalid_payload_is_400(coordinator: DruidTarget, datasource: str, 
 @pytest.mark.parametrize("interval", [EMPTY_INTERVAL, ETERNITY], ids=["zero-length", "eternity"])
 def test_mark_unused_unknown_datasource_odd_intervals(coordinator: DruidTarget, datasource: str, interval: str) -> None:
     resp = coordinator.post(f"{P}/{datasource}/markUnused", json={"interval": interval})
-    if coordinator.profile == "29":
+    if before_30(coordinator):
         # Not served: 204 before anything is read from the metadata store.
         assert resp.status_code == 204
         assert resp.headers.get("Content-Type") == "application/json"
@@ -341,7 +353,7 @@ def test_mark_segment_used_odd_but_parseable_ids(coordinator: DruidTarget, datas
 def test_mark_segment_unparseable_ids(coordinator: DruidTarget, datasource: str, raw: str, decoded: str) -> None:
     for method in ("POST", "DELETE"):
         resp = coordinator.request(method, f"{P}/{datasource}/segments/{raw}")
-        if coordinator.profile == "29":
+        if before_32(coordinator):
             assert resp.status_code == 200
             assert resp.json() == single(coordinator, False)
         else:
@@ -353,7 +365,7 @@ def test_mark_segment_id_with_encoded_slash(coordinator: DruidTarget, datasource
     # Jersey matches the raw path: %2F stays inside the {segmentId} segment, then is decoded to "/".
     for method in ("POST", "DELETE"):
         resp = coordinator.request(method, f"{P}/{datasource}/segments/a%2Fb")
-        if coordinator.profile == "29":
+        if before_32(coordinator):
             assert resp.json() == single(coordinator, False)
         else:
             assert resp.status_code == 400
@@ -368,7 +380,7 @@ def test_segment_id_equal_to_datasource(coordinator: DruidTarget, datasource: st
     # SegmentId.tryParse reads charAt(dataSource.length()): a runtime exception, so not wrapped by Jersey.
     resp = coordinator.delete(f"{P}/{datasource}/segments/{datasource}")
     _assert_empty(resp, 500, "Server Error")  # no page for DELETE
-    if coordinator.profile == "latest":
+    if not before_32(coordinator):
         resp = coordinator.post(f"{P}/{datasource}/segments/{datasource}")
         error = f"java.lang.StringIndexOutOfBoundsException: String index out of range: {len(datasource)}"
         assert resp.json() == {
@@ -405,7 +417,7 @@ def test_unknown_ids(coordinator: DruidTarget, datasource: str) -> None:
 def test_json_answers_are_compact(coordinator: DruidTarget, datasource: str) -> None:
     assert coordinator.get("/druid/coordinator/v1/isLeader").content == b'{"leader":true}'
     assert coordinator.get(f"{OVERLORD}/isLeader").content == b'{"leader":true}'
-    expected = b'{"numChangedSegments":0}' if coordinator.profile == "29" else (
+    expected = b'{"numChangedSegments":0}' if before_32(coordinator) else (
         b'{"numChangedSegments":0,"segmentStateChanged":false}'
     )
     assert coordinator.delete(f"{P}/{datasource}").content == expected
@@ -496,13 +508,10 @@ def test_mark_unused_segment_ids_of_wrong_type(
 ) -> None:
     resp = coordinator.post(f"{P}/{datasource}/markUnused", json={"segmentIds": ids})
     assert resp.status_code == 400
-    if coordinator.profile == "29":
-        # Druid 28 names the path (and, before it, the parser location: MAPPING_LOCATION); 33 writes neither.
+    if before_32(coordinator):
+        # Druid 28 and 31 name the path (and, before it, the parser location: MAPPING_LOCATION); 33 writes neither.
         element = "->java.util.HashSet[" + str(len(ids) - 1) + "]" if isinstance(ids, list) else ""
-        message += (
-            ' (through reference chain: org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload'
-            f'["segmentIds"]{element})'
-        )
+        message += f' (through reference chain: {MARK_PAYLOAD[coordinator.profile]}["segmentIds"]{element})'
     assert resp.json() == {"error": message}
 
 

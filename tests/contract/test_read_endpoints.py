@@ -8,7 +8,17 @@ from typing import Any
 import pytest
 
 from fakedruid.testing import DruidTarget
-from tests.contract.helpers import M, P, instant, seed_wiki, segment_id, segment_json, unused_ids, used_ids
+from tests.contract.helpers import (
+    M,
+    P,
+    before_30,
+    instant,
+    seed_wiki,
+    segment_id,
+    segment_json,
+    unused_ids,
+    used_ids,
+)
 
 # ---------------------------------------------------------------------- unknown datasource (any target)
 
@@ -151,11 +161,11 @@ def test_get_unused_segments_lists_unused_rows(coordinator: DruidTarget, datasou
     rows = coordinator.get(f"{M}/datasources/{datasource}/unusedSegments", params={"limit": "1"}).json()
     assert len(rows) == 1
     keys = ["dataSegment", "createdDate", "usedStatusLastUpdatedDate"]
-    if coordinator.profile == "latest":
-        # DataSegmentPlus of Druid 33.0.0 also writes these segments-table columns; none is set here.
+    if not before_30(coordinator):
+        # DataSegmentPlus of Druid 31.0.1 and 33.0.0 also writes these segments-table columns; none is set here.
         keys += ["used", "schemaFingerprint", "numRows", "upgradedFromSegmentId"]
     assert list(rows[0]) == keys
-    if coordinator.profile == "latest":
+    if not before_30(coordinator):
         assert [rows[0][k] for k in keys[3:]] == [False, None, None, None]
 
 
