@@ -97,6 +97,9 @@ class Profile:
     #: ``SqlSegmentsMetadataManager``, or from 32 the Overlord's); else 28-29's 404 ``{"message": "Cannot find
     #: segment ids [...]"}``.
     unknown_ids_are_invalid_input: bool
+    #: With ``unused_rows_carry_segment_columns``: an ``unusedSegments`` row's ``used`` is the row's flag
+    #: (``false``, Druid 33.0.0); else ``null`` (measured on 31.0.1).
+    unused_row_used_flag: bool
 
 
 #: The newest Druid release the contract suite was run against (``--druid-real``): profile "latest" answers as the
@@ -138,6 +141,7 @@ PROFILE_29 = Profile(
     mapping_errors_name_path=True,
     mark_payload_class="org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload",
     unknown_ids_are_invalid_input=False,
+    unused_row_used_flag=False,
 )
 
 PROFILE_LATEST = Profile(
@@ -172,6 +176,7 @@ PROFILE_LATEST = Profile(
     mapping_errors_name_path=False,
     mark_payload_class="org.apache.druid.server.http.SegmentsToUpdateFilter",
     unknown_ids_are_invalid_input=True,
+    unused_row_used_flag=True,
 )
 
 # ---- Druid 30 and 31, measured on 31.0.1's Coordinator (fakedruid/real/maven.py: its Overlord does not run from
@@ -210,6 +215,7 @@ PROFILE_31 = Profile(
     mapping_errors_name_path=True,
     mark_payload_class="org.apache.druid.server.http.DataSourcesResource$SegmentsToUpdateFilter",
     unknown_ids_are_invalid_input=True,
+    unused_row_used_flag=False,
 )
 
 PROFILES: dict[str, Profile] = {"29": PROFILE_29, "latest": PROFILE_LATEST}

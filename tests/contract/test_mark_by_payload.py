@@ -332,6 +332,12 @@ def test_mark_unused_versions_of_wrong_type(
         assert resp.headers.get("Content-Type") == "application/json"
     else:
         # SegmentsToUpdateFilter's List<String> reads as an ArrayList: Jackson's texts as for segmentIds' HashSet,
-        # with no reference chain (measured on 33.0.0).
+        # with no reference chain (measured on 33.0.0); 31.0.1 adds the chain (and the location, MAPPING_LOCATION).
+        if before_32(coordinator):
+            element = "->java.util.ArrayList[" + str(len(versions) - 1) + "]" if isinstance(versions, list) else ""
+            message += (
+                " (through reference chain: org.apache.druid.server.http.DataSourcesResource$SegmentsToUpdateFilter"
+                f'["versions"]{element})'
+            )
         assert resp.status_code == 400
         assert resp.json() == {"error": message}

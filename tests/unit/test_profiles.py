@@ -197,6 +197,7 @@ def test_profile_switches_are_all_listed_above() -> None:
         "mapping_errors_name_path",
         "mark_payload_class",
         "unknown_ids_are_invalid_input",
+        "unused_row_used_flag",
     }
     assert {f.name for f in dataclasses.fields(Profile)} == listed
 
