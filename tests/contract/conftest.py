@@ -19,7 +19,7 @@ from tests.contract.known_differences import known_difference
 from tests.contract.targets import TARGET_PARAMS, boot_real, skip_without_overlord
 
 #: The fake's profiles the suite runs under.
-FAKE_PROFILES = ("29", "latest")
+FAKE_PROFILES = ("29", "31", "latest")
 
 _NO_REAL = (
     "no real Druid configured: pass --druid-real VERSION (or set FAKEDRUID_DRUID_REAL) to boot one, or "

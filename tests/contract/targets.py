@@ -19,6 +19,8 @@ from fakedruid.testing import DruidTarget
 TARGET_PARAMS = [
     pytest.param(("fake", "29"), marks=pytest.mark.fake, id="fake-29"),
     pytest.param(("fake", "latest"), marks=pytest.mark.fake, id="fake-latest"),
+    # Profile "31" (Druid 30-31), whose expectations were measured on 31.0.1.
+    pytest.param(("fake", "31"), marks=pytest.mark.fake, id="fake-31"),
     pytest.param(("real", None), marks=pytest.mark.real, id="real"),
 ]
 
