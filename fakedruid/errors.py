@@ -8,6 +8,7 @@ these into Druid's status codes and bodies.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 
 class FakeDruidError(Exception):
@@ -33,6 +34,10 @@ class InvalidInterval(FakeDruidError, ValueError):
         super().__init__(f"Invalid interval[{text}]: [{reason}]")
         self.text = text
         self.reason = reason
+
+    def worded(self, prefix: str) -> str:
+        """The message with another release's wording (profile switch ``interval_error_prefix``)."""
+        return f"{prefix}[{self.text}]: [{self.reason}]"
 
 
 class InvalidInstant(FakeDruidError, ValueError):
@@ -113,19 +118,48 @@ class JavaNullPointer(FakeDruidError, TypeError):
         return self.java_class
 
 
-class InvalidRule(FakeDruidError, ValueError):
+@dataclass(frozen=True, slots=True)
+class JsonAt:
+    """Where Jackson's parser stood in the request body when it raised a mapping error: the token whose location
+    Druid 28 to 31 print (``\\n at [Source: ...; line: L, column: C]``, see :func:`fakedruid.api.jackson.locate`).
+
+    ``path`` leads to a value of the body (object keys and array indexes; ``()`` is the body itself).
+    ``anchor``: ``"start"``, the value's first token (a value of the wrong type); ``"end"``, its closing ``}`` or
+    ``]`` (a missing type id, a constructor that failed after the whole object was read); ``"next"``, the token
+    after the value (a constructor run as soon as its last creator property was read).
+    """
+
+    path: tuple[str | int, ...] = ()
+    anchor: str = "start"
+
+
+class JacksonMappingProblem(FakeDruidError):
+    """A Jackson ``JsonMappingException``: ``head``, the parser location (when ``at`` is set) and ``chain``.
+
+    ``message`` is ``head + chain``, the text without a location. Jackson puts the location between them;
+    exceptions a deserializer threw (Joda's ``IllegalArgumentException``) are wrapped without one (``at`` None).
+    """
+
+    def __init__(self, head: str, *, chain: str = "", at: JsonAt | None = None) -> None:
+        super().__init__(head + chain)
+        self.head = head
+        self.chain = chain
+        self.at = at
+
+
+class InvalidRule(JacksonMappingProblem, ValueError):
     """A retention rule or rule list that Druid rejects.
 
     ``kind`` tells the HTTP layer which answer Druid gives: ``"null_list"``, ``"empty_default"``, ``"limit"``
     or ``"mapping"`` (a Jackson mapping error).
     """
 
-    def __init__(self, message: str, kind: str = "mapping") -> None:
-        super().__init__(message)
+    def __init__(self, message: str, kind: str = "mapping", *, chain: str = "", at: JsonAt | None = None) -> None:
+        super().__init__(message, chain=chain, at=at)
         self.kind = kind
 
 
-class InvalidTask(FakeDruidError, ValueError):
+class InvalidTask(JacksonMappingProblem, ValueError):
     """A task payload that Druid rejects."""
 
 
@@ -169,7 +203,7 @@ class OverlordUnavailable(FakeDruidError, ConnectionError):
         self.mode = mode
 
 
-class JsonMappingError(FakeDruidError, ValueError):
+class JsonMappingError(JacksonMappingProblem, ValueError):
     """Jackson could not map the request body onto Druid's class (``CustomExceptionMapper``)."""
 
 

@@ -85,8 +85,9 @@ class Profile:
     #: ``NullPointerException`` when a task body is empty or ``null`` (28.0.0: ``getDataSource``; 33.0.0:
     #: ``getDestinationResource``).
     null_task_dereference: str
-    #: Jackson's mapping errors in markUsed/markUnused payloads end with ``(through reference chain: ...)``
-    #: (28.0.0, which also writes the parser location the fake leaves out); 33.0.0 writes the bare message.
+    #: ``CustomExceptionMapper`` writes Jackson's whole message: a mapping error Jackson raised on a token ends
+    #: with ``\n at [Source: ...; line: L, column: C]`` and ``(through reference chain: ...)`` (28.0.0 measured;
+    #: 29.0.1 and 31.0.1 have the same mapper); 33.0.0 keeps the first line, the bare message.
     mapping_errors_name_path: bool
     # ------------------------------------------------------------------ release line 30-31 (measured on 31.0.1)
     #: The Java class Jackson names in markUsed/markUnused mapping errors: 28-29's
@@ -100,12 +101,33 @@ class Profile:
     #: With ``unused_rows_carry_segment_columns``: an ``unusedSegments`` row's ``used`` is the row's flag
     #: (``false``, Druid 33.0.0); else ``null`` (measured on 31.0.1).
     unused_row_used_flag: bool
+    # ---- Druid 37.0.0 against 33.0.0 (measured with --druid-real 37.0.0; docs/releases.md, issue 10 item 3)
+    #: The metadata view keeps a datasource whose used segments all became unused while it still has rows:
+    #: ``GET .../metadata/datasources/{ds}`` answers 200 with ``"segments": []``, ``.../segments`` ``[]``, and
+    #: the list, ``?full`` and ``?simple`` still name it (37.0.0). A datasource that never had a used segment
+    #: stays out, and one whose rows are all deleted (kill) leaves; 28.0.0 and 33.0.0 drop it at once (404).
+    metadata_keeps_emptied_datasources: bool
+    #: ``unusedSegments`` rows end with ``indexingStateFingerprint`` (null; 37.0.0).
+    unused_rows_carry_indexing_state_fingerprint: bool
+    #: Basic authentication splits the decoded ``user:password`` at the first ``:`` (37.0.0: a password may
+    #: contain ``:``, ``user:`` is an empty password); else Java's ``String.split(":")`` must give two parts.
+    basic_auth_splits_at_first_colon: bool
+    #: A wrong password's 401 page names the user (``User DB authentication failed username[u].``, Druid 28-33,
+    #: from the source) or not (``User authentication failed.``, measured on 37.0.0).
+    auth_failure_names_user: bool
+    #: Jetty 12 (37.0.0) answers a request line over 8 KiB with its core error page (HTML whatever the
+    #: ``Accept``, URI ``/badMessage``, no SERVLET row); Jetty 9.4 with ``<h1>Bad Message 414</h1>``.
+    jetty12_bad_message_page: bool
+    #: ``Intervals.of``'s error for an unparseable interval is ``<this>[<text>]: [<Joda's message>]``, a
+    #: DruidException (29.0.1: ``Bad Interval``; 31.0.1 and 33.0.0: ``Invalid interval``; read from their
+    #: druid-processing jars). Druid 28.0.0 writes Joda's bare ``IllegalArgumentException`` message instead.
+    interval_error_prefix: str = "Invalid interval"
 
 
 #: The newest Druid release the contract suite was run against (``--druid-real``): profile "latest" answers as the
 #: releases after it whose changes on these endpoints are known (docs/releases.md), and ``GET /status`` reports
 #: this version. The one place to change when a newer release is measured.
-LATEST_VERIFIED_RELEASE = "33.0.0"
+LATEST_VERIFIED_RELEASE = "37.0.0"
 #: The Druid release lines ``--druid-version`` accepts (docs/releases.md records what each changed).
 OLDEST_RELEASE, NEWEST_RELEASE = 28, 39
 
@@ -142,6 +164,12 @@ PROFILE_29 = Profile(
     mark_payload_class="org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload",
     unknown_ids_are_invalid_input=False,
     unused_row_used_flag=False,
+    metadata_keeps_emptied_datasources=False,
+    unused_rows_carry_indexing_state_fingerprint=False,
+    basic_auth_splits_at_first_colon=False,
+    auth_failure_names_user=True,
+    jetty12_bad_message_page=False,
+    interval_error_prefix="Bad Interval",
 )
 
 PROFILE_LATEST = Profile(
@@ -177,6 +205,12 @@ PROFILE_LATEST = Profile(
     mark_payload_class="org.apache.druid.server.http.SegmentsToUpdateFilter",
     unknown_ids_are_invalid_input=True,
     unused_row_used_flag=True,
+    metadata_keeps_emptied_datasources=True,
+    unused_rows_carry_indexing_state_fingerprint=True,
+    basic_auth_splits_at_first_colon=True,
+    auth_failure_names_user=False,
+    jetty12_bad_message_page=True,
+    interval_error_prefix="Invalid interval",
 )
 
 # ---- Druid 30 and 31, measured on 31.0.1's Coordinator (fakedruid/real/maven.py: its Overlord does not run from
@@ -216,6 +250,14 @@ PROFILE_31 = Profile(
     mark_payload_class="org.apache.druid.server.http.DataSourcesResource$SegmentsToUpdateFilter",
     unknown_ids_are_invalid_input=True,
     unused_row_used_flag=False,
+    # Measured on 31.0.1: the emptied datasource leaves the metadata view, no indexingStateFingerprint, Jetty 9.4's
+    # 414 page, "Invalid interval" (as 33.0.0). Not measured (no basic-security extension run): 29's auth switches.
+    metadata_keeps_emptied_datasources=False,
+    unused_rows_carry_indexing_state_fingerprint=False,
+    basic_auth_splits_at_first_colon=False,
+    auth_failure_names_user=True,
+    jetty12_bad_message_page=False,
+    interval_error_prefix="Invalid interval",
 )
 
 PROFILES: dict[str, Profile] = {"29": PROFILE_29, "latest": PROFILE_LATEST}

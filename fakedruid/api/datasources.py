@@ -27,7 +27,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, request
 
-from fakedruid.api import messages, security_gate, serialize, wire
+from fakedruid.api import jackson, messages, security_gate, serialize, wire
 from fakedruid.api.errors import COORDINATOR, surface
 from fakedruid.api.rules import AUTHOR_HEADER, COMMENT_HEADER
 from fakedruid.errors import (
@@ -36,6 +36,7 @@ from fakedruid.errors import (
     InvalidRequestPayload,
     InvalidSegmentId,
     JavaNullPointer,
+    JsonAt,
     JsonMappingError,
     KillSubmissionFailed,
     NoIndexingService,
@@ -107,19 +108,20 @@ class MarkFilter:
 
 
 def _string_elements(
-    value: Any, field: str, java_type: str, element_chain: str, payload_class: str, *, with_path: bool = True
+    value: Any, field: str, java_type: str, element_chain: str, payload_class: str
 ) -> list[str | None]:
     """Jackson reading a ``HashSet<String>``/``ArrayList<String>``: scalars are coerced to text, containers fail.
 
     Measured on 28.0.0 and 33.0.0: a string is not a collection (``Cannot construct instance of
     `java.util.HashSet`...``, or the empty-string coercion error), other scalars and objects are
-    ``Cannot deserialize value of type `java.util.HashSet<java.lang.String>` from ...``. ``with_path``
-    (profile switch ``mapping_errors_name_path``) appends Jackson's ``(through reference chain: ...)``.
+    ``Cannot deserialize value of type `java.util.HashSet<java.lang.String>` from ...``, located at the
+    failing token, with Jackson's ``(through reference chain: ...)`` (written by profile "29" only, see
+    ``wire.mapping_text``).
     """
     chain = f'{payload_class}["{field}"]'
 
-    def error(message: str, path: str) -> JsonMappingError:
-        return JsonMappingError(f"{message} (through reference chain: {path})" if with_path else message)
+    def error(message: str, path: str, *where: str | int) -> JsonMappingError:
+        return JsonMappingError(message, chain=f" (through reference chain: {path})", at=JsonAt(where))
 
     if not isinstance(value, list):
         collection = java_type.split("<", 1)[0]
@@ -135,7 +137,7 @@ def _string_elements(
             )
         else:
             message = f"Cannot deserialize value of type `{java_type}` from {jackson_token(value)}"
-        raise error(message, chain)
+        raise error(message, chain, field)
     out: list[str | None] = []
     for index, item in enumerate(value):
         if item is None or isinstance(item, str):
@@ -151,6 +153,8 @@ def _string_elements(
             raise error(
                 f"Cannot deserialize value of type `{element}` from {jackson_token(item)}",
                 f"{chain}->{element_chain}[{index}]",
+                field,
+                index,
             )
     return out
 
@@ -194,7 +198,9 @@ def parse_mark_payload(body: Any, profile: Profile) -> MarkFilter:
     if body is None:
         raise invalid
     if not isinstance(body, dict):
-        raise JsonMappingError(f"Cannot deserialize value of type `{payload_class}` from {jackson_token(body)}")
+        raise JsonMappingError(
+            f"Cannot deserialize value of type `{payload_class}` from {jackson_token(body)}", at=JsonAt()
+        )
     interval: Interval | None = None
     interval_text: str | None = None
     ids: list[str | None] | None = None
@@ -211,7 +217,6 @@ def parse_mark_payload(body: Any, profile: Profile) -> MarkFilter:
                 "java.util.HashSet<java.lang.String>",
                 "java.util.HashSet",
                 payload_class,
-                with_path=profile.mapping_errors_name_path,
             )
             ids = list(dict.fromkeys(read))
         elif key == "versions" and latest:
@@ -221,7 +226,6 @@ def parse_mark_payload(body: Any, profile: Profile) -> MarkFilter:
                 "java.util.ArrayList<java.lang.String>",
                 "java.util.ArrayList",
                 payload_class,
-                with_path=profile.mapping_errors_name_path,
             )
         # Any other field is unknown to Druid's mapper (FAIL_ON_UNKNOWN_PROPERTIES=false): ignored.
     if latest:
@@ -509,6 +513,27 @@ def kill_unused_segments_in_interval(datasource: str, interval: str) -> Response
     return _kill(state, profile, datasource, interval)
 
 
+def coordinator_kill_task_json(task_id: str, datasource: str, interval: Interval) -> str:
+    """The kill task JSON Druid 29.0.1's Coordinator sends the Overlord (``OverlordClient.runKillTask``).
+
+    ``ClientKillUnusedSegmentsTaskQuery(id, dataSource, interval, false, null, limit, maxUsedStatusLastUpdatedTime)``
+    through Jackson: the type id first (``@JsonTypeInfo`` on ``ClientTaskQuery``), then the creator properties in
+    creator order with their nulls, then the ``getType()`` property, which writes ``"type"`` a second time (read
+    from 29.0.1's class files; measured on 28.0.0, whose class lacks ``maxUsedStatusLastUpdatedTime``: the
+    Overlord's location column there is this JSON's length minus 36).
+    """
+    fields = {
+        "id": task_id,
+        "dataSource": datasource,
+        "interval": str(interval),
+        "markAsUnused": False,
+        "batchSize": None,
+        "limit": None,
+        "maxUsedStatusLastUpdatedTime": None,
+    }
+    return '{"type":"kill",' + jackson.dumps(fields)[1:-1] + ',"type":"kill"}'
+
+
 def _kill(state: AppState, profile: Profile, datasource: str, interval_text: str) -> Response:
     """Submit an API kill task (``runKillTask("api-issued", ds, interval, null...)``); the fake runs it at once.
 
@@ -522,9 +547,18 @@ def _kill(state: AppState, profile: Profile, datasource: str, interval_text: str
         raise KillSubmissionFailed(messages.OVERLORD_UNREACHABLE)
     if interval.duration == 0:
         # The Overlord refuses the kill task (KillUnusedSegmentsTask's constructor: "interval empty") with a 400
-        # that the Coordinator's OverlordClient rethrows (measured on 28.0.0 and 33.0.0; 28.0.0's Jackson message
-        # also ends with the location in the Coordinator's own task JSON, which the fake leaves out).
-        refused = wire.jackson_json({"error": messages.KILL_INTERVAL_EMPTY})
+        # that the Coordinator's OverlordClient rethrows (measured on 28.0.0 and 33.0.0). Up to 31 the Overlord's
+        # Jackson message also locates the error in the Coordinator's own task JSON: its closing "}".
+        error = messages.KILL_INTERVAL_EMPTY
+        if profile.mapping_errors_name_path:
+            sent = coordinator_kill_task_json(
+                state.cluster.tasks.new_task_id("api-issued", datasource, interval, state.cluster.now()),
+                datasource,
+                interval,
+            ).encode()
+            line, column = jackson.locate(sent, (), "end")
+            error += f"\n at {jackson.source(line, column)}"
+        refused = wire.jackson_json({"error": error})
         raise KillSubmissionFailed(messages.OVERLORD_REFUSED_400.format(body=refused))
     note = request_note(
         AUDIT_TYPE_KILL,

@@ -41,6 +41,7 @@ from fakedruid.errors import (
     InvalidSegmentId,
     InvalidSqlInput,
     InvalidTask,
+    JacksonMappingProblem,
     JsonMappingError,
     KillSubmissionFailed,
     NoIndexingService,
@@ -80,12 +81,14 @@ def surface(name: str) -> Callable[[_View], _View]:
 
 
 def _jetty(exc: FakeDruidError, profile: Profile) -> Response:
-    return wire.jetty(500, exc.java_string())
+    return wire.jetty(500, wire.interval_wording(exc.java_string(), exc, profile))
 
 
 def _mapping_error(exc: FakeDruidError, profile: Profile) -> Response:
     """A Jackson mapping error through ``CustomExceptionMapper``: 400 ``{"error": msg}``."""
-    return wire.json_response({"error": exc.message or "unknown json mapping exception"}, 400)
+    message = wire.mapping_text(exc, profile) if isinstance(exc, JacksonMappingProblem) else exc.message
+    message = wire.interval_wording(message, exc, profile)
+    return wire.json_response({"error": message or "unknown json mapping exception"}, 400)
 
 
 def _raw_400(exc: FakeDruidError, profile: Profile) -> Response:

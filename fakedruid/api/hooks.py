@@ -30,6 +30,7 @@ from werkzeug.routing import PathConverter, UnicodeConverter
 from fakedruid.api import druid_paths, fallback, jackson, limits, messages, security_gate, wire
 from fakedruid.api.wire import Response
 from fakedruid.harness import RecordedRequest
+from fakedruid.profiles import Profile
 from fakedruid.settings import AppState
 
 #: Paths a non-leader still answers itself (``CoordinatorRedirectInfo.LOCAL_PATHS`` and
@@ -122,11 +123,12 @@ class _PathConverter(PathConverter):
 MAX_REQUEST_HEADER_SIZE = 8 * 1024
 
 
-def _limit_request_line() -> Response | None:
+def _limit_request_line(profile: Profile) -> Response | None:
     """Jetty refuses a request line longer than its header buffer with ``414 URI Too Long`` before Druid sees it.
 
-    (Jetty 9.4 ``HttpParser``; Druid's default ``maxRequestHeaderSize``. The body is Jetty's bad-message page;
-    UNCONFIRMED against a running Druid.)
+    (Jetty's ``HttpParser``; Druid's default ``maxRequestHeaderSize``.) The body is Jetty 9.4's bad-message page
+    (measured on 28.0.0 and 33.0.0) or, with ``profile.jetty12_bad_message_page``, Jetty 12's core error page
+    (measured on 37.0.0: HTML whatever the ``Accept``, for the URI ``/badMessage``).
     """
     environ = request.environ
     uri = environ.get("RAW_URI") or environ.get("REQUEST_URI") or request.full_path
@@ -136,11 +138,28 @@ def _limit_request_line() -> Response | None:
         return None
     if len(line.encode("utf-8", "surrogateescape")) <= MAX_REQUEST_HEADER_SIZE:
         return None
+    if profile.jetty12_bad_message_page:
+        response = Response(_JETTY12_414, status=414, content_type="text/html;charset=iso-8859-1")
+        response.headers["Cache-Control"] = "must-revalidate,no-cache,no-store"
+        return response
     return Response(
         "<h1>Bad Message 414</h1><pre>reason: URI Too Long</pre>",
         status=414,
         content_type="text/html;charset=iso-8859-1",
     )
+
+
+#: Jetty 12's page for a request line over the limit, byte for byte as Druid 37.0.0 answered it.
+_JETTY12_414 = (
+    "<html>\n<head>\n"
+    '<meta http-equiv="Content-Type" content="text/html;charset=ISO-8859-1"/>\n'
+    "<title>Error 414 URI Too Long</title>\n"
+    "</head>\n<body>\n<h2>HTTP ERROR 414 URI Too Long</h2>\n<table>\n"
+    "<tr><th>URI:</th><td>/badMessage</td></tr>\n"
+    "<tr><th>STATUS:</th><td>414</td></tr>\n"
+    "<tr><th>MESSAGE:</th><td>URI Too Long</td></tr>\n"
+    "</table>\n\n</body>\n</html>\n"
+)
 
 
 def _limit_body(limit: int) -> Response | None:
@@ -161,11 +180,11 @@ def _is_own(path: str) -> bool:
 def _before_request() -> Response | None:
     """Jetty's limit, the profile, then faults (an explicit per-request override), then leadership, then Jersey's
     matching (:func:`jersey_match`)."""
-    too_long = _limit_request_line()
-    if too_long is not None:
-        return too_long
     req = request_ctx.request
     state: AppState = current_app.extensions[wire.EXTENSION]
+    too_long = _limit_request_line(state.settings.profile)
+    if too_long is not None:
+        return too_long
     profile = req.environ[wire.PROFILE_KEY] = state.settings.profile
     too_large = _limit_body(state.settings.max_body_bytes)
     if too_large is not None:
@@ -253,7 +272,7 @@ def jersey_match(
 
 
 #: Where :func:`jersey_match` notes that the matched resource method declares ``@Produces(application/json)``.
-JSON_PRODUCES_KEY = "fakedruid.produces_json"
+JSON_PRODUCES_KEY = wire.JSON_PRODUCES_KEY
 JSON_MEDIA = "application/json"
 
 

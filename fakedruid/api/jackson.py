@@ -176,3 +176,118 @@ def _describe(ch: str) -> str:
     if code > 255:
         return f"'{ch}' (code {code} / 0x{code:x})"
     return f"'{ch}' (code {code})"
+
+
+# ---------------------------------------------------------------------- token locations
+
+
+def source(line: int, column: int) -> str:
+    """Jackson's location text for the request body Druid's Jetty hands it."""
+    return _SOURCE.format(line=line, column=column)
+
+
+class _Scanner:
+    """A position-tracking walk over one JSON document Python already parsed (so it is well formed).
+
+    Positions count as Jackson's ``UTF8StreamJsonParser`` does (measured on Druid 28.0.0): the line is 1-based and
+    advances at ``\\n``, at ``\\r`` and once at ``\\r\\n``; the column is 1-based and counts **bytes** of UTF-8 from
+    the line's start (``{"x":"é","k":5}`` puts the ``5`` at column 15, not 14).
+    """
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pos = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+        self.line = 1
+        self.row_start = 0
+
+    def here(self) -> tuple[int, int]:
+        return self.line, self.pos - self.row_start + 1
+
+    def skip_ws(self) -> None:
+        data = self.data
+        while self.pos < len(data):
+            ch = data[self.pos]
+            if ch in b" \t":
+                self.pos += 1
+            elif ch in b"\r\n":
+                self.pos += 2 if data[self.pos : self.pos + 2] == b"\r\n" else 1
+                self.line += 1
+                self.row_start = self.pos
+            else:
+                return
+
+    def string(self) -> bytes:
+        """Consume a string token; returns its raw bytes, quotes included."""
+        start = self.pos
+        self.pos += 1
+        while self.data[self.pos] != 0x22:  # '"'
+            self.pos += 2 if self.data[self.pos] == 0x5C else 1  # a backslash escapes the next byte
+        self.pos += 1
+        return self.data[start : self.pos]
+
+    def value(self) -> None:
+        """Consume one value (the scanner stands on its first byte)."""
+        ch = self.data[self.pos : self.pos + 1]
+        if ch == b'"':
+            self.string()
+        elif ch in (b"[", b"{"):
+            self.members(None)
+        else:
+            while self.pos < len(self.data) and self.data[self.pos] not in b",]} \t\r\n":
+                self.pos += 1
+
+    def members(self, target: str | int | None) -> bool:
+        """Walk the container the scanner stands on. With a ``target`` key or index, stop on that member's value
+        (True); else (or when it is absent) consume the container, closing bracket included (False)."""
+        is_object = self.data[self.pos] == 0x7B  # '{'
+        self.pos += 1
+        index = 0
+        while True:
+            self.skip_ws()
+            if self.data[self.pos] in b"]}":
+                if target is None:
+                    self.pos += 1
+                return False
+            if self.data[self.pos] == 0x2C:  # ','
+                self.pos += 1
+                continue
+            if is_object:
+                key = json.loads(self.string())
+                self.skip_ws()
+                self.pos += 1  # ':'
+                self.skip_ws()
+                if key == target:
+                    return True
+            elif index == target:
+                return True
+            self.value()
+            index += 1
+
+
+def locate(data: bytes, path: tuple[str | int, ...] = (), anchor: str = "start") -> tuple[int, int]:
+    """Line and column of the token Jackson's parser stood on for a mapping error (:class:`fakedruid.errors.JsonAt`).
+
+    :param data: the request body, which Python's parser read.
+    :param path: object keys and array indexes to the value; a missing member stops at the closing bracket of the
+        container that lacks it.
+    :param anchor: ``"start"``, the value's first token; ``"end"``, the closing bracket of a container value (a
+        scalar's own token); ``"next"``, the token after the value (the next field name, or the closing bracket).
+    """
+    scan = _Scanner(data)
+    scan.skip_ws()
+    for step in path:
+        if scan.data[scan.pos : scan.pos + 1] not in (b"[", b"{") or not scan.members(step):
+            return scan.here()
+    if anchor == "start":
+        return scan.here()
+    if anchor == "end" and scan.data[scan.pos : scan.pos + 1] in (b"[", b"{"):
+        scan.value()
+        scan.pos -= 1
+        return scan.here()
+    if anchor == "next":
+        scan.value()
+        scan.skip_ws()
+        if scan.data[scan.pos : scan.pos + 1] == b",":
+            scan.pos += 1
+            scan.skip_ws()
+    return scan.here()

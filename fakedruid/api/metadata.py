@@ -8,6 +8,7 @@ view" of used segments (semantics 2.4) is the current state: the fake has no pol
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Blueprint, Response, request
@@ -48,6 +49,13 @@ def _used_segments(cluster: ClusterReader, datasource: str) -> list[DataSegment]
     return [r.segment for r in cluster.records(datasource, used=True)]
 
 
+def _kept(cluster: ClusterReader, datasource: str, profile: Profile) -> bool:
+    """Druid 37.0.0 keeps a datasource whose segments all became unused in its metadata view (measured: 200 with
+    no segments, still listed, until its rows are deleted); a datasource that never had a used segment is not in
+    it. Profile switch ``metadata_keeps_emptied_datasources``."""
+    return profile.metadata_keeps_emptied_datasources and cluster.emptied(datasource)
+
+
 def _segments_answer(segments: list[DataSegment], full: bool, profile: Profile) -> Response:
     if full:
         return wire.json_response([serialize.data_segment(s, profile) for s in segments])
@@ -68,7 +76,7 @@ def get_datasources() -> Response:
     def query(cluster: ClusterReader) -> list[Any]:
         if include_unused:
             return list(cluster.datasource_names(include_unused=True))
-        names = cluster.datasource_names(include_unused=False)
+        names = cluster.datasource_names(include_unused=False, keep_emptied=profile.metadata_keeps_emptied_datasources)
         if not full:
             return list(names)
         props = _properties(cluster)
@@ -85,7 +93,7 @@ def get_datasource_with_used_segments(datasource: str) -> Response:
 
     def query(cluster: ClusterReader) -> dict[str, Any] | None:
         segments = _used_segments(cluster, datasource)
-        if not segments:
+        if not segments and not _kept(cluster, datasource, profile):
             return None
         return serialize.immutable_datasource(datasource, _properties(cluster), segments, profile)
 
@@ -98,7 +106,7 @@ def get_used_segments_in_datasource(datasource: str) -> Response:
     """``getUsedSegmentsInDataSource``: ids (or DataSegments with ``full``) of all used segments; 404 when none."""
     state, profile = wire.context()
     segments = _used(state, datasource)
-    if not segments:
+    if not segments and not state.cluster.read(lambda cluster: _kept(cluster, datasource, profile)):
         return wire.empty(404)
     return _segments_answer(segments, wire.flag("full"), profile)
 
@@ -118,25 +126,47 @@ def get_used_segments_in_datasource_for_intervals(datasource: str) -> Response:
     return _segments_answer(segments, wire.flag("full"), profile)
 
 
+class _NumberText(str):
+    """A JSON number kept as written (Jackson's ``getText()`` of a number token is its literal)."""
+
+
+#: The cause chain of a null interval in the list: the metadata query dereferences it inside a JDBI callback
+#: (measured on Druid 28.0.0: ``[null]`` and ``["<interval>", null]``; 33.0.0 not measured).
+_NULL_INTERVAL_NPE = (
+    'java.lang.NullPointerException: Cannot invoke "org.joda.time.Interval.getStart()" because "interval" is null'
+)
+
+
 def _read_interval_list(body: Any) -> list[Interval]:
-    """Jackson reading ``List<Interval>``: a bad element is a mapping error (400 ``{"error": ...}``)."""
+    """Jackson reading ``List<Interval>`` with Druid's ``JodaStuff.IntervalDeserializer``, which parses
+    ``jsonParser.getText()`` of any token: a number, a boolean, ``{`` or ``[`` is parsed as interval text and fails
+    as Joda does, with the element's reference chain (measured on Druid 28.0.0: ``[5]``, ``[true]``, ``[{}]``,
+    ``[1e3]``). A null element is kept, and the metadata query's NullPointerException escapes (Jetty's 500)."""
     if body is None:
         return []
     if not isinstance(body, list):
         wire.stop(_cannot_deserialize(_JAVA_INTERVAL_LIST, jackson_token(body), ""))
+    if any(isinstance(item, (int, float)) and not isinstance(item, bool) for item in body):
+        # Re-read to keep numbers as written (1e3 stays "1e3"); the body parsed once already, so this cannot fail.
+        body = json.loads(request.get_data(cache=True), parse_int=_NumberText, parse_float=_NumberText)
     out = []
     for index, item in enumerate(body):
-        chain = f" (through reference chain: java.util.ArrayList[{index}])"
         if item is None:
-            # Jackson hands a JSON null element through as a null Interval; the metadata query then fails
-            # on it. UNCONFIRMED; the fake treats it as a mapping error naming the element.
-            wire.stop(_cannot_deserialize("org.joda.time.Interval", "null value", chain))
-        if not isinstance(item, str):
-            wire.stop(_cannot_deserialize("org.joda.time.Interval", jackson_token(item), chain))
+            continue
+        if isinstance(item, bool):
+            text = "true" if item else "false"
+        elif isinstance(item, (dict, list)):
+            text = "{" if isinstance(item, dict) else "["
+        else:
+            text = str(item)
         try:
-            out.append(parse_interval(item))
+            out.append(parse_interval(text))
         except InvalidInterval as exc:
-            wire.stop(wire.mapping_error(f"{exc.message}{chain}"))
+            chain = f" (through reference chain: java.util.ArrayList[{index}])"
+            wire.stop(wire.mapping_error(wire.interval_wording(f"{exc.message}{chain}", exc, wire.profile())))
+    if None in body:
+        outer = f"org.skife.jdbi.v2.exceptions.CallbackFailedException: {_NULL_INTERVAL_NPE}"
+        wire.stop(wire.error_page(500, outer, causes=(outer, _NULL_INTERVAL_NPE)))
     return out
 
 

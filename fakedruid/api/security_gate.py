@@ -109,7 +109,12 @@ def enforce() -> Response | None:
     if need.kind == access.UNSECURED:
         return None
     try:
-        who = sec.authenticate(request.headers.get("Authorization"))
+        profile = wire.context()[1]
+        who = sec.authenticate(
+            request.headers.get("Authorization"),
+            split_at_first_colon=profile.basic_auth_splits_at_first_colon,
+            failure_names_user=profile.auth_failure_names_user,
+        )
     except Unauthenticated:
         resp = wire.json_response(access.unauthenticated_body(), 401)
         resp.headers["Content-Type"] = "application/json;charset=utf-8"  # sendJsonError sets the charset

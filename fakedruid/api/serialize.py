@@ -71,4 +71,7 @@ def data_segment_plus(record: SegmentRecord, profile: Profile) -> dict[str, Any]
         row["schemaFingerprint"] = None
         row["numRows"] = None
         row["upgradedFromSegmentId"] = None
+    if profile.unused_rows_carry_indexing_state_fingerprint:
+        # Measured on Druid 37.0.0: one more segments-table column, null for segments no compaction wrote.
+        row["indexingStateFingerprint"] = None
     return row

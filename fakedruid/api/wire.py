@@ -21,7 +21,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from fakedruid.api import jackson, limits
-from fakedruid.errors import FakeDruidError
+from fakedruid.errors import FakeDruidError, InvalidInterval, JacksonMappingProblem
 from fakedruid.profiles import Profile
 from fakedruid.settings import AppState, Settings
 
@@ -361,7 +361,18 @@ def malformed_json(exc: jackson.JacksonParseError) -> Response:
 
 def jetty_for(exc: FakeDruidError, status: int = 500) -> Response:
     """The Jetty page for an exception that escapes a Druid resource method."""
-    return jetty(status, exc.java_string())
+    return jetty(status, interval_wording(exc.java_string(), exc, profile()))
+
+
+def interval_wording(text: str, exc: BaseException, profile: Profile) -> str:
+    """``text`` with the profile's wording of the interval error behind ``exc`` (itself, its ``cause`` or its
+    ``__cause__`` chain), if any: the model words it as ``Invalid interval[...]``, the profile may say otherwise."""
+    seen: BaseException | None = exc
+    while seen is not None and not isinstance(seen, InvalidInterval):
+        seen = getattr(seen, "cause", None) or seen.__cause__
+    if seen is None or profile.interval_error_prefix == "Invalid interval":
+        return text
+    return text.replace(seen.message, seen.worded(profile.interval_error_prefix), 1)
 
 
 def druid_error(
@@ -432,16 +443,23 @@ def boolean(name: str) -> bool:
     return request.args.get(name, "").lower() == "true"
 
 
+#: Set in the WSGI environ when the matched resource method declares ``@Produces(application/json)``: an empty
+#: answer then carries that type (:mod:`fakedruid.api.hooks`).
+JSON_PRODUCES_KEY = "fakedruid.produces_json"
+
+
 def int_param(name: str) -> int | None:
-    """An integer parameter; a value that is not a Java int makes Jersey answer 404."""
+    """An integer parameter; a value that is not a Java int makes Jersey answer 404 before the resource method
+    runs, with no ``Content-Type`` (measured on Druid 33.0.0: ``?count=abc``, ``?max=abc``)."""
     value = request.args.get(name)
     if value is None:
         return None
     try:
         n = int(value.strip() if value.strip() == value else "x")
     except ValueError:
-        stop(empty(404))
-    if not -(2**31) <= n < 2**31:
+        n = None
+    if n is None or not -(2**31) <= n < 2**31:
+        request.environ[JSON_PRODUCES_KEY] = False
         stop(empty(404))
     return n
 
@@ -490,6 +508,23 @@ def _refuse_deep_json(data: bytes) -> None:
 def mapping_error(message: str) -> Response:
     """A Jackson mapping error through ``CustomExceptionMapper``: 400 ``{"error": msg}``."""
     return json_response({"error": message or "unknown json mapping exception"}, 400)
+
+
+def mapping_text(exc: JacksonMappingProblem, profile: Profile) -> str:
+    """What ``CustomExceptionMapper`` writes of a Jackson mapping error of this request's body.
+
+    Jackson's ``getMessage()`` is the head, ``\\n at [Source: ...; line: L, column: C]`` for the parser's token
+    (when Jackson raised the error itself: ``exc.at``), and the reference chain. Druid 28 to 31 write all of it
+    (measured on 28.0.0; 29.0.1's mapper and Jackson 2.12 are the same, read from its jars); from 33 the mapper
+    keeps the first line only (``getMessage().split(lineSeparator())[0]``), so a located error loses its location
+    and its chain (profile switch ``mapping_errors_name_path``).
+    """
+    if exc.at is None:
+        return exc.message
+    if not profile.mapping_errors_name_path:
+        return exc.head
+    line, column = jackson.locate(request.get_data(cache=True), exc.at.path, exc.at.anchor)
+    return f"{exc.head}\n at {jackson.source(line, column)}{exc.chain}"
 
 
 def json_body(*, error_page: bool = True) -> Any:

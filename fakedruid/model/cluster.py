@@ -81,10 +81,13 @@ _T = TypeVar("_T")
 class _Datasource:
     """The rows of one datasource, with caches derived from its used segments."""
 
-    __slots__ = ("_used_timeline", "records", "served_cache", "served_known", "versions")
+    __slots__ = ("_used_timeline", "had_used", "records", "served_cache", "served_known", "versions")
 
     def __init__(self) -> None:
         self.records: dict[str, SegmentRecord] = {}
+        #: A row of the datasource was used at some point since its first row was added (Druid 37.0.0's metadata
+        #: view keeps such a datasource when its segments all become unused; see ``keep_emptied``).
+        self.had_used = False
         self.versions: dict[str, VersionIntervals] = {}
         self._used_timeline: Timeline | None = None
         #: (what the served view was computed from, the view): see :meth:`Cluster.served`.
@@ -299,6 +302,7 @@ class Cluster:
             seg = record.segment
             ds = self._datasources.setdefault(seg.datasource, _Datasource())
             ds.records[seg.id] = record
+            ds.had_used = ds.had_used or record.used
             self._by_id[seg.id] = record
             if self._dirty is not None:
                 self._dirty.add(seg.id)
@@ -319,17 +323,23 @@ class Cluster:
 
     # ------------------------------------------------------------------ reading
 
-    def datasource_names(self, *, include_unused: bool = True) -> list[str]:
-        """Datasources in the store, sorted; with ``include_unused=False`` only those with used segments."""
+    def datasource_names(self, *, include_unused: bool = True, keep_emptied: bool = False) -> list[str]:
+        """Datasources in the store, sorted; with ``include_unused=False`` only those with used segments, and with
+        ``keep_emptied`` also those whose segments all became unused (Druid 37.0.0's metadata view)."""
         with self.lock:
-            return self._datasource_names(include_unused=include_unused)
+            return self._datasource_names(include_unused=include_unused, keep_emptied=keep_emptied)
 
-    def _datasource_names(self, *, include_unused: bool = True) -> list[str]:
+    def _datasource_names(self, *, include_unused: bool = True, keep_emptied: bool = False) -> list[str]:
         return sorted(
             name
             for name, ds in self._datasources.items()
-            if ds.records and (include_unused or any(r.used for r in ds.records.values()))
+            if ds.records
+            and (include_unused or (keep_emptied and ds.had_used) or any(r.used for r in ds.records.values()))
         )
+
+    def _emptied(self, datasource: str) -> bool:
+        ds = self._datasources.get(datasource)
+        return ds is not None and ds.had_used and bool(ds.records) and not any(r.used for r in ds.records.values())
 
     def records(self, datasource: str, *, used: bool | None = None) -> list[SegmentRecord]:
         """The rows of a datasource in segment-id order (snapshots of the rows; do not mutate)."""
@@ -749,6 +759,7 @@ class Cluster:
             r.used_status_last_updated = now
             if dirty is not None:
                 dirty.add(r.segment.id)
+        ds.had_used = ds.had_used or (used and flipped)
         if flipped:  # the caches derive from the used set only
             ds.changed()
 
@@ -1343,9 +1354,13 @@ class ClusterReader:
         """The fake clock's current time, UTC ms."""
         return self._cluster.clock.now()
 
-    def datasource_names(self, *, include_unused: bool = True) -> list[str]:
+    def datasource_names(self, *, include_unused: bool = True, keep_emptied: bool = False) -> list[str]:
         """As :meth:`Cluster.datasource_names`."""
-        return self._cluster._datasource_names(include_unused=include_unused)
+        return self._cluster._datasource_names(include_unused=include_unused, keep_emptied=keep_emptied)
+
+    def emptied(self, datasource: str) -> bool:
+        """The datasource has rows, none used, and had a used one (Druid 37.0.0's metadata view keeps it)."""
+        return self._cluster._emptied(datasource)
 
     def records(self, datasource: str, *, used: bool | None = None) -> list[SegmentRecord]:
         """As :meth:`Cluster.records`."""

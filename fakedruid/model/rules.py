@@ -24,6 +24,7 @@ from fakedruid.errors import (
     InvalidInterval,
     InvalidPeriod,
     InvalidRule,
+    JsonAt,
     NotImplementedByFake,
 )
 from fakedruid.model.audit import AUDIT_TYPE_RULES, AuditEntry, AuditLog, payload_text
@@ -59,8 +60,8 @@ PARTIAL_LOAD_RULE_TYPES = ("loadPartialByPeriod", "loadPartialByInterval", "load
 # --- Errors -----------------------------------------------------------------------------------------------
 
 
-def _invalid(message: str, kind: str = "mapping") -> InvalidRule:
-    return InvalidRule(message, kind)
+def _invalid(message: str, kind: str = "mapping", *, at: JsonAt | None = None) -> InvalidRule:
+    return InvalidRule(message, kind, at=at)
 
 
 # --- Rule classes -----------------------------------------------------------------------------------------
@@ -506,13 +507,18 @@ def rule_from_json(obj: Any, *, partial_load_rules: bool = True, service: str | 
         JSON type.
     :raises NotImplementedByFake: for a partial-load rule type when ``partial_load_rules`` is true.
     """
+    missing_type = (
+        f"Could not resolve subtype of [simple type, class {_RULE_JAVA_TYPE}]: missing type id property 'type'"
+    )
+    if isinstance(obj, list):
+        raise _invalid(f"Cannot deserialize value of type `{_RULE_JAVA_TYPE}` from {jackson_token(obj)}", at=JsonAt())
     if not isinstance(obj, dict):
-        raise _invalid(f"Cannot deserialize value of type `{_RULE_JAVA_TYPE}` from {jackson_token(obj)}")
+        # A scalar has no type id (measured on 28.0.0: [1], [true], ["x"]), located on its token.
+        raise _invalid(missing_type, at=JsonAt())
     type_id = obj.get("type")
     if type_id is None:
-        raise _invalid(
-            f"Could not resolve subtype of [simple type, class {_RULE_JAVA_TYPE}]: missing type id property 'type'"
-        )
+        # Jackson looks for the type id through the whole object: its parser stands on the closing "}".
+        raise _invalid(missing_type, at=JsonAt((), "end"))
     if not isinstance(type_id, str):
         type_id = json.dumps(type_id)
     if partial_load_rules and type_id in PARTIAL_LOAD_RULE_TYPES:
@@ -544,7 +550,7 @@ def rule_from_json(obj: Any, *, partial_load_rules: bool = True, service: str | 
     if type_id == "broadcastByPeriod":
         return BroadcastByPeriod(_period_field(obj, type_id), _optional_bool(obj, "includeFuture", True))
     known = RULE_TYPES + (PARTIAL_LOAD_RULE_TYPES if partial_load_rules else ())
-    raise _invalid(unknown_type_message(type_id, service=service, known_type_ids=known))
+    raise _invalid(unknown_type_message(type_id, service=service, known_type_ids=known), at=JsonAt(("type",)))
 
 
 def rules_from_json(
@@ -568,7 +574,8 @@ def rules_from_json(
         raise _invalid("Rules cannot be null.", "null_list")
     if not isinstance(value, list):
         raise _invalid(
-            f"Cannot deserialize value of type `java.util.ArrayList<{_RULE_JAVA_TYPE}>` from {jackson_token(value)}"
+            f"Cannot deserialize value of type `java.util.ArrayList<{_RULE_JAVA_TYPE}>` from {jackson_token(value)}",
+            at=JsonAt(),
         )
     # Jackson reads the whole body before the resource checks for an empty default list.
     rules = []
@@ -578,6 +585,15 @@ def rules_from_json(
         except _InvalidValue as exc:
             chain = f"java.util.ArrayList[{index}]->{exc.path}"
             raise _invalid(f"{exc.message} (through reference chain: {chain})") from exc
+        except InvalidRule as exc:
+            if exc.at is None:
+                raise
+            # Jackson raised it on the element's tokens: located, and the chain names the list index (28.0.0).
+            raise InvalidRule(
+                exc.head,
+                chain=f" (through reference chain: java.util.ArrayList[{index}])",
+                at=JsonAt((index, *exc.at.path), exc.at.anchor),
+            ) from exc
     _check_rule_list(rules, datasource, default_key)
     return rules
 

@@ -219,8 +219,13 @@ def _java_split_colon(text: str) -> list[str]:
     return parts
 
 
-def parse_basic_authorization(header: str | None) -> BasicCredentials | str | None:
+def parse_basic_authorization(
+    header: str | None, *, split_at_first_colon: bool = False
+) -> BasicCredentials | str | None:
     """Read an ``Authorization`` header as ``BasicAuthUtils`` and ``BasicHTTPAuthenticator`` do.
+
+    ``split_at_first_colon`` (Druid 37.0.0, measured): the decoded form splits at its first ``:`` only, so a
+    password may contain ``:`` and ``user:`` is an empty password; no ``:`` at all is still malformed.
 
     :returns: ``None`` when the request carries no Basic credentials (no header, shorter than 7 characters, or
         not starting with the case-sensitive ``"Basic "``): Druid moves on and, with no other authenticator,
@@ -243,6 +248,9 @@ def parse_basic_authorization(header: str | None) -> BasicCredentials | str | No
         return MALFORMED
     # StringUtils.fromUtf8 replaces malformed UTF-8 rather than failing.
     decoded = raw.decode("utf-8", "replace")
+    if split_at_first_colon:
+        user, colon, password = decoded.partition(":")
+        return BasicCredentials(user, password) if colon else MALFORMED
     parts = _java_split_colon(decoded)
     if len(parts) != 2:
         return MALFORMED
@@ -529,14 +537,19 @@ class BasicSecurity:
         with self.lock:
             self._authenticator(authenticator)
 
-    def authenticate(self, header: str | None) -> Identity:
+    def authenticate(
+        self, header: str | None, *, split_at_first_colon: bool = False, failure_names_user: bool = True
+    ) -> Identity:
         """Who sends a request with this ``Authorization`` header.
+
+        ``split_at_first_colon``: see :func:`parse_basic_authorization`. ``failure_names_user``: a wrong
+        password's message names the user (Druid 28-33) or is ``User authentication failed.`` (37.0.0, measured).
 
         :raises Unauthenticated: no Basic credentials: Druid's JSON 401 challenge.
         :raises AuthenticationFailed: malformed credentials or an unknown user (empty message: bare 401 page),
             or a wrong password (message ``User DB authentication failed username[u].``).
         """
-        parsed = parse_basic_authorization(header)
+        parsed = parse_basic_authorization(header, split_at_first_colon=split_at_first_colon)
         if parsed is None:
             raise Unauthenticated("")
         if isinstance(parsed, str):
@@ -549,6 +562,8 @@ class BasicSecurity:
                 raise AuthenticationFailed("")
         # Hashing (about 6 ms) runs outside the lock; Credentials are immutable.
         if not cred.matches(parsed.password):
+            if not failure_names_user:
+                raise AuthenticationFailed("User authentication failed.")
             raise AuthenticationFailed(f"User DB authentication failed username[{parsed.user}].")
         return Identity(parsed.user, self.authorizer_name, self.authenticator_name)
 

@@ -21,6 +21,7 @@ from fakedruid.errors import (
     InvalidInstant,
     InvalidInterval,
     InvalidTask,
+    JsonAt,
     NotImplementedByFake,
     TaskAlreadyExists,
     UnknownTask,
@@ -511,17 +512,18 @@ def kill_task_from_json(obj: Any, *, mark_as_unused_allowed: bool, versions_allo
     :raises NotImplementedByFake: for a Druid task type other than ``kill``.
     """
     if not isinstance(obj, dict):
-        raise InvalidTask(_missing_type_id())
+        raise InvalidTask(_missing_type_id(), at=JsonAt())
     task_type = obj.get("type")
     if task_type is None or isinstance(task_type, (dict, list)):
-        raise InvalidTask(_missing_type_id())
+        raise InvalidTask(_missing_type_id(), at=JsonAt((), "end"))
     task_type = _scalar_text(task_type)
     if task_type != KILL:
         if task_type in OTHER_TASK_TYPES:
             raise NotImplementedByFake(f"task type [{task_type}]: only 'kill' tasks are implemented")
         raise InvalidTask(
             f"Please make sure to load all the necessary extensions and jars with type '{task_type}' on "
-            f"'druid/overlord' service. Could not resolve type id '{task_type}' as a subtype of `{_TASK_CLASS}`"
+            f"'druid/overlord' service. Could not resolve type id '{task_type}' as a subtype of `{_TASK_CLASS}`",
+            at=JsonAt(("type",)),
         )
 
     fields: dict[str, Any] = {}
@@ -543,25 +545,28 @@ def kill_task_from_json(obj: Any, *, mark_as_unused_allowed: bool, versions_allo
     mark_as_unused = fields.get("markAsUnused")
     # Constructor order: AbstractTask validates the id and dataSource, AbstractFixedIntervalTask the interval,
     # then KillUnusedSegmentsTask its own fields.
+    at = _creator_location(obj)
     if task_id is not None:
         problem = _id_problem(task_id)
         if problem is not None:
-            raise InvalidTask(_construct_error(problem))
+            raise InvalidTask(_construct_error(problem), at=at)
     if datasource is None:
-        raise InvalidTask(_construct_error("dataSource"))
+        raise InvalidTask(_construct_error("dataSource"), at=at)
     if interval is None:
-        raise InvalidTask(_construct_error("interval"))
+        raise InvalidTask(_construct_error("interval"), at=at)
     if interval.duration == 0:
         # AbstractFixedIntervalTask: checkArgument(interval.toDurationMillis() > 0, "interval empty") (measured
         # on 28.0.0 and 33.0.0: a zero-length kill interval is a 400 naming it).
-        raise InvalidTask(_construct_error("interval empty"))
+        raise InvalidTask(_construct_error("interval empty"), at=at)
     effective_batch = 100 if batch_size is None else batch_size
     if effective_batch <= 0:
-        raise InvalidTask(_construct_error(f"batchSize[{_java_int(batch_size)}] must be a positive integer."))
+        raise InvalidTask(_construct_error(f"batchSize[{_java_int(batch_size)}] must be a positive integer."), at=at)
     if limit is not None and limit <= 0:
-        raise InvalidTask(_construct_error(f"limit[{limit}] must be a positive integer."))
+        raise InvalidTask(_construct_error(f"limit[{limit}] must be a positive integer."), at=at)
     if limit is not None and mark_as_unused is True:
-        raise InvalidTask(_construct_error(f"limit[{limit}] cannot be provided when markAsUnused is enabled."))
+        raise InvalidTask(
+            _construct_error(f"limit[{limit}] cannot be provided when markAsUnused is enabled."), at=at
+        )
 
     versions = fields.get("versions")
     context = fields.get("context")
@@ -648,6 +653,24 @@ def _construct_error(problem: str, java_class: str = _KILL_CLASS) -> str:
     return f"Cannot construct instance of `{java_class}`, problem: {problem}"
 
 
+#: The ``@JsonCreator`` properties of Druid 29.0.1's ``KillUnusedSegmentsTask`` (read from its class file; 28.0.0's
+#: lack ``maxUsedStatusLastUpdatedTime``). Only profile "29" prints the location they decide.
+_KILL_CREATOR_PROPERTIES = (
+    "id", "dataSource", "interval", "context", "markAsUnused", "batchSize", "limit", "maxUsedStatusLastUpdatedTime"
+)
+
+
+def _creator_location(obj: Mapping[str, Any]) -> JsonAt:
+    """Where Jackson's parser stands when it runs the kill task's constructor (``BeanDeserializer
+    ._deserializeUsingPropertyBased``): once the last creator property is read, on the token after it; else, when
+    the object ends, on its ``}`` (measured on 28.0.0: ``"limit":null, "x":1`` after the others puts the location
+    on ``"x"``)."""
+    if all(key in obj for key in _KILL_CREATOR_PROPERTIES):
+        last = [key for key in obj if key in _KILL_CREATOR_PROPERTIES][-1]
+        return JsonAt((last,), "next")
+    return JsonAt((), "end")
+
+
 def _missing_type_id() -> str:
     return f"Could not resolve subtype of [simple type, class {_TASK_CLASS}]: missing type id property 'type'"
 
@@ -657,7 +680,12 @@ def _chain(message: str, key: str) -> str:
 
 
 def _type_error(java_type: str, key: str, value: Any) -> InvalidTask:
-    return InvalidTask(_chain(f"Cannot deserialize value of type `{java_type}` from {jackson_token(value)}", key))
+    # Raised by Jackson on the value's token: located there.
+    return InvalidTask(
+        f"Cannot deserialize value of type `{java_type}` from {jackson_token(value)}",
+        chain=_chain("", key),
+        at=JsonAt((key,)),
+    )
 
 
 def _scalar_text(value: Any) -> str:
@@ -723,7 +751,7 @@ def _read_interval(key: str, value: Any) -> Interval | None:
     try:
         return parse_interval(_scalar_text(value))
     except InvalidInterval as exc:
-        raise InvalidTask(_chain(exc.message, key)) from None
+        raise InvalidTask(_chain(exc.message, key)) from exc
 
 
 def _read_instant(key: str, value: Any) -> int | None:

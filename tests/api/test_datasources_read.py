@@ -280,7 +280,7 @@ def test_get_interval_bad_interval_is_uncaught_500(
     resp = client.get(f"{P}/{datasource}/intervals/{interval}")
     assert resp.status_code == 500
     assert resp.mimetype == "text/html"
-    assert "Invalid interval" in resp.get_data(as_text=True)
+    assert "Bad Interval" in resp.get_data(as_text=True)
 
 
 # ====================================================================== 3.4 GET /datasources/{ds}/segments

@@ -383,7 +383,7 @@ def test_mark_payload_bad_interval_is_400_mapping_error(
     assert resp.status_code == 400
     body = resp.get_json()
     assert list(body) == ["error"]
-    assert f"Invalid interval[{interval}]" in body["error"]
+    assert f"Bad Interval[{interval}]" in body["error"]
     assert state(fake) == before
 
 
@@ -391,9 +391,9 @@ def test_mark_payload_bad_interval_is_400_mapping_error(
 @pytest.mark.parametrize(
     ("body", "phrase"),
     [
-        pytest.param({"interval": 5}, "Invalid interval[5]", id="interval-number"),
-        pytest.param({"interval": True}, "Invalid interval[true]", id="interval-bool"),
-        pytest.param({"interval": {"start": "2015"}}, "Invalid interval[{]", id="interval-object"),
+        pytest.param({"interval": 5}, "Bad Interval[5]", id="interval-number"),
+        pytest.param({"interval": True}, "Bad Interval[true]", id="interval-bool"),
+        pytest.param({"interval": {"start": "2015"}}, "Bad Interval[{]", id="interval-object"),
         pytest.param({"segmentIds": "a"}, "segmentIds", id="ids-string"),
         pytest.param({"segmentIds": {"a": 1}}, "segmentIds", id="ids-object"),
         pytest.param({"segmentIds": [["a"]]}, "segmentIds", id="ids-nested-array"),

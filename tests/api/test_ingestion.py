@@ -117,6 +117,18 @@ def test_native_task_payload_and_report(fake: FakeCoordinator, client: FlaskClie
     assert (stats["processed"], stats["unparseable"], stats["thrownAway"]) == (3, 1, 0)
 
 
+def test_blank_json_lines_are_unparseable_rows(fake: FakeCoordinator, client: FlaskClient) -> None:
+    # Measured on Druid 28.0.0: an empty and a whitespace-only line each count as an unparseable row; the final
+    # newline adds no line.
+    body = native()
+    body["spec"]["ioConfig"]["inputSource"]["data"] = "\n\n   \n".join(
+        json.dumps(r) for r in ROWS[:2]) + "\n"
+    task_id = client.post(f"{INDEXER}/task", json=body).get_json()["task"]
+    report = client.get(f"{INDEXER}/task/{task_id}/reports").get_json()["ingestionStatsAndErrors"]
+    stats = report["payload"]["rowStats"]["buildSegments"]
+    assert (stats["processed"], stats["unparseable"]) == (2, 2)
+
+
 def test_native_task_with_id_and_taken_id(fake: FakeCoordinator, client: FlaskClient) -> None:
     assert client.post(f"{INDEXER}/task", json=native(id="load-1")).get_json() == {"task": "load-1"}
     resp = client.post(f"{INDEXER}/task", json=native(id="load-1"))

@@ -68,7 +68,7 @@ def test_datasource_loadstatus_bad_interval_answers_jetty_500(fake: FakeCoordina
     resp = client.get(loadstatus(forceMetadataRefresh="true", interval="2015-09-13_2015-09-12"))
     assert resp.status_code == 500
     assert resp.mimetype == "text/html"
-    assert "Invalid interval[2015-09-13/2015-09-12]" in resp.data.decode()
+    assert "Bad Interval[2015-09-13/2015-09-12]" in resp.data.decode()
 
 
 def test_datasource_loadstatus_unknown_datasource_answers_204(client: FlaskClient) -> None:

@@ -245,21 +245,31 @@ def test_post_segments_bad_interval_answers_400_error_map(any_fake: FakeCoordina
     assert resp.status_code == 400
     body = resp.get_json()
     assert list(body) == ["error"]
-    assert "Invalid interval[2015-09-13/2015-09-12]" in body["error"]
+    # 29.0.1's Intervals.of says "Bad Interval", 31 and newer "Invalid interval" (switch interval_error_prefix).
+    assert f"{any_fake.profile.interval_error_prefix}[2015-09-13/2015-09-12]" in body["error"]
 
 
 def test_post_segments_underscore_interval_in_body_answers_400(client: FlaskClient) -> None:
     # JSON bodies do not convert '_' (semantics 4.6).
     resp = post_intervals(client, WIKI, ["2015-09-12_2015-09-13"])
     assert resp.status_code == 400
-    assert "Invalid interval" in resp.get_json()["error"]
+    assert "Bad Interval" in resp.get_json()["error"]
 
 
-@pytest.mark.parametrize("body", [{"interval": "2015-09-12/2015-09-13"}, "\"2015-09-12/2015-09-13\"", [5]])
+@pytest.mark.parametrize("body", [{"interval": "2015-09-12/2015-09-13"}, "\"2015-09-12/2015-09-13\""])
 def test_post_segments_body_of_wrong_type_answers_400(client: FlaskClient, body: Any) -> None:
     resp = post_intervals(client, WIKI, body)
     assert resp.status_code == 400
     assert "Cannot deserialize" in resp.get_json()["error"]
+
+
+def test_post_segments_number_element_is_parsed_as_interval_text(client: FlaskClient) -> None:
+    # JodaStuff.IntervalDeserializer parses the token's text (measured on Druid 28.0.0).
+    resp = post_intervals(client, WIKI, [5])
+    assert resp.status_code == 400
+    assert resp.get_json()["error"] == (
+        "Invalid interval[5]: [Format requires a '/' separator: 5] (through reference chain: java.util.ArrayList[0])"
+    )
 
 
 def test_post_segments_text_content_type_answers_415(fake: FakeCoordinator, client: FlaskClient) -> None:
@@ -548,12 +558,14 @@ def test_unused_segments_answers_data_segment_plus(any_fake: FakeCoordinator) ->
     body = resp.get_json()
     assert len(body) == 1
     keys = ["dataSegment", "createdDate", "usedStatusLastUpdatedDate"]
-    if any_fake.profile.name == "latest":
+    if any_fake.profile.unused_rows_carry_segment_columns:
         # Druid 33.0.0's DataSegmentPlus also writes these segments-table columns (measured).
         keys += ["used", "schemaFingerprint", "numRows", "upgradedFromSegmentId"]
+    if any_fake.profile.unused_rows_carry_indexing_state_fingerprint:
+        keys += ["indexingStateFingerprint"]  # Druid 37.0.0 (measured)
     assert list(body[0]) == keys
-    if any_fake.profile.name == "latest":
-        assert [body[0][k] for k in keys[3:]] == [False, None, None, None]
+    if any_fake.profile.unused_rows_carry_segment_columns:
+        assert [body[0][k] for k in keys[3:]] == [False] + [None] * (len(keys) - 4)
     assert body[0]["dataSegment"]["identifier"] == sid
     assert body[0]["createdDate"] == "2024-01-02T03:04:05.678Z"
     assert body[0]["usedStatusLastUpdatedDate"] == NOW
@@ -700,7 +712,7 @@ def test_unused_segments_last_segment_id_equal_to_datasource_profile_latest_answ
 def test_unused_segments_bad_interval_profile_29_answers_jetty_500(client: FlaskClient) -> None:
     resp = unused(client, query="?interval=2015_2014")
     assert resp.status_code == 500
-    assert "Invalid interval[2015/2014]" in resp.data.decode()
+    assert "Bad Interval[2015/2014]" in resp.data.decode()
 
 
 def test_unused_segments_bad_interval_profile_latest_answers_400(client_latest: FlaskClient) -> None:

@@ -63,7 +63,7 @@ def test_served_description_follows_profile_and_security() -> None:
     plain = FakeCoordinator("latest").client.get("/fakedruid/v1/openapi.json")
     assert plain.status_code == 200
     doc = plain.get_json()
-    assert doc["info"]["version"] == "33.0.0"
+    assert doc["info"]["version"] == "37.0.0"
     assert not any(p.startswith("/druid-ext/") for p in doc["paths"])
     assert "/druid/indexer/v1/datasources/{datasource}/markUsed" in doc["paths"]
     assert "/fakedruid/v1/openapi.json" in doc["paths"]

@@ -621,8 +621,8 @@ def test_metadata_segment_unused_found_only_with_include_unused_true(
 # ====================================================================== 3.9 status
 
 
-def test_status_reports_druid_33(client_latest: FlaskClient) -> None:
-    assert client_latest.get("/status").get_json()["version"] == "33.0.0"
+def test_status_reports_druid_37(client_latest: FlaskClient) -> None:
+    assert client_latest.get("/status").get_json()["version"] == "37.0.0"
 
 
 # ====================================================================== fault injection (semantics 10.9)

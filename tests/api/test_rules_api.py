@@ -224,7 +224,7 @@ def test_set_rules_empty_list_for_default_answers_400(client: FlaskClient) -> No
             "Invalid number of replicas for tier [hot]. Value [-1] must be positive.",
         ),
         ({"type": "loadForeverr"}, "Could not resolve type id 'loadForeverr'"),
-        ({"type": "loadByInterval", "interval": "2015-09-13/2015-09-12"}, "Invalid interval"),
+        ({"type": "loadByInterval", "interval": "2015-09-13/2015-09-12"}, "Bad Interval"),
         ({"type": "dropByPeriod"}, "period"),
         ({"type": "dropByInterval"}, "interval"),
         ({"tieredReplicants": {"hot": 1}}, "missing type id property 'type'"),
@@ -415,7 +415,7 @@ def test_rule_history_bad_interval_answers_jetty_500(client: FlaskClient, path: 
     resp = client.get(f"{path}?interval={interval}")
     assert resp.status_code == 500
     assert resp.mimetype == "text/html"
-    assert "Invalid interval" in resp.get_data(as_text=True)
+    assert "Bad Interval" in resp.get_data(as_text=True)
 
 
 def test_rule_history_bad_count_wins_over_bad_interval(client: FlaskClient) -> None:

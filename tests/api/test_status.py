@@ -24,8 +24,8 @@ def test_status_profile_29_reports_version_29(client: FlaskClient) -> None:
     assert body["modules"] == []
 
 
-def test_status_profile_latest_reports_version_33(client_latest: FlaskClient) -> None:
-    assert client_latest.get("/status").get_json()["version"] == "33.0.0"
+def test_status_profile_latest_reports_version_37(client_latest: FlaskClient) -> None:
+    assert client_latest.get("/status").get_json()["version"] == "37.0.0"
 
 
 def test_status_memory_has_fixed_numbers(client: FlaskClient) -> None:

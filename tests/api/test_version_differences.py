@@ -436,7 +436,7 @@ _INVALID = ((400, RAW(INVALID_29)), (400, RAW(INVALID_LATEST)))
     (
         "bad-interval",
         {"interval": "2015-09-13/2015-09-12"},
-        (400, CONTAINS("error", "Invalid interval[2015-09-13/2015-09-12]")),
+        (400, CONTAINS("error", "Bad Interval[2015-09-13/2015-09-12]")),
         (400, CONTAINS("error", "Invalid interval[2015-09-13/2015-09-12]")),
     ),
 )
@@ -669,7 +669,7 @@ def test_metadata_segment(
     (
         "bad-interval",
         "interval=2015-09-12_junk",
-        (500, JETTY("DruidException: Invalid interval[2015-09-12/junk]")),
+        (500, JETTY("DruidException: Bad Interval[2015-09-12/junk]")),
         (400, CONTAINS("errorMessage", "Invalid interval[2015-09-12/junk]")),
     ),
     ("same: limit-0-means-no-limit", "limit=0", (200, 2), (200, 2)),
@@ -694,7 +694,7 @@ def test_unused_segments_validation(
 # ====================================================================== H 3.9 status
 
 
-@per_profile(answer_29="29.0.1", answer_latest="33.0.0")
+@per_profile(answer_29="29.0.1", answer_latest="37.0.0")
 def test_status_version(coordinator: FakeCoordinator, expected: str) -> None:
     assert send(coordinator, "GET", "/status").get_json()["version"] == expected
 

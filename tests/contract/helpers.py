@@ -145,3 +145,19 @@ def unused_ids(target: DruidTarget, datasource: str) -> set[str]:
         raise LookupError(f"GET .../unusedSegments answered 404: {resp.text!r}")
     assert resp.status_code == 200, resp.text
     return {row["dataSegment"]["identifier"] for row in resp.json()}
+
+
+#: Jackson's source text for a request body read by Druid's Jetty.
+JACKSON_SOURCE = "[Source: (org.eclipse.jetty.server.HttpInputOverHTTP); line: {line}, column: {column}]"
+
+
+def located(target: DruidTarget, head: str, line: int, column: int, chain: str = "") -> str:
+    """A mapping error Jackson raised on a token of the body, as the target's ``CustomExceptionMapper`` writes it.
+
+    Druid 28 to 31 (profiles "29" and "31") write Jackson's whole message: the head, ``\\n at`` the token's location (line
+    and column 1-based, the column in bytes of UTF-8) and the reference chain; Druid 33 and newer ("latest") keep
+    its first line, the head.
+    """
+    if before_32(target):  # profiles "29" and "31" (31.0.1 measured)
+        return f"{head}\n at {JACKSON_SOURCE.format(line=line, column=column)}{chain}"
+    return head

@@ -15,6 +15,7 @@ import json
 import pytest
 import requests
 
+from fakedruid.profiles import resolve_profile
 from fakedruid.testing import DruidTarget
 from tests.contract.helpers import (
     INVALID_PAYLOAD,
@@ -24,6 +25,7 @@ from tests.contract.helpers import (
     before_30,
     before_32,
     bulk,
+    located,
     segment_id,
     single,
 )
@@ -250,7 +252,14 @@ def test_request_line_over_8_kib_is_414(coordinator: DruidTarget, datasource: st
     resp = coordinator.get(f"{P}/{datasource}/segments/{'y' * 9000}")
     assert (resp.status_code, resp.reason) == (414, "URI Too Long")
     assert resp.headers["Content-Type"] == "text/html;charset=iso-8859-1"
-    assert resp.text == "<h1>Bad Message 414</h1><pre>reason: URI Too Long</pre>"
+    if resolve_profile(coordinator.profile).jetty12_bad_message_page:
+        # Jetty 12 (Druid 37.0.0): the core error page for the URI /badMessage, HTML whatever the Accept.
+        assert resp.headers["Cache-Control"] == "must-revalidate,no-cache,no-store"
+        assert "<h2>HTTP ERROR 414 URI Too Long</h2>" in resp.text
+        assert "<tr><th>URI:</th><td>/badMessage</td></tr>" in resp.text
+        assert "SERVLET" not in resp.text
+    else:
+        assert resp.text == "<h1>Bad Message 414</h1><pre>reason: URI Too Long</pre>"
 
 
 # ---------------------------------------------------------------------- markUsed / markUnused payloads
@@ -285,7 +294,8 @@ def test_mark_unused_array_body_is_mapping_error(coordinator: DruidTarget, datas
     resp = coordinator.post(f"{P}/{datasource}/markUnused", data="[]")
     payload = MARK_PAYLOAD[coordinator.profile]
     found = "Array value (token `JsonToken.START_ARRAY`)"
-    _assert_refused(resp, f"Cannot deserialize value of type `{payload}` from {found}")
+    error = located(coordinator, f"Cannot deserialize value of type `{payload}` from {found}", 1, 1)
+    _assert_refused(resp, error)
 
 
 # ---------------------------------------------------------------------- kill through the path
@@ -306,13 +316,35 @@ def test_kill_path_interval_forms(coordinator: DruidTarget, datasource: str, int
     _assert_empty(resp, 200, "OK", "application/json")
 
 
-def test_kill_zero_length_interval_is_refused_by_the_overlord(coordinator: DruidTarget, datasource: str) -> None:
-    resp = coordinator.delete(f"{P}/{datasource}/intervals/{EMPTY_INTERVAL.replace('/', '_')}")
-    assert (resp.status_code, resp.reason) == (500, "Internal Server Error")
-    refused = (
-        '{"error":"Cannot construct instance of `org.apache.druid.indexing.common.task.KillUnusedSegmentsTask`, '
-        'problem: interval empty"}'
+def _coordinator_kill_task_length(datasource: str, interval: str) -> int:
+    """Bytes of the kill task JSON Druid 29.0.1's Coordinator sends the Overlord (``ClientKillUnusedSegmentsTaskQuery``:
+    the type id, the creator properties with their nulls, then ``getType()`` again; the id is
+    ``api-issued_kill_<ds>_<8 letters>_<start>_<end>_<now>``)."""
+    start, end = interval.split("/")
+    task_id = f"api-issued_kill_{datasource}_{'x' * 8}_{start}_{end}_{'2026-01-01T00:00:00.000Z'}"
+    sent = (
+        f'{{"type":"kill","id":"{task_id}","dataSource":"{datasource}","interval":"{interval}","markAsUnused":false,'
+        '"batchSize":null,"limit":null,"maxUsedStatusLastUpdatedTime":null,"type":"kill"}'
     )
+    return len(sent.encode())
+
+
+@pytest.mark.parametrize("interval", [EMPTY_INTERVAL, "10000-01-01T00:00:00.000Z/10000-01-01T00:00:00.000Z"],
+                         ids=["2015", "year-10000"])
+def test_kill_zero_length_interval_is_refused_by_the_overlord(
+    coordinator: DruidTarget, datasource: str, interval: str
+) -> None:
+    resp = coordinator.delete(f"{P}/{datasource}/intervals/{interval.replace('/', '_')}")
+    assert (resp.status_code, resp.reason) == (500, "Internal Server Error")
+    # The Overlord's Jackson error is located at the closing "}" of the Coordinator's own task JSON.
+    error = located(
+        coordinator,
+        "Cannot construct instance of `org.apache.druid.indexing.common.task.KillUnusedSegmentsTask`, problem: "
+        "interval empty",
+        1,
+        _coordinator_kill_task_length(datasource, interval),
+    )
+    refused = json.dumps({"error": error}, separators=(",", ":"))
     assert resp.json() == {
         "error": "Exception occurred. Are you sure you have an indexing service?",
         "message": "java.lang.RuntimeException: org.apache.druid.rpc.HttpResponseException: Server error [400 Bad "
@@ -323,11 +355,18 @@ def test_kill_zero_length_interval_is_refused_by_the_overlord(coordinator: Druid
 def test_kill_task_zero_length_interval_is_400(coordinator: DruidTarget, datasource: str) -> None:
     task = {"type": "kill", "dataSource": datasource, "interval": EMPTY_INTERVAL}
     resp = coordinator.post(f"{OVERLORD}/task", json=task)
-    _assert_refused(
-        resp,
-        "Cannot construct instance of `org.apache.druid.indexing.common.task.KillUnusedSegmentsTask`, "
-        "problem: interval empty",
-    )
+    assert resp.status_code == 400
+    # The constructor runs when the object ends: Jackson's parser stands on its closing "}".
+    column = len(json.dumps(task).encode())
+    assert resp.json() == {
+        "error": located(
+            coordinator,
+            "Cannot construct instance of `org.apache.druid.indexing.common.task.KillUnusedSegmentsTask`, "
+            "problem: interval empty",
+            1,
+            column,
+        )
+    }
 
 
 # ---------------------------------------------------------------------- ids in paths
@@ -439,17 +478,25 @@ def test_worker_config_unset_is_empty_200(coordinator: DruidTarget) -> None:
 def test_rules_body_not_a_list(coordinator: DruidTarget, datasource: str, body: str, found: str) -> None:
     resp = coordinator.post(f"{R}/{datasource}", data=body)
     rule_list = "java.util.ArrayList<org.apache.druid.server.coordinator.rules.Rule>"
-    _assert_refused(resp, f"Cannot deserialize value of type `{rule_list}` from {found}")
+    error = located(coordinator, f"Cannot deserialize value of type `{rule_list}` from {found}", 1, 1)
+    _assert_refused(resp, error)
     assert coordinator.get(f"{R}/{datasource}").content == b"[]"
 
 
 def test_rules_entry_without_type(coordinator: DruidTarget, datasource: str) -> None:
     resp = coordinator.post(f"{R}/{datasource}", data="[{}]")
-    _assert_refused(
-        resp,
-        "Could not resolve subtype of [simple type, class org.apache.druid.server.coordinator.rules.Rule]: "
-        "missing type id property 'type'",
-    )
+    assert resp.status_code == 400
+    # Jackson reads the whole object looking for the type id: located at its closing "}".
+    assert resp.json() == {
+        "error": located(
+            coordinator,
+            "Could not resolve subtype of [simple type, class org.apache.druid.server.coordinator.rules.Rule]: "
+            "missing type id property 'type'",
+            1,
+            3,
+            " (through reference chain: java.util.ArrayList[0])",
+        )
+    }
 
 
 def test_rules_null_entry(coordinator: DruidTarget, datasource: str) -> None:
@@ -470,11 +517,14 @@ def test_rules_bad_period(coordinator: DruidTarget, datasource: str) -> None:
 def test_rules_bad_interval_in_second_rule(coordinator: DruidTarget, datasource: str) -> None:
     body = '[{"type":"dropForever"},{"type":"loadByInterval","interval":"bad"}]'
     resp = coordinator.post(f"{R}/{datasource}", data=body)
-    _assert_refused(
-        resp,
-        "Invalid interval[bad]: [Format requires a '/' separator: bad] (through reference chain: "
-        'java.util.ArrayList[1]->org.apache.druid.server.coordinator.rules.IntervalLoadRule["interval"])',
-    )
+    assert resp.status_code == 400
+    # Intervals.of wraps Joda's error (a deserializer's exception: no location): 29.0.1 "Bad Interval[...]",
+    # 31 and newer "Invalid interval[...]" (INTERVAL_WORDING_28 for 28.0.0's bare message).
+    wording = "Bad Interval" if coordinator.profile == "29" else "Invalid interval"
+    assert resp.json() == {
+        "error": f"{wording}[bad]: [Format requires a '/' separator: bad] (through reference chain: "
+        'java.util.ArrayList[1]->org.apache.druid.server.coordinator.rules.IntervalLoadRule["interval"])'
+    }
 
 
 # ---------------------------------------------------------------------- segmentIds of the wrong type
@@ -506,20 +556,72 @@ def test_rules_bad_interval_in_second_rule(coordinator: DruidTarget, datasource:
 def test_mark_unused_segment_ids_of_wrong_type(
     coordinator: DruidTarget, datasource: str, ids: object, message: str
 ) -> None:
-    resp = coordinator.post(f"{P}/{datasource}/markUnused", json={"segmentIds": ids})
+    body = json.dumps({"segmentIds": ids})
+    resp = coordinator.post(f"{P}/{datasource}/markUnused", data=body)
     assert resp.status_code == 400
-    if before_32(coordinator):
-        # Druid 28 and 31 name the path (and, before it, the parser location: MAPPING_LOCATION); 33 writes neither.
-        element = "->java.util.HashSet[" + str(len(ids) - 1) + "]" if isinstance(ids, list) else ""
-        message += f' (through reference chain: {MARK_PAYLOAD[coordinator.profile]}["segmentIds"]{element})'
-    assert resp.json() == {"error": message}
+    # Located at the failing token: the value, or the last element (the bad one in each case here).
+    column = body.rindex(json.dumps(ids[-1])) + 1 if isinstance(ids, list) else body.index(": ") + 3
+    element = "->java.util.HashSet[" + str(len(ids) - 1) + "]" if isinstance(ids, list) else ""
+    # The payload class: 28-29's MarkDataSourceSegmentsPayload, 30-31's inner SegmentsToUpdateFilter (31.0.1).
+    chain = f' (through reference chain: {MARK_PAYLOAD[coordinator.profile]}["segmentIds"]{element})'
+    assert resp.json() == {"error": located(coordinator, message, 1, column, chain)}
+
+
+@pytest.mark.parametrize(
+    "body, line, column",
+    [
+        ('{\n  "segmentIds":\n     5}', 3, 6),
+        ('{\r\n"segmentIds":\r\r 5}', 4, 2),
+        ('{"x":"ééé","segmentIds": 5}', 1, 29),
+        ('{"x":"日本語","segmentIds": 5}', 1, 32),
+        ('{"x":"😀","segmentIds": 5}', 1, 27),
+        ('{"x":"\\"\\\\","segmentIds": 5}', 1, 27),
+    ],
+    ids=["lines", "carriage-returns", "two-byte", "three-byte", "four-byte", "escapes"],
+)
+def test_mapping_error_location_counts_lines_and_utf8_bytes(
+    coordinator: DruidTarget, datasource: str, body: str, line: int, column: int
+) -> None:
+    # Measured on 28.0.0: UTF8StreamJsonParser counts lines at \n, \r and \r\n, and columns in bytes.
+    resp = coordinator.post(f"{P}/{datasource}/markUnused", data=body.encode())
+    assert resp.status_code == 400
+    head = (
+        "Cannot deserialize value of type `java.util.HashSet<java.lang.String>` from Integer value (token "
+        "`JsonToken.VALUE_NUMBER_INT`)"
+    )
+    chain = f' (through reference chain: {MARK_PAYLOAD[coordinator.profile]}["segmentIds"])'
+    assert resp.json() == {"error": located(coordinator, head, line, column, chain)}
+
+
+@pytest.mark.parametrize(
+    "body, column",
+    [('[{"type":"dropForever"}, {"a":1, "b":[1,2]}]', 43), ('[{"type":"dropForever"},\n 5]', None)],
+    ids=["object", "scalar"],
+)
+def test_rules_entry_without_type_location(
+    coordinator: DruidTarget, datasource: str, body: str, column: int | None
+) -> None:
+    resp = coordinator.post(f"{R}/{datasource}", data=body)
+    assert resp.status_code == 400
+    rule = "org.apache.druid.server.coordinator.rules.Rule"
+    head = f"Could not resolve subtype of [simple type, class {rule}]: missing type id property 'type'"
+    if column is None:
+        # A scalar has no type id either: Jackson stands on it (line 2, column 2).
+        line, column = 2, 2
+    else:
+        # An object without a type id: Jackson stands on its closing "}".
+        line = 1
+    chain = " (through reference chain: java.util.ArrayList[1])"
+    assert resp.json() == {"error": located(coordinator, head, line, column, chain)}
+    assert coordinator.get(f"{R}/{datasource}").content == b"[]"
 
 
 def test_mark_unused_unparseable_interval(coordinator: DruidTarget, datasource: str) -> None:
     resp = coordinator.post(f"{P}/{datasource}/markUnused", json={"interval": "nope"})
     payload = MARK_PAYLOAD[coordinator.profile]
+    wording = "Bad Interval" if coordinator.profile == "29" else "Invalid interval"
     _assert_refused(
         resp,
-        "Invalid interval[nope]: [Format requires a '/' separator: nope] (through reference chain: "
+        f"{wording}[nope]: [Format requires a '/' separator: nope] (through reference chain: "
         f'{payload}["interval"])',
     )

@@ -393,7 +393,7 @@ def test_range_partitions_of_an_inline_source_fail_without_a_report(observed: Ob
 def test_range_partitions_in_an_index_task_fail_before_it_runs(observed: Observed) -> None:
     # IndexTask.isReady refuses range partitions; the Overlord's TaskQueue fails the task with its own message
     # (TaskStatus.failure: duration -1), so the task never runs and writes no report. Druid 28's TaskQueue names
-    # no cause, 33's does (measured on 33.0.0; TaskQueue.java of both releases).
+    # no cause, 33's does (measured on 28.0.0 and 33.0.0; TaskQueue.java).
     run = observed.runs["index_range"]
     cause = "partitionsSpec[org.apache.druid.indexer.partitions.DimensionRangePartitionsSpec] is not supported"
     assert run.status["errorMsg"] == (
@@ -414,7 +414,7 @@ def _days(run: Run) -> list[str]:
 
 def test_transform_filter_matches_numbers_by_value(observed: Observed) -> None:
     # A JSON number goes to the selector's long or double predicate: "5.0" matches 5 and 5.0; the string "5" is
-    # compared as a string (PredicateValueMatcherFactory, SelectorPredicateFactory; measured on 33.0.0).
+    # compared as a string (PredicateValueMatcherFactory, SelectorPredicateFactory; measured on 28.0.0 and 33.0.0).
     run = observed.runs["selector"]
     assert _days(run) == ["2015-09-01", "2015-09-02", "2015-09-04"]
     assert run.report()["rowStats"]["buildSegments"] == _row_stats(3, 254, thrown_away=2)
@@ -422,7 +422,7 @@ def test_transform_filter_matches_numbers_by_value(observed: Observed) -> None:
 
 def test_transform_filter_not_drops_missing_and_null_values(observed: Observed) -> None:
     # Three-valued logic: a missing or null page is unknown to the selector, and NOT of unknown is unknown, so
-    # only "B" is kept; the multi-value ["A", "B"] matches "A", so NOT drops it (measured on 33.0.0).
+    # only "B" is kept; the multi-value ["A", "B"] matches "A", so NOT drops it (measured on 28.0.0 and 33.0.0).
     run = observed.runs["not"]
     assert _days(run) == ["2015-09-02"]
     assert run.report()["rowStats"]["buildSegments"] == _row_stats(1, 254, thrown_away=4)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 import requests
 
+from fakedruid.profiles import resolve_profile
 from fakedruid.testing import DruidTarget
-from tests.contract.helpers import M, OVERLORD, P, bulk, seed_wiki, segment_id, unused_ids, used_ids
+from tests.contract.helpers import WIKI_DAY, M, OVERLORD, P, bulk, seed_wiki, segment_id, unused_ids, used_ids
 
 DAY_PATH = "2015-09-12_2015-09-13"
 
@@ -37,7 +38,55 @@ def test_mark_all_unused_counts_changed_segments(coordinator: DruidTarget, datas
     coordinator.eventually(lambda: _assert_equal(used_ids(coordinator, datasource), set()))
     # Nothing is served any more.
     assert coordinator.get(f"{P}/{datasource}").status_code == 204
+    _assert_emptied_view(coordinator, datasource)
+
+
+def _assert_emptied_view(coordinator: DruidTarget, datasource: str) -> None:
+    """The metadata view of a datasource whose used segments all became unused (its unused rows remain)."""
+    resp = coordinator.get(f"{M}/datasources/{datasource}")
+    listed = datasource in coordinator.get(f"{M}/datasources").json()
+    if not resolve_profile(coordinator.profile).metadata_keeps_emptied_datasources:
+        # 28.0.0 and 33.0.0: gone from the view.
+        assert (resp.status_code, resp.content, listed) == (404, b"", False)
+        assert coordinator.get(f"{M}/datasources/{datasource}/segments").status_code == 404
+        return
+    # 37.0.0 (measured): kept, with no segments, until its rows are deleted.
+    assert resp.status_code == 200
+    body = resp.json()
+    assert list(body) == ["name", "properties", "segments"]
+    assert (body["name"], list(body["properties"]), body["segments"]) == (datasource, ["created"], [])
+    assert listed
+    full = [d for d in coordinator.get(f"{M}/datasources", params={"full": ""}).json() if d["name"] == datasource]
+    assert [d["segments"] for d in full] == [[]]
+    for params in ({}, {"full": ""}):
+        segments = coordinator.get(f"{M}/datasources/{datasource}/segments", params=params)
+        assert (segments.status_code, segments.json()) == (200, [])
+
+
+def test_metadata_view_after_every_segment_is_marked_unused(coordinator: DruidTarget, datasource: str) -> None:
+    seed_wiki(coordinator, datasource, hours=range(2))
+    resp = coordinator.post(
+        f"{P}/{datasource}/markUnused", json={"interval": f"{WIKI_DAY}T00:00:00.000Z/{WIKI_DAY}T01:00:00.000Z"}
+    )
+    assert resp.status_code == 200
+    resp = coordinator.post(f"{P}/{datasource}/markUnused", json={"segmentIds": [segment_id(datasource, 1)]})
+    assert resp.status_code == 200
+    coordinator.eventually(lambda: _assert_equal(used_ids(coordinator, datasource), set()))
+    _assert_emptied_view(coordinator, datasource)
+    # Not served either way, and listed with includeUnused either way.
+    assert coordinator.get(f"{P}/{datasource}").status_code == 204
+    assert datasource in coordinator.get(f"{M}/datasources", params={"includeUnused": ""}).json()
+
+
+@pytest.mark.fake_only
+def test_metadata_view_of_a_datasource_never_used(coordinator: DruidTarget, datasource: str) -> None:
+    # Only unused rows from the start: out of the metadata view in every release measured (28.0.0, 33.0.0, 37.0.0).
+    ids = seed_wiki(coordinator, datasource, hours=range(2), unused=(0, 1))
+    coordinator.eventually(lambda: _assert_equal(unused_ids(coordinator, datasource), set(ids)))
     assert coordinator.get(f"{M}/datasources/{datasource}").status_code == 404
+    assert coordinator.get(f"{M}/datasources/{datasource}/segments").status_code == 404
+    assert datasource not in coordinator.get(f"{M}/datasources").json()
+    assert datasource in coordinator.get(f"{M}/datasources", params={"includeUnused": ""}).json()
 
 
 # ---------------------------------------------------------------------- kill

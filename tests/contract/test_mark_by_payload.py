@@ -14,6 +14,7 @@ from tests.contract.helpers import (
     before_30,
     before_32,
     bulk,
+    located,
     instant,
     seed_wiki,
     segment_id,
@@ -332,12 +333,16 @@ def test_mark_unused_versions_of_wrong_type(
         assert resp.headers.get("Content-Type") == "application/json"
     else:
         # SegmentsToUpdateFilter's List<String> reads as an ArrayList: Jackson's texts as for segmentIds' HashSet,
-        # with no reference chain (measured on 33.0.0); 31.0.1 adds the chain (and the location, MAPPING_LOCATION).
-        if before_32(coordinator):
-            element = "->java.util.ArrayList[" + str(len(versions) - 1) + "]" if isinstance(versions, list) else ""
-            message += (
-                " (through reference chain: org.apache.druid.server.http.DataSourcesResource$SegmentsToUpdateFilter"
-                f'["versions"]{element})'
-            )
+        # bare on 33.0.0; 31.0.1 adds the location of the failing token and the chain (``located``).
+        body = json.dumps({"interval": DAY, "versions": versions})
+        if isinstance(versions, list):
+            column = body.rindex(json.dumps(versions[-1])) + 1
+        else:
+            column = body.index('"versions": ') + len('"versions": ') + 1
+        element = "->java.util.ArrayList[" + str(len(versions) - 1) + "]" if isinstance(versions, list) else ""
+        chain = (
+            " (through reference chain: org.apache.druid.server.http.DataSourcesResource$SegmentsToUpdateFilter"
+            f'["versions"]{element})'
+        )
         assert resp.status_code == 400
-        assert resp.json() == {"error": message}
+        assert resp.json() == {"error": located(coordinator, message, 1, column, chain)}

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from fakedruid.profiles import resolve_profile
 from fakedruid.testing import DruidTarget
 from tests.contract.helpers import (
     M,
@@ -59,7 +60,13 @@ def test_get_tiers_unknown_is_empty_list(coordinator: DruidTarget, datasource: s
 def test_get_intervals_unparseable_interval_is_500(coordinator: DruidTarget, datasource: str) -> None:
     resp = coordinator.get(f"{P}/{datasource}/intervals/2015-09-12")
     assert resp.status_code == 500
-    assert "Invalid interval" in resp.text
+    # Intervals.of's DruidException escapes the resource: Jetty's page names it (29.0.1 words it "Bad Interval").
+    wording = "Bad Interval" if coordinator.profile == "29" else "Invalid interval"
+    error = (
+        f"org.apache.druid.error.DruidException: {wording}[2015-09-12]: "
+        "[Format requires a &apos;/&apos; separator: 2015-09-12]"
+    )
+    assert resp.json()["message"] == error
 
 
 def test_post_metadata_segments_unknown_datasource_is_empty_list(coordinator: DruidTarget, datasource: str) -> None:
@@ -162,14 +169,17 @@ def test_get_unused_segments_lists_unused_rows(coordinator: DruidTarget, datasou
     rows = coordinator.get(f"{M}/datasources/{datasource}/unusedSegments", params={"limit": "1"}).json()
     assert len(rows) == 1
     keys = ["dataSegment", "createdDate", "usedStatusLastUpdatedDate"]
-    if not before_30(coordinator):
+    profile = resolve_profile(coordinator.profile)
+    if profile.unused_rows_carry_segment_columns:
         # DataSegmentPlus of Druid 31.0.1 and 33.0.0 also writes these segments-table columns; none is set here.
         keys += ["used", "schemaFingerprint", "numRows", "upgradedFromSegmentId"]
+    if profile.unused_rows_carry_indexing_state_fingerprint:
+        keys += ["indexingStateFingerprint"]  # Druid 37.0.0, null here
     assert list(rows[0]) == keys
-    if not before_30(coordinator):
-        # 31.0.1 leaves used null in these rows; 33.0.0 writes the row's flag.
+    if profile.unused_rows_carry_segment_columns:
+        # 31.0.1 leaves used null in these rows (measured); 33.0.0 and 37.0.0 write the row's flag.
         used = None if before_32(coordinator) else False
-        assert [rows[0][k] for k in keys[3:]] == [used, None, None, None]
+        assert [rows[0][k] for k in keys[3:]] == [used] + [None] * (len(keys) - 4)
 
 
 # ---------------------------------------------------------------------- load status (issue 10 item 5)
@@ -238,3 +248,55 @@ def test_get_datasource_full_lists_served_segments(coordinator: DruidTarget, dat
         assert sorted(s["identifier"] for s in listed[datasource]["segments"]) == sorted([ids[0], ids[2]])
 
     coordinator.eventually(full)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/druid/coordinator/v1/rules/{ds}/history?count=abc", "/druid/coordinator/v1/rules/{ds}/history?count=99999999999",
+     "/druid/coordinator/v1/rules/{ds}/history?count=%2012", "/druid/indexer/v1/tasks?max=abc"],
+    ids=["not-a-number", "over-int", "space", "tasks-max"],
+)
+def test_integer_parameter_that_does_not_convert_is_empty_404(
+    coordinator: DruidTarget, datasource: str, path: str
+) -> None:
+    # Jersey converts the @QueryParam int before the resource method runs: 404, no body and, unlike the method's
+    # own empty answers, no Content-Type (measured on 33.0.0).
+    resp = coordinator.get(path.format(ds=datasource))
+    assert (resp.status_code, resp.content) == (404, b"")
+    assert resp.headers.get("Content-Type") is None
+
+
+@pytest.mark.parametrize(
+    "body, index, text",
+    [("[5]", 0, "5"), ("[true]", 0, "true"), ("[{}]", 0, "{"), ("[1e3]", 0, "1e3"), ("[null, 5]", 1, "5")],
+    ids=["number", "boolean", "object", "exponent", "after-null"],
+)
+def test_post_metadata_segments_non_string_interval_is_parsed_as_its_text(
+    coordinator: DruidTarget, datasource: str, body: str, index: int, text: str
+) -> None:
+    # JodaStuff.IntervalDeserializer parses jsonParser.getText() of any token (measured on 28.0.0, whose text is
+    # Joda's bare message; the fake writes Intervals.of's "Invalid interval[..]: [..]" of later releases).
+    resp = coordinator.post(f"{M}/datasources/{datasource}/segments", data=body)
+    assert resp.status_code == 400
+    error = resp.json()["error"]
+    assert f"Format requires a '/' separator: {text}" in error
+    assert error.endswith(f" (through reference chain: java.util.ArrayList[{index}])")
+
+
+def test_post_metadata_segments_null_interval_is_500(coordinator: DruidTarget, datasource: str) -> None:
+    # A null element is kept; the metadata query dereferences it (measured on 28.0.0: a JDBI CallbackFailedException
+    # around the NullPointerException, Jetty's 500 page).
+    resp = coordinator.post(f"{M}/datasources/{datasource}/segments", data="[null]",
+                            headers={"Accept": "application/json"})
+    assert (resp.status_code, resp.reason) == (500, "Server Error")
+    assert "java.lang.NullPointerException" in resp.json()["message"]
+
+
+@pytest.mark.parametrize("body", ["", "null", "[]"], ids=["no-body", "null", "empty-list"])
+def test_post_metadata_segments_without_intervals_is_500(coordinator: DruidTarget, datasource: str, body: str) -> None:
+    # IndexerSQLMetadataStorageCoordinator.retrieveUsedSegmentsForIntervals: IAE("null/empty intervals"), uncaught
+    # (measured on 28.0.0; http-api 3.8.4 guessed every used segment).
+    resp = coordinator.post(f"{M}/datasources/{datasource}/segments", data=body,
+                            headers={"Accept": "application/json"})
+    assert (resp.status_code, resp.reason) == (500, "Server Error")
+    assert resp.json()["message"] == "org.apache.druid.java.util.common.IAE: null/empty intervals"

@@ -120,7 +120,9 @@ def test_profiles_are_frozen() -> None:
         PROFILE_29.accept_quirk = False  # type: ignore[misc]
 
 
-@pytest.mark.parametrize(("profile", "version"), [(PROFILE_29, "29.0.1"), (PROFILE_31, "31.0.1"), (PROFILE_LATEST, "33.0.0")])
+@pytest.mark.parametrize(
+    ("profile", "version"), [(PROFILE_29, "29.0.1"), (PROFILE_31, "31.0.1"), (PROFILE_LATEST, "37.0.0")]
+)
 def test_profile_reports_its_druid_version(profile: Profile, version: str) -> None:
     assert profile.druid_version == version
 
@@ -158,6 +160,12 @@ def test_profiles_every_switch_differs_between_the_profiles() -> None:
         ("unused_rows_carry_segment_columns", False, True),
         ("update_failure_error", "Exception occurred.", "Unknown server error"),
         ("authorization_result", False, True),
+        ("interval_error_prefix", "Bad Interval", "Invalid interval"),
+        ("metadata_keeps_emptied_datasources", False, True),
+        ("unused_rows_carry_indexing_state_fingerprint", False, True),
+        ("basic_auth_splits_at_first_colon", False, True),
+        ("auth_failure_names_user", True, False),
+        ("jetty12_bad_message_page", False, True),
     ],
 )
 def test_profile_switch_has_the_documented_value(switch: str, value_29: object, value_latest: object) -> None:
@@ -198,6 +206,12 @@ def test_profile_switches_are_all_listed_above() -> None:
         "mark_payload_class",
         "unknown_ids_are_invalid_input",
         "unused_row_used_flag",
+        "interval_error_prefix",
+        "metadata_keeps_emptied_datasources",
+        "unused_rows_carry_indexing_state_fingerprint",
+        "basic_auth_splits_at_first_colon",
+        "auth_failure_names_user",
+        "jetty12_bad_message_page",
     }
     assert {f.name for f in dataclasses.fields(Profile)} == listed
 

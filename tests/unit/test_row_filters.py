@@ -45,7 +45,7 @@ def test_selector_compares_numbers_by_value_and_booleans_as_their_java_text() ->
     assert keeps({"type": "selector", "dimension": "n", "value": "5"}, {"n": 5})
     assert keeps({"type": "selector", "dimension": "n", "value": 5}, {"n": 5})
     assert keeps({"type": "selector", "dimension": "b", "value": "true"}, {"b": True})
-    # Measured on Druid 33.0.0: a JSON number matches by value (long or double predicate), a string as text.
+    # Measured on Druid 28.0.0 and 33.0.0: a JSON number matches by value (long or double predicate), a string as text.
     assert keeps({"type": "selector", "dimension": "n", "value": "5.0"}, {"n": 5})
     assert keeps({"type": "selector", "dimension": "n", "value": "5"}, {"n": 5.0})
     assert not keeps({"type": "selector", "dimension": "n", "value": "5.0"}, {"n": "5"})
