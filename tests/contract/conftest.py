@@ -16,7 +16,7 @@ import pytest
 from fakedruid.testing import DruidTarget, profile_for_version
 from tests.contract.helpers import new_datasource
 from tests.contract.known_differences import known_difference
-from tests.contract.targets import TARGET_PARAMS, boot_real, skip_without_overlord
+from tests.contract.targets import COORDINATOR_PARAMS, boot_real, skip_without_overlord
 
 #: The fake's profiles the suite runs under.
 FAKE_PROFILES = ("29", "31", "latest")
@@ -121,7 +121,7 @@ def _mark_known_differences(request: pytest.FixtureRequest, target: DruidTarget)
         request.applymarker(pytest.mark.xfail(strict=True, reason=f"real Druid {version}: {reason}"))
 
 
-@pytest.fixture(params=TARGET_PARAMS)
+@pytest.fixture(params=COORDINATOR_PARAMS)
 def coordinator(request: pytest.FixtureRequest) -> Iterator[DruidTarget]:
     """The target of a contract test: a fresh fake of the parametrized profile, or the real Druid."""
     kind, profile = request.param
