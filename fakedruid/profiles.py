@@ -7,6 +7,7 @@ one switch, named after the behaviour (http-api.md section 0.1 lists them).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from fakedruid.errors import InvalidConfig
@@ -16,7 +17,8 @@ from fakedruid.errors import InvalidConfig
 class Profile:
     """The switches of one Druid version family."""
 
-    #: "29" (Druid 28 to 29), "31" (Druid 30 to 31) or "latest" (Druid 33 and newer).
+    #: "29" (Druid 28 and 29), "31" (Druid 30 and 31), "33" (Druid 32 and 33) or "latest" (Druid 34 and newer,
+    #: as 37.0.0).
     name: str
     #: What ``GET /status`` reports as ``version``.
     druid_version: str
@@ -118,6 +120,28 @@ class Profile:
     #: Jetty 12 (37.0.0) answers a request line over 8 KiB with its core error page (HTML whatever the
     #: ``Accept``, URI ``/badMessage``, no SERVLET row); Jetty 9.4 with ``<h1>Bad Message 414</h1>``.
     jetty12_bad_message_page: bool
+    #: A 500 that Jersey builds reads ``500 Server Error`` (Jetty 12 writes its own reason phrase; 37.0.0), not
+    #: Jersey's ``Internal Server Error`` (Jetty 9.4 keeps it).
+    jetty12_reason_phrases: bool
+    #: Jetty 12's JSON error page writes control characters (a Jackson message's newline) unescaped (37.0.0).
+    error_page_json_raw_controls: bool
+    #: Jackson's parse-error locations read ``[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION`
+    #: disabled); line: L, column: C]`` (Jackson 2.20, 37.0.0) instead of naming Jetty's input stream.
+    jackson_source_redacted: bool
+    #: Jackson 2.20 (37.0.0) names raw types in collection errors of a payload: ``to element of
+    #: `java.util.HashSet``` for an empty string, ``java.lang.String`` for an object element (28.0.0 and 33.0.0:
+    #: ``java.util.HashSet<java.lang.String>`` and ``java.util.HashSet<java.lang.Object>``).
+    jackson_collection_errors_raw_types: bool
+    #: Ingestion row stats carry ``thrownAwayByReason`` after ``thrownAway`` (``{"filtered": n}``; 37.0.0).
+    row_stats_thrown_away_by_reason: bool
+    # ---- Druid 33.0.0 only (profile "33", measured with --druid-real 33.0.0)
+    #: The Overlord's mark-used and single-segment routes lack ``@Produces`` (33.0.0, until PR #18140): called
+    #: without a JSON ``Accept`` they make the change, then answer Jersey's empty 500. The Coordinator's forwarded
+    #: call names no JSON type, so the Coordinator's mark-all-used, markUsed and single-segment POST/DELETE answer
+    #: 500 ``{"error": "Unknown server error", "message": "...HttpResponseException: Server error [500 Internal
+    #: Server Error]; no body"}`` once the change is made (FORWARD_500); those of them without ``@Produces``
+    #: answer an empty 500 when ``Accept`` names no JSON type (ACCEPT_500_33).
+    forwarded_mark_used_500: bool
     #: ``Intervals.of``'s error for an unparseable interval is ``<this>[<text>]: [<Joda's message>]``, a
     #: DruidException (29.0.1: ``Bad Interval``; 31.0.1 and 33.0.0: ``Invalid interval``; read from their
     #: druid-processing jars). Druid 28.0.0 writes Joda's bare ``IllegalArgumentException`` message instead.
@@ -169,6 +193,12 @@ PROFILE_29 = Profile(
     basic_auth_splits_at_first_colon=False,
     auth_failure_names_user=True,
     jetty12_bad_message_page=False,
+    jetty12_reason_phrases=False,
+    error_page_json_raw_controls=False,
+    jackson_source_redacted=False,
+    jackson_collection_errors_raw_types=False,
+    row_stats_thrown_away_by_reason=False,
+    forwarded_mark_used_500=False,
     interval_error_prefix="Bad Interval",
 )
 
@@ -210,6 +240,12 @@ PROFILE_LATEST = Profile(
     basic_auth_splits_at_first_colon=True,
     auth_failure_names_user=False,
     jetty12_bad_message_page=True,
+    jetty12_reason_phrases=True,
+    error_page_json_raw_controls=True,
+    jackson_source_redacted=True,
+    jackson_collection_errors_raw_types=True,
+    row_stats_thrown_away_by_reason=True,
+    forwarded_mark_used_500=False,
     interval_error_prefix="Invalid interval",
 )
 
@@ -218,7 +254,7 @@ PROFILE_LATEST = Profile(
 PROFILE_31 = Profile(
     name="31",
     druid_version="31.0.1",
-    # The path table has no 30 or 31 column (tools/extract_druid_paths.py read 28.0.0, 29.0.1 and 37.0.0).
+    # The path table has no 30 or 31 column (tools/extract_druid_paths.py read 28.0.0, 29.0.1, 33.0.0 and 37.0.0).
     route_versions=("28.0.0", "29.0.1"),
     properties_sorted=False,
     segment_update_response=False,
@@ -257,23 +293,54 @@ PROFILE_31 = Profile(
     basic_auth_splits_at_first_colon=False,
     auth_failure_names_user=True,
     jetty12_bad_message_page=False,
+    # Jetty 9.4 and Jackson before 2.20, as 29 and 33.0.0; no forwarding to the Overlord, so no FORWARD_500.
+    jetty12_reason_phrases=False,
+    error_page_json_raw_controls=False,
+    jackson_source_redacted=False,
+    jackson_collection_errors_raw_types=False,
+    row_stats_thrown_away_by_reason=False,
+    forwarded_mark_used_500=False,
     interval_error_prefix="Invalid interval",
 )
 
-PROFILES: dict[str, Profile] = {"29": PROFILE_29, "latest": PROFILE_LATEST}
-PROFILES["31"] = PROFILE_31
+# ---- profile "33": Druid 32 and 33, measured on 33.0.0 (issue 10 item 3). Profile "latest"'s switches, except where
+# 33.0.0 was measured to answer otherwise: FORWARD_500 and ACCEPT_500_33, the metadata segment lookup's 404, and
+# none of what 37.0.0 changed.
+PROFILE_33 = dataclasses.replace(
+    PROFILE_LATEST,
+    name="33",
+    druid_version="33.0.0",
+    route_versions=("33.0.0",),
+    properties_sorted=False,
+    metadata_segment_parses_id=False,
+    metadata_keeps_emptied_datasources=False,
+    unused_rows_carry_indexing_state_fingerprint=False,
+    basic_auth_splits_at_first_colon=False,
+    auth_failure_names_user=True,
+    jetty12_bad_message_page=False,
+    jetty12_reason_phrases=False,
+    error_page_json_raw_controls=False,
+    jackson_source_redacted=False,
+    jackson_collection_errors_raw_types=False,
+    row_stats_thrown_away_by_reason=False,
+    forwarded_mark_used_500=True,
+)
+
+PROFILES: dict[str, Profile] = {"29": PROFILE_29, "31": PROFILE_31, "33": PROFILE_33, "latest": PROFILE_LATEST}
 
 #: Plain Druid release numbers and the profile that answers as they do. 30 and 31 answer markUsed/markUnused
 #: as 32+ do (no 204, ``versions``) but still write the metadata store from the Coordinator, with 29's bodies
-#: (profile "31", measured on 31.0.1); from 32 on the Coordinator forwards to the Overlord (docs/releases.md).
+#: (profile "31", measured on 31.0.1); from 32 on the Coordinator forwards to the Overlord: 32 and 33 as the
+#: measured 33.0.0, 34 and newer (PR #18140's @Produces) as the measured 37.0.0 (docs/releases.md).
 RELEASES: dict[str, str] = {
-    str(n): ("29" if n <= 29 else "latest") for n in range(OLDEST_RELEASE, NEWEST_RELEASE + 1)
+    str(n): ("29" if n <= 29 else "31" if n <= 31 else "33" if n <= 33 else "latest")
+    for n in range(OLDEST_RELEASE, NEWEST_RELEASE + 1)
 }
-RELEASES.update({"30": "31", "31": "31"})
 
 
 def resolve_profile(name: str | int | Profile) -> Profile:
-    """The profile for ``"29"``, ``"31"``, ``"latest"`` or a Druid release from 28 to 39 (``"35"``, ``"35.0.1"``).
+    """The profile for ``"29"``, ``"31"``, ``"33"``, ``"latest"`` or a Druid release from 28 to 39 (``"35"``,
+    ``"35.0.1"``).
 
     :raises InvalidConfig: for anything else; the message lists the accepted values.
     """
@@ -286,6 +353,7 @@ def resolve_profile(name: str | int | Profile) -> Profile:
     if major in RELEASES and all(part.isdigit() for part in key.split(".")):
         return PROFILES[RELEASES[major]]
     raise InvalidConfig(
-        f"Unknown druid_version [{name}]: use '29', '31', 'latest' or a Druid release from {OLDEST_RELEASE} to "
-        f"{NEWEST_RELEASE} (28 and 29 map to profile '29', 30 and 31 to '31', 32 and newer to 'latest')"
+        f"Unknown druid_version [{name}]: use '29', '31', '33', 'latest' or a Druid release from {OLDEST_RELEASE} "
+        f"to {NEWEST_RELEASE} (28 and 29 map to profile '29', 30 and 31 to '31', 32 and 33 to '33', 34 and newer "
+        "to 'latest')"
     )

@@ -559,7 +559,7 @@ def mark_payloads(
     invalid combinations, and mapping errors (an unparseable or reversed interval, wrong JSON types, a body
     that is not an object).
 
-    :param profile: ``"29"``, ``"31"`` or ``"latest"`` (or a Druid release number).
+    :param profile: ``"29"``, ``"31"``, ``"33"`` or ``"latest"`` (or a Druid release number).
     :param valid: ``True`` for valid bodies only, ``False`` for invalid ones only, ``None`` for both.
     :param ids: segment id strings for ``segmentIds``; default ids of random datasources (``str`` of
         :func:`segment_ids`). Strings equal to the path's datasource make Druid fail with 500: avoid them.
@@ -581,8 +581,9 @@ def mark_payloads(
     vs_s = versions if versions is not None else _versions()
     some_ids = st.lists(id_s, min_size=1, max_size=4)
     some_versions = st.lists(vs_s, min_size=1, max_size=3)
-    # The 30+ payload (SegmentsToUpdateFilter, PR #16141): profiles "31" and "latest".
-    latest = resolve_profile(name).honours_versions
+    # Profiles "31", "33" and "latest" read SegmentsToUpdateFilter (PR #16141, versions honoured), "29" its older
+    # payload.
+    latest = resolve_profile(profile).honours_versions
 
     def ok(strategy: SearchStrategy[dict[str, Any]]) -> SearchStrategy[MarkPayload]:
         return strategy.map(lambda body: MarkPayload(body, True, None, name))

@@ -31,7 +31,8 @@ Each case is one endpoint with one kind of request and the real Druid's status. 
 
 * **identical**: every answer was the same.
 * **equal after** *normalisation*: equal once a rule of `tests/contract/differences.py` masked what two
-  processes cannot share (timestamps, task ids, host names, deep-storage paths).
+  processes cannot share (timestamps, task ids, host names, deep-storage paths) or Druid does not fix (the key
+  order of a tombstone's shardSpec).
 * **different**: a listed difference of that release (`tests/contract/differences.py`, `LISTED`), with the
   real answer quoted and the reason. Any unlisted difference fails the machine.
 

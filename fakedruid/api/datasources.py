@@ -72,9 +72,24 @@ def _answer(n: int, profile: Profile, settings: Settings, *, single: bool = Fals
     The single-segment endpoints and mark-all-used return a Java ``Map`` with no ``@Produces`` in profile "29":
     the ``Accept`` quirk applies (:func:`fakedruid.api.wire.map_answer`).
     """
+    if profile.forwarded_mark_used_500:
+        return forward_500(profile, produces_json=False)
     if single and not profile.segment_updates_via_overlord:
         return wire.map_answer(serialize.single_update(n > 0), profile, settings)
     return wire.map_answer(serialize.bulk_update(n, profile), profile, settings)
+
+
+def forward_500(profile: Profile, *, produces_json: bool) -> Response:
+    """Druid 33.0.0's answer to a forwarded mark-used or single-segment update, after the change was made
+    (``profile.forwarded_mark_used_500``, measured): the Overlord's resource has no ``@Produces``, the forwarded
+    call names no JSON type, so the Overlord answers Jersey's empty 500, which the Coordinator re-wraps as its own
+    500 (``HttpResponseException``, ``no body``). That 500 is a ``Map``: a Coordinator method without
+    ``@Produces`` (``produces_json`` false) cannot write it for an ``Accept`` that names no JSON type, and
+    answers Jersey's empty 500 instead (ACCEPT_500_33).
+    """
+    if not produces_json and not wire.accepts_json(request.headers.get("Accept", "")):
+        return wire.empty(500)
+    return wire.json_response({"error": profile.update_failure_error, "message": messages.FORWARDED_NO_BODY}, 500)
 
 
 def _require_indexing_service(state: AppState, profile: Profile) -> None:
@@ -108,7 +123,7 @@ class MarkFilter:
 
 
 def _string_elements(
-    value: Any, field: str, java_type: str, element_chain: str, payload_class: str
+    value: Any, field: str, java_type: str, element_chain: str, payload_class: str, *, raw_types: bool = False
 ) -> list[str | None]:
     """Jackson reading a ``HashSet<String>``/``ArrayList<String>``: scalars are coerced to text, containers fail.
 
@@ -116,7 +131,9 @@ def _string_elements(
     `java.util.HashSet`...``, or the empty-string coercion error), other scalars and objects are
     ``Cannot deserialize value of type `java.util.HashSet<java.lang.String>` from ...``, located at the
     failing token, with Jackson's ``(through reference chain: ...)`` (written by profile "29" only, see
-    ``wire.mapping_text``).
+    ``wire.mapping_text``). ``raw_types`` (switch ``jackson_collection_errors_raw_types``, Jackson 2.20 in Druid
+    37.0.0, measured): the empty-string error names the raw collection type and an object element the element
+    type ``java.lang.String``.
     """
     chain = f'{payload_class}["{field}"]'
 
@@ -126,8 +143,9 @@ def _string_elements(
     if not isinstance(value, list):
         collection = java_type.split("<", 1)[0]
         if isinstance(value, str) and value == "":
+            target = collection if raw_types else java_type
             message = (
-                f'Cannot coerce empty String ("") to element of `{java_type}` (but could if coercion was enabled '
+                f'Cannot coerce empty String ("") to element of `{target}` (but could if coercion was enabled '
                 "using `CoercionConfig`)"
             )
         elif isinstance(value, str):
@@ -149,7 +167,9 @@ def _string_elements(
             # An object element is read as the collection's Object element type (measured: `HashSet<Object>`),
             # an array as the String element.
             collection = java_type.split("<", 1)[0]
-            element = f"{collection}<java.lang.Object>" if isinstance(item, dict) else "java.lang.String"
+            element = (
+                f"{collection}<java.lang.Object>" if isinstance(item, dict) and not raw_types else "java.lang.String"
+            )
             raise error(
                 f"Cannot deserialize value of type `{element}` from {jackson_token(item)}",
                 f"{chain}->{element_chain}[{index}]",
@@ -217,6 +237,7 @@ def parse_mark_payload(body: Any, profile: Profile) -> MarkFilter:
                 "java.util.HashSet<java.lang.String>",
                 "java.util.HashSet",
                 payload_class,
+                raw_types=profile.jackson_collection_errors_raw_types,
             )
             ids = list(dict.fromkeys(read))
         elif key == "versions" and latest:
@@ -226,6 +247,7 @@ def parse_mark_payload(body: Any, profile: Profile) -> MarkFilter:
                 "java.util.ArrayList<java.lang.String>",
                 "java.util.ArrayList",
                 payload_class,
+                raw_types=profile.jackson_collection_errors_raw_types,
             )
         # Any other field is unknown to Druid's mapper (FAIL_ON_UNKNOWN_PROPERTIES=false): ignored.
     if latest:
@@ -453,6 +475,8 @@ def mark_as_used_non_overshadowed_segments(datasource: str) -> Response:
         n = state.cluster.mark_used_by_ids(
             datasource, payload.segment_ids or (), parse_ids=profile.mark_used_ids_parsed, require_served=served
         )
+    if profile.forwarded_mark_used_500:
+        return forward_500(profile, produces_json=True)
     return wire.json_response(serialize.bulk_update(n, profile))
 
 

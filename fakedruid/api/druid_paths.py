@@ -34,9 +34,13 @@ from functools import cache
 from fakedruid.api.druid_routes import ROWS
 
 #: The Druid versions each profile emulates (``fakedruid.profiles``).
-PROFILE_VERSIONS: dict[str, tuple[str, ...]] = {"29": ("28.0.0", "29.0.1"), "latest": ("37.0.0",)}
+PROFILE_VERSIONS: dict[str, tuple[str, ...]] = {
+    "29": ("28.0.0", "29.0.1"),
+    "33": ("33.0.0",),
+    "latest": ("37.0.0",),
+}
 #: Every version the table covers, oldest first.
-VERSIONS: tuple[str, ...] = ("28.0.0", "29.0.1", "37.0.0")
+VERSIONS: tuple[str, ...] = ("28.0.0", "29.0.1", "33.0.0", "37.0.0")
 PROCESSES: tuple[str, ...] = ("broker", "coordinator", "overlord")
 #: A profile, as its name ("29", "latest") or as the Druid releases it emulates (``Profile.route_versions``).
 Versions = str | tuple[str, ...]

@@ -327,6 +327,10 @@ def _after_request(response: Response) -> Response:
     req = request_ctx.request  # one proxy lookup for the many reads below
     if req.environ.get(JSON_PRODUCES_KEY) and response.status_code in _EMPTY_JSON_STATUSES:
         _json_type_on_empty(response)
+    profile = req.environ.get(wire.PROFILE_KEY)
+    if profile is not None and profile.jetty12_reason_phrases and response.status == "500 Internal Server Error":
+        # Jetty 12 writes its own reason phrase whatever Jersey sets (measured on Druid 37.0.0).
+        response.status = "500 Server Error"
     persister = current_app.extensions.get(PERSISTER_KEY)
     if persister is not None and req.method not in _READ_ONLY_METHODS:
         response = _persist(persister, response)

@@ -58,3 +58,6 @@ NO_TASK_REPORTS = (
     "No task reports were found for this task. The task may not exist, or it may not have completed yet."
 )
 UNEXPECTED_SORT_ORDER = "Unexpected value[{value}] for SortOrder. Possible values are: [ASC, DESC]"
+
+#: Druid 33.0.0's Coordinator re-wrapping the Overlord's empty 500 of a forwarded mark-used call (FORWARD_500).
+FORWARDED_NO_BODY = "org.apache.druid.rpc.HttpResponseException: Server error [500 Internal Server Error]; no body"

@@ -186,6 +186,11 @@ def native_report(task: Task, report: dict[str, Any], profile: Profile) -> dict[
     if entry is None:
         return report
     payload = dict(entry["payload"])
+    if not profile.row_stats_thrown_away_by_reason and isinstance(payload.get("rowStats"), dict):
+        payload["rowStats"] = {
+            phase: {k: v for k, v in stats.items() if k != "thrownAwayByReason"} if isinstance(stats, dict) else stats
+            for phase, stats in payload["rowStats"].items()
+        }
     if not profile.ingestion_report_extras:
         for key in ("recordsProcessed", "segmentsRead", "segmentsPublished"):
             payload.pop(key, None)

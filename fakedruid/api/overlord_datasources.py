@@ -18,7 +18,7 @@ mark-all-unused write a ``segment.markUnused`` audit entry on success (``auditMa
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort
+from flask import Blueprint, Response, abort, request
 
 from fakedruid.api import messages, serialize, wire
 from fakedruid.api.datasources import mark_audit_payload, parse_mark_payload, parse_segment_id, request_note
@@ -61,7 +61,14 @@ def _check_id(datasource: str, segment_id: str) -> None:
         raise InvalidSegmentId(messages.COULD_NOT_PARSE_SEGMENT_ID.format(id=esc(segment_id), ds=esc(datasource)))
 
 
-def _answer(n: int, profile: Profile) -> Response:
+def _answer(n: int, profile: Profile, *, produces_json: bool = True) -> Response:
+    """The SegmentUpdateResponse. The routes without ``@Produces`` in Druid 33.0.0 (``produces_json`` false,
+    ``profile.forwarded_mark_used_500``) make the change and then, for an ``Accept`` that names no JSON type,
+    answer Jersey's empty 500: what the Coordinator's forwarded call gets (measured through it: ``Server error [500
+    Internal Server Error]; no body``)."""
+    accept = request.headers.get("Accept", "")
+    if not produces_json and profile.forwarded_mark_used_500 and not wire.accepts_json(accept):
+        return wire.empty(500)
     return wire.json_response(serialize.bulk_update(n, profile))
 
 
@@ -74,7 +81,7 @@ def mark_all_non_overshadowed_segments_as_used(datasource: str) -> Response:
     """Mark every unused, non-overshadowed segment of the datasource used (as http-api 2.1)."""
     state, profile = _context()
     wire.require_json_content_type()
-    return _answer(state.cluster.mark_used_in_interval(datasource), profile)
+    return _answer(state.cluster.mark_used_in_interval(datasource), profile, produces_json=False)
 
 
 @bp.delete("/<datasource>", provide_automatic_options=False)
@@ -105,7 +112,7 @@ def mark_non_overshadowed_segments_as_used(datasource: str) -> Response:
         n = state.cluster.mark_used_in_interval(datasource, payload.interval, versions=payload.versions)
     else:
         n = state.cluster.mark_used_by_ids(datasource, payload.segment_ids or (), parse_ids=True)
-    return _answer(n, profile)
+    return _answer(n, profile, produces_json=False)
 
 
 @bp.post("/<datasource>/markUnused", provide_automatic_options=False)
@@ -137,7 +144,7 @@ def mark_segment_as_used(datasource: str, segment_id: str) -> Response:
     state, profile = _context()
     wire.require_json_content_type()
     _check_id(datasource, segment_id)
-    return _answer(int(state.cluster.mark_segment_used(datasource, segment_id)), profile)
+    return _answer(int(state.cluster.mark_segment_used(datasource, segment_id)), profile, produces_json=False)
 
 
 @bp.delete("/<datasource>/segments/<segment_id>", provide_automatic_options=False)
@@ -146,4 +153,4 @@ def mark_segment_as_unused(datasource: str, segment_id: str) -> Response:
     """Mark one segment unused; 1 when the row exists, even if already unused (as http-api 2.7, "latest")."""
     state, profile = _context()
     _check_id(datasource, segment_id)
-    return _answer(int(state.cluster.mark_segment_unused(datasource, segment_id)), profile)
+    return _answer(int(state.cluster.mark_segment_unused(datasource, segment_id)), profile, produces_json=False)

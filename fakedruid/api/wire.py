@@ -205,7 +205,7 @@ def error_page(
             body = _page_html(status, message, causes, uri, note)
             ctype = "text/html;charset=iso-8859-1"
         elif kind in ("application/json", "text/json"):
-            body = _page_json(status, message, causes, uri)
+            body = _page_json(status, message, causes, uri, raw_controls=profile().error_page_json_raw_controls)
             ctype = JSON_TYPE
         elif kind == "text/plain":
             body = _page_text(status, message, causes, uri)
@@ -296,21 +296,28 @@ def _page_text(status: int, message: str, causes: tuple[str, ...], uri: str) -> 
     return "\n".join(lines) + "\n"
 
 
-def _page_json(status: int, message: str, causes: tuple[str, ...], uri: str) -> str:
+def _page_json(status: int, message: str, causes: tuple[str, ...], uri: str, *, raw_controls: bool = False) -> str:
     """``ErrorHandler.writeErrorJson``: a ``HashMap`` written as ``{\\n"k":"v",\\n...\\n}`` in Java's
-    iteration order (measured: ``{"servlet","message","url","status"}`` for a 404)."""
+    iteration order (measured: ``{"servlet","message","url","status"}`` for a 404). ``raw_controls``: Jetty 12
+    (Druid 37.0.0, measured) writes control characters such as a newline unescaped (the page is not valid
+    JSON then)."""
     entries = [("url", uri), ("status", str(status)), ("message", message), ("servlet", "default")]
     entries += [(f"cause{i}", c) for i, c in enumerate(causes)]
     ordered = java_hash_map_order([k for k, _ in entries])
     values = dict(entries)
-    return "{\n" + ",\n".join(f"{_jetty_quote(k)}:{_jetty_quote(_sanitize_xml(values[k]))}" for k in ordered) + "\n}"
+    return "{\n" + ",\n".join(
+        f"{_jetty_quote(k)}:{_jetty_quote(_sanitize_xml(values[k]), raw_controls=raw_controls)}" for k in ordered
+    ) + "\n}"
 
 
-def _jetty_quote(text: str) -> str:
-    """Jetty's ``QuotedStringTokenizer.quote``: double quotes, with Java's escapes."""
+def _jetty_quote(text: str, *, raw_controls: bool = False) -> str:
+    """Jetty's ``QuotedStringTokenizer.quote``: double quotes, with Java's escapes (control characters left raw
+    with ``raw_controls``)."""
     out = ['"']
     for ch in text:
-        if ch in _QUOTE_ESCAPES:
+        if raw_controls and ord(ch) < 32:
+            out.append(ch)
+        elif ch in _QUOTE_ESCAPES:
             out.append(_QUOTE_ESCAPES[ch])
         elif ord(ch) < 32:
             out.append(f"\\u{ord(ch):04x}")
@@ -355,8 +362,10 @@ def unsupported_media_type() -> Response:
 
 
 def malformed_json(exc: jackson.JacksonParseError) -> Response:
-    """Jackson could not parse the body: the exception escapes to Jetty's 500 page (Druid 28.0.0)."""
-    return jetty(500, exc.java_string)
+    """Jackson could not parse the body: the exception escapes to Jetty's 500 page (Druid 28.0.0); Jackson 2.20
+    (Druid 37.0.0, ``profile.jackson_source_redacted``) names no source in its locations."""
+    text = exc.java_string
+    return jetty(500, jackson.redact_source(text) if profile().jackson_source_redacted else text)
 
 
 def jetty_for(exc: FakeDruidError, status: int = 500) -> Response:
@@ -539,7 +548,7 @@ def json_body(*, error_page: bool = True) -> Any:
 # ------------------------------------------------------------------ the Accept quirk
 
 
-def _accepts_json(accept: str) -> bool:
+def accepts_json(accept: str) -> bool:
     # JacksonJsonProvider.hasMatchingMediaType: subtype json, *+json, javascript, x-javascript, x-json.
     for part in accept.split(","):
         media = part.split(";", 1)[0].strip().lower()
@@ -560,7 +569,7 @@ def map_answer(body: dict[str, Any], profile: Profile, settings: Settings) -> Re
     response = json_response(body)
     if not profile.accept_quirk or not settings.emulate_accept_quirk:
         return response
-    if _accepts_json(request.headers.get("Accept", "")):
+    if accepts_json(request.headers.get("Accept", "")):
         return response
     # Measured on Druid 28.0.0 and 33.0.0 (POST and DELETE .../segments/{id} with Accept none, */*,
     # application/* or text/plain): Jersey's own "500 Internal Server Error", no body, no Content-Type.

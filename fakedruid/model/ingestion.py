@@ -831,13 +831,16 @@ class RowStats:
     thrown_away: int = 0
     unparseable: int = 0
 
-    def to_json(self) -> dict[str, int]:
-        """The totals as in ``rowStats``."""
+    def to_json(self) -> dict[str, Any]:
+        """The totals as in ``rowStats``, with Druid 37's ``thrownAwayByReason`` (``InputRowFilterResult``: a row
+        outside the intervals counts as ``filtered``, measured on 37.0.0, as does one a transformSpec filter drops,
+        ``CUSTOM_FILTER``); the API leaves it out for releases without it."""
         return {
             "processed": self.processed,
             "processedBytes": self.processed_bytes,
             "processedWithError": self.processed_with_error,
             "thrownAway": self.thrown_away,
+            "thrownAwayByReason": {"filtered": self.thrown_away} if self.thrown_away else {},
             "unparseable": self.unparseable,
         }
 

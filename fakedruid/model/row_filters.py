@@ -15,8 +15,8 @@ Semantics, from Druid's source (``SelectorFilter``, ``InDimFilter``, ``BoundFilt
   ``InDimFilter``: ``getExactLongFromDecimalString``/``Doubles.tryParse``). Strings, booleans and lists go to the
   string predicate (``Rows.objectToStrings``: ``true`` is ``"true"``; a list is a multi-value dimension, which
   matches when any of its values matches), so the string ``"5"`` does not match ``"5.0"``. Measured on Druid
-  28.0.0 and 33.0.0 (tests/contract/test_ingestion.py::test_transform_filter_matches_numbers_by_value); ``bound`` compares
-  a number's text (``String.valueOf``), or its value with the numeric ordering.
+  28.0.0 and 33.0.0 (tests/contract/test_ingestion.py::test_transform_filter_matches_numbers_by_value);
+  ``bound`` compares a number's text (``String.valueOf``), or its value with the numeric ordering.
 * SQL-compatible null handling and three-valued logic (the defaults since Druid 28,
   ``druid.generic.useThreeValueLogicForNativeFilters``): a missing or null value is *unknown* to ``selector``,
   ``in`` and ``bound`` unless the filter asks for null itself (``"value": null``, ``null`` in ``values``), and

@@ -102,7 +102,8 @@ RECIPES: dict[str, Recipe] = {
             ("com.fasterxml.jackson.dataformat", "jackson-dataformat-smile", "2.20.2"),
             ("com.fasterxml.jackson.module", "jackson-module-jaxb-annotations", "2.20.2"),
         ),
-        # CliOverlord, CliCoordinator and CliPeon construct these with `new` (javap on druid-services 37.0.0).
+        # CliOverlord, CliCoordinator, CliPeon and CliHistorical construct these with `new` (javap on
+        # druid-services 37.0.0; the Historical's two Dart modules found when --historical failed to start).
         stubs=tuple(
             f"org.apache.druid.msq.guice.{name}"
             for name in (
@@ -111,6 +112,10 @@ RECIPES: dict[str, Recipe] = {
                 "MSQExternalDataSourceModule",
                 "PeonMemoryManagementModule",
             )
+        )
+        + tuple(
+            f"org.apache.druid.msq.dart.guice.{name}"
+            for name in ("DartWorkerModule", "DartWorkerMemoryManagementModule")
         ),
     ),
 }

@@ -55,7 +55,7 @@ def test_every_version_and_process_has_routes() -> None:
     for version in VERSIONS:
         for process in PROCESSES:
             assert any(version in r.versions and process in r.processes for r in ROUTES), (version, process)
-    assert set(PROFILE_VERSIONS) == {"29", "latest"}
+    assert set(PROFILE_VERSIONS) == {"29", "33", "latest"}
     assert sorted(v for vs in PROFILE_VERSIONS.values() for v in vs) == sorted(VERSIONS)
 
 

@@ -264,11 +264,12 @@ def test_post_segments_body_of_wrong_type_answers_400(client: FlaskClient, body:
 
 
 def test_post_segments_number_element_is_parsed_as_interval_text(client: FlaskClient) -> None:
-    # JodaStuff.IntervalDeserializer parses the token's text (measured on Druid 28.0.0).
+    # JodaStuff.IntervalDeserializer parses the token's text (measured on Druid 28.0.0); profile "29" words the
+    # error as 29.0.1's Intervals.of does (switch interval_error_prefix).
     resp = post_intervals(client, WIKI, [5])
     assert resp.status_code == 400
     assert resp.get_json()["error"] == (
-        "Invalid interval[5]: [Format requires a '/' separator: 5] (through reference chain: java.util.ArrayList[0])"
+        "Bad Interval[5]: [Format requires a '/' separator: 5] (through reference chain: java.util.ArrayList[0])"
     )
 
 

@@ -1,7 +1,7 @@
 """Fixtures of the contract suite: one ``coordinator`` target that is a fake (per profile) or a real Druid.
 
 Contract tests talk HTTP through :class:`fakedruid.testing.DruidTarget` only, so the same test runs against
-fakedruid under profiles "29" and "latest" and against a real Druid: one this session boots with
+fakedruid under profiles "29", "31", "33" and "latest" and against a real Druid: one this session boots with
 ``--druid-real VERSION`` (or ``FAKEDRUID_DRUID_REAL``), seeded and reset like the fake, or an existing one named
 by ``--druid-url`` (or ``FAKEDRUID_DRUID_URL``). Tests marked ``fake_only`` seed segments or reset state, which
 an existing cluster does not allow: they are skipped against ``--druid-url`` only.
@@ -19,7 +19,7 @@ from tests.contract.known_differences import known_difference
 from tests.contract.targets import COORDINATOR_PARAMS, boot_real, skip_without_overlord
 
 #: The fake's profiles the suite runs under.
-FAKE_PROFILES = ("29", "31", "latest")
+FAKE_PROFILES = ("29", "31", "33", "latest")
 
 _NO_REAL = (
     "no real Druid configured: pass --druid-real VERSION (or set FAKEDRUID_DRUID_REAL) to boot one, or "
@@ -81,8 +81,10 @@ def real_druid_target(pytestconfig: pytest.Config) -> Iterator[DruidTarget]:
             raise pytest.UsageError(
                 f"cannot tell which profile the Druid at {url} answers as ({exc}); pass --druid-profile"
             ) from exc
-    elif profile not in ("29", "31", "latest"):
-        raise pytest.UsageError(f"--druid-profile / FAKEDRUID_DRUID_PROFILE must be 29, 31 or latest, got {profile!r}")
+    elif profile not in FAKE_PROFILES:
+        raise pytest.UsageError(
+            f"--druid-profile / FAKEDRUID_DRUID_PROFILE must be 29, 31, 33 or latest, got {profile!r}"
+        )
     target.profile = profile
     yield target
     target.close()

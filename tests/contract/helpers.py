@@ -26,7 +26,8 @@ INVALID_PAYLOAD = {
     "latest": "Invalid request payload. Specify either 'interval' or 'segmentIds', but not both. "
     "Optionally, include 'versions' only when 'interval' is provided.",
 }
-INVALID_PAYLOAD["31"] = INVALID_PAYLOAD["latest"]
+INVALID_PAYLOAD["31"] = INVALID_PAYLOAD["latest"]  # SegmentsToUpdateFilter since Druid 30 (PR #16141)
+INVALID_PAYLOAD["33"] = INVALID_PAYLOAD["latest"]
 
 
 # ---- profile "31" (Druid 30-31, measured on 31.0.1): its answers are 29's in some places, "latest"'s in others.
@@ -147,6 +148,31 @@ def unused_ids(target: DruidTarget, datasource: str) -> set[str]:
     return {row["dataSegment"]["identifier"] for row in resp.json()}
 
 
+#: Druid 33.0.0's answer to a forwarded mark-used or single-segment update, made after the change (FORWARD_500;
+#: profile switch ``forwarded_mark_used_500``).
+FORWARD_500_BODY = {
+    "error": "Unknown server error",
+    "message": "org.apache.druid.rpc.HttpResponseException: Server error [500 Internal Server Error]; no body",
+}
+
+
+def forwards_500(target: DruidTarget) -> bool:
+    """The target answers a forwarded mark-used or single-segment update with FORWARD_500 (profile "33")."""
+    from fakedruid.profiles import resolve_profile
+
+    return resolve_profile(target.profile).forwarded_mark_used_500
+
+
+def assert_update(resp: Any, target: DruidTarget, body: dict[str, Any], *, forwarded: bool = True) -> None:
+    """A forwarded mark-used or single-segment update answered ``body`` (200), or, on profile "33", the
+    FORWARD_500 made after the change (``forwarded`` false: an update 33.0.0 answers normally, markUnused)."""
+    if forwarded and forwards_500(target):
+        assert (resp.status_code, resp.json()) == (500, FORWARD_500_BODY), resp.text
+    else:
+        assert resp.status_code == 200, resp.text
+        assert resp.json() == body
+
+
 #: Jackson's source text for a request body read by Druid's Jetty.
 JACKSON_SOURCE = "[Source: (org.eclipse.jetty.server.HttpInputOverHTTP); line: {line}, column: {column}]"
 
@@ -154,9 +180,9 @@ JACKSON_SOURCE = "[Source: (org.eclipse.jetty.server.HttpInputOverHTTP); line: {
 def located(target: DruidTarget, head: str, line: int, column: int, chain: str = "") -> str:
     """A mapping error Jackson raised on a token of the body, as the target's ``CustomExceptionMapper`` writes it.
 
-    Druid 28 to 31 (profiles "29" and "31") write Jackson's whole message: the head, ``\\n at`` the token's location (line
-    and column 1-based, the column in bytes of UTF-8) and the reference chain; Druid 33 and newer ("latest") keep
-    its first line, the head.
+    Druid 28 to 31 (profiles "29" and "31") write Jackson's whole message: the head, ``\\n at`` the token's
+    location (line and column 1-based, the column in bytes of UTF-8) and the reference chain; Druid 32 and newer
+    ("33" and "latest") keep its first line, the head.
     """
     if before_32(target):  # profiles "29" and "31" (31.0.1 measured)
         return f"{head}\n at {JACKSON_SOURCE.format(line=line, column=column)}{chain}"

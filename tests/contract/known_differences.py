@@ -1,7 +1,7 @@
 """Where a real Druid that ``--druid-real`` boots answers otherwise than the fake: measured, not guessed.
 
 The differential machine (``test_differential.py``) lists its differences in ``differences.py``, which reuses
-the reason texts defined here (FORWARD_500, NO_UNUSED_SEGMENTS_API) rather than repeating them.
+the reason texts defined here (NO_UNUSED_SEGMENTS_API) rather than repeating them.
 
 Layer: tests (contract). Each entry makes the test a strict xfail against that release only (see
 ``conftest._mark_known_differences``), so the difference stays visible, and a fix on either side turns the
@@ -18,13 +18,10 @@ Two causes are about the cluster, not about Druid's answers:
   reach their check of the unused rows (read from the metadata store on 28.0.0, see below).
 * FORWARD_500 is Druid 33.0.0's own behaviour, not an artefact of the single-JVM coordinator-as-overlord
   cluster: apache/druid PR #18140 ("Fix mark used API response serialization", merged 2025-06-13, after 33.0.0)
-  says these APIs apply the change and then fail to write the answer in any cluster since PR #17545 (its log:
-  "A message body writer for ... SegmentUpdateResponse ... and MIME media type application/octet-stream was not
-  found"), because ``OverlordDataSourcesResource`` and ``DataSourcesResource`` had no
-  ``@Produces(APPLICATION_JSON)`` and the forwarded call names no JSON type (Jersey falls back to
-  application/octet-stream; the Coordinator's OverlordClient request itself was not read). The fix adds
-  ``@Produces``; it was merged after 33.0.0 was released (so from 34.0.0 on, not measured here). Profile "latest" follows the fixed releases (200 with the counts), so
-  these entries stay as a 33.0.0-only difference.
+  says these APIs apply the change and then fail to write the answer in any cluster since PR #17545, because
+  ``OverlordDataSourcesResource`` had no ``@Produces(APPLICATION_JSON)`` on its mark-used and single-segment routes
+  (33.0.0's jars, ``tools/extract_druid_paths.py``) and the forwarded call names no JSON type. Profile "33"
+  answers it (switch ``forwarded_mark_used_500``), so it is no longer listed here.
 * 28.0.0 stands in for profile "29" because druid-services 29.0.1 does not resolve from the Maven repository
   CI reaches; it lacks what Druid 29 added (``GET .../metadata/datasources/{ds}/unusedSegments``). Tests that
   only check state after a write read the unused rows from 28.0.0's metadata store instead
@@ -56,21 +53,6 @@ NO_UNUSED_SEGMENTS_API = (
     "28 is not 29: GET /druid/coordinator/v1/metadata/datasources/{ds}/unusedSegments does not exist in 28.0.0 "
     "(404; added in "
     "29), profile 29 answers it"
-)
-#: Druid 33.0.0 forwards these Coordinator calls to the Overlord (PR #17545); the Overlord's resource has no
-#: @Produces and the forwarded request names no JSON Accept type, so Jersey finds no writer for
-#: application/octet-stream: 500 after the change was applied.
-FORWARD_500 = (
-    "answers 500 {'error': 'Unknown server error', 'message': 'org.apache.druid.rpc.HttpResponseException: "
-    "Server error [500 Internal Server Error]; no body'} (the Overlord applied the change, then failed to "
-    "write its SegmentUpdateResponse for the forwarded call)"
-)
-
-#: Druid 33.0.0 lacks @Produces on DataSourcesResource (added by PR #18140, in 34): an Accept without JSON on the
-#: single-segment POST/DELETE is Jersey's empty 500, as in 28-29; profile "latest" follows 34+.
-ACCEPT_500_33 = (
-    "answers Jersey's empty '500 Internal Server Error' (no @Produces on DataSourcesResource until PR #18140 in "
-    "34.0.0); profile latest follows 34+: 200 JSON, or 406 for text/plain"
 )
 # ---------------------------------------------------------------------- 28 is not 29 (stand-in gap)
 # Not divergences of the fake: 28.0.0 stands in for 29.0.1 (whose druid-services does not resolve), and on these
@@ -110,20 +92,8 @@ REAL_DIFFERENCES: dict[str, dict[str, str]] = {
     "test_mark_all_unused_counts_changed_segments": {
         V28: COUNTS_UNUSED_28,
     },
-    "test_kill_deletes_only_unused_segments_inside_interval": {V33: FORWARD_500},
     # ------------------------------------------------------------------ mark all used
-    "test_mark_all_used_unknown_datasource_is_200_with_zero": {V33: FORWARD_500},
-    "test_mark_all_used_one_eligible_segment_counts_one": {V33: FORWARD_500},
-    "test_mark_all_used_candidates_overshadow_each_other": {V33: FORWARD_500},
-    "test_mark_all_used_nothing_unused_counts_zero": {V33: FORWARD_500},
     # ------------------------------------------------------------------ markUsed / markUnused by payload
-    "test_mark_interval_with_empty_ids_profile_dependent[real-markUsed]": {V33: FORWARD_500},
-    "test_mark_unknown_datasource_by_interval[real-markUsed]": {V33: FORWARD_500},
-    "test_mark_used_doc_example_interval_restores_hours_03_and_04": {V33: FORWARD_500},
-    "test_mark_used_by_ids_counts_only_unused_ones": {V33: FORWARD_500},
-    "test_mark_used_by_ids_skips_overshadowed": {V33: FORWARD_500},
-    "test_mark_used_datasource_not_served": {V33: FORWARD_500},
-    "test_mark_used_interval_with_versions": {V33: FORWARD_500},
     # ------------------------------------------------------------------ reads
     "test_get_unused_segments_unknown_is_empty_list": {V28: NO_UNUSED_SEGMENTS_API},
     "test_get_unused_segments_lists_unused_rows": {V28: NO_UNUSED_SEGMENTS_API},
@@ -132,27 +102,16 @@ REAL_DIFFERENCES: dict[str, dict[str, str]] = {
         "&apos;/&apos; separator: 2015-09-12 (29.0.1: org.apache.druid.error.DruidException: Bad Interval[...]: [...])",
     },
     # ------------------------------------------------------------------ one segment
-    "test_mark_segment_used_unknown_id_is_false": {V33: FORWARD_500},
-    "test_mark_segment_used_unused_segment_is_true": {V33: FORWARD_500},
-    "test_mark_segment_used_already_used_is_true": {V33: FORWARD_500},
-    "test_mark_segment_used_accept_without_json": {V33: FORWARD_500},
-    "test_mark_segment_unused_unknown_segment_or_datasource_is_false": {V33: FORWARD_500},
-    "test_mark_segment_unused_doc_example": {V33: FORWARD_500},
-    "test_mark_segment_unused_already_unused_is_true": {V33: FORWARD_500},
-    "test_mark_segment_unused_then_used_round_trip": {V33: FORWARD_500},
     # ------------------------------------------------------------------ the target's own tools
-    "test_request_empty_header_value_removes_default": {V33: FORWARD_500},
     # ------------------------------------------------------------------ edge cases (test_edge_cases.py)
     "test_kill_zero_length_interval_is_refused_by_the_overlord": {V28: KILL_TASK_JSON_28},
-    "test_rules_null_entry": {V28: NULL_RULE, V33: NULL_RULE},
+    "test_rules_null_entry": {V28: NULL_RULE, V33: NULL_RULE, V37: NULL_RULE},
     "test_rules_bad_interval_in_second_rule": {V28: INTERVAL_WORDING_28},
     "test_mark_unused_unparseable_interval": {V28: INTERVAL_WORDING_28},
-    "test_single_segment_update_accept_without_json": {V33: ACCEPT_500_33},
-    "test_mark_segment_used_odd_but_parseable_ids": {V33: FORWARD_500},
     # ------------------------------------------------------------------ the state machine
     "test_write_endpoints_match_reference": {
         V28: NO_HISTORICAL,
-        V33: FORWARD_500 + "; and " + NO_HISTORICAL,
+        V33: NO_HISTORICAL,
         V37: NO_HISTORICAL,
     },
 }

@@ -18,6 +18,7 @@ from fakedruid.testing import DruidTarget
 #: ``(kind, profile)``.
 TARGET_PARAMS = [
     pytest.param(("fake", "29"), marks=pytest.mark.fake, id="fake-29"),
+    pytest.param(("fake", "33"), marks=pytest.mark.fake, id="fake-33"),
     pytest.param(("fake", "latest"), marks=pytest.mark.fake, id="fake-latest"),
     pytest.param(("real", None), marks=pytest.mark.real, id="real"),
 ]
@@ -51,7 +52,7 @@ def skip_without_overlord(version: str, why: str) -> None:
 #: The ``coordinator`` fixture's params: also profile "31" (Druid 30-31), whose data-management expectations were
 #: measured on 31.0.1 (basic security was not, so ``test_basic_security.py`` keeps :data:`TARGET_PARAMS`).
 COORDINATOR_PARAMS = [
-    *TARGET_PARAMS[:2],
+    *TARGET_PARAMS[:1],
     pytest.param(("fake", "31"), marks=pytest.mark.fake, id="fake-31"),
-    *TARGET_PARAMS[2:],
+    *TARGET_PARAMS[1:],
 ]

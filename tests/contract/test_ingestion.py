@@ -25,8 +25,9 @@ from typing import Any
 
 import pytest
 
+from fakedruid.profiles import resolve_profile
 from fakedruid.testing import DruidTarget
-from tests.contract.helpers import M, OVERLORD, new_datasource
+from tests.contract.helpers import OVERLORD, M, new_datasource
 from tests.contract.targets import skip_without_overlord
 
 DAY1 = "2015-09-12T00:00:00.000Z/2015-09-13T00:00:00.000Z"
@@ -236,10 +237,15 @@ def _new_version(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> s
     return version
 
 
-def _row_stats(processed: int = 0, processed_bytes: int = 0, thrown_away: int = 0, unparseable: int = 0
-               ) -> dict[str, int]:
-    return {"processed": processed, "processedBytes": processed_bytes, "processedWithError": 0,
-            "thrownAway": thrown_away, "unparseable": unparseable}
+def _row_stats(profile: str, processed: int = 0, processed_bytes: int = 0, thrown_away: int = 0,
+               unparseable: int = 0) -> dict[str, Any]:
+    stats: dict[str, Any] = {"processed": processed, "processedBytes": processed_bytes, "processedWithError": 0,
+                             "thrownAway": thrown_away}
+    if resolve_profile(profile).row_stats_thrown_away_by_reason:
+        # Druid 37.0.0 (measured): a row outside the intervals is thrown away as "filtered".
+        stats["thrownAwayByReason"] = {"filtered": thrown_away} if thrown_away else {}
+    stats["unparseable"] = unparseable
+    return stats
 
 
 # ---------------------------------------------------------------------- segments
@@ -332,12 +338,13 @@ def test_report_row_counts_with_thrown_away_and_unparseable_rows(observed: Obser
     assert report["ingestionState"] == "COMPLETED" and report["errorMsg"] is None
     # With intervals and dynamic partitions there is no determine-partitions pass.
     assert report["rowStats"] == {
-        "determinePartitions": _row_stats(),
-        "buildSegments": _row_stats(4, 262, thrown_away=1, unparseable=2),
+        "determinePartitions": _row_stats(observed.profile),
+        "buildSegments": _row_stats(observed.profile, 4, 262, thrown_away=1, unparseable=2),
     }
     # Without intervals (hashed) the rows are read twice: once to find the intervals and buckets.
     assert observed.runs["hashed"].report()["rowStats"] == {
-        "determinePartitions": _row_stats(4, 175), "buildSegments": _row_stats(4, 175),
+        "determinePartitions": _row_stats(observed.profile, 4, 175),
+        "buildSegments": _row_stats(observed.profile, 4, 175),
     }
 
 
@@ -367,8 +374,8 @@ def test_too_many_parse_exceptions_fail_the_task_in_determine_partitions(observe
     report = run.report()
     assert report["errorMsg"].split("\n")[0] == first_line
     assert report["ingestionState"] == "DETERMINE_PARTITIONS"
-    assert report["rowStats"]["determinePartitions"] == _row_stats(4, 180, unparseable=1)
-    assert report["rowStats"]["buildSegments"] == _row_stats()
+    assert report["rowStats"]["determinePartitions"] == _row_stats(observed.profile, 4, 180, unparseable=1)
+    assert report["rowStats"]["buildSegments"] == _row_stats(observed.profile)
     message = run.status["errorMsg"]
     if observed.profile == "29":
         # Druid 28's TaskStatus keeps 100 characters and appends "..." (the fake's message is shorter).
@@ -417,7 +424,7 @@ def test_transform_filter_matches_numbers_by_value(observed: Observed) -> None:
     # compared as a string (PredicateValueMatcherFactory, SelectorPredicateFactory; measured on 28.0.0 and 33.0.0).
     run = observed.runs["selector"]
     assert _days(run) == ["2015-09-01", "2015-09-02", "2015-09-04"]
-    assert run.report()["rowStats"]["buildSegments"] == _row_stats(3, 254, thrown_away=2)
+    assert run.report()["rowStats"]["buildSegments"] == _row_stats(observed.profile, 3, 254, thrown_away=2)
 
 
 def test_transform_filter_not_drops_missing_and_null_values(observed: Observed) -> None:
@@ -425,7 +432,7 @@ def test_transform_filter_not_drops_missing_and_null_values(observed: Observed) 
     # only "B" is kept; the multi-value ["A", "B"] matches "A", so NOT drops it (measured on 28.0.0 and 33.0.0).
     run = observed.runs["not"]
     assert _days(run) == ["2015-09-02"]
-    assert run.report()["rowStats"]["buildSegments"] == _row_stats(1, 254, thrown_away=4)
+    assert run.report()["rowStats"]["buildSegments"] == _row_stats(observed.profile, 1, 254, thrown_away=4)
 
 
 # ---------------------------------------------------------------------- bad specs (no task runs)

@@ -8,7 +8,19 @@ import requests
 
 from fakedruid.profiles import resolve_profile
 from fakedruid.testing import DruidTarget
-from tests.contract.helpers import WIKI_DAY, M, OVERLORD, P, bulk, seed_wiki, segment_id, unused_ids, used_ids
+from tests.contract.helpers import (
+    OVERLORD,
+    WIKI_DAY,
+    M,
+    P,
+    assert_update,
+    bulk,
+    seed_wiki,
+    segment_id,
+    single,
+    unused_ids,
+    used_ids,
+)
 
 DAY_PATH = "2015-09-12_2015-09-13"
 
@@ -131,7 +143,7 @@ def test_kill_deletes_only_unused_segments_inside_interval(coordinator: DruidTar
     assert used_ids(coordinator, datasource) == {i for h, i in enumerate(ids) if h not in (1, 2, 3)}
     # A killed id is unknown from now on.
     resp = coordinator.post(f"{P}/{datasource}/segments/{ids[1]}")
-    assert resp.json()["segmentStateChanged"] is False
+    assert_update(resp, coordinator, single(coordinator, False))
 
 
 @pytest.mark.fake_only

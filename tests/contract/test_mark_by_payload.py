@@ -6,11 +6,13 @@ import json
 
 import pytest
 
+from fakedruid.profiles import resolve_profile
 from fakedruid.testing import DruidTarget
 from tests.contract.helpers import (
     EXAMPLE_INTERVAL,
     INVALID_PAYLOAD,
     P,
+    assert_update,
     before_30,
     before_32,
     bulk,
@@ -59,8 +61,7 @@ def test_mark_interval_with_empty_ids_profile_dependent(
         assert resp.status_code == 400
         assert resp.text == INVALID_PAYLOAD["29"]
     else:
-        assert resp.status_code == 200
-        assert resp.json() == bulk(coordinator, 0)
+        assert_update(resp, coordinator, bulk(coordinator, 0), forwarded=endpoint == "markUsed")
 
 
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
@@ -101,8 +102,7 @@ def test_mark_unknown_datasource_by_interval(coordinator: DruidTarget, datasourc
         assert resp.status_code == 204  # not in the served inventory (http-api 1.8)
         assert resp.content == b""
     else:
-        assert resp.status_code == 200
-        assert resp.json() == bulk(coordinator, 0)
+        assert_update(resp, coordinator, bulk(coordinator, 0), forwarded=endpoint == "markUsed")
 
 
 # ---------------------------------------------------------------------- markUsed
@@ -129,8 +129,7 @@ def test_mark_used_unknown_datasource_by_ids(coordinator: DruidTarget, datasourc
 def test_mark_used_doc_example_interval_restores_hours_03_and_04(coordinator: DruidTarget, datasource: str) -> None:
     seed_wiki(coordinator, datasource, unused=(2, 3, 4, 5))
     resp = coordinator.post(f"{P}/{datasource}/markUsed", json={"interval": EXAMPLE_INTERVAL})
-    assert resp.status_code == 200
-    assert resp.json() == bulk(coordinator, 2)
+    assert_update(resp, coordinator, bulk(coordinator, 2))
     expected = {segment_id(datasource, 2), segment_id(datasource, 5)}
     coordinator.eventually(lambda: _assert_equal(unused_ids(coordinator, datasource), expected))
 
@@ -141,8 +140,7 @@ def test_mark_used_by_ids_counts_only_unused_ones(coordinator: DruidTarget, data
     seed_wiki(coordinator, datasource, hours=range(4), unused=(1, 2))
     ids = [segment_id(datasource, h) for h in (0, 1, 2)]
     resp = coordinator.post(f"{P}/{datasource}/markUsed", json={"segmentIds": ids})
-    assert resp.status_code == 200
-    assert resp.json() == bulk(coordinator, 2)
+    assert_update(resp, coordinator, bulk(coordinator, 2))
     coordinator.eventually(lambda: _assert_equal(unused_ids(coordinator, datasource), set()))
 
 
@@ -152,7 +150,7 @@ def test_mark_used_by_ids_skips_overshadowed(coordinator: DruidTarget, datasourc
     seed_wiki(coordinator, datasource, hours=range(2))
     old = coordinator.seed([segment_json(datasource, 0, version="2023-01-01T00:00:00.000Z", used=False)])[0]
     resp = coordinator.post(f"{P}/{datasource}/markUsed", json={"segmentIds": [old]})
-    assert resp.json() == bulk(coordinator, 0)
+    assert_update(resp, coordinator, bulk(coordinator, 0))
 
 
 @pytest.mark.historical
@@ -201,7 +199,7 @@ def test_mark_used_datasource_not_served(coordinator: DruidTarget, datasource: s
         assert resp.content == b""
         assert used_ids(coordinator, datasource) == set()
     else:
-        assert resp.json() == bulk(coordinator, 2)
+        assert_update(resp, coordinator, bulk(coordinator, 2))
         coordinator.eventually(lambda: _assert_equal(unused_ids(coordinator, datasource), set()))
 
 
@@ -214,7 +212,7 @@ def test_mark_used_interval_with_versions(coordinator: DruidTarget, datasource: 
     coordinator.seed([segment_json(datasource, 6, used=False)])
     resp = coordinator.post(f"{P}/{datasource}/markUsed", json={"interval": DAY, "versions": [other]})
     # 28-29 ignore versions (both revived); "latest" revives only the listed version.
-    assert resp.json() == bulk(coordinator, 2 if before_30(coordinator) else 1)
+    assert_update(resp, coordinator, bulk(coordinator, 2 if before_30(coordinator) else 1))
 
 
 # ---------------------------------------------------------------------- markUnused
@@ -345,4 +343,9 @@ def test_mark_unused_versions_of_wrong_type(
             f'["versions"]{element})'
         )
         assert resp.status_code == 400
+        if resolve_profile(coordinator.profile).jackson_collection_errors_raw_types:
+            # Jackson 2.20 (Druid 37.0.0, measured for segmentIds' HashSet) names raw types.
+            message = message.replace("<java.lang.String>` (but", "` (but").replace(
+                "`java.util.ArrayList<java.lang.Object>`", "`java.lang.String`"
+            )
         assert resp.json() == {"error": located(coordinator, message, 1, column, chain)}

@@ -61,7 +61,7 @@ def test_get_intervals_unparseable_interval_is_500(coordinator: DruidTarget, dat
     resp = coordinator.get(f"{P}/{datasource}/intervals/2015-09-12")
     assert resp.status_code == 500
     # Intervals.of's DruidException escapes the resource: Jetty's page names it (29.0.1 words it "Bad Interval").
-    wording = "Bad Interval" if coordinator.profile == "29" else "Invalid interval"
+    wording = "Bad Interval" if before_30(coordinator) else "Invalid interval"
     error = (
         f"org.apache.druid.error.DruidException: {wording}[2015-09-12]: "
         "[Format requires a &apos;/&apos; separator: 2015-09-12]"

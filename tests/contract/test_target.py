@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 
 from fakedruid import strategies as fds
 from fakedruid.testing import DruidTarget, FakeOnlyError, eventually, profile_for_version
-from tests.contract.helpers import M, P, segment_json, used_ids
+from tests.contract.helpers import M, P, assert_update, bulk, segment_json, used_ids
 
 #: A URL nothing listens on; the tests that use it never send a request.
 NOWHERE = "http://druid.invalid:8081"
@@ -134,13 +134,21 @@ def test_request_empty_header_value_removes_default(coordinator: DruidTarget, da
     resp = coordinator.post(f"{P}/{datasource}", headers={"Content-Type": ""})
     assert "Content-Type" not in resp.request.headers
     # A missing Content-Type is accepted (http-api 1.5).
-    assert resp.status_code == 200
+    assert_update(resp, coordinator, bulk(coordinator, 0))
 
 
 @pytest.mark.parametrize(
     ("version", "profile"),
-    [("28.0.1", "29"), ("29.0.1", "29"), ("30.0.0", "31"), ("31.0.0", "31"), ("33.0.0", "latest"),
-     ("35.0.0-SNAPSHOT", "latest")],
+    [
+        ("28.0.1", "29"),
+        ("29.0.1", "29"),
+        ("30.0.0", "31"),
+        ("31.0.0", "31"),
+        ("32.0.1", "33"),
+        ("33.0.0", "33"),
+        ("35.0.0-SNAPSHOT", "latest"),
+        ("37.0.0", "latest"),
+    ],
 )
 def test_profile_for_version_maps_releases(version: str, profile: str) -> None:
     assert profile_for_version(version) == profile

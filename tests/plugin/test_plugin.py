@@ -140,7 +140,7 @@ def test_marker_druid_version_switches_profile_for_one_test(pytester: pytest.Pyt
         def test_latest(fake_coordinator):
             assert fake_coordinator.profile.name == "latest"
             status, body = get(fake_coordinator.url + "/status")
-            assert json.loads(body)["version"] == "33.0.0"
+            assert json.loads(body)["version"] == "37.0.0"
 
         @pytest.mark.fake_coordinator(druid_version=36)
         def test_release_number(fake_coordinator):
@@ -350,7 +350,7 @@ def test_option_sets_default_druid_version(pytester: pytest.Pytester) -> None:
     result = _run(pytester, "-s", "--fakedruid-druid-version=latest")
 
     result.assert_outcomes(passed=1)
-    assert "VERSION 33.0.0" in result.stdout.str()
+    assert "VERSION 37.0.0" in result.stdout.str()
 
 
 def test_env_sets_default_druid_version(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -360,7 +360,7 @@ def test_env_sets_default_druid_version(pytester: pytest.Pytester, monkeypatch: 
     result = _run(pytester, "-s")
 
     result.assert_outcomes(passed=1)
-    assert "VERSION 33.0.0" in result.stdout.str()
+    assert "VERSION 37.0.0" in result.stdout.str()
 
 
 def test_option_wins_over_env(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:

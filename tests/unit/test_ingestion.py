@@ -612,5 +612,5 @@ def test_ingestion_report_carries_the_row_stats() -> None:
     assert payload["ingestionState"] == "COMPLETED"
     assert payload["rowStats"]["buildSegments"] == {
         "processed": 3, "processedBytes": len(("bad,a,1\n" + THREE_ROWS).encode()), "processedWithError": 0,
-        "thrownAway": 0, "unparseable": 1}
+        "thrownAway": 0, "thrownAwayByReason": {}, "unparseable": 1}
     assert payload["errorMsg"] is None

@@ -17,6 +17,7 @@ from fakedruid.profiles import (
     LATEST_VERIFIED_RELEASE,
     PROFILE_29,
     PROFILE_31,
+    PROFILE_33,
     PROFILE_LATEST,
     PROFILES,
     RELEASES,
@@ -26,8 +27,8 @@ from fakedruid.profiles import (
 
 ROOT = Path(__file__).resolve().parents[2]
 EXPECTED_MESSAGE = (
-    "Unknown druid_version [{name}]: use '29', '31', 'latest' or a Druid release from 28 to 39 "
-    "(28 and 29 map to profile '29', 30 and 31 to '31', 32 and newer to 'latest')"
+    "Unknown druid_version [{name}]: use '29', '31', '33', 'latest' or a Druid release from 28 to 39 "
+    "(28 and 29 map to profile '29', 30 and 31 to '31', 32 and 33 to '33', 34 and newer to 'latest')"
 )
 
 
@@ -60,14 +61,27 @@ def test_resolve_profile_release_30_and_31_is_profile_31(release: int | str) -> 
     assert resolve_profile("31") is PROFILE_31
 
 
-@pytest.mark.parametrize("release", [32, 33, 34, 35, 36, 37, 38])
-def test_resolve_profile_release_32_to_38_is_profile_latest(release: int) -> None:
+@pytest.mark.parametrize("release", [32, 33])
+def test_resolve_profile_release_32_and_33_is_profile_33(release: int) -> None:
+    assert resolve_profile(release) is PROFILE_33
+    assert resolve_profile(str(release)) is PROFILE_33
+
+
+@pytest.mark.parametrize("release", [34, 35, 36, 37, 38])
+def test_resolve_profile_release_34_to_38_is_profile_latest(release: int) -> None:
     assert resolve_profile(release) is PROFILE_LATEST
     assert resolve_profile(str(release)) is PROFILE_LATEST
 
 
 @pytest.mark.parametrize(
-    ("name", "expected"), [("28.0.1", PROFILE_29), ("29.0.1", PROFILE_29), ("33.0.0", PROFILE_LATEST)]
+    ("name", "expected"),
+    [
+        ("28.0.1", PROFILE_29),
+        ("29.0.1", PROFILE_29),
+        ("31.0.1", PROFILE_31),
+        ("33.0.0", PROFILE_33),
+        ("37.0.0", PROFILE_LATEST),
+    ],
 )
 def test_resolve_profile_full_release_number_uses_its_major(name: str, expected: Profile) -> None:
     assert resolve_profile(name) is expected
@@ -112,7 +126,7 @@ def test_latest_reports_the_latest_verified_release() -> None:
 
 
 def test_profiles_are_keyed_by_their_names() -> None:
-    assert {name: p.name for name, p in PROFILES.items()} == {"29": "29", "31": "31", "latest": "latest"}
+    assert {name: p.name for name, p in PROFILES.items()} == {"29": "29", "31": "31", "33": "33", "latest": "latest"}
 
 
 def test_profiles_are_frozen() -> None:
@@ -121,20 +135,36 @@ def test_profiles_are_frozen() -> None:
 
 
 @pytest.mark.parametrize(
-    ("profile", "version"), [(PROFILE_29, "29.0.1"), (PROFILE_31, "31.0.1"), (PROFILE_LATEST, "37.0.0")]
+    ("profile", "version"),
+    [(PROFILE_29, "29.0.1"), (PROFILE_31, "31.0.1"), (PROFILE_33, "33.0.0"), (PROFILE_LATEST, "37.0.0")],
 )
 def test_profile_reports_its_druid_version(profile: Profile, version: str) -> None:
     assert profile.druid_version == version
 
 
 def test_profiles_every_switch_differs_between_the_profiles() -> None:
-    # A switch with the same value in both profiles describes no difference: it belongs nowhere in this table.
+    # A switch with the same value in every profile describes no difference: it belongs nowhere in this table.
     same = [
         f.name
         for f in dataclasses.fields(Profile)
-        if getattr(PROFILE_29, f.name) == getattr(PROFILE_LATEST, f.name)
+        if len({repr(getattr(p, f.name)) for p in PROFILES.values()}) == 1
     ]
     assert same == []
+
+
+def test_profile_33_is_latest_but_for_what_33_0_0_was_measured_to_answer() -> None:
+    differ = {
+        f.name for f in dataclasses.fields(Profile) if getattr(PROFILE_33, f.name) != getattr(PROFILE_LATEST, f.name)
+    }
+    # 37.0.0's changes are off, FORWARD_500 (with ACCEPT_500_33) on, the metadata segment lookup a 404, unsorted
+    # status properties (HashMap), and 33.0.0's own path table.
+    assert differ == {
+        "name", "druid_version", "route_versions", "properties_sorted", "metadata_segment_parses_id",
+        "metadata_keeps_emptied_datasources", "unused_rows_carry_indexing_state_fingerprint",
+        "basic_auth_splits_at_first_colon", "auth_failure_names_user", "jetty12_bad_message_page",
+        "jetty12_reason_phrases", "error_page_json_raw_controls", "jackson_source_redacted",
+        "jackson_collection_errors_raw_types", "row_stats_thrown_away_by_reason", "forwarded_mark_used_500",
+    }
 
 
 @pytest.mark.parametrize(
@@ -166,6 +196,12 @@ def test_profiles_every_switch_differs_between_the_profiles() -> None:
         ("basic_auth_splits_at_first_colon", False, True),
         ("auth_failure_names_user", True, False),
         ("jetty12_bad_message_page", False, True),
+        ("jetty12_reason_phrases", False, True),
+        ("error_page_json_raw_controls", False, True),
+        ("jackson_source_redacted", False, True),
+        ("jackson_collection_errors_raw_types", False, True),
+        ("row_stats_thrown_away_by_reason", False, True),
+        ("forwarded_mark_used_500", False, False),
     ],
 )
 def test_profile_switch_has_the_documented_value(switch: str, value_29: object, value_latest: object) -> None:
@@ -212,6 +248,12 @@ def test_profile_switches_are_all_listed_above() -> None:
         "basic_auth_splits_at_first_colon",
         "auth_failure_names_user",
         "jetty12_bad_message_page",
+        "jetty12_reason_phrases",
+        "error_page_json_raw_controls",
+        "jackson_source_redacted",
+        "jackson_collection_errors_raw_types",
+        "row_stats_thrown_away_by_reason",
+        "forwarded_mark_used_500",
     }
     assert {f.name for f in dataclasses.fields(Profile)} == listed
 
