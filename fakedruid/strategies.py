@@ -528,7 +528,7 @@ class MarkPayload:
     :ivar valid: Druid accepts the body (it passes mapping and the validity rule).
     :ivar problem: ``None`` when valid; ``"invalid_payload"`` for the 400 RAW "Invalid request payload..."
         answer; ``"mapping_error"`` for the 400 ``{"error": ...}`` answer of a field Jackson cannot read.
-    :ivar profile: the profile the verdict holds for (``"29"`` or ``"latest"``).
+    :ivar profile: the profile the verdict holds for (``"29"``, ``"31"``, ``"33"`` or ``"latest"``).
     """
 
     body: Any

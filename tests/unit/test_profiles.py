@@ -299,3 +299,39 @@ def test_profile_31_takes_each_switch_from_29_or_latest() -> None:
     assert mixed == []
     assert PROFILE_31.served_check_on_mark is False and PROFILE_31.honours_versions is True
     assert PROFILE_31.segment_updates_via_overlord is False and PROFILE_31.segment_update_response is False
+
+
+def test_profile_31_has_none_of_37_0_0s_changes_nor_33_0_0s_forward_500() -> None:
+    # 31.0.1 runs Jetty 9.4 and Jackson before 2.20, writes "Invalid interval" (its druid-processing jar) and
+    # does not forward segment updates to the Overlord.
+    switches_37 = (
+        "metadata_keeps_emptied_datasources",
+        "unused_rows_carry_indexing_state_fingerprint",
+        "basic_auth_splits_at_first_colon",
+        "auth_failure_names_user",
+        "jetty12_bad_message_page",
+        "jetty12_reason_phrases",
+        "error_page_json_raw_controls",
+        "jackson_source_redacted",
+        "jackson_collection_errors_raw_types",
+        "row_stats_thrown_away_by_reason",
+    )
+    assert {s: getattr(PROFILE_31, s) for s in switches_37} == {s: getattr(PROFILE_29, s) for s in switches_37}
+    assert PROFILE_31.interval_error_prefix == "Invalid interval"
+    assert PROFILE_31.forwarded_mark_used_500 is False
+
+
+def test_releases_map_each_line_to_its_profile() -> None:
+    expected = {28: "29", 29: "29", 30: "31", 31: "31", 32: "33", 33: "33"}
+    expected.update({n: "latest" for n in range(34, 40)})
+    assert RELEASES == {str(n): name for n, name in expected.items()}
+
+
+def test_every_profile_sets_every_field_in_its_source() -> None:
+    # A default must not stand in for a measured value: each Profile(...) call names every field.
+    tree = ast.parse((ROOT / "fakedruid" / "profiles.py").read_text(encoding="utf-8"))
+    calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "Profile"]
+    assert calls
+    fields = {f.name for f in dataclasses.fields(Profile)}
+    for call in calls:
+        assert {k.arg for k in call.keywords} == fields
