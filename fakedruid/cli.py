@@ -64,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--druid-version",
         default="29",
         metavar="VERSION",
-        help="behaviour profile: '29', 'latest' or a Druid release from 28 to 39 (default: %(default)s)",
+        help="behaviour profile: '29', '31', '33', 'latest' or a Druid release from 28 to 39 (default: %(default)s)",
     )
     serve.add_argument("--seed", metavar="FILE", help="load this state document (JSON) before serving")
     serve.add_argument(

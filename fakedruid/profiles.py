@@ -17,7 +17,8 @@ from fakedruid.errors import InvalidConfig
 class Profile:
     """The switches of one Druid version family."""
 
-    #: "29" (Druid 28 to 31), "33" (Druid 32 and 33) or "latest" (Druid 34 and newer, as 37.0.0).
+    #: "29" (Druid 28 and 29), "31" (Druid 30 and 31), "33" (Druid 32 and 33) or "latest" (Druid 34 and newer,
+    #: as 37.0.0).
     name: str
     #: What ``GET /status`` reports as ``version``.
     druid_version: str
@@ -90,6 +91,18 @@ class Profile:
     #: with ``\n at [Source: ...; line: L, column: C]`` and ``(through reference chain: ...)`` (28.0.0 measured;
     #: 29.0.1 and 31.0.1 have the same mapper); 33.0.0 keeps the first line, the bare message.
     mapping_errors_name_path: bool
+    # ------------------------------------------------------------------ release line 30-31 (measured on 31.0.1)
+    #: The Java class Jackson names in markUsed/markUnused mapping errors: 28-29's
+    #: ``DataSourcesResource$MarkDataSourceSegmentsPayload``, 30-31's inner
+    #: ``DataSourcesResource$SegmentsToUpdateFilter`` (PR #16141), the top-level ``SegmentsToUpdateFilter`` from 32.
+    mark_payload_class: str
+    #: markUsed by ids answers unknown and unparseable ids with a 400 DruidException (``invalidInput``; 31.0.1's
+    #: ``SqlSegmentsMetadataManager``, or from 32 the Overlord's); else 28-29's 404 ``{"message": "Cannot find
+    #: segment ids [...]"}``.
+    unknown_ids_are_invalid_input: bool
+    #: With ``unused_rows_carry_segment_columns``: an ``unusedSegments`` row's ``used`` is the row's flag
+    #: (``false``, Druid 33.0.0); else ``null`` (measured on 31.0.1).
+    unused_row_used_flag: bool
     # ---- Druid 37.0.0 against 33.0.0 (measured with --druid-real 37.0.0; docs/releases.md, issue 10 item 3)
     #: The metadata view keeps a datasource whose used segments all became unused while it still has rows:
     #: ``GET .../metadata/datasources/{ds}`` answers 200 with ``"segments": []``, ``.../segments`` ``[]``, and
@@ -172,6 +185,9 @@ PROFILE_29 = Profile(
     ready_failure_names_cause=False,
     null_task_dereference="getDataSource",
     mapping_errors_name_path=True,
+    mark_payload_class="org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload",
+    unknown_ids_are_invalid_input=False,
+    unused_row_used_flag=False,
     metadata_keeps_emptied_datasources=False,
     unused_rows_carry_indexing_state_fingerprint=False,
     basic_auth_splits_at_first_colon=False,
@@ -216,6 +232,9 @@ PROFILE_LATEST = Profile(
     ready_failure_names_cause=True,
     null_task_dereference="getDestinationResource",
     mapping_errors_name_path=False,
+    mark_payload_class="org.apache.druid.server.http.SegmentsToUpdateFilter",
+    unknown_ids_are_invalid_input=True,
+    unused_row_used_flag=True,
     metadata_keeps_emptied_datasources=True,
     unused_rows_carry_indexing_state_fingerprint=True,
     basic_auth_splits_at_first_colon=True,
@@ -226,6 +245,60 @@ PROFILE_LATEST = Profile(
     jackson_source_redacted=True,
     jackson_collection_errors_raw_types=True,
     row_stats_thrown_away_by_reason=True,
+    forwarded_mark_used_500=False,
+    interval_error_prefix="Invalid interval",
+)
+
+# ---- Druid 30 and 31, measured on 31.0.1's Coordinator (fakedruid/real/maven.py: its Overlord does not run from
+# the jars the Maven repository has, so the task, kill and ingestion switches are profile "29"'s, not measured).
+PROFILE_31 = Profile(
+    name="31",
+    druid_version="31.0.1",
+    # The path table has no 30 or 31 column (tools/extract_druid_paths.py read 28.0.0, 29.0.1, 33.0.0 and 37.0.0).
+    route_versions=("28.0.0", "29.0.1"),
+    properties_sorted=False,
+    segment_update_response=False,
+    honours_versions=True,
+    served_check_on_mark=False,
+    accept_quirk=True,
+    # OverlordDataSourcesResource arrived in 32 (PR #17545); not measured (no Overlord).
+    overlord_datasources_api=False,
+    segment_updates_via_overlord=False,
+    single_mark_used_parses_id=False,
+    unparseable_single_id_is_400=False,
+    mark_used_ids_parsed=True,
+    metadata_segment_parses_id=False,
+    unused_segments_errors_are_400=True,
+    segment_projections=False,
+    partial_load_rules=False,
+    kill_mark_as_unused=True,
+    zero_replica_segments_available=False,
+    kill_counts_killable_only=False,
+    task_exists_druid_exception=False,
+    unused_rows_carry_segment_columns=True,
+    update_failure_error="Exception occurred.",
+    authorization_result=False,
+    task_error_msg_limit=100,
+    ingestion_report_extras=False,
+    ready_failure_names_cause=False,
+    null_task_dereference="getDataSource",
+    mapping_errors_name_path=True,
+    mark_payload_class="org.apache.druid.server.http.DataSourcesResource$SegmentsToUpdateFilter",
+    unknown_ids_are_invalid_input=True,
+    unused_row_used_flag=False,
+    # Measured on 31.0.1: the emptied datasource leaves the metadata view, no indexingStateFingerprint, Jetty 9.4's
+    # 414 page, "Invalid interval" (as 33.0.0). Not measured (no basic-security extension run): 29's auth switches.
+    metadata_keeps_emptied_datasources=False,
+    unused_rows_carry_indexing_state_fingerprint=False,
+    basic_auth_splits_at_first_colon=False,
+    auth_failure_names_user=True,
+    jetty12_bad_message_page=False,
+    # Jetty 9.4 and Jackson before 2.20, as 29 and 33.0.0; no forwarding to the Overlord, so no FORWARD_500.
+    jetty12_reason_phrases=False,
+    error_page_json_raw_controls=False,
+    jackson_source_redacted=False,
+    jackson_collection_errors_raw_types=False,
+    row_stats_thrown_away_by_reason=False,
     forwarded_mark_used_500=False,
     interval_error_prefix="Invalid interval",
 )
@@ -253,18 +326,21 @@ PROFILE_33 = dataclasses.replace(
     forwarded_mark_used_500=True,
 )
 
-PROFILES: dict[str, Profile] = {"29": PROFILE_29, "33": PROFILE_33, "latest": PROFILE_LATEST}
+PROFILES: dict[str, Profile] = {"29": PROFILE_29, "31": PROFILE_31, "33": PROFILE_33, "latest": PROFILE_LATEST}
 
-#: Plain Druid release numbers and the profile that answers as they do. 30 and 31 still write the metadata
-#: store from the Coordinator (as 29 does); from 32 on the Coordinator forwards to the Overlord: 32 and 33 as
-#: the measured 33.0.0, 34 and newer (PR #18140's @Produces) as the measured 37.0.0 (docs/releases.md).
+#: Plain Druid release numbers and the profile that answers as they do. 30 and 31 answer markUsed/markUnused
+#: as 32+ do (no 204, ``versions``) but still write the metadata store from the Coordinator, with 29's bodies
+#: (profile "31", measured on 31.0.1); from 32 on the Coordinator forwards to the Overlord: 32 and 33 as the
+#: measured 33.0.0, 34 and newer (PR #18140's @Produces) as the measured 37.0.0 (docs/releases.md).
 RELEASES: dict[str, str] = {
-    str(n): ("29" if n <= 31 else "33" if n <= 33 else "latest") for n in range(OLDEST_RELEASE, NEWEST_RELEASE + 1)
+    str(n): ("29" if n <= 29 else "31" if n <= 31 else "33" if n <= 33 else "latest")
+    for n in range(OLDEST_RELEASE, NEWEST_RELEASE + 1)
 }
 
 
 def resolve_profile(name: str | int | Profile) -> Profile:
-    """The profile for ``"29"``, ``"33"``, ``"latest"`` or a Druid release from 28 to 39 (``"35"``, ``"35.0.1"``).
+    """The profile for ``"29"``, ``"31"``, ``"33"``, ``"latest"`` or a Druid release from 28 to 39 (``"35"``,
+    ``"35.0.1"``).
 
     :raises InvalidConfig: for anything else; the message lists the accepted values.
     """
@@ -277,6 +353,7 @@ def resolve_profile(name: str | int | Profile) -> Profile:
     if major in RELEASES and all(part.isdigit() for part in key.split(".")):
         return PROFILES[RELEASES[major]]
     raise InvalidConfig(
-        f"Unknown druid_version [{name}]: use '29', '33', 'latest' or a Druid release from {OLDEST_RELEASE} to "
-        f"{NEWEST_RELEASE} (28 to 31 map to profile '29', 32 and 33 to '33', 34 and newer to 'latest')"
+        f"Unknown druid_version [{name}]: use '29', '31', '33', 'latest' or a Druid release from {OLDEST_RELEASE} "
+        f"to {NEWEST_RELEASE} (28 and 29 map to profile '29', 30 and 31 to '31', 32 and 33 to '33', 34 and newer "
+        "to 'latest')"
     )

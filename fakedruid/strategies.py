@@ -528,7 +528,7 @@ class MarkPayload:
     :ivar valid: Druid accepts the body (it passes mapping and the validity rule).
     :ivar problem: ``None`` when valid; ``"invalid_payload"`` for the 400 RAW "Invalid request payload..."
         answer; ``"mapping_error"`` for the 400 ``{"error": ...}`` answer of a field Jackson cannot read.
-    :ivar profile: the profile the verdict holds for (``"29"`` or ``"latest"``).
+    :ivar profile: the profile the verdict holds for (``"29"``, ``"31"``, ``"33"`` or ``"latest"``).
     """
 
     body: Any
@@ -559,7 +559,7 @@ def mark_payloads(
     invalid combinations, and mapping errors (an unparseable or reversed interval, wrong JSON types, a body
     that is not an object).
 
-    :param profile: ``"29"`` or ``"latest"`` (or a Druid release number).
+    :param profile: ``"29"``, ``"31"``, ``"33"`` or ``"latest"`` (or a Druid release number).
     :param valid: ``True`` for valid bodies only, ``False`` for invalid ones only, ``None`` for both.
     :param ids: segment id strings for ``segmentIds``; default ids of random datasources (``str`` of
         :func:`segment_ids`). Strings equal to the path's datasource make Druid fail with 500: avoid them.
@@ -581,7 +581,8 @@ def mark_payloads(
     vs_s = versions if versions is not None else _versions()
     some_ids = st.lists(id_s, min_size=1, max_size=4)
     some_versions = st.lists(vs_s, min_size=1, max_size=3)
-    # Profiles "33" and "latest" read SegmentsToUpdateFilter (versions honoured), "29" its older payload.
+    # Profiles "31", "33" and "latest" read SegmentsToUpdateFilter (PR #16141, versions honoured), "29" its older
+    # payload.
     latest = resolve_profile(profile).honours_versions
 
     def ok(strategy: SearchStrategy[dict[str, Any]]) -> SearchStrategy[MarkPayload]:

@@ -57,7 +57,7 @@ class DruidTarget:
 
     :param url: base URL, e.g. ``http://localhost:8081`` (a router works too when it proxies the
         Coordinator and Overlord paths).
-    :param profile: which Druid answers to expect: ``"29"`` or ``"latest"``.
+    :param profile: which Druid answers to expect: ``"29"``, ``"31"``, ``"33"`` or ``"latest"``.
     :param is_fake: the target is a fakedruid server (in process or ``fakedruid serve``), so its admin API
         under ``/fakedruid/v1`` can seed and reset it.
     :param timeout: seconds per request.

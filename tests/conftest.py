@@ -76,7 +76,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--druid-profile",
         default=os.environ.get("FAKEDRUID_DRUID_PROFILE"),
-        choices=("29", "latest"),
+        choices=("29", "31", "latest"),
         help="which fakedruid profile the real Druid answers as (env FAKEDRUID_DRUID_PROFILE); default: "
         "derived from the version GET /status reports",
     )

@@ -95,7 +95,7 @@ def test_serve_unknown_druid_version_exits_2_listing_accepted_values() -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert "Unknown druid_version [27]" in result.stderr
-    assert "'29', '33', 'latest' or a Druid release from 28 to 39" in result.stderr
+    assert "'29', '31', '33', 'latest' or a Druid release from 28 to 39" in result.stderr
 
 
 def test_serve_port_in_use_exits_1() -> None:
@@ -121,7 +121,7 @@ def test_main_unknown_druid_version_returns_2(capsys: pytest.CaptureFixture[str]
 
     err = capsys.readouterr().err
     assert err.startswith("fakedruid: error: Unknown druid_version [bogus]")
-    assert "'29', '33', 'latest'" in err
+    assert "'29', '31', '33', 'latest'" in err
 
 
 def test_main_no_command_returns_2_with_usage(capsys: pytest.CaptureFixture[str]) -> None:

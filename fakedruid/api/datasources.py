@@ -62,10 +62,6 @@ from fakedruid.settings import AppState, Settings
 
 PREFIX = "/druid/coordinator/v1/datasources"
 
-#: The Java classes Jackson names in mapping errors of the markUsed/markUnused body, per profile.
-_PAYLOAD_CLASS_29 = "org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload"
-_PAYLOAD_CLASS_LATEST = "org.apache.druid.server.http.SegmentsToUpdateFilter"
-
 bp = Blueprint("datasources", __name__, url_prefix=PREFIX)
 
 
@@ -215,7 +211,7 @@ def parse_mark_payload(body: Any, profile: Profile) -> MarkFilter:
     :raises InvalidRequestPayload: the payload's validity rule fails (400 RAW text).
     """
     latest = profile.honours_versions
-    payload_class = _PAYLOAD_CLASS_LATEST if latest else _PAYLOAD_CLASS_29
+    payload_class = profile.mark_payload_class
     invalid = InvalidRequestPayload(
         messages.INVALID_MARK_PAYLOAD_LATEST if latest else messages.INVALID_MARK_PAYLOAD_29
     )
@@ -290,7 +286,7 @@ def mark_audit_payload(body: Any, payload: MarkFilter, profile: Profile) -> str:
     :param body: the decoded JSON object that :func:`parse_mark_payload` accepted.
     :param payload: what :func:`parse_mark_payload` returned for it.
     """
-    payload_class = _PAYLOAD_CLASS_LATEST if profile.honours_versions else _PAYLOAD_CLASS_29
+    payload_class = profile.mark_payload_class
 
     def strings(field: str, java_type: str, element_chain: str) -> list[str | None] | None:
         value = body.get(field)

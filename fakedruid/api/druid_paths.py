@@ -118,7 +118,7 @@ ROUTES: tuple[Route, ...] = tuple(Route(*row) for row in (*ROWS, *BROKER_ROWS))
 
 
 def routes(profile: Versions | None = None) -> tuple[Route, ...]:
-    """Every route, or those of one profile (``"29"`` or ``"latest"``)."""
+    """Every route, or those of one profile (``"29"``, ``"33"``, ``"latest"`` or a profile's ``route_versions``)."""
     if profile is None:
         return ROUTES
     return tuple(r for r in ROUTES if r.in_profile(profile))

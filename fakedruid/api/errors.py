@@ -202,6 +202,25 @@ _COORDINATOR_29: _Table = (
     (FakeDruidError, _update_failure),
 )
 
+# ---------------------------------------------------------------------- the Coordinator, profile "31"
+
+#: Druid 30-31's Coordinator still writes the metadata store itself, but its markUsed by ids answers unknown
+#: and unparseable ids with InvalidInput (``SqlSegmentsMetadataManager.markAsUsedNonOvershadowedSegments`` and
+#: ``SqlSegmentsMetadataQuery.retrieveSegmentsById``, druid-server 31.0.1; measured).
+_COORDINATOR_31: _Table = (
+    (
+        UnparseableSegmentIds,
+        lambda e, p: wire.invalid_input(messages.COULD_NOT_PARSE_INVALID_SEGMENT_IDS.format(ids=", ".join(e.ids))),
+    ),
+    (
+        UnknownSegmentIds,
+        lambda e, p: wire.invalid_input(
+            messages.COULD_NOT_FIND_SEGMENT_IDS.format(ids=", ".join(e.ids), ds=e.datasource)
+        ),
+    ),
+    (FakeDruidError, _update_failure),
+)
+
 # ---------------------------------------------------------------------- the Coordinator, profile "latest"
 
 
@@ -262,7 +281,10 @@ def table_for(name: str | None, profile: Profile) -> _Table:
     if name == OVERLORD:
         return _REQUEST_ERRORS + _SURFACE_REQUEST_ERRORS + _OVERLORD_UPDATE
     if name == COORDINATOR:
-        updates = _COORDINATOR_LATEST if profile.segment_updates_via_overlord else _COORDINATOR_29
+        if profile.segment_updates_via_overlord:
+            updates = _COORDINATOR_LATEST
+        else:
+            updates = _COORDINATOR_31 if profile.unknown_ids_are_invalid_input else _COORDINATOR_29
         return _REQUEST_ERRORS + _SURFACE_REQUEST_ERRORS + updates
     return _REQUEST_ERRORS
 

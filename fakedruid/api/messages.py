@@ -13,6 +13,8 @@ INVALID_MARK_PAYLOAD_LATEST = (
 CANNOT_FIND_SEGMENT_IDS = "Cannot find segment ids [{ids}]"
 COULD_NOT_FIND_SEGMENT_IDS = "Could not find segment IDs[[{ids}]] for datasource[{ds}]"
 COULD_NOT_PARSE_SEGMENT_IDS = "Could not parse segment IDs[[{ids}]] for datasource[{ds}]"
+#: Druid 30-31's Coordinator (``SqlSegmentsMetadataQuery.retrieveSegmentsById``, druid-server 31.0.1).
+COULD_NOT_PARSE_INVALID_SEGMENT_IDS = "Could not parse invalid segment IDs[[{ids}]]"
 COULD_NOT_PARSE_SEGMENT_ID = "Could not parse Segment ID[{id}] for DataSource[{ds}]"
 OVERLORD_TOO_OLD = "Could not update segments since Overlord is on an older version."
 UPDATE_FAILED_29 = "Exception occurred."

@@ -67,7 +67,7 @@ def data_segment_plus(record: SegmentRecord, profile: Profile) -> dict[str, Any]
         # the centralized datasource schema (off by default, not modelled) and upgraded_from_segment_id only by
         # concurrent append/replace (not modelled), so all three are null; the fake's numRows (semantics 10.6)
         # is not the segments table's column.
-        row["used"] = record.used
+        row["used"] = record.used if profile.unused_row_used_flag else None
         row["schemaFingerprint"] = None
         row["numRows"] = None
         row["upgradedFromSegmentId"] = None

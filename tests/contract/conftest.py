@@ -1,7 +1,7 @@
 """Fixtures of the contract suite: one ``coordinator`` target that is a fake (per profile) or a real Druid.
 
 Contract tests talk HTTP through :class:`fakedruid.testing.DruidTarget` only, so the same test runs against
-fakedruid under profiles "29", "33" and "latest" and against a real Druid: one this session boots with
+fakedruid under profiles "29", "31", "33" and "latest" and against a real Druid: one this session boots with
 ``--druid-real VERSION`` (or ``FAKEDRUID_DRUID_REAL``), seeded and reset like the fake, or an existing one named
 by ``--druid-url`` (or ``FAKEDRUID_DRUID_URL``). Tests marked ``fake_only`` seed segments or reset state, which
 an existing cluster does not allow: they are skipped against ``--druid-url`` only.
@@ -16,10 +16,10 @@ import pytest
 from fakedruid.testing import DruidTarget, profile_for_version
 from tests.contract.helpers import new_datasource
 from tests.contract.known_differences import known_difference
-from tests.contract.targets import TARGET_PARAMS, boot_real
+from tests.contract.targets import COORDINATOR_PARAMS, boot_real, skip_without_overlord
 
 #: The fake's profiles the suite runs under.
-FAKE_PROFILES = ("29", "33", "latest")
+FAKE_PROFILES = ("29", "31", "33", "latest")
 
 _NO_REAL = (
     "no real Druid configured: pass --druid-real VERSION (or set FAKEDRUID_DRUID_REAL) to boot one, or "
@@ -82,7 +82,9 @@ def real_druid_target(pytestconfig: pytest.Config) -> Iterator[DruidTarget]:
                 f"cannot tell which profile the Druid at {url} answers as ({exc}); pass --druid-profile"
             ) from exc
     elif profile not in FAKE_PROFILES:
-        raise pytest.UsageError(f"--druid-profile / FAKEDRUID_DRUID_PROFILE must be 29, 33 or latest, got {profile!r}")
+        raise pytest.UsageError(
+            f"--druid-profile / FAKEDRUID_DRUID_PROFILE must be 29, 31, 33 or latest, got {profile!r}"
+        )
     target.profile = profile
     yield target
     target.close()
@@ -97,6 +99,7 @@ def real_druid_historical_target(pytestconfig: pytest.Config) -> Iterator[DruidT
     version = pytestconfig.getoption("--druid-real-historical") or pytestconfig.getoption("--druid-real")
     if not version:
         pytest.skip("historical: needs --druid-real VERSION or --druid-real-historical VERSION (a cluster it boots)")
+    skip_without_overlord(version, "historical: the Historical's template segment is made by an ingestion task")
     target = _boot_real_druid(version, historical=True)
     yield target
     target.close()
@@ -120,7 +123,7 @@ def _mark_known_differences(request: pytest.FixtureRequest, target: DruidTarget)
         request.applymarker(pytest.mark.xfail(strict=True, reason=f"real Druid {version}: {reason}"))
 
 
-@pytest.fixture(params=TARGET_PARAMS)
+@pytest.fixture(params=COORDINATOR_PARAMS)
 def coordinator(request: pytest.FixtureRequest) -> Iterator[DruidTarget]:
     """The target of a contract test: a fresh fake of the parametrized profile, or the real Druid."""
     kind, profile = request.param

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tests.contract.known_differences import NO_UNUSED_SEGMENTS_API, V28, V33
+from tests.contract.known_differences import NO_UNUSED_SEGMENTS_API, V28, V31, V33
 
 #: Placeholder a normalisation puts where the two sides cannot agree.
 MASK = "<normalised>"
@@ -266,7 +266,7 @@ def _bad_segment_id_page(step: Step, real: Answer, fake: Answer) -> Answer | Non
 LISTED: tuple[Listed, ...] = (
     Listed(
         "jackson_mapping_error",
-        (V28, V33),
+        (V28, V31, V33),
         "a body Jackson cannot map is a 400 whose 'error' text is Jackson's own message (parser position, Java "
         "class names); the fake's 400 has the same keys and its own wording",
         _mapping_error,

@@ -26,7 +26,22 @@ INVALID_PAYLOAD = {
     "latest": "Invalid request payload. Specify either 'interval' or 'segmentIds', but not both. "
     "Optionally, include 'versions' only when 'interval' is provided.",
 }
-INVALID_PAYLOAD["33"] = INVALID_PAYLOAD["latest"]  # SegmentsToUpdateFilter since Druid 32
+INVALID_PAYLOAD["31"] = INVALID_PAYLOAD["latest"]  # SegmentsToUpdateFilter since Druid 30 (PR #16141)
+INVALID_PAYLOAD["33"] = INVALID_PAYLOAD["latest"]
+
+
+# ---- profile "31" (Druid 30-31, measured on 31.0.1): its answers are 29's in some places, "latest"'s in others.
+def before_30(target: DruidTarget) -> bool:
+    """Druid 28-29's markUsed/markUnused (profile "29"): no ``versions``, the 204 of a datasource nobody serves,
+    the old invalid-payload text."""
+    return target.profile == "29"
+
+
+def before_32(target: DruidTarget) -> bool:
+    """Druid 28-31 (profiles "29" and "31"): the Coordinator writes the metadata store itself and answers with
+    Java Maps (``{"numChangedSegments"}``, ``{"segmentStateChanged"}``, no ``@Produces``), and reads single ids
+    raw."""
+    return target.profile in ("29", "31")
 
 
 def new_datasource() -> str:
@@ -36,14 +51,14 @@ def new_datasource() -> str:
 
 def bulk(target: DruidTarget, n: int) -> dict[str, Any]:
     """A bulk update's success body in the target's profile."""
-    if target.profile != "29":
+    if not before_32(target):
         return {"numChangedSegments": n, "segmentStateChanged": n > 0}
     return {"numChangedSegments": n}
 
 
 def single(target: DruidTarget, changed: bool) -> dict[str, Any]:
     """A single-segment update's success body in the target's profile."""
-    if target.profile != "29":
+    if not before_32(target):
         return {"numChangedSegments": int(changed), "segmentStateChanged": changed}
     return {"segmentStateChanged": changed}
 
@@ -165,10 +180,10 @@ JACKSON_SOURCE = "[Source: (org.eclipse.jetty.server.HttpInputOverHTTP); line: {
 def located(target: DruidTarget, head: str, line: int, column: int, chain: str = "") -> str:
     """A mapping error Jackson raised on a token of the body, as the target's ``CustomExceptionMapper`` writes it.
 
-    Druid 28 to 31 (profile "29") write Jackson's whole message: the head, ``\\n at`` the token's location (line
-    and column 1-based, the column in bytes of UTF-8) and the reference chain; Druid 33 and newer ("latest") keep
-    its first line, the head.
+    Druid 28 to 31 (profiles "29" and "31") write Jackson's whole message: the head, ``\\n at`` the token's
+    location (line and column 1-based, the column in bytes of UTF-8) and the reference chain; Druid 32 and newer
+    ("33" and "latest") keep its first line, the head.
     """
-    if target.profile == "29":
+    if before_32(target):  # profiles "29" and "31" (31.0.1 measured)
         return f"{head}\n at {JACKSON_SOURCE.format(line=line, column=column)}{chain}"
     return head

@@ -36,6 +36,14 @@ V33 = "33.0.0"
 #: writes answer 200 with the counts (the FORWARD_500 bug of 33.0.0 is fixed); what else 37.0.0 changed is profile
 #: switches (docs/releases.md). Only the cluster layout (NO_HISTORICAL) is left here.
 V37 = "37.0.0"
+#: Druid 31.0.1 (profile "31"), measured as a Coordinator alone: its Overlord does not run from the jars the Maven
+#: repository has (fakedruid/real/maven.py), so the task, kill and ingestion calls answer NO_OVERLORD_31.
+V31 = "31.0.1"
+NO_OVERLORD_31 = (
+    "the 31.0.1 cluster has no Overlord (its CliOverlord needs druid-indexing-service 31.x, which the Maven "
+    "repository lacks): the Coordinator's OverlordProxyServlet and OverlordClient answer 500 "
+    "'ServiceNotAvailableException: Service [overlord] is not available'; a harness limit, not a Druid difference"
+)
 
 NO_HISTORICAL = (
     "needs a Historical serving the seeded segments; the real cluster has none, so the served view is empty"
@@ -110,6 +118,31 @@ REAL_DIFFERENCES: dict[str, dict[str, str]] = {
         V37: NO_HISTORICAL,
     },
 }
+
+# ---- Druid 31.0.1 (profile "31"), measured with --druid-real 31.0.1: 31.0.1 runs as a Coordinator alone here, so
+# whatever needs the Overlord is NO_OVERLORD_31; the rest are causes already listed for 28.0.0 and 33.0.0.
+_V31_DIFFERENCES: dict[str, str] = {
+    "test_rules_null_entry": NULL_RULE,
+    "test_write_endpoints_match_reference": NO_HISTORICAL,
+    "test_get_json_route_with_accept_text_plain_is_406[real-/druid/indexer/v1/task/fd_none/status]": NO_OVERLORD_31,
+    "test_empty_task_body_is_null_pointer_page": NO_OVERLORD_31,
+    "test_kill_path_interval_forms": NO_OVERLORD_31,
+    "test_kill_zero_length_interval_is_refused_by_the_overlord": NO_OVERLORD_31,
+    "test_kill_task_zero_length_interval_is_400": NO_OVERLORD_31,
+    "test_unknown_ids": NO_OVERLORD_31,
+    "test_json_answers_are_compact": NO_OVERLORD_31,
+    "test_worker_config_unset_is_empty_200": NO_OVERLORD_31,
+    "test_bad_spec_is_400_with_druids_text": NO_OVERLORD_31,
+    "test_kill_unknown_datasource_is_200_empty": NO_OVERLORD_31,
+    "test_kill_deletes_only_unused_segments_inside_interval": NO_OVERLORD_31,
+    "test_kill_leaves_partly_overlapping_unused_segments": NO_OVERLORD_31,
+    "test_kill_submits_a_visible_kill_task": NO_OVERLORD_31,
+    "test_deprecated_kill_deletes_only_unused_segments": NO_OVERLORD_31,
+    "test_overlord_datasources_api_exists_only_in_latest": NO_OVERLORD_31,
+    "test_integer_parameter_that_does_not_convert_is_empty_404[real-tasks-max]": NO_OVERLORD_31,
+}
+for _name, _reason in _V31_DIFFERENCES.items():
+    REAL_DIFFERENCES.setdefault(_name, {})[V31] = _reason
 
 
 def known_difference(name: str, original_name: str, version: str) -> str | None:

@@ -37,3 +37,22 @@ def boot_real(option: str, version: str, **options: Any) -> DruidTarget:
         pytest.skip(f"{option} {version}: {exc.message}")
     except RealDruidError as exc:
         pytest.fail(f"{option} {version}: {exc.message}", pytrace=False)
+
+
+def skip_without_overlord(version: str, why: str) -> None:
+    """Skip where a release runs as a Coordinator alone (``fakedruid.real.maven.Recipe.overlord``: 31.0.1, whose
+    Overlord does not run from the jars the Maven repository has) and the test needs the Overlord."""
+    from fakedruid.real.maven import recipe_for
+
+    if not recipe_for(version).overlord:
+        pytest.skip(f"{why}, which needs an Overlord: Druid {version} runs here as a Coordinator alone "
+                    "(fakedruid/real/maven.py)")
+
+
+#: The ``coordinator`` fixture's params: also profile "31" (Druid 30-31), whose data-management expectations were
+#: measured on 31.0.1 (basic security was not, so ``test_basic_security.py`` keeps :data:`TARGET_PARAMS`).
+COORDINATOR_PARAMS = [
+    *TARGET_PARAMS[:1],
+    pytest.param(("fake", "31"), marks=pytest.mark.fake, id="fake-31"),
+    *TARGET_PARAMS[1:],
+]

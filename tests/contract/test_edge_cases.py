@@ -23,6 +23,8 @@ from tests.contract.helpers import (
     M,
     P,
     assert_update,
+    before_30,
+    before_32,
     bulk,
     forwards_500,
     located,
@@ -50,6 +52,8 @@ def _assert_empty(resp: requests.Response, status: int, reason: str, content_typ
 MARK_PAYLOAD = {
     "29": "org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload",
     "latest": "org.apache.druid.server.http.SegmentsToUpdateFilter",
+    # Druid 30-31 (PR #16141): the filter was an inner class of DataSourcesResource (measured on 31.0.1).
+    "31": "org.apache.druid.server.http.DataSourcesResource$SegmentsToUpdateFilter",
 }
 MARK_PAYLOAD["33"] = MARK_PAYLOAD["latest"]
 
@@ -102,7 +106,7 @@ def test_single_segment_update_accept_without_json(
     # empty 500 (also Druid 33.0.0: ACCEPT_500_33). From 34 on (@Produces, PR #18140) text/plain is a 406.
     path = f"{P}/{datasource}/segments/{segment_id(datasource, 1)}"
     resp = coordinator.request(method, path, headers={"Accept": accept})
-    if coordinator.profile == "29" or forwards_500(coordinator):
+    if before_32(coordinator) or forwards_500(coordinator):
         _assert_empty(resp, 500, "Internal Server Error")
     elif accept == "text/plain":
         _assert_empty(resp, 406, "Not Acceptable")
@@ -242,7 +246,7 @@ def test_malformed_json_body_without_writable_page_type(coordinator: DruidTarget
 def test_empty_task_body_is_null_pointer_page(coordinator: DruidTarget, body: str) -> None:
     resp = coordinator.post(f"{OVERLORD}/task", data=body)
     assert (resp.status_code, resp.reason) == (500, "Server Error")
-    method = "getDataSource" if coordinator.profile == "29" else "getDestinationResource"
+    method = "getDataSource" if before_32(coordinator) else "getDestinationResource"
     npe = (
         f"java.lang.NullPointerException: Cannot invoke &quot;org.apache.druid.indexing.common.task.Task.{method}()"
         "&quot; because &quot;task&quot; is null"
@@ -290,7 +294,7 @@ def test_mark_invalid_payload_is_400(coordinator: DruidTarget, datasource: str, 
 @pytest.mark.parametrize("interval", [EMPTY_INTERVAL, ETERNITY], ids=["zero-length", "eternity"])
 def test_mark_unused_unknown_datasource_odd_intervals(coordinator: DruidTarget, datasource: str, interval: str) -> None:
     resp = coordinator.post(f"{P}/{datasource}/markUnused", json={"interval": interval})
-    if coordinator.profile == "29":
+    if before_30(coordinator):
         # Not served: 204 before anything is read from the metadata store.
         assert resp.status_code == 204
         assert resp.headers.get("Content-Type") == "application/json"
@@ -402,7 +406,7 @@ def test_mark_segment_used_odd_but_parseable_ids(coordinator: DruidTarget, datas
 def test_mark_segment_unparseable_ids(coordinator: DruidTarget, datasource: str, raw: str, decoded: str) -> None:
     for method in ("POST", "DELETE"):
         resp = coordinator.request(method, f"{P}/{datasource}/segments/{raw}")
-        if coordinator.profile == "29":
+        if before_32(coordinator):
             assert resp.status_code == 200
             assert resp.json() == single(coordinator, False)
         else:
@@ -414,7 +418,7 @@ def test_mark_segment_id_with_encoded_slash(coordinator: DruidTarget, datasource
     # Jersey matches the raw path: %2F stays inside the {segmentId} segment, then is decoded to "/".
     for method in ("POST", "DELETE"):
         resp = coordinator.request(method, f"{P}/{datasource}/segments/a%2Fb")
-        if coordinator.profile == "29":
+        if before_32(coordinator):
             assert resp.json() == single(coordinator, False)
         else:
             assert resp.status_code == 400
@@ -429,7 +433,7 @@ def test_segment_id_equal_to_datasource(coordinator: DruidTarget, datasource: st
     # SegmentId.tryParse reads charAt(dataSource.length()): a runtime exception, so not wrapped by Jersey.
     resp = coordinator.delete(f"{P}/{datasource}/segments/{datasource}")
     _assert_empty(resp, 500, "Server Error")  # no page for DELETE
-    if coordinator.profile != "29":
+    if not before_32(coordinator):
         resp = coordinator.post(f"{P}/{datasource}/segments/{datasource}")
         error = f"java.lang.StringIndexOutOfBoundsException: String index out of range: {len(datasource)}"
         assert resp.json() == {
@@ -466,7 +470,7 @@ def test_unknown_ids(coordinator: DruidTarget, datasource: str) -> None:
 def test_json_answers_are_compact(coordinator: DruidTarget, datasource: str) -> None:
     assert coordinator.get("/druid/coordinator/v1/isLeader").content == b'{"leader":true}'
     assert coordinator.get(f"{OVERLORD}/isLeader").content == b'{"leader":true}'
-    expected = b'{"numChangedSegments":0}' if coordinator.profile == "29" else (
+    expected = b'{"numChangedSegments":0}' if before_32(coordinator) else (
         b'{"numChangedSegments":0,"segmentStateChanged":false}'
     )
     assert coordinator.delete(f"{P}/{datasource}").content == expected
@@ -530,7 +534,7 @@ def test_rules_bad_interval_in_second_rule(coordinator: DruidTarget, datasource:
     assert resp.status_code == 400
     # Intervals.of wraps Joda's error (a deserializer's exception: no location): 29.0.1 "Bad Interval[...]",
     # 31 and newer "Invalid interval[...]" (INTERVAL_WORDING_28 for 28.0.0's bare message).
-    wording = "Bad Interval" if coordinator.profile == "29" else "Invalid interval"
+    wording = "Bad Interval" if before_30(coordinator) else "Invalid interval"
     assert resp.json() == {
         "error": f"{wording}[bad]: [Format requires a '/' separator: bad] (through reference chain: "
         'java.util.ArrayList[1]->org.apache.druid.server.coordinator.rules.IntervalLoadRule["interval"])'
@@ -577,10 +581,8 @@ def test_mark_unused_segment_ids_of_wrong_type(
     # Located at the failing token: the value, or the last element (the bad one in each case here).
     column = body.rindex(json.dumps(ids[-1])) + 1 if isinstance(ids, list) else body.index(": ") + 3
     element = "->java.util.HashSet[" + str(len(ids) - 1) + "]" if isinstance(ids, list) else ""
-    chain = (
-        ' (through reference chain: org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload'
-        f'["segmentIds"]{element})'
-    )
+    # The payload class: 28-29's MarkDataSourceSegmentsPayload, 30-31's inner SegmentsToUpdateFilter (31.0.1).
+    chain = f' (through reference chain: {MARK_PAYLOAD[coordinator.profile]}["segmentIds"]{element})'
     assert resp.json() == {"error": located(coordinator, message, 1, column, chain)}
 
 
@@ -606,8 +608,7 @@ def test_mapping_error_location_counts_lines_and_utf8_bytes(
         "Cannot deserialize value of type `java.util.HashSet<java.lang.String>` from Integer value (token "
         "`JsonToken.VALUE_NUMBER_INT`)"
     )
-    payload = "org.apache.druid.server.http.DataSourcesResource$MarkDataSourceSegmentsPayload"
-    chain = f' (through reference chain: {payload}["segmentIds"])'
+    chain = f' (through reference chain: {MARK_PAYLOAD[coordinator.profile]}["segmentIds"])'
     assert resp.json() == {"error": located(coordinator, head, line, column, chain)}
 
 
@@ -637,7 +638,7 @@ def test_rules_entry_without_type_location(
 def test_mark_unused_unparseable_interval(coordinator: DruidTarget, datasource: str) -> None:
     resp = coordinator.post(f"{P}/{datasource}/markUnused", json={"interval": "nope"})
     payload = MARK_PAYLOAD[coordinator.profile]
-    wording = "Bad Interval" if coordinator.profile == "29" else "Invalid interval"
+    wording = "Bad Interval" if before_30(coordinator) else "Invalid interval"
     _assert_refused(
         resp,
         f"{wording}[nope]: [Format requires a '/' separator: nope] (through reference chain: "

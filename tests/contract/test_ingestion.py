@@ -28,6 +28,7 @@ import pytest
 from fakedruid.profiles import resolve_profile
 from fakedruid.testing import DruidTarget
 from tests.contract.helpers import OVERLORD, M, new_datasource
+from tests.contract.targets import skip_without_overlord
 
 DAY1 = "2015-09-12T00:00:00.000Z/2015-09-13T00:00:00.000Z"
 DAY2 = "2015-09-13T00:00:00.000Z/2015-09-14T00:00:00.000Z"
@@ -213,6 +214,7 @@ def observed(request: pytest.FixtureRequest) -> Iterator[Observed]:
     if request.param == "real":
         if not (request.config.getoption("--druid-url") or request.config.getoption("--druid-real")):
             pytest.skip("no real Druid configured: pass --druid-real VERSION (or --druid-url)")
+        skip_without_overlord(str(request.config.getoption("--druid-real") or ""), "ingestion")
         real: DruidTarget = request.getfixturevalue("real_druid_target")
         yield _observe(real)
         return

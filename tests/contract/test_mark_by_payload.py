@@ -13,7 +13,10 @@ from tests.contract.helpers import (
     INVALID_PAYLOAD,
     P,
     assert_update,
+    before_30,
+    before_32,
     bulk,
+    located,
     instant,
     seed_wiki,
     segment_id,
@@ -54,7 +57,7 @@ def test_mark_interval_with_empty_ids_profile_dependent(
 ) -> None:
     # {"interval": X, "segmentIds": []}: invalid in 28-29, valid (interval only) in "latest".
     resp = coordinator.post(f"{P}/{datasource}/{endpoint}", json={"interval": DAY, "segmentIds": []})
-    if coordinator.profile == "29":
+    if before_30(coordinator):
         assert resp.status_code == 400
         assert resp.text == INVALID_PAYLOAD["29"]
     else:
@@ -66,7 +69,7 @@ def test_mark_ids_with_versions_profile_dependent(coordinator: DruidTarget, data
     # versions is an unknown field in 28-29 (ignored); in "latest" it is allowed only with an interval.
     body = {"segmentIds": [segment_id(datasource, 0)], "versions": ["v1"]}
     resp = coordinator.post(f"{P}/{datasource}/{endpoint}", json=body)
-    if coordinator.profile == "29":
+    if before_30(coordinator):
         assert resp.status_code == 204  # valid, and the datasource is not served
         assert resp.content == b""
     else:
@@ -95,7 +98,7 @@ def test_mark_text_plain_content_type_is_415(coordinator: DruidTarget, datasourc
 @pytest.mark.parametrize("endpoint", ENDPOINTS)
 def test_mark_unknown_datasource_by_interval(coordinator: DruidTarget, datasource: str, endpoint: str) -> None:
     resp = coordinator.post(f"{P}/{datasource}/{endpoint}", json={"interval": DAY})
-    if coordinator.profile == "29":
+    if before_30(coordinator):
         assert resp.status_code == 204  # not in the served inventory (http-api 1.8)
         assert resp.content == b""
     else:
@@ -107,8 +110,14 @@ def test_mark_unknown_datasource_by_interval(coordinator: DruidTarget, datasourc
 
 def test_mark_used_unknown_datasource_by_ids(coordinator: DruidTarget, datasource: str) -> None:
     resp = coordinator.post(f"{P}/{datasource}/markUsed", json={"segmentIds": [segment_id(datasource, 0)]})
-    if coordinator.profile == "29":
+    if before_30(coordinator):
         assert resp.status_code == 204
+    elif before_32(coordinator):
+        # Druid 30-31's Coordinator answers the unknown id itself (measured on 31.0.1).
+        assert resp.status_code == 400
+        assert resp.json()["errorMessage"] == (
+            f"Could not find segment IDs[[{segment_id(datasource, 0)}]] for datasource[{datasource}]"
+        )
     else:
         # The Overlord's 400 wrapped into the Coordinator's 500 (end-to-end UNCONFIRMED): phrase only.
         assert resp.status_code == 500
@@ -150,9 +159,12 @@ def test_mark_used_by_ids_unknown_id_fails_and_changes_nothing(coordinator: Drui
     seed_wiki(coordinator, datasource, hours=range(3), unused=(1,))
     unknown = segment_id(datasource, 1, version="2099-01-01T00:00:00.000Z")
     resp = coordinator.post(f"{P}/{datasource}/markUsed", json={"segmentIds": [segment_id(datasource, 1), unknown]})
-    if coordinator.profile == "29":
+    if before_30(coordinator):
         assert resp.status_code == 404
         assert resp.json() == {"message": f"Cannot find segment ids [{unknown}]"}
+    elif before_32(coordinator):
+        assert resp.status_code == 400
+        assert resp.json()["errorMessage"] == f"Could not find segment IDs[[{unknown}]] for datasource[{datasource}]"
     else:
         assert resp.status_code == 500
         assert f"Could not find segment IDs[[{unknown}]] for datasource[{datasource}]" in resp.json()["message"]
@@ -164,10 +176,14 @@ def test_mark_used_by_ids_unknown_id_fails_and_changes_nothing(coordinator: Drui
 def test_mark_used_by_ids_unparseable_id(coordinator: DruidTarget, datasource: str) -> None:
     seed_wiki(coordinator, datasource, hours=range(2), unused=(1,))
     resp = coordinator.post(f"{P}/{datasource}/markUsed", json={"segmentIds": ["segmentId1"]})
-    if coordinator.profile == "29":
+    if before_30(coordinator):
         # Raw strings are looked up as they are: an unparseable id is simply unknown.
         assert resp.status_code == 404
         assert resp.json() == {"message": "Cannot find segment ids [segmentId1]"}
+    elif before_32(coordinator):
+        # Druid 30-31 parse the ids first (SqlSegmentsMetadataQuery.retrieveSegmentsById, 31.0.1).
+        assert resp.status_code == 400
+        assert resp.json()["errorMessage"] == "Could not parse invalid segment IDs[[segmentId1]]"
     else:
         assert resp.status_code == 500
         assert f"Could not parse segment IDs[[segmentId1]] for datasource[{datasource}]" in resp.json()["message"]
@@ -178,7 +194,7 @@ def test_mark_used_datasource_not_served(coordinator: DruidTarget, datasource: s
     # Every segment unused: nothing is served. 28-29 answer 204 and change nothing; "latest" has no check.
     seed_wiki(coordinator, datasource, hours=range(2), unused=(0, 1))
     resp = coordinator.post(f"{P}/{datasource}/markUsed", json={"interval": DAY})
-    if coordinator.profile == "29":
+    if before_30(coordinator):
         assert resp.status_code == 204
         assert resp.content == b""
         assert used_ids(coordinator, datasource) == set()
@@ -196,7 +212,7 @@ def test_mark_used_interval_with_versions(coordinator: DruidTarget, datasource: 
     coordinator.seed([segment_json(datasource, 6, used=False)])
     resp = coordinator.post(f"{P}/{datasource}/markUsed", json={"interval": DAY, "versions": [other]})
     # 28-29 ignore versions (both revived); "latest" revives only the listed version.
-    assert_update(resp, coordinator, bulk(coordinator, 2 if coordinator.profile == "29" else 1))
+    assert_update(resp, coordinator, bulk(coordinator, 2 if before_30(coordinator) else 1))
 
 
 # ---------------------------------------------------------------------- markUnused
@@ -262,7 +278,7 @@ def test_mark_unused_interval_with_versions(coordinator: DruidTarget, datasource
     other = "2024-01-01T00:00:00.000Z"
     coordinator.seed([segment_json(datasource, 5, version=other)])
     resp = coordinator.post(f"{P}/{datasource}/markUnused", json={"interval": DAY, "versions": [other]})
-    assert resp.json() == bulk(coordinator, 3 if coordinator.profile == "29" else 1)
+    assert resp.json() == bulk(coordinator, 3 if before_30(coordinator) else 1)
 
 
 @pytest.mark.historical
@@ -271,7 +287,7 @@ def test_mark_unused_interval_with_empty_versions(coordinator: DruidTarget, data
     # "latest": an empty versions list matches nothing; 28-29 ignore the field.
     seed_wiki(coordinator, datasource, hours=range(2))
     resp = coordinator.post(f"{P}/{datasource}/markUnused", json={"interval": DAY, "versions": []})
-    assert resp.json() == bulk(coordinator, 2 if coordinator.profile == "29" else 0)
+    assert resp.json() == bulk(coordinator, 2 if before_30(coordinator) else 0)
 
 
 def _assert_equal(actual: object, expected: object) -> None:
@@ -308,18 +324,28 @@ def test_mark_unused_versions_of_wrong_type(
     coordinator: DruidTarget, datasource: str, versions: object, message: str
 ) -> None:
     resp = coordinator.post(f"{P}/{datasource}/markUnused", json={"interval": DAY, "versions": versions})
-    if coordinator.profile == "29":
+    if before_30(coordinator):
         # No `versions` before Druid 30 (PR #16141): Jackson ignores the unknown field, and a datasource nobody
         # serves is the 204 (measured on 28.0.0).
         assert resp.status_code == 204
         assert resp.headers.get("Content-Type") == "application/json"
     else:
         # SegmentsToUpdateFilter's List<String> reads as an ArrayList: Jackson's texts as for segmentIds' HashSet,
-        # with no reference chain (measured on 33.0.0).
+        # bare on 33.0.0; 31.0.1 adds the location of the failing token and the chain (``located``).
+        body = json.dumps({"interval": DAY, "versions": versions})
+        if isinstance(versions, list):
+            column = body.rindex(json.dumps(versions[-1])) + 1
+        else:
+            column = body.index('"versions": ') + len('"versions": ') + 1
+        element = "->java.util.ArrayList[" + str(len(versions) - 1) + "]" if isinstance(versions, list) else ""
+        chain = (
+            " (through reference chain: org.apache.druid.server.http.DataSourcesResource$SegmentsToUpdateFilter"
+            f'["versions"]{element})'
+        )
         assert resp.status_code == 400
         if resolve_profile(coordinator.profile).jackson_collection_errors_raw_types:
             # Jackson 2.20 (Druid 37.0.0, measured for segmentIds' HashSet) names raw types.
             message = message.replace("<java.lang.String>` (but", "` (but").replace(
                 "`java.util.ArrayList<java.lang.Object>`", "`java.lang.String`"
             )
-        assert resp.json() == {"error": message}
+        assert resp.json() == {"error": located(coordinator, message, 1, column, chain)}

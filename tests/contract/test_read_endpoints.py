@@ -9,7 +9,18 @@ import pytest
 
 from fakedruid.profiles import resolve_profile
 from fakedruid.testing import DruidTarget
-from tests.contract.helpers import M, P, instant, seed_wiki, segment_id, segment_json, unused_ids, used_ids
+from tests.contract.helpers import (
+    M,
+    P,
+    before_30,
+    before_32,
+    instant,
+    seed_wiki,
+    segment_id,
+    segment_json,
+    unused_ids,
+    used_ids,
+)
 
 # ---------------------------------------------------------------------- unknown datasource (any target)
 
@@ -50,7 +61,7 @@ def test_get_intervals_unparseable_interval_is_500(coordinator: DruidTarget, dat
     resp = coordinator.get(f"{P}/{datasource}/intervals/2015-09-12")
     assert resp.status_code == 500
     # Intervals.of's DruidException escapes the resource: Jetty's page names it (29.0.1 words it "Bad Interval").
-    wording = "Bad Interval" if coordinator.profile == "29" else "Invalid interval"
+    wording = "Bad Interval" if before_30(coordinator) else "Invalid interval"
     error = (
         f"org.apache.druid.error.DruidException: {wording}[2015-09-12]: "
         "[Format requires a &apos;/&apos; separator: 2015-09-12]"
@@ -160,13 +171,15 @@ def test_get_unused_segments_lists_unused_rows(coordinator: DruidTarget, datasou
     keys = ["dataSegment", "createdDate", "usedStatusLastUpdatedDate"]
     profile = resolve_profile(coordinator.profile)
     if profile.unused_rows_carry_segment_columns:
-        # DataSegmentPlus of Druid 33.0.0 also writes these segments-table columns; none is set here.
+        # DataSegmentPlus of Druid 31.0.1 and 33.0.0 also writes these segments-table columns; none is set here.
         keys += ["used", "schemaFingerprint", "numRows", "upgradedFromSegmentId"]
     if profile.unused_rows_carry_indexing_state_fingerprint:
         keys += ["indexingStateFingerprint"]  # Druid 37.0.0, null here
     assert list(rows[0]) == keys
     if profile.unused_rows_carry_segment_columns:
-        assert [rows[0][k] for k in keys[3:]] == [False] + [None] * (len(keys) - 4)
+        # 31.0.1 leaves used null in these rows (measured); 33.0.0 and 37.0.0 write the row's flag.
+        used = None if before_32(coordinator) else False
+        assert [rows[0][k] for k in keys[3:]] == [used] + [None] * (len(keys) - 4)
 
 
 # ---------------------------------------------------------------------- load status (issue 10 item 5)

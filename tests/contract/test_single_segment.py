@@ -5,7 +5,17 @@ from __future__ import annotations
 import pytest
 
 from fakedruid.testing import DruidTarget
-from tests.contract.helpers import P, assert_update, forwards_500, seed_wiki, segment_id, single, unused_ids, used_ids
+from tests.contract.helpers import (
+    P,
+    assert_update,
+    before_32,
+    forwards_500,
+    seed_wiki,
+    segment_id,
+    single,
+    unused_ids,
+    used_ids,
+)
 
 #: The seed document's example id (datasource wikipedia_hour).
 DOC_ID = "wikipedia_hour_2015-09-12T16:00:00.000Z_2015-09-12T17:00:00.000Z_2023-08-10T04:12:03.860Z"
@@ -21,7 +31,7 @@ def test_mark_segment_used_unknown_id_is_false(coordinator: DruidTarget, datasou
 
 def test_mark_segment_used_unparseable_id(coordinator: DruidTarget, datasource: str) -> None:
     resp = coordinator.post(f"{P}/{datasource}/segments/segmentId1")
-    if coordinator.profile == "29":
+    if before_32(coordinator):
         # The raw string is looked up as is: no such row.
         assert_update(resp, coordinator, single(coordinator, False))
     else:
@@ -51,7 +61,7 @@ def test_mark_segment_used_id_of_other_datasource(coordinator: DruidTarget, data
     seed_wiki(coordinator, datasource, hours=range(2), unused=(1,))
     sid = segment_id(datasource, 1)
     resp = coordinator.post(f"{P}/fd_elsewhere/segments/{sid}")
-    if coordinator.profile == "29":
+    if before_32(coordinator):
         # The path datasource is ignored: the segment is marked used.
         assert_update(resp, coordinator, single(coordinator, True))
         assert unused_ids(coordinator, datasource) == set()
@@ -67,7 +77,7 @@ def test_mark_segment_used_accept_without_json(coordinator: DruidTarget, datasou
     seed_wiki(coordinator, datasource, hours=range(2), unused=(1,))
     sid = segment_id(datasource, 1)
     resp = coordinator.post(f"{P}/{datasource}/segments/{sid}", headers={"Accept": "*/*"})
-    if coordinator.profile == "29" or forwards_500(coordinator):  # 33.0.0: ACCEPT_500_33
+    if before_32(coordinator) or forwards_500(coordinator):  # 33.0.0: ACCEPT_500_33
         assert resp.status_code == 500
     else:
         assert_update(resp, coordinator, single(coordinator, True))
@@ -86,7 +96,7 @@ def test_mark_segment_unused_unknown_segment_or_datasource_is_false(coordinator:
 
 def test_mark_segment_unused_unparseable_id(coordinator: DruidTarget, datasource: str) -> None:
     resp = coordinator.delete(f"{P}/{datasource}/segments/{DOC_ID}")
-    if coordinator.profile == "29":
+    if before_32(coordinator):
         assert_update(resp, coordinator, single(coordinator, False))
     else:
         assert resp.status_code == 400

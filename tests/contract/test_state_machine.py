@@ -141,12 +141,12 @@ class Reference:
     # ------------------------------------------------------------------ bodies
 
     def bulk(self, n: int) -> Answer:
-        if self.profile != "29":
+        if self.profile not in ("29", "31"):
             return Answer(200, "json", {"numChangedSegments": n, "segmentStateChanged": n > 0})
         return Answer(200, "json", {"numChangedSegments": n})
 
     def single(self, changed: bool) -> Answer:
-        if self.profile != "29":
+        if self.profile not in ("29", "31"):
             return Answer(200, "json", {"numChangedSegments": int(changed), "segmentStateChanged": changed})
         return Answer(200, "json", {"segmentStateChanged": changed})
 
@@ -193,7 +193,12 @@ class Reference:
         if self._not_served():
             return Answer(204, "empty")
         ids = list(dict.fromkeys(ids))
-        if self.profile != "29":
+        if self.profile == "31":
+            # Druid 30-31's Coordinator parses the ids first and answers InvalidInput itself (measured on 31.0.1).
+            bad = [i for i in ids if owner[i] != self.ds]
+            if bad:
+                return Answer(400, "phrase", f"Could not parse invalid segment IDs[[{_java_list(bad)}]]")
+        elif self.profile != "29":
             bad = [i for i in ids if owner[i] != self.ds]
             if bad:
                 # The Overlord's 400 wrapped into a 500 (end-to-end UNCONFIRMED): the Overlord's message only.
@@ -204,12 +209,12 @@ class Reference:
             if self.profile == "29":
                 return Answer(404, "json", {"message": f"Cannot find segment ids [{_java_list(unknown)}]"})
             message = f"Could not find segment IDs[[{_java_list(unknown)}]] for datasource[{self.ds}]"
-            return Answer(500, "phrase", message)
+            return Answer(400 if self.profile == "31" else 500, "phrase", message)
         candidates = [self.rows[i] for i in ids if not self.used[i]]
         return self._fwd(self.bulk(self._revive(candidates, [self.rows[i] for i in self.used_ids()])))
 
     def mark_segment_used(self, path_ds: str, sid: str, owner: dict[str, str | None]) -> Answer:
-        if self.profile == "29":
+        if self.profile in ("29", "31"):
             # The raw id is looked up in every datasource; the path datasource is ignored.
             found = sid in self.rows
         else:
@@ -244,7 +249,7 @@ class Reference:
 
     def mark_segment_unused(self, path_ds: str, sid: str, owner: dict[str, str | None]) -> Answer:
         if owner[sid] != path_ds:
-            if self.profile == "29":
+            if self.profile in ("29", "31"):
                 return self.single(False)
             return Answer(400, "raw", f"Could not parse Segment ID[{sid}] for DataSource[{path_ds}]")
         found = path_ds == self.ds and sid in self.rows

@@ -139,7 +139,16 @@ def test_request_empty_header_value_removes_default(coordinator: DruidTarget, da
 
 @pytest.mark.parametrize(
     ("version", "profile"),
-    [("28.0.1", "29"), ("29.0.1", "29"), ("31.0.0", "29"), ("33.0.0", "33"), ("35.0.0-SNAPSHOT", "latest"), ("37.0.0", "latest")],
+    [
+        ("28.0.1", "29"),
+        ("29.0.1", "29"),
+        ("30.0.0", "31"),
+        ("31.0.0", "31"),
+        ("32.0.1", "33"),
+        ("33.0.0", "33"),
+        ("35.0.0-SNAPSHOT", "latest"),
+        ("37.0.0", "latest"),
+    ],
 )
 def test_profile_for_version_maps_releases(version: str, profile: str) -> None:
     assert profile_for_version(version) == profile

@@ -215,9 +215,14 @@ def test_mark_payloads_valid_only(payload: fds.MarkPayload) -> None:
     assert payload.valid and payload.problem is None and payload.profile == "latest"
 
 
-@given(fds.mark_payloads(profile="31", valid=False))
+@given(fds.mark_payloads(profile="28", valid=False))
 def test_mark_payloads_invalid_only_release_number_maps_to_profile(payload: fds.MarkPayload) -> None:
     assert not payload.valid and payload.problem is not None and payload.profile == "29"
+
+
+@given(fds.mark_payloads(profile="30", valid=False))
+def test_mark_payloads_release_30_maps_to_profile_31(payload: fds.MarkPayload) -> None:
+    assert not payload.valid and payload.problem is not None and payload.profile == "31"
 
 
 def test_mark_payloads_shrink() -> None:
