@@ -132,7 +132,9 @@ class Profile:
     #: `java.util.HashSet``` for an empty string, ``java.lang.String`` for an object element (28.0.0 and 33.0.0:
     #: ``java.util.HashSet<java.lang.String>`` and ``java.util.HashSet<java.lang.Object>``).
     jackson_collection_errors_raw_types: bool
-    #: Ingestion row stats carry ``thrownAwayByReason`` after ``thrownAway`` (``{"filtered": n}``; 37.0.0).
+    #: Ingestion row stats carry ``thrownAwayByReason`` after ``thrownAway`` (``{"filtered": n}``: measured on 37.0.0
+    #: for a row outside the intervals; a transformSpec filter's row is ``CUSTOM_FILTER("filtered")`` too, from
+    #: ``processing/.../segment/incremental/InputRowFilterResult.java``, not measured).
     row_stats_thrown_away_by_reason: bool
     # ---- Druid 33.0.0 only (profile "33", measured with --druid-real 33.0.0)
     #: The Overlord's mark-used and single-segment routes lack ``@Produces`` (33.0.0, until PR #18140): called
@@ -249,57 +251,40 @@ PROFILE_LATEST = Profile(
     interval_error_prefix="Invalid interval",
 )
 
+#: The switches Druid 37.0.0 turned on (measured against 33.0.0): Jetty 12, Jackson 2.20, the metadata view and basic
+#: security. The profiles of older releases take profile "29"'s values for all of them.
+SWITCHES_OF_37: tuple[str, ...] = (
+    "metadata_keeps_emptied_datasources",
+    "unused_rows_carry_indexing_state_fingerprint",
+    "basic_auth_splits_at_first_colon",
+    "auth_failure_names_user",
+    "jetty12_bad_message_page",
+    "jetty12_reason_phrases",
+    "error_page_json_raw_controls",
+    "jackson_source_redacted",
+    "jackson_collection_errors_raw_types",
+    "row_stats_thrown_away_by_reason",
+)
+_BEFORE_37: dict[str, object] = {switch: getattr(PROFILE_29, switch) for switch in SWITCHES_OF_37}
+
 # ---- Druid 30 and 31, measured on 31.0.1's Coordinator (fakedruid/real/maven.py: its Overlord does not run from
 # the jars the Maven repository has, so the task, kill and ingestion switches are profile "29"'s, not measured).
-PROFILE_31 = Profile(
+# Measured on 31.0.1 like "29": the Coordinator writes the metadata store itself with Map bodies, the Accept quirk,
+# raw single-segment ids, the metadata segment 404, unsorted properties, mapping errors with location and chain,
+# none of 37.0.0's changes. The path table has no 30 or 31 column (tools/extract_druid_paths.py read 28.0.0,
+# 29.0.1, 33.0.0 and 37.0.0), and OverlordDataSourcesResource arrived in 32 (PR #17545; not measured: no Overlord).
+# Measured like "latest" or its own: below.
+PROFILE_31 = dataclasses.replace(
+    PROFILE_29,
     name="31",
     druid_version="31.0.1",
-    # The path table has no 30 or 31 column (tools/extract_druid_paths.py read 28.0.0, 29.0.1, 33.0.0 and 37.0.0).
-    route_versions=("28.0.0", "29.0.1"),
-    properties_sorted=False,
-    segment_update_response=False,
     honours_versions=True,
     served_check_on_mark=False,
-    accept_quirk=True,
-    # OverlordDataSourcesResource arrived in 32 (PR #17545); not measured (no Overlord).
-    overlord_datasources_api=False,
-    segment_updates_via_overlord=False,
-    single_mark_used_parses_id=False,
-    unparseable_single_id_is_400=False,
     mark_used_ids_parsed=True,
-    metadata_segment_parses_id=False,
     unused_segments_errors_are_400=True,
-    segment_projections=False,
-    partial_load_rules=False,
-    kill_mark_as_unused=True,
-    zero_replica_segments_available=False,
-    kill_counts_killable_only=False,
-    task_exists_druid_exception=False,
     unused_rows_carry_segment_columns=True,
-    update_failure_error="Exception occurred.",
-    authorization_result=False,
-    task_error_msg_limit=100,
-    ingestion_report_extras=False,
-    ready_failure_names_cause=False,
-    null_task_dereference="getDataSource",
-    mapping_errors_name_path=True,
     mark_payload_class="org.apache.druid.server.http.DataSourcesResource$SegmentsToUpdateFilter",
     unknown_ids_are_invalid_input=True,
-    unused_row_used_flag=False,
-    # Measured on 31.0.1: the emptied datasource leaves the metadata view, no indexingStateFingerprint, Jetty 9.4's
-    # 414 page, "Invalid interval" (as 33.0.0). Not measured (no basic-security extension run): 29's auth switches.
-    metadata_keeps_emptied_datasources=False,
-    unused_rows_carry_indexing_state_fingerprint=False,
-    basic_auth_splits_at_first_colon=False,
-    auth_failure_names_user=True,
-    jetty12_bad_message_page=False,
-    # Jetty 9.4 and Jackson before 2.20, as 29 and 33.0.0; no forwarding to the Overlord, so no FORWARD_500.
-    jetty12_reason_phrases=False,
-    error_page_json_raw_controls=False,
-    jackson_source_redacted=False,
-    jackson_collection_errors_raw_types=False,
-    row_stats_thrown_away_by_reason=False,
-    forwarded_mark_used_500=False,
     interval_error_prefix="Invalid interval",
 )
 
@@ -313,17 +298,8 @@ PROFILE_33 = dataclasses.replace(
     route_versions=("33.0.0",),
     properties_sorted=False,
     metadata_segment_parses_id=False,
-    metadata_keeps_emptied_datasources=False,
-    unused_rows_carry_indexing_state_fingerprint=False,
-    basic_auth_splits_at_first_colon=False,
-    auth_failure_names_user=True,
-    jetty12_bad_message_page=False,
-    jetty12_reason_phrases=False,
-    error_page_json_raw_controls=False,
-    jackson_source_redacted=False,
-    jackson_collection_errors_raw_types=False,
-    row_stats_thrown_away_by_reason=False,
     forwarded_mark_used_500=True,
+    **_BEFORE_37,  # type: ignore[arg-type]
 )
 
 PROFILES: dict[str, Profile] = {"29": PROFILE_29, "31": PROFILE_31, "33": PROFILE_33, "latest": PROFILE_LATEST}

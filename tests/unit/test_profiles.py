@@ -21,6 +21,7 @@ from fakedruid.profiles import (
     PROFILE_LATEST,
     PROFILES,
     RELEASES,
+    SWITCHES_OF_37,
     Profile,
     resolve_profile,
 )
@@ -304,21 +305,15 @@ def test_profile_31_takes_each_switch_from_29_or_latest() -> None:
 def test_profile_31_has_none_of_37_0_0s_changes_nor_33_0_0s_forward_500() -> None:
     # 31.0.1 runs Jetty 9.4 and Jackson before 2.20, writes "Invalid interval" (its druid-processing jar) and
     # does not forward segment updates to the Overlord.
-    switches_37 = (
-        "metadata_keeps_emptied_datasources",
-        "unused_rows_carry_indexing_state_fingerprint",
-        "basic_auth_splits_at_first_colon",
-        "auth_failure_names_user",
-        "jetty12_bad_message_page",
-        "jetty12_reason_phrases",
-        "error_page_json_raw_controls",
-        "jackson_source_redacted",
-        "jackson_collection_errors_raw_types",
-        "row_stats_thrown_away_by_reason",
-    )
-    assert {s: getattr(PROFILE_31, s) for s in switches_37} == {s: getattr(PROFILE_29, s) for s in switches_37}
+    assert {s: getattr(PROFILE_31, s) for s in SWITCHES_OF_37} == {s: getattr(PROFILE_29, s) for s in SWITCHES_OF_37}
     assert PROFILE_31.interval_error_prefix == "Invalid interval"
     assert PROFILE_31.forwarded_mark_used_500 is False
+
+
+def test_switches_of_37_are_those_29_and_latest_answer_differently() -> None:
+    assert SWITCHES_OF_37
+    assert [s for s in SWITCHES_OF_37 if getattr(PROFILE_29, s) == getattr(PROFILE_LATEST, s)] == []
+    assert {s: getattr(PROFILE_33, s) for s in SWITCHES_OF_37} == {s: getattr(PROFILE_29, s) for s in SWITCHES_OF_37}
 
 
 def test_releases_map_each_line_to_its_profile() -> None:
