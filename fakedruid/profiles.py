@@ -132,6 +132,18 @@ class Profile:
     #: `java.util.HashSet``` for an empty string, ``java.lang.String`` for an object element (28.0.0 and 33.0.0:
     #: ``java.util.HashSet<java.lang.String>`` and ``java.util.HashSet<java.lang.Object>``).
     jackson_collection_errors_raw_types: bool
+    #: Jackson 2.20's wording (37.0.0; 28.0.0 and the 2.12.7.1 of 31.0.1 and 33.0.0's jars have Jackson 2.12): a
+    #: wrapper array's type id (``["kill", {...}]``, ``[["loadForever"]]``) may be a number, boolean or null token
+    #: (read as its text), its errors read ``need String, Number of Boolean value that contains type id`` and
+    #: ``expected closing `JsonToken.END_ARRAY``` (2.12: ``need JSON String``, ``closing END_ARRAY``); an
+    #: ``Integer`` property given a string names ``java.lang.Integer`` (2.12: ``int``). Measured with
+    #: ``POST /druid/indexer/v1/task`` and ``POST /rules/{ds}``.
+    jackson_220_wording: bool
+    #: The task type ids Jackson lists for an unknown task ``type`` (``known type ids = [...]``): the ``Task``
+    #: subtypes of druid-indexing-service without extensions (``Task.class`` of each release's jar, and the
+    #: ``index_sub`` its module registers; measured on 28.0.0 and 37.0.0). The realtime tasks went in 33 or
+    #: before (33.0.0's jar lacks them; 31's indexing-service jar does not resolve, so "31" keeps 29's list).
+    task_type_ids: tuple[str, ...]
     #: Ingestion row stats carry ``thrownAwayByReason`` after ``thrownAway`` (``{"filtered": n}``: measured on 37.0.0
     #: for a row outside the intervals; a transformSpec filter's row is ``CUSTOM_FILTER("filtered")`` too, from
     #: ``processing/.../segment/incremental/InputRowFilterResult.java``, not measured).
@@ -199,6 +211,27 @@ PROFILE_29 = Profile(
     error_page_json_raw_controls=False,
     jackson_source_redacted=False,
     jackson_collection_errors_raw_types=False,
+    jackson_220_wording=False,
+    task_type_ids=(
+        "archive",
+        "compact",
+        "index",
+        "index_hadoop",
+        "index_parallel",
+        "index_realtime",
+        "index_realtime_appenderator",
+        "index_sub",
+        "kill",
+        "move",
+        "noop",
+        "partial_dimension_cardinality",
+        "partial_dimension_distribution",
+        "partial_index_generate",
+        "partial_index_generic_merge",
+        "partial_range_index_generate",
+        "restore",
+        "single_phase_sub_task",
+    ),
     row_stats_thrown_away_by_reason=False,
     forwarded_mark_used_500=False,
     interval_error_prefix="Bad Interval",
@@ -246,6 +279,25 @@ PROFILE_LATEST = Profile(
     error_page_json_raw_controls=True,
     jackson_source_redacted=True,
     jackson_collection_errors_raw_types=True,
+    jackson_220_wording=True,
+    task_type_ids=(
+        "archive",
+        "compact",
+        "index",
+        "index_hadoop",
+        "index_parallel",
+        "index_sub",
+        "kill",
+        "move",
+        "noop",
+        "partial_dimension_cardinality",
+        "partial_dimension_distribution",
+        "partial_index_generate",
+        "partial_index_generic_merge",
+        "partial_range_index_generate",
+        "restore",
+        "single_phase_sub_task",
+    ),
     row_stats_thrown_away_by_reason=True,
     forwarded_mark_used_500=False,
     interval_error_prefix="Invalid interval",
@@ -263,6 +315,7 @@ SWITCHES_OF_37: tuple[str, ...] = (
     "error_page_json_raw_controls",
     "jackson_source_redacted",
     "jackson_collection_errors_raw_types",
+    "jackson_220_wording",
     "row_stats_thrown_away_by_reason",
 )
 _BEFORE_37: dict[str, object] = {switch: getattr(PROFILE_29, switch) for switch in SWITCHES_OF_37}

@@ -24,7 +24,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, request
 
 from fakedruid.api import wire
-from fakedruid.model.json_text import cannot_deserialize
+from fakedruid.model.json_text import bean_from_non_object, cannot_deserialize
 from fakedruid.model.security import (
     BasicSecurity,
     InvalidIterations,
@@ -129,7 +129,7 @@ def update_user_credentials(authenticator: str, user: str) -> Response:
         # Jersey hands the handler a null update; setUserCredentials dereferences it.
         return wire.jetty(500, "java.lang.NullPointerException")
     if not isinstance(body, dict):
-        return wire.mapping_error(cannot_deserialize(_UPDATE_CLASS, body))
+        return wire.mapping_error(bean_from_non_object(_UPDATE_CLASS, body))
     password = body.get("password")
     iterations = body.get("iterations")
     # BasicAuthenticatorCredentialUpdate's creator: Preconditions fail inside Jackson, a mapping error.
@@ -268,7 +268,7 @@ def create_group_mapping(authorizer: str, group: str) -> Response:
         # BasicAuthorizerResource dereferences the null mapping (groupMapping.getGroupPattern()).
         return wire.jetty(500, "java.lang.NullPointerException")
     if not isinstance(body, dict):
-        return wire.mapping_error(cannot_deserialize(_GROUP_CLASS, body))
+        return wire.mapping_error(bean_from_non_object(_GROUP_CLASS, body))
     pattern = body.get("groupPattern")
     held = body.get("roles") or []
     if not isinstance(pattern, str) or not isinstance(held, list) or not all(isinstance(r, str) for r in held):

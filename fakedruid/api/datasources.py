@@ -53,7 +53,7 @@ from fakedruid.model.audit import (
 )
 from fakedruid.model.cluster import ClusterReader
 from fakedruid.model.intervals import Interval, format_instant, parse_interval, parse_path_interval
-from fakedruid.model.json_text import jackson_token
+from fakedruid.model.json_text import bean_from_non_object, jackson_token
 from fakedruid.model.segment_ids import SegmentId, possible_parsings, try_parse
 from fakedruid.model.segments import DataSegment
 from fakedruid.model.servers import Server
@@ -218,9 +218,8 @@ def parse_mark_payload(body: Any, profile: Profile) -> MarkFilter:
     if body is None:
         raise invalid
     if not isinstance(body, dict):
-        raise JsonMappingError(
-            f"Cannot deserialize value of type `{payload_class}` from {jackson_token(body)}", at=JsonAt()
-        )
+        # The payload class has a properties-based @JsonCreator: a scalar finds no one-argument creator.
+        raise JsonMappingError(bean_from_non_object(payload_class, body), at=JsonAt())
     interval: Interval | None = None
     interval_text: str | None = None
     ids: list[str | None] | None = None
@@ -491,18 +490,14 @@ def mark_segments_as_unused(datasource: str) -> Response:
     state, profile, body = wire.json_request()
     payload = parse_mark_payload(body, profile)
     require_overlord(state, profile)
-    note = mark_unused_note(
-        datasource, mark_audit_payload(body, payload, profile), profile, suffix="/markUnused"
-    )
+    note = mark_unused_note(datasource, mark_audit_payload(body, payload, profile), profile, suffix="/markUnused")
     served = profile.served_check_on_mark
     if payload.interval is not None:
         n = state.cluster.mark_unused_in_interval(
             datasource, payload.interval, versions=payload.versions, require_served=served, audit=note
         )
     else:
-        n = state.cluster.mark_unused_by_ids(
-            datasource, payload.segment_ids or (), require_served=served, audit=note
-        )
+        n = state.cluster.mark_unused_by_ids(datasource, payload.segment_ids or (), require_served=served, audit=note)
     return serialize.bulk_update_response(n, profile)
 
 
@@ -751,9 +746,7 @@ def _by_interval_newest_first(served: _Served, keep: Callable[[Interval], bool])
     return dict(sorted(groups.items(), key=lambda kv: (kv[0].start, kv[0].end), reverse=True))
 
 
-def _served_per_interval(
-    served: _Served, full: bool, keep: Callable[[Interval], bool], profile: Profile
-) -> Response:
+def _served_per_interval(served: _Served, full: bool, keep: Callable[[Interval], bool], profile: Profile) -> Response:
     """DSR ``getServedSegmentsInInterval``: ``?full`` segments with servers, else size and count per interval."""
     groups = _by_interval_newest_first(served, keep)
     body: dict[str, Any] = {}

@@ -20,10 +20,11 @@ from flask import Blueprint, Response, request
 
 from fakedruid.api import messages, security_gate, wire
 from fakedruid.api.ingestion import running_report, submit_native
-from fakedruid.errors import InvalidInterval, UnknownTask
+from fakedruid.errors import InvalidInterval, InvalidTask, JacksonMappingProblem, UnknownTask
 from fakedruid.model.ingestion import INDEX, INDEX_PARALLEL
 from fakedruid.model.intervals import format_instant, parse_path_interval
-from fakedruid.model.tasks import KILL, RUNNING, SUCCESS, TASK_STATES, Task, kill_task_from_json
+from fakedruid.model.tasks import KILL, RUNNING, SUCCESS, TASK_STATES, Task, kill_task_from_json, unwrap_task
+from fakedruid.model.type_ids import Wrapped, within
 from fakedruid.profiles import Profile
 
 bp = Blueprint("overlord", __name__, url_prefix="/druid/indexer/v1")
@@ -96,15 +97,22 @@ def submit_task() -> Response:
     (http-api.md 5.1)."""
     state, profile = wire.context()
     body = wire.json_body()
+    wrapped: Wrapped | None = None
+    if isinstance(body, list):
+        # Jackson's wrapper-array form, ["kill", {...}] (fakedruid.model.type_ids; measured on 28.0.0 and 37.0.0).
+        body, wrapped = unwrap_task(body, jackson_220=profile.jackson_220_wording, known_type_ids=profile.task_type_ids)
     if body is None:
         # Jersey hands the resource a null Task; OverlordResource.getNeededResourceActionsForTask dereferences it
-        # (measured on 28.0.0 and 33.0.0 under Java 17, whose NPE messages name the call).
+        # (measured on 28.0.0 and 33.0.0 under Java 17, whose NPE messages name the call; 28.0.0 and 37.0.0 for
+        # ["kill"]).
         return wire.jetty(
             500,
             f'java.lang.NullPointerException: Cannot invoke "org.apache.druid.indexing.common.task.Task.'
             f'{profile.null_task_dereference}()" because "task" is null',
         )
     if isinstance(body, dict) and body.get("type") in (INDEX, INDEX_PARALLEL):
+        if wrapped is not None:
+            _check_wrapper_end(wrapped, profile.jackson_220_wording)
         spec = body.get("spec")
         schema = spec.get("dataSchema") if isinstance(spec, dict) else None
         target = schema.get("dataSource") if isinstance(schema, dict) else None
@@ -114,15 +122,33 @@ def submit_task() -> Response:
         return wire.json_response({"task": task.id})
     # InvalidTask is thrown while Jackson reads the body (400 {"error": ...}); TaskAlreadyExists is the
     # profile's answer to a taken id: both are answered by the error table.
-    kwargs = kill_task_from_json(
-        body, mark_as_unused_allowed=profile.kill_mark_as_unused, versions_allowed=profile.honours_versions
-    )
+    try:
+        kwargs = kill_task_from_json(
+            body,
+            mark_as_unused_allowed=profile.kill_mark_as_unused,
+            versions_allowed=profile.honours_versions,
+            known_type_ids=profile.task_type_ids,
+            jackson_220=profile.jackson_220_wording,
+        )
+    except InvalidTask as exc:
+        if wrapped is None:
+            raise
+        raise InvalidTask(exc.head, chain=exc.chain, at=within(exc, 1)) from exc
+    if wrapped is not None:
+        _check_wrapper_end(wrapped, profile.jackson_220_wording)
     if not security_gate.may_write(kwargs["datasource"]):
         # OverlordResource.taskPost: WRITE on the task's datasource, checked once Jackson has read the task.
         # The 403 body is the resource filters' (UNCONFIRMED for taskPost against a running Druid).
         return security_gate.forbidden()
     task = state.cluster.submit_kill(count_killable_only=profile.kill_counts_killable_only, **kwargs)
     return wire.json_response({"task": task.id})
+
+
+def _check_wrapper_end(wrapped: Wrapped, jackson_220: bool) -> None:
+    try:
+        wrapped.check_end(jackson_220)
+    except JacksonMappingProblem as exc:
+        raise InvalidTask(exc.head, at=exc.at) from exc
 
 
 # ---------------------------------------------------------------------- one task
@@ -197,8 +223,11 @@ def native_report(task: Task, report: dict[str, Any], profile: Profile) -> dict[
         return {"ingestionStatsAndErrors": {**entry, "payload": payload}}
     out: dict[str, Any] = {"ingestionStatsAndErrors": {**entry, "payload": payload}}
     context = task.payload.get("context")
-    out["taskContext"] = {"type": "taskContext", "taskId": task.id,
-                          "payload": dict(context) if isinstance(context, dict) else {}}
+    out["taskContext"] = {
+        "type": "taskContext",
+        "taskId": task.id,
+        "payload": dict(context) if isinstance(context, dict) else {},
+    }
     return out
 
 

@@ -62,6 +62,7 @@ class Response(FlaskResponse):
             return f"{code} {phrase}", code
         return status, code
 
+
 #: Where the app keeps its state (``app.extensions``) and the request its profile (``request.environ``).
 EXTENSION = "fakedruid"
 PROFILE_KEY = "fakedruid.profile"
@@ -159,6 +160,8 @@ def empty(status: int) -> Response:
 
 #: The servlet Jetty's error page names: Druid maps only ``DefaultServlet`` ("default"); Jersey runs in a filter.
 _SERVLET_ROW = "<tr><th>SERVLET:</th><td>default</td></tr>\n"
+
+
 def jetty(status: int, cause: str, *, note: str | None = None, wrapped: bool | None = None) -> Response:
     """``JETTY(status, cause)``: Jetty 9.4's ``ErrorHandler`` page, in the form the ``Accept`` header asks for.
 
@@ -305,9 +308,13 @@ def _page_json(status: int, message: str, causes: tuple[str, ...], uri: str, *, 
     entries += [(f"cause{i}", c) for i, c in enumerate(causes)]
     ordered = java_hash_map_order([k for k, _ in entries])
     values = dict(entries)
-    return "{\n" + ",\n".join(
-        f"{_jetty_quote(k)}:{_jetty_quote(_sanitize_xml(values[k]), raw_controls=raw_controls)}" for k in ordered
-    ) + "\n}"
+    return (
+        "{\n"
+        + ",\n".join(
+            f"{_jetty_quote(k)}:{_jetty_quote(_sanitize_xml(values[k]), raw_controls=raw_controls)}" for k in ordered
+        )
+        + "\n}"
+    )
 
 
 def _jetty_quote(text: str, *, raw_controls: bool = False) -> str:

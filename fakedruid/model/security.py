@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fakedruid.errors import FakeDruidError
-from fakedruid.model.json_text import cannot_deserialize
+from fakedruid.model.json_text import bean_from_non_object
 
 # ------------------------------------------------------------------ constants (BasicAuthUtils.java)
 
@@ -319,7 +319,7 @@ def resource_action_from_json(obj: Any) -> ResourceAction:
     :raises PermissionMappingError: Jackson-like wording naming the field (the API answers 400).
     """
     if not isinstance(obj, Mapping):
-        raise PermissionMappingError(cannot_deserialize("org.apache.druid.server.security.ResourceAction", obj))
+        raise PermissionMappingError(bean_from_non_object("org.apache.druid.server.security.ResourceAction", obj))
     resource = obj.get("resource")
     action = obj.get("action")
     if not isinstance(resource, Mapping):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import builtins
 import random
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +21,7 @@ from fakedruid.errors import (
     InvalidInstant,
     InvalidInterval,
     InvalidTask,
+    JacksonMappingProblem,
     JsonAt,
     NotImplementedByFake,
     TaskAlreadyExists,
@@ -34,7 +35,8 @@ from fakedruid.model.intervals import (
     parse_instant,
     parse_interval,
 )
-from fakedruid.model.json_text import jackson_token
+from fakedruid.model.json_text import bean_from_non_object, cannot_deserialize, jackson_token
+from fakedruid.model.type_ids import Wrapped, read_wrapper
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +47,7 @@ class KillResult:
     batches: int
     marked_unused: int
     killed_ids: tuple[str, ...]
+
 
 KILL = "kill"
 
@@ -141,8 +144,16 @@ class Task:
     #: wraps in the release's ``TaskQueue`` message; the duration stays -1.
     ready_failure: bool = False
 
-    def finish_ingestion(self, error: str | None, report: dict[str, Any] | None, published: tuple[str, ...],
-                         now: int, *, no_report: bool = False, ready_failure: bool = False) -> None:
+    def finish_ingestion(
+        self,
+        error: str | None,
+        report: dict[str, Any] | None,
+        published: tuple[str, ...],
+        now: int,
+        *,
+        no_report: bool = False,
+        ready_failure: bool = False,
+    ) -> None:
         """End an ingestion task: ``FAILED`` with ``error``, or ``SUCCESS`` having published ``published``."""
         self.status, self.error_msg = (FAILED, error) if error is not None else (SUCCESS, None)
         self.report = report
@@ -383,8 +394,10 @@ class TaskStore:
         :raises InvalidTask: the id is not a valid Druid task id.
         :raises TaskAlreadyExists: a task with this id exists.
         """
-        tid = task_id if task_id is not None else "_".join(
-            [task_type, datasource, self.random_suffix(), format_instant(now)]
+        tid = (
+            task_id
+            if task_id is not None
+            else "_".join([task_type, datasource, self.random_suffix(), format_instant(now)])
         )
         problem = _id_problem(tid)
         if problem is not None:
@@ -497,7 +510,14 @@ class TaskStore:
 # ---------------------------------------------------------------------- task JSON
 
 
-def kill_task_from_json(obj: Any, *, mark_as_unused_allowed: bool, versions_allowed: bool) -> dict[str, Any]:
+def kill_task_from_json(
+    obj: Any,
+    *,
+    mark_as_unused_allowed: bool,
+    versions_allowed: bool,
+    known_type_ids: Iterable[str] = (),
+    jackson_220: bool = False,
+) -> dict[str, Any]:
     """Read a task submitted to ``POST /druid/indexer/v1/task`` as Druid's Jackson mapper does (http-api 5.1).
 
     Fields are read in document order (the first bad one fails), then ``KillUnusedSegmentsTask``'s constructor
@@ -507,6 +527,8 @@ def kill_task_from_json(obj: Any, *, mark_as_unused_allowed: bool, versions_allo
 
     :param mark_as_unused_allowed: the task has the deprecated ``markAsUnused`` (profile "29").
     :param versions_allowed: the task has ``versions`` (profile "latest").
+    :param known_type_ids: the ``Task`` type ids the unknown-type message lists (profile ``task_type_ids``).
+    :param jackson_220: profile switch ``jackson_220_wording``.
     :returns: keyword arguments for :meth:`TaskStore.submit_kill` (without ``count_killable_only``).
     :raises InvalidTask: with the message Druid puts in its 400 ``{"error": ...}``.
     :raises NotImplementedByFake: for a Druid task type other than ``kill``.
@@ -520,14 +542,12 @@ def kill_task_from_json(obj: Any, *, mark_as_unused_allowed: bool, versions_allo
     if task_type != KILL:
         if task_type in OTHER_TASK_TYPES:
             raise NotImplementedByFake(f"task type [{task_type}]: only 'kill' tasks are implemented")
-        raise InvalidTask(
-            f"Please make sure to load all the necessary extensions and jars with type '{task_type}' on "
-            f"'druid/overlord' service. Could not resolve type id '{task_type}' as a subtype of `{_TASK_CLASS}`",
-            at=JsonAt(("type",)),
-        )
+        raise InvalidTask(_unknown_task_type(task_type, known_type_ids), at=JsonAt(("type",)))
 
     fields: dict[str, Any] = {}
     readers = dict(_READERS)
+    if jackson_220:
+        readers["batchSize"] = readers["limit"] = lambda key, value: _read_int(key, value, jackson_220=True)
     if mark_as_unused_allowed:
         readers["markAsUnused"] = _read_bool
     if versions_allowed:
@@ -564,9 +584,7 @@ def kill_task_from_json(obj: Any, *, mark_as_unused_allowed: bool, versions_allo
     if limit is not None and limit <= 0:
         raise InvalidTask(_construct_error(f"limit[{limit}] must be a positive integer."), at=at)
     if limit is not None and mark_as_unused is True:
-        raise InvalidTask(
-            _construct_error(f"limit[{limit}] cannot be provided when markAsUnused is enabled."), at=at
-        )
+        raise InvalidTask(_construct_error(f"limit[{limit}] cannot be provided when markAsUnused is enabled."), at=at)
 
     versions = fields.get("versions")
     context = fields.get("context")
@@ -656,7 +674,14 @@ def _construct_error(problem: str, java_class: str = _KILL_CLASS) -> str:
 #: The ``@JsonCreator`` properties of Druid 29.0.1's ``KillUnusedSegmentsTask`` (read from its class file; 28.0.0's
 #: lack ``maxUsedStatusLastUpdatedTime``). Only profile "29" prints the location they decide.
 _KILL_CREATOR_PROPERTIES = (
-    "id", "dataSource", "interval", "context", "markAsUnused", "batchSize", "limit", "maxUsedStatusLastUpdatedTime"
+    "id",
+    "dataSource",
+    "interval",
+    "context",
+    "markAsUnused",
+    "batchSize",
+    "limit",
+    "maxUsedStatusLastUpdatedTime",
 )
 
 
@@ -669,6 +694,63 @@ def _creator_location(obj: Mapping[str, Any]) -> JsonAt:
         last = [key for key in obj if key in _KILL_CREATOR_PROPERTIES][-1]
         return JsonAt((last,), "next")
     return JsonAt((), "end")
+
+
+def _unknown_task_type(task_type: str, known_type_ids: Iterable[str]) -> str:
+    # DefaultObjectMapper's problem handler, then Jackson's list of the registered subtypes (sorted).
+    return (
+        f"Please make sure to load all the necessary extensions and jars with type '{task_type}' on "
+        f"'druid/overlord' service. Could not resolve type id '{task_type}' as a subtype of `{_TASK_CLASS}` "
+        f"known type ids = [{', '.join(sorted(known_type_ids))}]"
+    )
+
+
+#: The classes of the task types the fake runs, for Jackson's messages (``["index", 1]`` names ``IndexTask``).
+_TASK_CLASSES = {
+    KILL: _KILL_CLASS,
+    "index": "org.apache.druid.indexing.common.task.IndexTask",
+    "index_parallel": "org.apache.druid.indexing.common.task.batch.parallel.ParallelIndexSupervisorTask",
+}
+
+
+def unwrap_task(
+    array: list[Any], *, jackson_220: bool, known_type_ids: Iterable[str]
+) -> tuple[dict[str, Any] | None, Wrapped]:
+    """The task object that a wrapper array ``[type, {...}]`` stands for (:mod:`fakedruid.model.type_ids`).
+
+    The object's own ``type`` is ignored (measured: ``["kill", {"type": "nope", ...}]`` is a kill task); the
+    returned object has the array's type id as ``type``. ``None``: a null task (``["kill"]``; Druid's resource
+    then fails on it). Errors the caller raises while reading the object belong at element 1
+    (:func:`fakedruid.model.type_ids.within`); after it, ``Wrapped.check_end``.
+
+    :param jackson_220: profile switch ``jackson_220_wording``.
+    :param known_type_ids: as for :func:`kill_task_from_json`.
+    :raises InvalidTask: an empty array, a type id Jackson refuses or does not know, a value that is not an object.
+    :raises NotImplementedByFake: a known task type other than kill, index and index_parallel.
+    """
+    try:
+        wrapped = read_wrapper(array, _TASK_CLASS, jackson_220=jackson_220)
+    except JacksonMappingProblem as exc:
+        raise InvalidTask(exc.head, at=exc.at) from exc
+    task_type = wrapped.type_id
+    if task_type != KILL and task_type not in OTHER_TASK_TYPES:
+        raise InvalidTask(_unknown_task_type(task_type, known_type_ids), at=wrapped.after_type_id())
+    java_class = _TASK_CLASSES.get(task_type)
+    if java_class is None:
+        raise NotImplementedByFake(
+            f"task type [{task_type}]: only 'kill', 'index' and 'index_parallel' tasks are implemented"
+        )
+    if not wrapped.has_value:
+        return None, wrapped
+    value = wrapped.value
+    if not isinstance(value, dict):
+        message = (
+            cannot_deserialize(java_class, value)
+            if value is None or isinstance(value, list)
+            else bean_from_non_object(java_class, value)
+        )
+        raise InvalidTask(message, at=JsonAt((1,)))
+    return {"type": task_type, **{k: v for k, v in value.items() if k != "type"}}, wrapped
 
 
 def _missing_type_id() -> str:
@@ -703,12 +785,17 @@ def _read_string(key: str, value: Any) -> str | None:
     return _scalar_text(value)
 
 
-def _read_int(key: str, value: Any) -> int | None:
-    """An ``Integer``: JSON integers in range, integral strings and (truncated) floats, as Jackson coerces them."""
+def _read_int(key: str, value: Any, *, jackson_220: bool = False) -> int | None:
+    """An ``Integer``: JSON integers in range, integral strings and (truncated) floats, as Jackson coerces them.
+
+    Measured on 28.0.0 (Jackson 2.12, which names the type ``int``) and 37.0.0 (2.20, ``java.lang.Integer``): a
+    string is located on its token, a number out of range after it.
+    """
     if value is None:
         return None
     if isinstance(value, (bool, dict, list)):
         raise _type_error("java.lang.Integer", key, value)
+    java = "java.lang.Integer" if jackson_220 else "int"
     if isinstance(value, float):
         value = int(value)
     elif isinstance(value, str):
@@ -716,17 +803,27 @@ def _read_int(key: str, value: Any) -> int | None:
         if text == "":
             return None
         try:
-            value = int(text)
+            number = int(text)
         except ValueError:
             raise InvalidTask(
-                _chain(
-                    f'Cannot deserialize value of type `java.lang.Integer` from String "{value}": not a valid '
-                    "`java.lang.Integer` value",
-                    key,
-                )
+                f'Cannot deserialize value of type `{java}` from String "{value}": not a valid `{java}` value',
+                chain=_chain("", key),
+                at=JsonAt((key,)),
             ) from None
+        if not _INT_MIN <= number <= _INT_MAX:
+            raise InvalidTask(
+                f'Cannot deserialize value of type `{java}` from String "{value}": Overflow: numeric value ({text}) '
+                f"out of range of {'`java.lang.Integer`' if jackson_220 else 'int'} ({_INT_MIN} -{_INT_MAX})",
+                chain=_chain("", key),
+                at=JsonAt((key,)),
+            )
+        return number
     if not _INT_MIN <= value <= _INT_MAX:
-        raise InvalidTask(_chain(f"Numeric value ({value}) out of range of int", key))
+        raise InvalidTask(
+            f"Numeric value ({value}) out of range of int ({_INT_MIN} - {_INT_MAX})",
+            chain=_chain("", key),
+            at=JsonAt((key,), "next"),
+        )
     return int(value)
 
 

@@ -130,9 +130,7 @@ def test_write_route_with_accept_text_plain_is_406(
     coordinator: DruidTarget, datasource: str, method: str, path: str
 ) -> None:
     # Refused before the body is read and before anything changes.
-    resp = coordinator.request(
-        method, path.format(P=P, ds=datasource), data="{", headers={"Accept": "text/plain"}
-    )
+    resp = coordinator.request(method, path.format(P=P, ds=datasource), data="{", headers={"Accept": "text/plain"})
     _assert_empty(resp, 406, "Not Acceptable")
 
 
@@ -342,8 +340,9 @@ def _coordinator_kill_task_length(datasource: str, interval: str) -> int:
     return len(sent.encode())
 
 
-@pytest.mark.parametrize("interval", [EMPTY_INTERVAL, "10000-01-01T00:00:00.000Z/10000-01-01T00:00:00.000Z"],
-                         ids=["2015", "year-10000"])
+@pytest.mark.parametrize(
+    "interval", [EMPTY_INTERVAL, "10000-01-01T00:00:00.000Z/10000-01-01T00:00:00.000Z"], ids=["2015", "year-10000"]
+)
 def test_kill_zero_length_interval_is_refused_by_the_overlord(
     coordinator: DruidTarget, datasource: str, interval: str
 ) -> None:
@@ -470,8 +469,10 @@ def test_unknown_ids(coordinator: DruidTarget, datasource: str) -> None:
 def test_json_answers_are_compact(coordinator: DruidTarget, datasource: str) -> None:
     assert coordinator.get("/druid/coordinator/v1/isLeader").content == b'{"leader":true}'
     assert coordinator.get(f"{OVERLORD}/isLeader").content == b'{"leader":true}'
-    expected = b'{"numChangedSegments":0}' if before_32(coordinator) else (
-        b'{"numChangedSegments":0,"segmentStateChanged":false}'
+    expected = (
+        b'{"numChangedSegments":0}'
+        if before_32(coordinator)
+        else (b'{"numChangedSegments":0,"segmentStateChanged":false}')
     )
     assert coordinator.delete(f"{P}/{datasource}").content == expected
 
@@ -485,8 +486,11 @@ def test_worker_config_unset_is_empty_200(coordinator: DruidTarget) -> None:
 
 @pytest.mark.parametrize(
     "body, found",
-    [("{", "Object value (token `JsonToken.START_OBJECT`)"), ("{}", "Object value (token `JsonToken.START_OBJECT`)"),
-     ('"x"', "String value (token `JsonToken.VALUE_STRING`)")],
+    [
+        ("{", "Object value (token `JsonToken.START_OBJECT`)"),
+        ("{}", "Object value (token `JsonToken.START_OBJECT`)"),
+        ('"x"', "String value (token `JsonToken.VALUE_STRING`)"),
+    ],
     ids=["malformed-object", "object", "string"],
 )
 def test_rules_body_not_a_list(coordinator: DruidTarget, datasource: str, body: str, found: str) -> None:
@@ -557,12 +561,21 @@ def test_rules_bad_interval_in_second_rule(coordinator: DruidTarget, datasource:
             'Cannot coerce empty String ("") to element of `java.util.HashSet<java.lang.String>` (but could if '
             "coercion was enabled using `CoercionConfig`)",
         ),
-        (5, "Cannot deserialize value of type `java.util.HashSet<java.lang.String>` from Integer value (token "
-            "`JsonToken.VALUE_NUMBER_INT`)"),
-        ({}, "Cannot deserialize value of type `java.util.HashSet<java.lang.String>` from Object value (token "
-             "`JsonToken.START_OBJECT`)"),
-        (["a", {}], "Cannot deserialize value of type `java.util.HashSet<java.lang.Object>` from Object value "
-                    "(token `JsonToken.START_OBJECT`)"),
+        (
+            5,
+            "Cannot deserialize value of type `java.util.HashSet<java.lang.String>` from Integer value (token "
+            "`JsonToken.VALUE_NUMBER_INT`)",
+        ),
+        (
+            {},
+            "Cannot deserialize value of type `java.util.HashSet<java.lang.String>` from Object value (token "
+            "`JsonToken.START_OBJECT`)",
+        ),
+        (
+            ["a", {}],
+            "Cannot deserialize value of type `java.util.HashSet<java.lang.Object>` from Object value "
+            "(token `JsonToken.START_OBJECT`)",
+        ),
         ([[]], "Cannot deserialize value of type `java.lang.String` from Array value (token `JsonToken.START_ARRAY`)"),
     ],
     ids=["string", "empty-string", "number", "object", "object-element", "array-element"],
@@ -641,6 +654,175 @@ def test_mark_unused_unparseable_interval(coordinator: DruidTarget, datasource: 
     wording = "Bad Interval" if before_30(coordinator) else "Invalid interval"
     _assert_refused(
         resp,
-        f"{wording}[nope]: [Format requires a '/' separator: nope] (through reference chain: "
-        f'{payload}["interval"])',
+        f"{wording}[nope]: [Format requires a '/' separator: nope] (through reference chain: {payload}[\"interval\"])",
     )
+
+
+# ---------------------------------------------------------------------- Jackson: scalars, wrapper arrays, integers
+# Measured on 28.0.0 (Jackson 2.12) and 37.0.0 (Jackson 2.20).
+
+KILL_CLASS = "org.apache.druid.indexing.common.task.KillUnusedSegmentsTask"
+TASK_CLASS = "org.apache.druid.indexing.common.task.Task"
+#: The Task subtypes of druid-indexing-service (Task.class) and index_sub: 28.0.0 still has the realtime tasks.
+TASK_TYPES_28 = (
+    "archive, compact, index, index_hadoop, index_parallel, index_realtime, index_realtime_appenderator, index_sub, "
+    "kill, move, noop, partial_dimension_cardinality, partial_dimension_distribution, partial_index_generate, "
+    "partial_index_generic_merge, partial_range_index_generate, restore, single_phase_sub_task"
+)
+TASK_TYPES_33 = TASK_TYPES_28.replace("index_realtime, index_realtime_appenderator, ", "")
+
+
+def _jackson_220(target: DruidTarget) -> bool:
+    """Druid 37.0.0 (profile "latest") reads JSON with Jackson 2.20; 28 to 33 with Jackson 2.12."""
+    return target.profile == "latest"
+
+
+@pytest.mark.parametrize(
+    ("body", "found"),
+    [
+        ("7", "no int/Int-argument constructor/factory method to deserialize from Number value (7)"),
+        (
+            "2147483648",
+            "no long/Long-argument constructor/factory method to deserialize from Number value (2147483648)",
+        ),
+        (
+            "9223372036854775808",
+            "no BigInteger-argument constructor/factory method to deserialize from Number value (9223372036854775808)",
+        ),
+        ("1e10", "no double/Double-argument constructor/factory method to deserialize from Number value (1.0E10)"),
+        ("5e-324", "no double/Double-argument constructor/factory method to deserialize from Number value (4.9E-324)"),
+        ("true", "no boolean/Boolean-argument constructor/factory method to deserialize from boolean value (true)"),
+        ('" x "', "no String-argument constructor/factory method to deserialize from String value ('x')"),
+    ],
+    ids=["int", "long", "big-integer", "double", "smallest-double", "boolean", "string"],
+)
+def test_mark_payload_scalar_body_finds_no_single_argument_creator(
+    coordinator: DruidTarget, datasource: str, body: str, found: str
+) -> None:
+    resp = coordinator.post(f"{P}/{datasource}/markUnused", data=body)
+    payload = MARK_PAYLOAD[coordinator.profile]
+    head = f"Cannot construct instance of `{payload}` (although at least one Creator exists): {found}"
+    _assert_refused(resp, located(coordinator, head, 1, 1))
+
+
+def test_mark_payload_blank_string_body_is_the_empty_string_coercion_error(
+    coordinator: DruidTarget, datasource: str
+) -> None:
+    resp = coordinator.post(f"{P}/{datasource}/markUsed", data='" \\t "')
+    payload = MARK_PAYLOAD[coordinator.profile]
+    head = (
+        f'Cannot coerce empty String ("") to `{payload}` value (but could if coercion was enabled using '
+        "`CoercionConfig`)"
+    )
+    _assert_refused(resp, located(coordinator, head, 1, 1))
+
+
+def test_task_as_wrapper_array_submits_a_kill_task(coordinator: DruidTarget, datasource: str) -> None:
+    # Jackson's As-property type id falls back to a wrapper array: [type id, object]; the object's own type is
+    # ignored.
+    body = ["kill", {"type": "nope", "dataSource": datasource, "interval": "2000/2001"}]
+    resp = coordinator.post(f"{OVERLORD}/task", json=body)
+    assert resp.status_code == 200, resp.text[:300]
+    task_id = resp.json()["task"]
+    assert task_id.startswith(f"kill_{datasource}_")
+    payload = coordinator.get(f"{OVERLORD}/task/{task_id}").json()["payload"]
+    assert (payload["type"], payload["dataSource"]) == ("kill", datasource)
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("[]", ("type-id", "END_ARRAY", 2)),
+        ("[1]", ("type-id", "VALUE_NUMBER_INT", 2)),
+        ("[{}]", ("type-id", "START_OBJECT", 2)),
+        (
+            '["kill", 7]',
+            (
+                "head",
+                f"Cannot construct instance of `{KILL_CLASS}` (although at least one Creator "
+                "exists): no int/Int-argument constructor/factory method to deserialize from Number value (7)",
+                10,
+            ),
+        ),
+        (
+            '["kill", null]',
+            (
+                "head",
+                f"Cannot deserialize value of type `{KILL_CLASS}` from Null value (token `JsonToken.VALUE_NULL`)",
+                10,
+            ),
+        ),
+        ('["kill", {}, 3]', ("head", f"Cannot construct instance of `{KILL_CLASS}`, problem: dataSource", 11)),
+        ('["nope"]', ("unknown", "nope", 8)),
+        ('["nope", {}]', ("unknown", "nope", 10)),
+    ],
+    ids=["empty", "number", "object", "kill-number", "kill-null", "kill-no-datasource", "unknown", "unknown-object"],
+)
+def test_task_wrapper_array_errors(coordinator: DruidTarget, body: str, expected: tuple[str, str, int]) -> None:
+    kind, text, column = expected
+    new = _jackson_220(coordinator)
+    if kind == "type-id" and new and text == "VALUE_NUMBER_INT":
+        # Jackson 2.20 reads a number's text as the type id.
+        kind, text = "unknown", "1"
+    if kind == "type-id":
+        need = "String, Number of Boolean value" if new else "JSON String"
+        head = (
+            f"Unexpected token ({text}), expected VALUE_STRING: need {need} that contains type id (for subtype of "
+            f"{TASK_CLASS})"
+        )
+    elif kind == "unknown":
+        # The cluster fakedruid starts runs the Overlord inside the Coordinator (service druid/coordinator); the
+        # fake answers as an Overlord of its own would.
+        service = "druid/overlord" if coordinator.is_fake else "druid/coordinator"
+        known = TASK_TYPES_28 if before_32(coordinator) else TASK_TYPES_33
+        head = (
+            f"Please make sure to load all the necessary extensions and jars with type '{text}' on '{service}' "
+            f"service. Could not resolve type id '{text}' as a subtype of `{TASK_CLASS}` known type ids = [{known}]"
+        )
+    else:
+        head = text
+    resp = coordinator.post(f"{OVERLORD}/task", data=body)
+    _assert_refused(resp, located(coordinator, head, 1, column))
+
+
+def test_task_wrapper_array_without_value_is_a_null_task(coordinator: DruidTarget) -> None:
+    resp = coordinator.post(f"{OVERLORD}/task", data='["kill"]')
+    assert (resp.status_code, resp.reason) == (500, "Server Error")
+    method = "getDataSource" if before_32(coordinator) else "getDestinationResource"
+    assert f"Task.{method}()&quot; because &quot;task&quot; is null" in resp.json()["message"]
+
+
+def test_task_wrapper_array_must_end_after_the_value(coordinator: DruidTarget, datasource: str) -> None:
+    task = json.dumps({"dataSource": datasource, "interval": "2000/2001"})
+    resp = coordinator.post(f"{OVERLORD}/task", data=f'["kill", {task}, 3]')
+    closing = "`JsonToken.END_ARRAY`" if _jackson_220(coordinator) else "END_ARRAY"
+    head = (
+        f"Unexpected token (VALUE_NUMBER_INT), expected END_ARRAY: expected closing {closing} after type "
+        "information and deserialized value"
+    )
+    _assert_refused(resp, located(coordinator, head, 1, len(f'["kill", {task}, ') + 1))
+    assert coordinator.get(f"{OVERLORD}/tasks", params={"datasource": datasource}).json() == []
+
+
+@pytest.mark.parametrize("field", ["batchSize", "limit"])
+@pytest.mark.parametrize("value", ['"x"', '"99999999999"', "99999999999"], ids=["string", "long-string", "long"])
+def test_kill_task_integer_field_errors(coordinator: DruidTarget, datasource: str, field: str, value: str) -> None:
+    prefix = f'{{"type":"kill","dataSource":"{datasource}","interval":"2000/2001","{field}":'
+    body = f"{prefix}{value}}}"
+    java = "java.lang.Integer" if _jackson_220(coordinator) else "int"
+    if value == '"x"':
+        head = f'Cannot deserialize value of type `{java}` from String "x": not a valid `{java}` value'
+        column = len(prefix) + 1  # on the string
+    elif value.startswith('"'):
+        bound = "`java.lang.Integer`" if _jackson_220(coordinator) else "int"
+        head = (
+            f'Cannot deserialize value of type `{java}` from String "99999999999": Overflow: numeric value '
+            f"(99999999999) out of range of {bound} (-2147483648 -2147483647)"
+        )
+        column = len(prefix) + 1
+    else:
+        head = "Numeric value (99999999999) out of range of int (-2147483648 - 2147483647)"
+        column = len(body)  # after the number, on the closing "}"
+    chain = f' (through reference chain: {KILL_CLASS}["{field}"])'
+    resp = coordinator.post(f"{OVERLORD}/task", data=body)
+    _assert_refused(resp, located(coordinator, head, 1, column, chain))

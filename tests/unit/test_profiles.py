@@ -164,7 +164,7 @@ def test_profile_33_is_latest_but_for_what_33_0_0_was_measured_to_answer() -> No
         "metadata_keeps_emptied_datasources", "unused_rows_carry_indexing_state_fingerprint",
         "basic_auth_splits_at_first_colon", "auth_failure_names_user", "jetty12_bad_message_page",
         "jetty12_reason_phrases", "error_page_json_raw_controls", "jackson_source_redacted",
-        "jackson_collection_errors_raw_types", "row_stats_thrown_away_by_reason", "forwarded_mark_used_500",
+        "jackson_collection_errors_raw_types", "jackson_220_wording", "row_stats_thrown_away_by_reason", "forwarded_mark_used_500",
     }
 
 
@@ -201,6 +201,7 @@ def test_profile_33_is_latest_but_for_what_33_0_0_was_measured_to_answer() -> No
         ("error_page_json_raw_controls", False, True),
         ("jackson_source_redacted", False, True),
         ("jackson_collection_errors_raw_types", False, True),
+        ("jackson_220_wording", False, True),
         ("row_stats_thrown_away_by_reason", False, True),
         ("forwarded_mark_used_500", False, False),
     ],
@@ -236,6 +237,7 @@ def test_profile_switches_are_all_listed_above() -> None:
         "update_failure_error",
         "authorization_result",
         "task_error_msg_limit",
+        "task_type_ids",
         "ingestion_report_extras",
         "ready_failure_names_cause",
         "null_task_dereference",
@@ -253,6 +255,7 @@ def test_profile_switches_are_all_listed_above() -> None:
         "error_page_json_raw_controls",
         "jackson_source_redacted",
         "jackson_collection_errors_raw_types",
+        "jackson_220_wording",
         "row_stats_thrown_away_by_reason",
         "forwarded_mark_used_500",
     }
@@ -330,3 +333,14 @@ def test_every_profile_sets_every_field_in_its_source() -> None:
     fields = {f.name for f in dataclasses.fields(Profile)}
     for call in calls:
         assert {k.arg for k in call.keywords} == fields
+
+
+def test_task_type_ids_are_the_task_subtypes_of_each_release() -> None:
+    # Task.class of druid-indexing-service 28.0.0 has the realtime tasks; 33.0.0's and 37.0.0's do not.
+    assert "index_realtime" in PROFILE_29.task_type_ids
+    assert "index_realtime" not in PROFILE_LATEST.task_type_ids
+    assert PROFILE_33.task_type_ids == PROFILE_LATEST.task_type_ids
+    assert set(PROFILE_29.task_type_ids) - set(PROFILE_LATEST.task_type_ids) == {
+        "index_realtime",
+        "index_realtime_appenderator",
+    }

@@ -496,7 +496,7 @@ def test_kill_task_from_json_coerces_scalars_as_jackson() -> None:
         ({**BASE, "interval": "2015-09-12_2015-09-13"}, "Invalid interval[2015-09-12_2015-09-13]"),
         ({**BASE, "interval": "2015-09-13/2015-09-12"}, "The end instant must be greater than the start instant"),
         ({**BASE, "maxUsedStatusLastUpdatedTime": "yesterday"}, 'Invalid format: "yesterday"'),
-        ({**BASE, "batchSize": "ten"}, "not a valid `java.lang.Integer` value"),
+        ({**BASE, "batchSize": "ten"}, "not a valid `int` value"),
         ({**BASE, "limit": 2**31}, "out of range of int"),
         ({**BASE, "context": []}, '["context"]'),
         ({**BASE, "id": "a/b"}, "Invalid value for field [task ID]: Value [a/b] cannot contain '/'."),
