@@ -88,7 +88,12 @@ def _mapping_error(exc: FakeDruidError, profile: Profile) -> Response:
     """A Jackson mapping error through ``CustomExceptionMapper``: 400 ``{"error": msg}``."""
     message = wire.mapping_text(exc, profile) if isinstance(exc, JacksonMappingProblem) else exc.message
     message = wire.interval_wording(message, exc, profile)
-    return wire.json_response({"error": message or "unknown json mapping exception"}, 400)
+    body = {"error": message or "unknown json mapping exception"}
+    if profile.mapping_errors_name_path:
+        # Druid 28-31's CustomExceptionMapper names no media type (measured on 28.0.0: a bad rule list with a
+        # JSON-less Accept is the empty 500); from 32 the mapper answers application/json (measured on 37.0.0).
+        return wire.untyped_map(body, 400)
+    return wire.json_response(body, 400)
 
 
 def _raw_400(exc: FakeDruidError, profile: Profile) -> Response:
@@ -97,10 +102,11 @@ def _raw_400(exc: FakeDruidError, profile: Profile) -> Response:
 
 def _rule_error(exc: InvalidRule, profile: Profile) -> Response:
     """The 400 for a rejected rule list (``RulesResource``): its own ``{"error"}`` or Jackson's mapping error."""
+    # RulesResource builds these Maps itself, with no media type, on a route without @Produces (every release).
     if exc.kind == "null_list":
-        return wire.json_response({"error": messages.RULES_NULL}, 400)
+        return wire.untyped_map({"error": messages.RULES_NULL}, 400)
     if exc.kind == "empty_default":
-        return wire.json_response({"error": messages.CLUSTER_RULES_EMPTY}, 400)
+        return wire.untyped_map({"error": messages.CLUSTER_RULES_EMPTY}, 400)
     return _mapping_error(exc, profile)
 
 

@@ -567,6 +567,22 @@ def accepts_json(accept: str) -> bool:
     return False
 
 
+def untyped_map(body: dict[str, Any], status: int) -> Response:
+    """A Java ``Map`` a resource method (or the pre-32 exception mapper) answers without naming a media type.
+
+    Jersey then picks the writer from the method's ``@Produces`` and the request's ``Accept``: on a route that
+    produces no JSON type (``POST /rules/{ds}`` in every release) an ``Accept`` that names no JSON type leaves no
+    writer, and Druid answers Jersey's empty 500 (measured on 28.0.0 and 37.0.0: ``Rules cannot be null.`` with
+    ``Accept`` none, ``*/*``, ``application/*`` and ``text/plain``). Off with ``emulate_accept_quirk=False``.
+    """
+    response = json_response(body, status)
+    if request.environ.get(JSON_PRODUCES_KEY, True) or accepts_json(request.headers.get("Accept", "")):
+        return response
+    if not current_app.extensions[EXTENSION].settings.emulate_accept_quirk:
+        return response
+    return empty(500)
+
+
 def map_answer(body: dict[str, Any], profile: Profile, settings: Settings) -> Response:
     """The 200 answer of an endpoint that returns a Java ``Map`` with no ``@Produces`` (profile "29", http-api 1.5).
 

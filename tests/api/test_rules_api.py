@@ -8,13 +8,13 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from fakedruid import FakeCoordinator
+from fakedruid import FakeCoordinator, create_app
 from fakedruid.api import messages
 from fakedruid.model.clock import FrozenClock
 from tests.support import NOW, WIKI, seed_wiki, wiki_id
 
 R = "/druid/coordinator/v1/rules"
-JSON = {"Content-Type": "application/json"}
+JSON = {"Content-Type": "application/json", "Accept": "application/json"}
 
 DEFAULT_RULES = [{"tieredReplicants": {"_default_tier": 2}, "useDefaultTierForNull": True, "type": "loadForever"}]
 LOAD_HOT = {"type": "loadForever", "tieredReplicants": {"hot": 1}}
@@ -427,3 +427,36 @@ def test_rule_history_profile_latest_answers_same(client_latest: FlaskClient) ->
     post_rules(client_latest, WIKI, [])
     assert len(client_latest.get(f"{R}/{WIKI}/history?count=1").get_json()) == 1
     assert client_latest.get(f"{R}/history?count=0").get_json() == {"error": "Limit must be greater than zero!"}
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "application/*", "text/plain"])
+@pytest.mark.parametrize("data", ["null", "7", "[{}]"], ids=["null-list", "mapping-error", "no-type"])
+def test_set_rules_error_without_json_accept_is_empty_500_in_profile_29(
+    client: FlaskClient, accept: str | None, data: str
+) -> None:
+    # RulesResource has no @Produces: a Map answered without a media type finds no writer for a JSON-less Accept
+    # (measured on Druid 28.0.0, whose exception mapper names no type either).
+    before = snapshot(client)
+    headers = {"Content-Type": "application/json", **({} if accept is None else {"Accept": accept})}
+    resp = client.post(f"{R}/{WIKI}", data=data, headers=headers)
+    assert (resp.status, resp.data) == ("500 Internal Server Error", b"")
+    assert snapshot(client) == before
+
+
+@pytest.mark.parametrize("accept", [None, "*/*", "text/plain"])
+def test_set_rules_latest_mapping_error_is_json_but_null_list_is_empty_500(accept: str | None) -> None:
+    # Druid 37.0.0: the exception mapper answers application/json; RulesResource's own Map still has no type.
+    client = create_app(FakeCoordinator("latest")).test_client()
+    headers = {"Content-Type": "application/json", **({} if accept is None else {"Accept": accept})}
+    mapped = client.post(f"{R}/{WIKI}", data="7", headers=headers)
+    assert (mapped.status_code, mapped.mimetype) == (400, "application/json")
+    assert mapped.get_json()["error"].startswith("Cannot deserialize value of type `java.util.ArrayList<")
+    # Jetty 12 (37.0.0) writes its own reason phrase.
+    resp = client.post(f"{R}/{WIKI}", data="null", headers=headers)
+    assert (resp.status, resp.data) == ("500 Server Error", b"")
+
+
+def test_set_rules_error_keeps_its_400_when_the_quirk_is_off() -> None:
+    client = create_app(FakeCoordinator("29", emulate_accept_quirk=False)).test_client()
+    resp = client.post(f"{R}/{WIKI}", data="null", headers={"Content-Type": "application/json"})
+    assert (resp.status_code, resp.get_json()) == (400, {"error": "Rules cannot be null."})

@@ -826,3 +826,18 @@ def test_kill_task_integer_field_errors(coordinator: DruidTarget, datasource: st
     chain = f' (through reference chain: {KILL_CLASS}["{field}"])'
     resp = coordinator.post(f"{OVERLORD}/task", data=body)
     _assert_refused(resp, located(coordinator, head, 1, column, chain))
+
+
+@pytest.mark.parametrize("accept", NO_JSON_ACCEPTS)
+def test_rules_errors_without_json_accept(coordinator: DruidTarget, datasource: str, accept: str) -> None:
+    # RulesResource has no @Produces: a Map answered with no media type finds no writer for a JSON-less Accept,
+    # Jersey's empty 500. The resource's own "Rules cannot be null." is such a Map in every release; a mapping
+    # error too before 32, whose exception mapper then began to answer application/json (measured on 28.0.0, 37.0.0).
+    null_list = coordinator.post(f"{R}/{datasource}", data="null", headers={"Accept": accept})
+    assert (null_list.status_code, null_list.content) == (500, b"")
+    mapped = coordinator.post(f"{R}/{datasource}", data="7", headers={"Accept": accept})
+    if before_32(coordinator):
+        assert (mapped.status_code, mapped.content) == (500, b"")
+    else:
+        assert (mapped.status_code, mapped.headers["Content-Type"]) == (400, "application/json")
+    assert coordinator.get(f"{R}/{datasource}").content == b"[]"
