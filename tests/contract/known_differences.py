@@ -81,12 +81,6 @@ COUNTS_UNUSED_28 = (
     "has no 'AND used = true', which 29.0.1's has)"
 )
 
-#: Druid accepts a null entry in a rules list (and fails on it later); the fake refuses it with a 400.
-NULL_RULE = (
-    "accepts [null] with 200 and stores it (GET /rules then lists null; the Coordinator's RunRules fails on it later);"
-    " the fake refuses it with 400 Cannot deserialize value of type `...Rule` from Null value"
-)
-
 REAL_DIFFERENCES: dict[str, dict[str, str]] = {
     # ------------------------------------------------------------------ mark all unused, kill
     "test_mark_all_unused_counts_changed_segments": {
@@ -108,7 +102,6 @@ REAL_DIFFERENCES: dict[str, dict[str, str]] = {
     # ------------------------------------------------------------------ the target's own tools
     # ------------------------------------------------------------------ edge cases (test_edge_cases.py)
     "test_kill_zero_length_interval_is_refused_by_the_overlord": {V28: KILL_TASK_JSON_28},
-    "test_rules_null_entry": {V28: NULL_RULE, V33: NULL_RULE, V37: NULL_RULE},
     "test_rules_bad_interval_in_second_rule": {V28: INTERVAL_WORDING_28},
     "test_mark_unused_unparseable_interval": {V28: INTERVAL_WORDING_28},
     # ------------------------------------------------------------------ the state machine
@@ -122,7 +115,6 @@ REAL_DIFFERENCES: dict[str, dict[str, str]] = {
 # ---- Druid 31.0.1 (profile "31"), measured with --druid-real 31.0.1: 31.0.1 runs as a Coordinator alone here, so
 # whatever needs the Overlord is NO_OVERLORD_31; the rest are causes already listed for 28.0.0 and 33.0.0.
 _V31_DIFFERENCES: dict[str, str] = {
-    "test_rules_null_entry": NULL_RULE,
     "test_write_endpoints_match_reference": NO_HISTORICAL,
     "test_get_json_route_with_accept_text_plain_is_406[real-/druid/indexer/v1/task/fd_none/status]": NO_OVERLORD_31,
     "test_empty_task_body_is_null_pointer_page": NO_OVERLORD_31,
