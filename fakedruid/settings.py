@@ -19,7 +19,7 @@ from fakedruid.errors import FakeDruidError, InvalidConfig
 from fakedruid.harness import Harness
 from fakedruid.model.clock import Clock, FrozenClock, parse_now
 from fakedruid.model.cluster import Cluster
-from fakedruid.model.rules import Rule, rules_from_json
+from fakedruid.model.rules import RuleEntry, rules_from_json
 from fakedruid.model.security import BasicSecurity
 from fakedruid.model.servers import ServerLayout
 from fakedruid.profiles import Profile, resolve_profile
@@ -161,7 +161,7 @@ def configure(
     if strict is not None and not isinstance(strict, bool):
         raise InvalidConfig(f"strict: expected True or False, got [{strict!r}]")
     default_key = cluster.default_rules_key()
-    parsed_rules: dict[str, list[Rule]] = {}
+    parsed_rules: dict[str, list[RuleEntry]] = {}
     for datasource, value in _mapping("rules", {} if rules is None else rules).items():
         if not isinstance(datasource, str) or not datasource:
             raise InvalidConfig(f"rules: keys must be datasource names, got [{datasource!r}]")

@@ -302,7 +302,8 @@ class DruidTarget:
         """Replace a datasource's retention rules through ``POST /druid/coordinator/v1/rules/{ds}`` (not on a
         shared cluster: its rules are not a test's to change).
 
-        :param rules: rule objects (from :mod:`fakedruid.strategies`) or rule JSON objects.
+        :param rules: rule objects (from :mod:`fakedruid.strategies`), rule JSON objects or ``None`` (a ``null``
+            entry, which Druid stores).
         :raises FakeOnlyError: on a real Druid fakedruid did not start.
         """
         self._require_fake("set_rules")
@@ -328,7 +329,9 @@ def _segment_json(segment: Any) -> dict[str, Any]:
     return obj
 
 
-def _rule_json(rule: Any) -> dict[str, Any]:
+def _rule_json(rule: Any) -> dict[str, Any] | None:
+    if rule is None:
+        return None  # Druid stores a null entry as it is
     if isinstance(rule, Mapping):
         return dict(rule)
     from fakedruid.model.rules import rule_to_json

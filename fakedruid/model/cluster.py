@@ -45,7 +45,7 @@ from fakedruid.model.intervals import (
     parse_instant,
     parse_interval,
 )
-from fakedruid.model.rules import Rule, RuleStore, first_matching_rule
+from fakedruid.model.rules import RuleEntry, RuleStore, first_matching_rule
 from fakedruid.model.security import BasicSecurity
 from fakedruid.model.segment_ids import try_parse, version_key
 from fakedruid.model.segments import (
@@ -1167,7 +1167,7 @@ class Cluster:
         now: Clock | None = None,
         layout: ServerLayout | None = None,
         segments: Sequence[dict[str, Any]] = (),
-        rules: Mapping[str, Sequence[Rule]] | None = None,
+        rules: Mapping[str, Sequence[RuleEntry]] | None = None,
     ) -> None:
         """Set the clock and layout, seed segments, then set rule lists (with audit entries), all or nothing.
 
@@ -1212,7 +1212,7 @@ class Cluster:
     def set_rules(
         self,
         datasource: str,
-        rules: Sequence[Rule],
+        rules: Sequence[RuleEntry],
         *,
         author: str = "",
         comment: str = "",
@@ -1225,12 +1225,12 @@ class Cluster:
         with self.lock:
             self.rules.set_rules(datasource, list(rules), author=author, comment=comment, ip=ip, now=self.clock.now())
 
-    def all_rules(self) -> dict[str, list[Rule]]:
+    def all_rules(self) -> dict[str, list[RuleEntry]]:
         """Every key that has rules, ``_default`` first, then datasources by name."""
         with self.lock:
             return self.rules.all_rules()
 
-    def datasource_rules(self, datasource: str, *, with_default: bool = False) -> list[Rule]:
+    def datasource_rules(self, datasource: str, *, with_default: bool = False) -> list[RuleEntry]:
         """The datasource's own rules (``[]`` when none); ``with_default`` appends the cluster defaults."""
         with self.lock:
             return self.rules.get_with_default(datasource) if with_default else self.rules.get(datasource)
@@ -1401,7 +1401,7 @@ class ClusterReader:
         """As :meth:`Cluster.segment_ids`."""
         return self._cluster._segment_ids(datasource, used=used)
 
-    def all_rules(self) -> dict[str, list[Rule]]:
+    def all_rules(self) -> dict[str, list[RuleEntry]]:
         """As :meth:`Cluster.all_rules`."""
         return self._cluster.rules.all_rules()
 

@@ -114,6 +114,8 @@ def _rule_store(state: Any) -> RuleStore:
         if not isinstance(rules, list):
             raise InvalidConfig(f"[rules.rules.{key}] must be a JSON array of rules, got {describe(rules)}")
         for index, obj in enumerate(rules):
+            if obj is None:
+                continue  # a null entry, which Druid's rules API stores too (RuleEntry)
             try:
                 rule_from_json(obj, partial_load_rules=False)
             except FakeDruidError as exc:

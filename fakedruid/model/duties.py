@@ -27,7 +27,7 @@ from fakedruid.model.intervals import (
     add_period,
     format_instant,
 )
-from fakedruid.model.rules import LOAD_RULES
+from fakedruid.model.rules import LOAD_RULES, NULL_RULE_ERROR
 from fakedruid.model.segments import DataSegment
 from fakedruid.model.timeline import Timeline
 
@@ -152,11 +152,28 @@ def _run_duties(cluster: Cluster, count_killable_only: bool) -> DutyReport:
     now = cluster.clock.now()
     report = DutyReport(now=now)
     snapshot = _Snapshot.take(cluster)
-    zero_replica = _run_rules(cluster, snapshot, now, report)
-    _mark_overshadowed_segments_as_unused(cluster, snapshot, zero_replica, now, report)
-    _mark_eternity_tombstones_as_unused(cluster, snapshot, report)
+    try:
+        zero_replica = _run_rules(cluster, snapshot, now, report)
+    except _DutyFailed as exc:
+        # A duty that throws ends its group's run: DutiesRunnable.run catches the exception, logs the alert
+        # "Caught exception, ignoring so that schedule keeps going." and the later duties of the group
+        # (historical management: MarkOvershadowedSegmentsAsUnused, MarkEternityTombstonesAsUnused) do not run
+        # this cycle (DruidCoordinator$DutiesRunnable in 28.0.0 and 37.0.0, javap). RunRules marks its drops
+        # after its loop, so none is made; KillUnusedSegments belongs to another group and runs.
+        report.run_rules = DutyOutcome(ran=False, reason=str(exc))
+        report.no_matching_rule.clear()
+        skipped = f"the duty group's run stopped: RunRules failed ({exc})"
+        report.mark_overshadowed = DutyOutcome(ran=False, reason=skipped)
+        report.mark_eternity_tombstones = DutyOutcome(ran=False, reason=skipped)
+    else:
+        _mark_overshadowed_segments_as_unused(cluster, snapshot, zero_replica, now, report)
+        _mark_eternity_tombstones_as_unused(cluster, snapshot, report)
     _kill_unused_segments(cluster, now, count_killable_only, report)
     return report
+
+
+class _DutyFailed(Exception):
+    """A duty threw (its text is the Java exception's ``toString()``)."""
 
 
 def _mark_unused(cluster: Cluster, outcome: DutyOutcome, by_datasource: Mapping[str, list[DataSegment]]) -> None:
@@ -172,7 +189,11 @@ def _mark_unused(cluster: Cluster, outcome: DutyOutcome, by_datasource: Mapping[
 
 def _run_rules(cluster: Cluster, snapshot: _Snapshot, now: int, report: DutyReport) -> dict[str, list[DataSegment]]:
     """RunRules (semantics 7.1): drop-rule segments are marked unused after the loop; returns the segments whose
-    first matching rule is a load rule with zero replicas, per datasource, for MarkOvershadowedSegmentsAsUnused."""
+    first matching rule is a load rule with zero replicas, per datasource, for MarkOvershadowedSegmentsAsUnused.
+
+    :raises _DutyFailed: a segment's rules reach a null entry before a rule that applies (Druid calls
+        ``appliesTo`` on it: a NullPointerException); with no data servers no rule runs, so nothing fails.
+    """
     outcome = report.run_rules
     zero_replica: dict[str, list[DataSegment]] = {}
     if not cluster.layout.servers:
@@ -187,6 +208,8 @@ def _run_rules(cluster: Cluster, snapshot: _Snapshot, now: int, report: DutyRepo
             if segment in shadowed:
                 continue  # left to MarkOvershadowedSegmentsAsUnused
             for rule in rules:
+                if rule is None:
+                    raise _DutyFailed(NULL_RULE_ERROR)
                 if rule.applies_to(segment.interval, now):
                     if rule.is_drop:
                         to_drop.setdefault(ds, []).append(segment)

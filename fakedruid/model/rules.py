@@ -361,6 +361,11 @@ Rule: TypeAlias = (
     | BroadcastByInterval
     | BroadcastByPeriod
 )
+#: An entry of a stored rule list: a rule, or ``None`` for a JSON ``null``, which Druid's ``POST /rules/{ds}``
+#: accepts and stores (Jackson reads a null element of a ``List<Rule>`` as null; ``RulesResource`` and
+#: ``SQLMetadataRuleManager.overrideRule`` check only that the list is not null, and not empty for ``_default``:
+#: measured on 28.0.0 and 37.0.0) and the Coordinator fails on later (:data:`NULL_RULE_ERROR`).
+RuleEntry: TypeAlias = Rule | None
 #: A load rule.
 LoadRule: TypeAlias = LoadForever | LoadByInterval | LoadByPeriod
 #: The load rule classes, for ``isinstance``.
@@ -388,12 +393,39 @@ RULE_TYPES: tuple[str, ...] = tuple(_RULE_CLASSES)
 DEFAULT_RULES: list[Rule] = [LoadForever({DEFAULT_TIER: DEFAULT_NUM_REPLICANTS})]
 
 
-def first_matching_rule(rules: Sequence[Rule], interval: Interval, now: int) -> Rule | None:
+#: What Java says when Druid calls ``rule.appliesTo(segment, now)`` on a null entry of a rule list (``RunRules``,
+#: the segment form; JDK 17's helpful NullPointerException text, the local variable being ``rule``). The interval
+#: form (``DataSourcesResource.isHandOffComplete``) was measured on 28.0.0: ``Cannot invoke
+#: "org.apache.druid.server.coordinator.rules.Rule.appliesTo(org.joda.time.Interval, org.joda.time.DateTime)"
+#: because "rule" is null``.
+NULL_RULE_ERROR = (
+    'java.lang.NullPointerException: Cannot invoke "org.apache.druid.server.coordinator.rules.Rule.appliesTo('
+    'org.apache.druid.timeline.DataSegment, org.joda.time.DateTime)" because "rule" is null'
+)
+
+
+def reaches_null_rule(rules: Sequence[RuleEntry], interval: Interval, now: int) -> bool:
+    """Druid's first-match loop over ``rules`` meets a null entry before a rule that applies to ``interval``:
+    it calls ``appliesTo`` on the null and fails (:data:`NULL_RULE_ERROR`)."""
+    for rule in rules:
+        if rule is None:
+            return True
+        if rule.applies_to(interval, now):
+            return False
+    return False
+
+
+def first_matching_rule(rules: Sequence[RuleEntry], interval: Interval, now: int) -> Rule | None:
     """The first rule whose ``applies_to`` holds (semantics 6.3), or ``None``.
+
+    A null entry met before that rule also gives ``None``: Druid's ``RunRules`` fails on it
+    (:func:`reaches_null_rule`), so no rule runs for the segment and it is not loaded.
 
     :param rules: usually a datasource's rules followed by the default rules.
     """
     for rule in rules:
+        if rule is None:
+            return None
         if rule.applies_to(interval, now):
             return rule
     return None
@@ -560,12 +592,13 @@ def rules_from_json(
     default_key: str = DEFAULT_RULES_KEY,
     partial_load_rules: bool = True,
     service: str | None = COORDINATOR_SERVICE,
-) -> list[Rule]:
+) -> list[RuleEntry]:
     """Read the body of ``POST /druid/coordinator/v1/rules/{datasource}`` (http-api 4.3).
 
     :param value: the decoded JSON body (``None`` for an empty body or ``null``).
     :param datasource: the datasource the rules are for; ``default_key`` means the cluster defaults.
     :param partial_load_rules: as for :func:`rule_from_json`.
+    :returns: the rules, with ``None`` for each ``null`` element (Druid stores those, see :data:`RuleEntry`).
     :raises InvalidRule: ``kind`` ``"null_list"`` for ``None``; ``"empty_default"`` for ``[]`` on the default
         key; ``"mapping"`` for a body that is not a list or a rule that does not read.
     :raises NotImplementedByFake: as for :func:`rule_from_json`.
@@ -578,8 +611,12 @@ def rules_from_json(
             at=JsonAt(),
         )
     # Jackson reads the whole body before the resource checks for an empty default list.
-    rules = []
+    rules: list[RuleEntry] = []
     for index, obj in enumerate(value):
+        if obj is None:
+            # Jackson reads a null element of a List<Rule> as null, and nothing checks the elements.
+            rules.append(None)
+            continue
         try:
             rules.append(rule_from_json(obj, partial_load_rules=partial_load_rules, service=service))
         except _InvalidValue as exc:
@@ -598,7 +635,7 @@ def rules_from_json(
     return rules
 
 
-def _check_rule_list(rules: Sequence[Rule] | None, datasource: str, default_key: str) -> None:
+def _check_rule_list(rules: Sequence[RuleEntry] | None, datasource: str, default_key: str) -> None:
     # PR #14223 (27+): the only list-level checks Druid makes.
     if rules is None:
         raise _invalid("Rules cannot be null.", "null_list")
@@ -626,12 +663,12 @@ def rule_to_json(rule: Rule) -> dict[str, Any]:
     return out
 
 
-def rules_to_json(rules: Iterable[Rule]) -> list[dict[str, Any]]:
-    """:func:`rule_to_json` over a list."""
-    return [rule_to_json(r) for r in rules]
+def rules_to_json(rules: Iterable[RuleEntry]) -> list[dict[str, Any] | None]:
+    """:func:`rule_to_json` over a list; a null entry stays ``None`` (Druid lists it as ``null``)."""
+    return [None if r is None else rule_to_json(r) for r in rules]
 
 
-def rules_payload(rules: Iterable[Rule]) -> str:
+def rules_payload(rules: Iterable[RuleEntry]) -> str:
     """A rule list serialised as Druid writes it into audit payloads: compact JSON, no ASCII escaping."""
     return payload_text(rules_to_json(rules))
 
@@ -652,7 +689,7 @@ class RuleStore:
 
     def __init__(self, *, default_key: str = DEFAULT_RULES_KEY) -> None:
         self.default_key = default_key
-        self._rules: dict[str, list[Rule]] = {}
+        self._rules: dict[str, list[RuleEntry]] = {}
         self._audit = AuditLog()
         #: Counts changes to the rules, so that views derived from them (the served view) know when to recompute.
         self.generation = 0
@@ -665,11 +702,19 @@ class RuleStore:
         self.generation += 1
 
     def set_rules(
-        self, datasource: str, rules: Sequence[Rule], *, author: str = "", comment: str = "", ip: str = "", now: int
+        self,
+        datasource: str,
+        rules: Sequence[RuleEntry],
+        *,
+        author: str = "",
+        comment: str = "",
+        ip: str = "",
+        now: int,
     ) -> AuditEntry:
         """Replace a datasource's rules (or the defaults) and record an audit entry.
 
-        :param rules: the new list; ``[]`` means "use the defaults" (not allowed for the default key).
+        :param rules: the new list; ``[]`` means "use the defaults" (not allowed for the default key); ``None``
+            entries are stored as Druid stores ``null`` ones.
         :param now: the audit time.
         :returns: the audit entry written.
         :raises InvalidRule: ``kind`` ``"empty_default"`` for ``[]`` on the default key.
@@ -691,18 +736,18 @@ class RuleStore:
             )
         )
 
-    def get(self, datasource: str) -> list[Rule]:
+    def get(self, datasource: str) -> list[RuleEntry]:
         """The datasource's own rules; ``[]`` when it has none (also for unknown datasources)."""
         return list(self._rules.get(datasource, ()))
 
-    def get_with_default(self, datasource: str) -> list[Rule]:
+    def get_with_default(self, datasource: str) -> list[RuleEntry]:
         """``getRulesWithDefault``: the datasource's rules followed by the default rules.
 
         As in Druid, asking for the default key itself lists the default rules twice.
         """
         return self.get(datasource) + self.get(self.default_key)
 
-    def all_rules(self) -> dict[str, list[Rule]]:
+    def all_rules(self) -> dict[str, list[RuleEntry]]:
         """Every key that has ever had rules set: the default key first, then datasources by name."""
         out = {self.default_key: self.get(self.default_key)}
         for key in sorted(k for k in self._rules if k != self.default_key):
@@ -758,7 +803,7 @@ class RuleStore:
         """
         store = cls(default_key=state.get("default_key", DEFAULT_RULES_KEY))
         store._rules = {
-            key: [rule_from_json(obj, partial_load_rules=False) for obj in rules]
+            key: [None if obj is None else rule_from_json(obj, partial_load_rules=False) for obj in rules]
             for key, rules in state.get("rules", {}).items()
         }
         store._rules.setdefault(store.default_key, list(DEFAULT_RULES))

@@ -671,6 +671,8 @@ def check_seed(doc: Any) -> tuple[list[Any], dict[str, list[Any]]]:
 
     for key, value in rules.items():
         for index, rule in enumerate(value):
+            if rule is None:
+                continue  # Druid stores a null entry (and its Coordinator fails on it later)
             try:
                 rule_from_json(rule)
             except FakeDruidError as exc:

@@ -31,19 +31,22 @@ _FAKE_ONLY = "fake_only: seeds or resets state, which a real Druid given by --dr
 #: The virtual historicals of the fakes that ``historical`` tests use: one server, as the real Historical cluster
 #: has (the default rule wants two replicas, so loadstatus counts under-replicated segments as Druid does).
 HISTORICAL_TIERS = {"_default_tier": 1}
+#: The fakes' layouts by marker: ``historical`` as the real Historical cluster, ``no_historical`` as the main real
+#: cluster (no data server), unmarked tests the fake's default.
+LAYOUTS: dict[str, dict[str, int]] = {"historical": HISTORICAL_TIERS, "no_historical": {}}
 
 
 @pytest.fixture(scope="session")
 def fake_druid_targets() -> Iterator[Callable[..., DruidTarget]]:
     """Start one in-process fake per profile on 127.0.0.1 (a free port) the first time a test asks for it; with
-    ``historical=True`` another one whose virtual historicals match the real Historical cluster."""
-    started: dict[tuple[str, bool], DruidTarget] = {}
+    ``layout`` (a key of :data:`LAYOUTS`) another one whose virtual historicals match that real cluster."""
+    started: dict[tuple[str, str | None], DruidTarget] = {}
 
-    def get(profile: str, historical: bool = False) -> DruidTarget:
-        if (profile, historical) not in started:
-            options = {"tiers": HISTORICAL_TIERS} if historical else {}
-            started[profile, historical] = DruidTarget.start_fake(profile, host="127.0.0.1", **options)
-        return started[profile, historical]
+    def get(profile: str, layout: str | None = None) -> DruidTarget:
+        if (profile, layout) not in started:
+            options = {} if layout is None else {"tiers": LAYOUTS[layout]}
+            started[profile, layout] = DruidTarget.start_fake(profile, host="127.0.0.1", **options)
+        return started[profile, layout]
 
     yield get
     for target in started.values():
@@ -144,8 +147,8 @@ def coordinator(request: pytest.FixtureRequest) -> Iterator[DruidTarget]:
             real.reset()
         yield real
         return
-    historical = request.node.get_closest_marker("historical") is not None
-    target = request.getfixturevalue("fake_druid_targets")(profile, historical)
+    layout = next((name for name in LAYOUTS if request.node.get_closest_marker(name) is not None), None)
+    target = request.getfixturevalue("fake_druid_targets")(profile, layout)
     target.reset()
     yield target
     target.check()

@@ -8,14 +8,14 @@ Layer: tests (contract). Each entry makes the test a strict xfail against that r
 xfail into a failure that asks for the entry to go. They are for the measured-fidelity work to settle; the
 fake is not changed here. Keys are test names, optionally with the parameter id (``name[real-markUsed]``).
 
-Two causes are about the cluster, not about Druid's answers:
+Causes about the cluster, not about Druid's answers:
 
-* :data:`NO_HISTORICAL`: the main cluster fakedruid starts has no Historical, so nothing is served (the fake's
-  contract targets have one virtual Historical serving every used segment). The served-view tests are marked
-  ``historical`` and run against a second cluster with one Historical (``--druid-real-historical``), where
-  they match; only the state machine, which runs on the main cluster, keeps this entry. With a Historical,
-  profile "29"'s 204 'datasource not served' no longer applies on 28.0.0, and six of those mark tests then
-  reach their check of the unused rows (read from the metadata store on 28.0.0, see below).
+* The main cluster fakedruid starts has no Historical, so nothing is served. The served-view tests are marked
+  ``historical`` and run against a second cluster with one Historical (``--druid-real-historical``), their fakes
+  with one virtual Historical; the state machine is marked ``no_historical`` and its fakes have no data server
+  (``tiers={}``), as the main cluster. No entry is left for the layout. With a Historical, profile "29"'s 204
+  'datasource not served' no longer applies on 28.0.0, and six of those mark tests then reach their check of the
+  unused rows (read from the metadata store on 28.0.0, see below).
 * FORWARD_500 is Druid 33.0.0's own behaviour, not an artefact of the single-JVM coordinator-as-overlord
   cluster: apache/druid PR #18140 ("Fix mark used API response serialization", merged 2025-06-13, after 33.0.0)
   says these APIs apply the change and then fail to write the answer in any cluster since PR #17545, because
@@ -34,7 +34,7 @@ V28 = "28.0.0"
 V33 = "33.0.0"
 #: Druid 37.0.0 (run with its recipe, fakedruid/real/maven.py), the release profile "latest" answers as: forwarded
 #: writes answer 200 with the counts (the FORWARD_500 bug of 33.0.0 is fixed); what else 37.0.0 changed is profile
-#: switches (docs/releases.md). Only the cluster layout (NO_HISTORICAL) is left here.
+#: switches (docs/releases.md). No entry is left for it.
 V37 = "37.0.0"
 #: Druid 31.0.1 (profile "31"), measured as a Coordinator alone: its Overlord does not run from the jars the Maven
 #: repository has (fakedruid/real/maven.py), so the task, kill and ingestion calls answer NO_OVERLORD_31.
@@ -45,9 +45,6 @@ NO_OVERLORD_31 = (
     "'ServiceNotAvailableException: Service [overlord] is not available'; a harness limit, not a Druid difference"
 )
 
-NO_HISTORICAL = (
-    "needs a Historical serving the seeded segments; the real cluster has none, so the served view is empty"
-)
 #: A stand-in gap too (28 is not 29): the route was added in 29.
 NO_UNUSED_SEGMENTS_API = (
     "28 is not 29: GET /druid/coordinator/v1/metadata/datasources/{ds}/unusedSegments does not exist in 28.0.0 "
@@ -81,19 +78,10 @@ COUNTS_UNUSED_28 = (
     "has no 'AND used = true', which 29.0.1's has)"
 )
 
-#: Druid accepts a null entry in a rules list (and fails on it later); the fake refuses it with a 400.
-NULL_RULE = (
-    "accepts [null] with 200 and stores it (GET /rules then lists null; the Coordinator's RunRules fails on it later);"
-    " the fake refuses it with 400 Cannot deserialize value of type `...Rule` from Null value"
-)
-
 REAL_DIFFERENCES: dict[str, dict[str, str]] = {
     # ------------------------------------------------------------------ mark all unused, kill
     "test_mark_all_unused_counts_changed_segments": {
         V28: COUNTS_UNUSED_28,
-    },
-    "test_metadata_view_after_every_segment_is_marked_unused": {
-        V28: "markUnused answers 204 (profile 29's 'datasource not served') because " + NO_HISTORICAL,
     },
     # ------------------------------------------------------------------ mark all used
     # ------------------------------------------------------------------ markUsed / markUnused by payload
@@ -108,22 +96,13 @@ REAL_DIFFERENCES: dict[str, dict[str, str]] = {
     # ------------------------------------------------------------------ the target's own tools
     # ------------------------------------------------------------------ edge cases (test_edge_cases.py)
     "test_kill_zero_length_interval_is_refused_by_the_overlord": {V28: KILL_TASK_JSON_28},
-    "test_rules_null_entry": {V28: NULL_RULE, V33: NULL_RULE, V37: NULL_RULE},
     "test_rules_bad_interval_in_second_rule": {V28: INTERVAL_WORDING_28},
     "test_mark_unused_unparseable_interval": {V28: INTERVAL_WORDING_28},
-    # ------------------------------------------------------------------ the state machine
-    "test_write_endpoints_match_reference": {
-        V28: NO_HISTORICAL,
-        V33: NO_HISTORICAL,
-        V37: NO_HISTORICAL,
-    },
 }
 
 # ---- Druid 31.0.1 (profile "31"), measured with --druid-real 31.0.1: 31.0.1 runs as a Coordinator alone here, so
 # whatever needs the Overlord is NO_OVERLORD_31; the rest are causes already listed for 28.0.0 and 33.0.0.
 _V31_DIFFERENCES: dict[str, str] = {
-    "test_rules_null_entry": NULL_RULE,
-    "test_write_endpoints_match_reference": NO_HISTORICAL,
     "test_get_json_route_with_accept_text_plain_is_406[real-/druid/indexer/v1/task/fd_none/status]": NO_OVERLORD_31,
     "test_empty_task_body_is_null_pointer_page": NO_OVERLORD_31,
     "test_kill_path_interval_forms": NO_OVERLORD_31,

@@ -10,6 +10,11 @@ the metadata store and the served view back over HTTP and compare them with the 
 Segments are seeded through the fake's admin API, so the machine is ``fake_only``. Texts the spec marks
 UNCONFIRMED (the Coordinator's wrapping of the Overlord's 400 in profile "latest") are checked by status and a
 stable phrase only.
+
+The served view depends on the data servers, so the machine runs in two layouts: with none
+(``no_historical``: the fakes get ``tiers={}``, the layout of the main real cluster, which has no Historical, so a
+real Druid runs it too), and with the fakes' default virtual historicals (fakes only: on the real Historical
+cluster the served view follows a write only once the Historical has loaded or dropped the segments).
 """
 
 from __future__ import annotations
@@ -116,8 +121,12 @@ def _overshadowed(pool: Sequence[Seg]) -> set[str]:
 class Reference:
     """The metadata store of one datasource and the answers of the seven write endpoints (http-api 2)."""
 
-    def __init__(self, profile: str, datasource: str, segments: Iterable[Seg], used: Iterable[bool]) -> None:
+    def __init__(
+        self, profile: str, datasource: str, segments: Iterable[Seg], used: Iterable[bool], *, servers: bool
+    ) -> None:
         self.profile = profile
+        #: The cluster has data servers (on the default tier); without, nothing is ever served.
+        self.servers = servers
         self.ds = datasource
         self.rows: dict[str, Seg] = {}
         self.used: dict[str, bool] = {}
@@ -135,6 +144,8 @@ class Reference:
 
     def served(self) -> bool:
         """Default rules load every used, non-overshadowed segment on the default tier (semantics 10.1)."""
+        if not self.servers:
+            return False
         pool = [self.rows[i] for i in self.used_ids()]
         return len(pool) > len(_overshadowed(pool))
 
@@ -301,8 +312,11 @@ def _check(resp: Any, expected: Answer, action: str, detail: object = "") -> Non
         assert expected.value in resp.text, what
 
 
-def machine_for(target: DruidTarget, datasource: str) -> type[RuleBasedStateMachine]:
-    """A state machine class bound to ``target`` and one datasource name."""
+def machine_for(target: DruidTarget, datasource: str, *, servers: bool) -> type[RuleBasedStateMachine]:
+    """A state machine class bound to ``target`` and one datasource name.
+
+    :param servers: the target has data servers on the default tier (else nothing is served).
+    """
     segments_strategy = fds.timelines(
         datasource=datasource,
         start=GRID_START,
@@ -329,7 +343,7 @@ def machine_for(target: DruidTarget, datasource: str) -> type[RuleBasedStateMach
             flags = used[: len(segments)]
             target.seed(segments, used=flags)
             seeded = [_seg(s) for s in segments]
-            self.ref = Reference(target.profile, datasource, seeded, flags)
+            self.ref = Reference(target.profile, datasource, seeded, flags, servers=servers)
             self.versions = sorted({s.version for s in seeded})
             self.seeded = {s.id for s in seeded}
             self.owner = {s.id: datasource for s in seeded}
@@ -464,7 +478,7 @@ def machine_for(target: DruidTarget, datasource: str) -> type[RuleBasedStateMach
     return WriteEndpoints
 
 
-def _run_state_machine(target: DruidTarget, *, max_examples: int, steps: int) -> None:
+def _run_state_machine(target: DruidTarget, *, max_examples: int, steps: int, servers: bool = False) -> None:
     extra: dict[str, Any] = {}
     if not target.is_fake:
         # Every step on a real Druid waits for a poll (and a kill for a forked JVM): a few short runs, and no
@@ -472,7 +486,7 @@ def _run_state_machine(target: DruidTarget, *, max_examples: int, steps: int) ->
         max_examples, steps = min(max_examples, 3), min(steps, 8)
         extra = {"phases": (Phase.explicit, Phase.generate), "database": None}
     run_state_machine_as_test(  # type: ignore[no-untyped-call]
-        machine_for(target, new_datasource()),
+        machine_for(target, new_datasource(), servers=servers),
         settings=settings(
             max_examples=max_examples,
             stateful_step_count=steps,
@@ -483,10 +497,28 @@ def _run_state_machine(target: DruidTarget, *, max_examples: int, steps: int) ->
     )
 
 
+@pytest.mark.no_historical
 def test_write_endpoints_match_reference(coordinator: DruidTarget) -> None:
+    # No data server, as in the main real cluster: nothing is served, so profile "29" answers markUsed and
+    # markUnused with 204 (http-api 1.8) and GET /datasources/{ds} is always 204.
     _run_state_machine(coordinator, max_examples=25, steps=15)
 
 
+def test_write_endpoints_match_reference_with_historicals(coordinator: DruidTarget) -> None:
+    if not coordinator.is_fake:
+        pytest.skip("fakes only: the main real cluster has no Historical, and on the Historical cluster the served "
+                    "view follows a write only once the Historical has loaded or dropped the segments")
+    _run_state_machine(coordinator, max_examples=25, steps=15, servers=True)
+
+
+@pytest.mark.no_historical
 @pytest.mark.slow
 def test_write_endpoints_match_reference_long(coordinator: DruidTarget) -> None:
     _run_state_machine(coordinator, max_examples=100, steps=25)
+
+
+@pytest.mark.slow
+def test_write_endpoints_match_reference_with_historicals_long(coordinator: DruidTarget) -> None:
+    if not coordinator.is_fake:
+        pytest.skip("fakes only, as test_write_endpoints_match_reference_with_historicals")
+    _run_state_machine(coordinator, max_examples=100, steps=25, servers=True)

@@ -11,7 +11,7 @@ from fakedruid.model.clock import FrozenClock
 from fakedruid.model.cluster import Cluster
 from fakedruid.model.duties import KILL_TASK_ID_PREFIX, DutyConfig, DutyReport, run_duties
 from fakedruid.model.intervals import MAX_INSTANT, MIN_INSTANT, Interval, Period, parse_instant, parse_interval
-from fakedruid.model.rules import rules_from_json
+from fakedruid.model.rules import NULL_RULE_ERROR, rules_from_json
 from fakedruid.model.tasks import FAILED, RUNNING, SUCCESS
 
 NOW = "2024-05-01T10:00:00.123Z"
@@ -32,7 +32,7 @@ def advance(cluster: Cluster, ms: int) -> None:
     clock.advance(ms)
 
 
-def set_rules(cluster: Cluster, ds: str, rules: list[dict[str, Any]]) -> None:
+def set_rules(cluster: Cluster, ds: str, rules: list[dict[str, Any] | None]) -> None:
     with cluster.lock:
         cluster.rules.set_rules(ds, rules_from_json(rules, datasource=ds), now=cluster.now())
 
@@ -206,6 +206,52 @@ def test_run_rules_skips_overshadowed_segments() -> None:
     # Next cycle: the old version is no longer overshadowed by a used segment, so its drop rule applies.
     cycle(cluster)
     assert used(cluster) == set()
+
+
+def test_run_rules_null_rule_fails_the_run_and_stops_the_group() -> None:
+    # Druid calls appliesTo on the null entry: a NullPointerException ends RunRules (its drops come after its
+    # loop, so none is made, for any datasource) and the rest of the duty group's run.
+    cluster = make_cluster()
+    old = day(cluster, 10, "v1")
+    new = day(cluster, 10, "v2")
+    dropped = day(cluster, 12, ds="other")
+    set_rules(cluster, DS, [None])
+    set_rules(cluster, "other", [{"type": "dropForever"}])
+
+    report = cycle(cluster)
+
+    assert used(cluster) == {old, new}
+    assert used(cluster, "other") == {dropped}
+    assert report.run_rules.ran is False
+    assert report.run_rules.reason == NULL_RULE_ERROR
+    assert report.no_matching_rule == {}
+    assert report.mark_overshadowed.ran is False
+    assert report.mark_eternity_tombstones.ran is False
+    assert "RunRules failed" in (report.mark_overshadowed.reason or "")
+    assert report.kill_unused.reason == "druid.coordinator.kill.on is false"
+
+
+def test_run_rules_null_rule_after_a_matching_rule_is_never_reached() -> None:
+    cluster = make_cluster()
+    sid = day(cluster, 10)
+    set_rules(cluster, DS, [{"type": "dropForever"}, None])
+
+    report = cycle(cluster)
+
+    assert report.run_rules.ran is True
+    assert report.run_rules.marked_unused == {DS: [sid]}
+
+
+def test_run_rules_null_rule_without_servers_does_not_fail() -> None:
+    # RunRules returns before its loop when the cluster has no data servers.
+    cluster = make_cluster(tiers={})
+    day(cluster, 10)
+    set_rules(cluster, DS, [None])
+
+    report = cycle(cluster)
+
+    assert report.run_rules.reason == "no data servers"
+    assert report.mark_overshadowed.ran is True
 
 
 # ====================================================================== 7.2 MarkOvershadowedSegmentsAsUnused
