@@ -1663,6 +1663,8 @@ class IngestionJob:
     spec: IngestionSpec
     program: RowProgram | None = None
     plan: IngestionPlan | None = None
+    #: The version of the task's lock, once it ran (:func:`lock_version`).
+    lock_version: str | None = None
 
 
 def run_job(job: IngestionJob, task_id: str, used: Sequence[DataSegment], every: Sequence[DataSegment],
@@ -1677,6 +1679,7 @@ def run_job(job: IngestionJob, task_id: str, used: Sequence[DataSegment], every:
     spec = job.spec
     if job.program is None:
         version = lock_version(now, every, list(spec.intervals) or [ETERNITY])
+        job.lock_version = version
         try:
             plan = run_native(spec, used, version)
         except NotImplementedByFake as exc:
@@ -1686,6 +1689,7 @@ def run_job(job: IngestionJob, task_id: str, used: Sequence[DataSegment], every:
     else:
         assert spec.msq is not None
         version = lock_version(now, every, list(spec.msq.replace_intervals) or [ETERNITY])
+        job.lock_version = version
         try:
             rows = job.program.evaluate(read_input(spec))
             plan = plan_msq(spec, rows, used, version)
