@@ -148,6 +148,9 @@ class Profile:
     #: for a row outside the intervals; a transformSpec filter's row is ``CUSTOM_FILTER("filtered")`` too, from
     #: ``processing/.../segment/incremental/InputRowFilterResult.java``, not measured).
     row_stats_thrown_away_by_reason: bool
+    #: ``DataSegment.toString()`` (in a kill task's lock failure, ``errorMsg``) also writes ``projections``,
+    #: ``totalRows`` and ``indexingStateFingerprint`` (measured on 37.0.0; 33.0.0 writes none of them).
+    segment_string_37_fields: bool
     # ---- Druid 33.0.0 only (profile "33", measured with --druid-real 33.0.0)
     #: The Overlord's mark-used and single-segment routes lack ``@Produces`` (33.0.0, until PR #18140): called
     #: without a JSON ``Accept`` they make the change, then answer Jersey's empty 500. The Coordinator's forwarded
@@ -233,6 +236,7 @@ PROFILE_29 = Profile(
         "single_phase_sub_task",
     ),
     row_stats_thrown_away_by_reason=False,
+    segment_string_37_fields=False,
     forwarded_mark_used_500=False,
     interval_error_prefix="Bad Interval",
 )
@@ -299,6 +303,7 @@ PROFILE_LATEST = Profile(
         "single_phase_sub_task",
     ),
     row_stats_thrown_away_by_reason=True,
+    segment_string_37_fields=True,
     forwarded_mark_used_500=False,
     interval_error_prefix="Invalid interval",
 )
@@ -317,6 +322,7 @@ SWITCHES_OF_37: tuple[str, ...] = (
     "jackson_collection_errors_raw_types",
     "jackson_220_wording",
     "row_stats_thrown_away_by_reason",
+    "segment_string_37_fields",
 )
 _BEFORE_37: dict[str, object] = {switch: getattr(PROFILE_29, switch) for switch in SWITCHES_OF_37}
 

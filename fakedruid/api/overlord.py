@@ -23,7 +23,16 @@ from fakedruid.api.ingestion import running_report, submit_native
 from fakedruid.errors import InvalidInterval, InvalidTask, JacksonMappingProblem, UnknownTask
 from fakedruid.model.ingestion import INDEX, INDEX_PARALLEL
 from fakedruid.model.intervals import format_instant, parse_path_interval
-from fakedruid.model.tasks import KILL, RUNNING, SUCCESS, TASK_STATES, Task, kill_task_from_json, unwrap_task
+from fakedruid.model.tasks import (
+    KILL,
+    RUNNING,
+    SUCCESS,
+    TASK_STATES,
+    Task,
+    kill_task_from_json,
+    lock_failure_message,
+    unwrap_task,
+)
 from fakedruid.model.type_ids import Wrapped, within
 from fakedruid.profiles import Profile
 
@@ -51,6 +60,9 @@ def task_error_msg(task: Task, profile: Profile) -> str | None:
     message = task.error_msg
     if message is None:
         return None
+    if task.uncovered:
+        # A kill task's lock failure names the segments as the release's DataSegment.toString writes them.
+        message = lock_failure_message(task, fields_37=profile.segment_string_37_fields)
     if task.ready_failure:
         message = (
             f"Encountered error[{message}] while waiting for task to be ready. See Overlord logs for more details."

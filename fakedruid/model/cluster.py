@@ -879,6 +879,8 @@ class Cluster:
         records = list(ds.records.values()) if ds is not None else []
         used = [r.segment for r in records if r.used]
         plan, report = run_job(task.job, task.id, used, [r.segment for r in records], now)
+        if task.job.lock_version is not None:
+            self.tasks.note_lock_version(task.job.lock_version)
         error = plan.error
         if error is None:
             try:
@@ -897,9 +899,12 @@ class Cluster:
             self._run_ingestion(task)
             return
         result = None
+        now = self.clock.now()
         if task.planned_error is None:
-            result = self._kill_unused_segments(task.datasource, task.interval, **task.kill_args)
-        task.finish(result, self.clock.now())
+            result = self._kill_unused_segments(
+                task.datasource, task.interval, lock_version=self.tasks.kill_lock_version(now), **task.kill_args
+            )
+        task.finish(result, now)
 
     def kill_unused_segments(
         self,
@@ -912,11 +917,15 @@ class Cluster:
         max_used_status_last_updated: int | None = None,
         mark_as_unused: bool = False,
         count_killable_only: bool = False,
+        lock_version: str | None = None,
     ) -> KillResult:
         """Delete unused segments fully inside ``interval``; used segments are never touched (semantics 8).
 
         :param count_killable_only: profile "latest" batching (8.3): stop at an empty batch and count only
             segments whose files could be deleted; otherwise the profile "29" loop (8.2).
+        :param lock_version: the kill task's lock version: a batch holding a segment whose version sorts after it
+            stops the run there (``TaskLocks.isLockCoversSegments``), the batches before it being killed
+            (``KillResult.uncovered``); None checks nothing.
         """
         with self.lock:
             return self._kill_unused_segments(
@@ -928,6 +937,7 @@ class Cluster:
                 max_used_status_last_updated=max_used_status_last_updated,
                 mark_as_unused=mark_as_unused,
                 count_killable_only=count_killable_only,
+                lock_version=lock_version,
             )
 
     def _kill_unused_segments(
@@ -941,11 +951,12 @@ class Cluster:
         max_used_status_last_updated: int | None = None,
         mark_as_unused: bool = False,
         count_killable_only: bool = False,
+        lock_version: str | None = None,
     ) -> KillResult:
         marked = self._mark_unused_in_interval(datasource, interval, None) if mark_as_unused else 0
         ds = self._datasources.get(datasource)
         if ds is None:
-            return KillResult(0, 1 if not count_killable_only else 0, marked, ())
+            return KillResult(0, 1 if not count_killable_only else 0, marked, (), lock_version)
         vs = None if versions is None else set(versions)
         used_load_specs = [
             r.segment.load_spec
@@ -972,6 +983,7 @@ class Cluster:
         total_batches = -(-limit // batch_size) if limit else None
         killed = batches = 0
         deleted: list[str] = []
+        uncovered: tuple[DataSegment, ...] = ()
         pos = 0
         while True:
             n = min(limit - killed, batch_size) if limit else batch_size
@@ -979,6 +991,14 @@ class Cluster:
                 break
             batch = eligible[pos : pos + n]
             pos += len(batch)
+            if lock_version is not None:
+                # KillUnusedSegmentsTask checks each batch before nuking it: the lock's version must sort at or
+                # after every segment's (String.compareTo; Python compares code points, the same order for the
+                # BMP, and Druid versions are ASCII).
+                late = [r.segment for r in batch if r.segment.version > lock_version]
+                if late:
+                    uncovered = tuple(r.segment for r in batch)
+                    break
             if count_killable_only:
                 if not batch:
                     break
@@ -1008,7 +1028,7 @@ class Cluster:
                 vi.remove(rec.segment.interval)
         if not ds.records:
             del self._datasources[datasource]
-        return KillResult(killed, batches, marked, tuple(deleted))
+        return KillResult(killed, batches, marked, tuple(deleted), lock_version, uncovered)
 
     # ------------------------------------------------------------------ state documents
 

@@ -1797,6 +1797,8 @@ class IngestionJob:
     spec: IngestionSpec
     program: RowProgram | None = None
     plan: IngestionPlan | None = None
+    #: The version of the task's lock, once it ran (:func:`lock_version`).
+    lock_version: str | None = None
 
 
 def run_job(
@@ -1812,6 +1814,7 @@ def run_job(
     spec = job.spec
     if job.program is None:
         version = lock_version(now, every, list(spec.intervals) or [ETERNITY])
+        job.lock_version = version
         try:
             plan = run_native(spec, used, version)
         except NotImplementedByFake as exc:
@@ -1821,6 +1824,7 @@ def run_job(
     else:
         assert spec.msq is not None
         version = lock_version(now, every, list(spec.msq.replace_intervals) or [ETERNITY])
+        job.lock_version = version
         try:
             rows = job.program.evaluate(read_input(spec))
             plan = plan_msq(spec, rows, used, version)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fakedruid.errors import (
+    FakeDruidError,
     InvalidInstant,
     InvalidInterval,
     InvalidTask,
@@ -36,6 +37,7 @@ from fakedruid.model.intervals import (
     parse_interval,
 )
 from fakedruid.model.json_text import bean_from_non_object, cannot_deserialize, jackson_token
+from fakedruid.model.segments import DataSegment, data_segment_from_json, data_segment_java_string, data_segment_to_json
 from fakedruid.model.type_ids import Wrapped, read_wrapper
 
 
@@ -47,6 +49,12 @@ class KillResult:
     batches: int
     marked_unused: int
     killed_ids: tuple[str, ...]
+    #: The task's lock version (``TaskLocks`` checks each batch against it); None when nothing was checked.
+    lock_version: str | None = None
+    #: The batch the lock could not cover (a version sorting after ``lock_version``): the run stopped there,
+    #: having killed the batches before it, and the task fails. Empty when every batch was covered.
+    uncovered: tuple[DataSegment, ...] = ()
+
 
 
 KILL = "kill"
@@ -143,6 +151,10 @@ class Task:
     #: The Overlord failed the task because its ``isReady`` threw: ``error_msg`` is the cause, which the API
     #: wraps in the release's ``TaskQueue`` message; the duration stays -1.
     ready_failure: bool = False
+    #: A kill task's lock version (its start time as Druid prints it), once it ran.
+    lock_version: str | None = None
+    #: The batch a kill task's lock could not cover (its ``errorMsg`` names them, :func:`lock_failure_message`).
+    uncovered: tuple[DataSegment, ...] = field(default=(), repr=False)
 
     def finish_ingestion(
         self,
@@ -163,7 +175,8 @@ class Task:
         self.duration = -1 if ready_failure else max(0, now - self.created_time)
 
     def finish(self, result: KillResult | None, now: int) -> None:
-        """End the task: ``FAILED`` as planned (``result`` is None then), or ``SUCCESS`` with the kill's report."""
+        """End the task: ``FAILED`` as planned (``result`` is None then), ``FAILED`` when its lock could not cover
+        a batch (``result.uncovered``: Druid's ISE, no report), or ``SUCCESS`` with the kill's report."""
         if result is None:
             self.status, self.error_msg = FAILED, self.planned_error
         else:
@@ -171,7 +184,12 @@ class Task:
             self.num_batches_processed = result.batches
             self.num_segments_marked_unused = result.marked_unused
             self.killed_ids = result.killed_ids
-            self.status = SUCCESS
+            self.lock_version = result.lock_version
+            self.uncovered = result.uncovered
+            if result.uncovered:
+                self.status, self.error_msg = FAILED, lock_failure_message(self, fields_37=True)
+            else:
+                self.status = SUCCESS
         self.duration = max(0, now - self.created_time)
 
     @property
@@ -201,6 +219,8 @@ class Task:
             "sequence": self.sequence,
             "no_report": self.no_report,
             "ready_failure": self.ready_failure,
+            "lock_version": self.lock_version,
+            "uncovered": [data_segment_to_json(seg, projections=True) for seg in self.uncovered],
         }
 
     @classmethod
@@ -231,9 +251,34 @@ class Task:
                 sequence=int(state["sequence"]),
                 no_report=bool(state.get("no_report", False)),
                 ready_failure=bool(state.get("ready_failure", False)),
+                lock_version=state.get("lock_version"),
+                uncovered=tuple(data_segment_from_json(obj) for obj in state.get("uncovered", ())),
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, FakeDruidError) as exc:
             raise InvalidTask(f"malformed task in a state document: {exc!r}") from exc
+
+
+def lock_failure_message(task: Task, *, fields_37: bool) -> str:
+    """The ``errorMsg`` of a kill task whose lock cannot cover a batch of unused segments.
+
+    ``KillUnusedSegmentsTask.runTask`` throws ``ISE("Locks[%s] for task[%s] can't cover segments[%s]")`` when
+    ``TaskLocks.isLockCoversSegments`` is false; the peon's runner stores ``e.toString()``. The lock is the task's
+    one ``TimeChunkLock`` over its interval (EXCLUSIVE, priority 0, measured on Druid 28.0.0, 33.0.0 and 37.0.0);
+    Druid 28 cuts the message to 100 characters (the API does, per profile).
+
+    :param fields_37: write the segments as Druid 37 does (:func:`~fakedruid.model.segments.data_segment_java_string`).
+    """
+    context = task.payload.get("context")
+    priority = context.get("priority", 0) if isinstance(context, dict) else 0  # AbstractTask.getPriority
+    lock = (
+        f"TimeChunkLock{{type=EXCLUSIVE, groupId='{task.group_id}', dataSource='{task.datasource}', "
+        f"interval={task.interval}, version='{task.lock_version}', priority={priority}, revoked=false}}"
+    )
+    segments = ", ".join(data_segment_java_string(seg, fields_37=fields_37) for seg in task.uncovered)
+    return (
+        f"org.apache.druid.java.util.common.ISE: Locks[[{lock}]] for task[{task.id}] "
+        f"can't cover segments[[{segments}]]"
+    )
 
 
 class TaskStore:
@@ -251,6 +296,8 @@ class TaskStore:
         self.random = random.Random(seed)
         self._tasks: dict[str, Task] = {}
         self._sequence = 0
+        #: The highest lock version an ingestion task got (see :meth:`kill_lock_version`).
+        self.last_lock_version: str | None = None
 
     def reset(self) -> None:
         """Forget every task; ``hold`` and ``fail_with`` return to their defaults."""
@@ -258,6 +305,29 @@ class TaskStore:
         self._sequence = 0
         self.hold = False
         self.fail_with = None
+        self.last_lock_version = None
+
+    def note_lock_version(self, version: str) -> None:
+        """Remember the lock version an ingestion task got (the floor of later kill tasks' versions)."""
+        if self.last_lock_version is None or version > self.last_lock_version:
+            self.last_lock_version = version
+
+    def kill_lock_version(self, now: int) -> str:
+        """The version of a kill task's lock: ``DateTimes.nowUtc()`` when it takes the lock, as Druid prints it.
+
+        Druid's clock always moves on, so a kill task's lock sorts after every version an earlier task wrote; with
+        a frozen clock an ingestion task's version may have been moved past "now" (see
+        :func:`fakedruid.model.ingestion.lock_version`), so the kill's is then one millisecond after the highest
+        such version (the same fake-only rule, listed in the README's Known differences).
+        """
+        version = format_instant(now)
+        last = self.last_lock_version
+        if last is not None and version <= last:
+            try:
+                version = format_instant(parse_instant(last) + 1)
+            except (FakeDruidError, ValueError):
+                version = last
+        return version
 
     def to_state(self) -> dict[str, Any]:
         """The tasks and switches as JSON-friendly data (the random id generator is not kept)."""
@@ -266,6 +336,7 @@ class TaskStore:
             "sequence": self._sequence,
             "hold": self.hold,
             "fail_with": self.fail_with,
+            "last_lock_version": self.last_lock_version,
         }
 
     def load_state(self, state: Mapping[str, Any]) -> None:
@@ -281,6 +352,8 @@ class TaskStore:
         self.hold = bool(state.get("hold", False))
         fail_with = state.get("fail_with")
         self.fail_with = None if fail_with is None else str(fail_with)
+        last = state.get("last_lock_version")
+        self.last_lock_version = None if last is None else str(last)
 
     # ------------------------------------------------------------------ ids
 
