@@ -137,39 +137,27 @@ def _add_real_druid(commands: Any) -> None:
         action = actions.add_parser(name, help=text, description=text[0].upper() + text[1:] + ".")
         action.add_argument("--version", required=True, metavar="V", help="Druid release, e.g. 28.0.0")
         action.add_argument(
-            "--extension",
-            action="append",
-            default=[],
-            metavar="NAME",
+            "--extension", action="append", default=[], metavar="NAME",
             help="also load this Druid extension (org.apache.druid.extensions:NAME, e.g. druid-basic-security); "
             "repeatable",
         )
         action.add_argument(
-            "--basic-security",
-            action="store_true",
+            "--basic-security", action="store_true",
             help="load druid-basic-security with an authenticator and authorizer named 'basic', users 'admin' "
             "and 'druid_system' (start: requests then need HTTP Basic credentials)",
         )
         if name == "fetch":
             continue
         action.add_argument(
-            "--property",
-            action="append",
-            default=[],
-            type=_property,
-            metavar="K=V",
+            "--property", action="append", default=[], type=_property, metavar="K=V",
             help="an extra runtime property (common.runtime.properties); repeatable",
         )
         action.add_argument(
-            "--admin-password",
-            default="password1",
-            metavar="PASSWORD",
+            "--admin-password", default="password1", metavar="PASSWORD",
             help="with --basic-security: initialAdminPassword, user 'admin' (default: %(default)s)",
         )
         action.add_argument(
-            "--internal-client-password",
-            default="password2",
-            metavar="PASSWORD",
+            "--internal-client-password", default="password2", metavar="PASSWORD",
             help="with --basic-security: initialInternalClientPassword, user 'druid_system' (default: %(default)s)",
         )
         action.add_argument(
@@ -180,27 +168,17 @@ def _add_real_druid(commands: Any) -> None:
         )
         action.add_argument("--seed", metavar="FILE", help="load this state document (as serve --seed) once ready")
         action.add_argument(
-            "--workdir",
-            metavar="DIR",
-            help="keep configuration, Derby, deep storage and logs here (default: a "
-            "temporary directory, removed on stop)",
+            "--workdir", metavar="DIR", help="keep configuration, Derby, deep storage and logs here (default: a "
+            "temporary directory, removed on stop)"
         )
-        for option, what in (
-            ("zookeeper", "ZooKeeper"),
-            ("derby", "Derby"),
-            ("peon", "the first forked task JVM"),
-            ("historical", "the Historical (with --historical)"),
-        ):
+        for option, what in (("zookeeper", "ZooKeeper"), ("derby", "Derby"), ("peon", "the first forked task JVM"),
+                             ("historical", "the Historical (with --historical)")):
             action.add_argument(
-                f"--{option}-port",
-                type=_port,
-                default=0,
-                metavar="PORT",
+                f"--{option}-port", type=_port, default=0, metavar="PORT",
                 help=f"port of {what}; 0 picks a free one (default)",
             )
         action.add_argument(
-            "--historical",
-            action="store_true",
+            "--historical", action="store_true",
             help="also start one Historical, so that the cluster serves its segments (seeded ones get a copy of "
             "a template segment's files, made by one small ingestion at start)",
         )
@@ -334,7 +312,6 @@ class DevServer:
         """
         from fakedruid.model.intervals import parse_period
         from fakedruid.server import FakeCoordinator
-
         options: dict[str, Any] = {} if getattr(args, "tiers", None) is None else {"tiers": args.tiers}
         security = {
             "admin_password": args.admin_password,

@@ -354,6 +354,7 @@ class HarnessMethods:
 
     harness: Harness
 
+
     @property
     def requests(self) -> list[RecordedRequest]:
         """Every request answered since the last reset, in answer order (``/fakedruid/...`` is not recorded)."""

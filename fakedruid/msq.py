@@ -129,9 +129,8 @@ class MsqStatement:
             ts = 0 if prog.time is None else prog.time(row)
             if ts is None:
                 # MSQ fails the query on a null __time (InsertTimeNullFault).
-                raise MsqRowError(
-                    "InsertTimeNull: Encountered a null timestamp in the __time field during INSERT or REPLACE."
-                )
+                raise MsqRowError("InsertTimeNull: Encountered a null timestamp in the __time field during INSERT "
+                                  "or REPLACE.")
             self.rows.append((int(ts), {name: fn(row) for name, fn in prog.outputs}))
             if prog.limit is not None and len(self.rows) >= prog.limit:
                 break
@@ -185,8 +184,7 @@ def split_statement(sql: str) -> _Clauses:
     if op not in ("INSERT", "REPLACE"):
         raise InvalidSqlInput(
             "Cannot execute SELECT with SQL engine [msq-task] unless the query is an INSERT or REPLACE"
-            if op in ("SELECT", "WITH")
-            else f"Incorrect syntax near [{toks[0].text}]: expected INSERT or REPLACE"
+            if op in ("SELECT", "WITH") else f"Incorrect syntax near [{toks[0].text}]: expected INSERT or REPLACE"
         )
     if len(toks) < 3 or _word(toks[1]) != "INTO":
         raise SqlParseError(f"Incorrect syntax near [{toks[1].text if len(toks) > 1 else ''}]: expected INTO")
@@ -200,9 +198,8 @@ def split_statement(sql: str) -> _Clauses:
     if len(table_parts) == 2 and table_parts[0].lower() == "druid":
         table_parts = table_parts[1:]
     if len(table_parts) != 1:
-        raise InvalidSqlInput(
-            f"Table [{'.'.join(table_parts)}] does not support operation [{op}] because it is not a Druid datasource"
-        )
+        raise InvalidSqlInput(f"Table [{'.'.join(table_parts)}] does not support operation [{op}] because it is "
+                              "not a Druid datasource")
     table = table_parts[0]
     overwrite: str | None = None
     if i < len(toks) and _word(toks[i]) == "OVERWRITE":
@@ -346,11 +343,9 @@ def replace_intervals(overwrite: str, granularity: Granularity) -> list[Interval
     if not intervals:
         raise InvalidSqlInput(f"Filter[{overwrite}] on OVERWRITE WHERE clause does not select any time chunk")
     for iv in intervals:
-        if (
-            granularity.bucket_start(iv.start) != iv.start
-            or (iv.end != MAX_INSTANT and granularity.bucket_start(iv.end) != iv.end)
-            or (iv.end == MAX_INSTANT and granularity.name != "ALL")
-        ):
+        if granularity.bucket_start(iv.start) != iv.start or (
+            iv.end != MAX_INSTANT and granularity.bucket_start(iv.end) != iv.end
+        ) or (iv.end == MAX_INSTANT and granularity.name != "ALL"):
             raise InvalidSqlInput(
                 f"OVERWRITE WHERE clause identified interval [{iv}] which is not aligned with PARTITIONED BY "
                 f"granularity [{_granularity_text(granularity)}]"
@@ -365,10 +360,8 @@ def _time_literal(node: exp.Expression) -> int:
         return _timestamp_literal(node.this)
     if isinstance(node, exp.Literal):
         return int(float(node.this))
-    raise InvalidSqlInput(
-        f"OVERWRITE WHERE clause only supports comparisons of __time with TIMESTAMP literals, "
-        f"got [{node.sql(dialect=_DIALECT)}]"
-    )
+    raise InvalidSqlInput(f"OVERWRITE WHERE clause only supports comparisons of __time with TIMESTAMP literals, "
+                          f"got [{node.sql(dialect=_DIALECT)}]")
 
 
 def _timestamp_literal(text: str) -> int:
@@ -405,22 +398,18 @@ def _time_ranges(node: exp.Expression) -> list[Interval]:
                 op = {">=": "<=", ">": "<", "<": ">", "<=": ">=", "=": "="}[op]
             _check_time_column(left, node)
             t = _time_literal(right)
-            return [
-                {
-                    ">=": Interval(t, MAX_INSTANT),
-                    ">": Interval(t + 1, MAX_INSTANT),
-                    "<": Interval(MIN_INSTANT, t),
-                    "<=": Interval(MIN_INSTANT, t + 1),
-                    "=": Interval(t, t + 1),
-                }[op]
-            ]
+            return [{
+                ">=": Interval(t, MAX_INSTANT), ">": Interval(t + 1, MAX_INSTANT),
+                "<": Interval(MIN_INSTANT, t), "<=": Interval(MIN_INSTANT, t + 1), "=": Interval(t, t + 1),
+            }[op]]
     raise NotImplementedByFake(f"OVERWRITE WHERE construct [{node.sql(dialect=_DIALECT)}] is not implemented")
 
 
 def _check_time_column(node: exp.Expression, whole: exp.Expression) -> None:
     if not (isinstance(node, exp.Column) and node.name == TIME):
         raise InvalidSqlInput(
-            f"OVERWRITE WHERE clause only supports filtering on the __time column, got [{whole.sql(dialect=_DIALECT)}]"
+            f"OVERWRITE WHERE clause only supports filtering on the __time column, got "
+            f"[{whole.sql(dialect=_DIALECT)}]"
         )
 
 
@@ -451,11 +440,8 @@ _OTHER_TABLE_FUNCTIONS = ("http", "s3", "google", "azure", "hdfs")
 def _extern(table: exp.Expression) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
     """The input source, format and signature of ``TABLE(EXTERN(...)) [EXTEND (...)]`` or of the
     ``TABLE(inline(...))`` / ``TABLE(localfiles(...))`` table functions with an EXTEND clause."""
-    if (
-        not isinstance(table, exp.Table)
-        or not isinstance(table.this, exp.Anonymous)
-        or table.this.name.upper() != "TABLE"
-    ):
+    if not isinstance(table, exp.Table) or not isinstance(table.this, exp.Anonymous) \
+            or table.this.name.upper() != "TABLE":
         name = table.sql(dialect=_DIALECT) if isinstance(table, exp.Expression) else str(table)
         raise _unsupported(f"reading from [{name}] (only TABLE(EXTERN(...)), inline and localfiles are)")
     inner = table.this.expressions[0] if table.this.expressions else None
@@ -470,7 +456,8 @@ def _extern(table: exp.Expression) -> tuple[dict[str, Any], dict[str, Any], list
         raise InvalidSqlInput(f"No match found for function signature {inner.name}")
     args = inner.expressions
     if len(args) not in (2, 3) or not all(isinstance(a, exp.Literal) and a.is_string for a in args):
-        raise InvalidSqlInput("EXTERN expects two or three string arguments: inputSource, inputFormat and signature")
+        raise InvalidSqlInput("EXTERN expects two or three string arguments: inputSource, inputFormat and "
+                              "signature")
     try:
         source = json.loads(args[0].this)
         fmt = json.loads(args[1].this)
@@ -495,9 +482,8 @@ def _kwarg_value(node: exp.Expression) -> Any:
     raise InvalidSqlInput(f"Table function arguments must be literals, got [{node.sql(dialect=_DIALECT)}]")
 
 
-def _table_function(
-    name: str, fn: exp.Anonymous, table: exp.Table
-) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
+def _table_function(name: str, fn: exp.Anonymous, table: exp.Table) -> tuple[
+        dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
     """``inline(data => ..., format => ...)`` and ``localfiles(baseDir => ..., filter => ..., files => ...,
     format => ...)`` (``InlineInputSourceDefn``, ``LocalInputSourceDefn``; CSV/TSV columns come from EXTEND)."""
     params: dict[str, Any] = {}
@@ -525,12 +511,8 @@ def _table_function(
         source = {"type": "inline", "data": data}
     else:
         files = params.pop("files", None)
-        source = {
-            "type": "local",
-            "baseDir": params.pop("baseDir", None),
-            "filter": params.pop("filter", None),
-            "files": [files] if isinstance(files, str) else files,
-        }
+        source = {"type": "local", "baseDir": params.pop("baseDir", None), "filter": params.pop("filter", None),
+                  "files": [files] if isinstance(files, str) else files}
     if params:
         raise InvalidSqlInput(f"Table function [{fn.name}] has no parameter [{sorted(params)[0]}]")
     return source, fmt, signature

@@ -80,7 +80,9 @@ def _rule(
     name: str = "",
     type_: str = "",
 ) -> AccessRule:
-    return AccessRule(re.compile(path), kind, source, None if methods is None else frozenset(methods), name, type_)
+    return AccessRule(
+        re.compile(path), kind, source, None if methods is None else frozenset(methods), name, type_
+    )
 
 
 _COORD = "/druid/coordinator/v1"
@@ -96,13 +98,8 @@ RULES: tuple[AccessRule, ...] = (
     _rule(r"/fakedruid/v1(/.*)?", ADMIN, "fakedruid (not Druid): the admin API needs user admin"),
     _rule(r"/druid-ext/basic-security/.*", SECURITY, "BasicSecurityResourceFilter"),
     # StatusResource.getProperties: @ResourceFilters(ConfigResourceFilter.class), unlike the rest of /status.
-    _rule(
-        r"/status/properties/?",
-        FIXED,
-        "StatusResource.getProperties + ConfigResourceFilter",
-        name="CONFIG",
-        type_="CONFIG",
-    ),
+    _rule(r"/status/properties/?", FIXED, "StatusResource.getProperties + ConfigResourceFilter", name="CONFIG",
+          type_="CONFIG"),
     _rule(r"/status/?", FIXED, "StatusResource + StateResourceFilter", name="STATE", type_="STATE"),
     _rule(r"/status/.*", FIXED, "StatusResource + StateResourceFilter", name="STATE", type_="STATE"),
     # DataSourcesResource
@@ -131,15 +128,10 @@ RULES: tuple[AccessRule, ...] = (
     # SqlTaskResource: the SQL layer authorizes while planning (WRITE on the target datasource, READ on EXTERNAL
     # for EXTERN and the input table functions); the view checks once the statement is read. /enabled only
     # authenticates (doGetEnabled sets the request's authorization attribute itself).
-    _rule(
-        r"/druid/v2/sql/task/?", TASK_BODY, "SqlTaskResource.doPost (authorized by the SQL planner)", methods=("POST",)
-    ),
-    _rule(
-        r"/druid/v2/sql/task/enabled/?",
-        FILTERED,
-        "SqlTaskResource.doGetEnabled (authentication only)",
-        methods=("GET",),
-    ),
+    _rule(r"/druid/v2/sql/task/?", TASK_BODY, "SqlTaskResource.doPost (authorized by the SQL planner)",
+          methods=("POST",)),
+    _rule(r"/druid/v2/sql/task/enabled/?", FILTERED, "SqlTaskResource.doGetEnabled (authentication only)",
+          methods=("GET",)),
     # Everything else Druid serves on these prefixes is STATE (or CONFIG) guarded; the fake answers most 501.
     _rule(r"/druid/.*", FIXED, "StateResourceFilter (default for other Druid paths)", name="STATE", type_="STATE"),
 )

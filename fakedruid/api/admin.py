@@ -202,7 +202,9 @@ def set_clock() -> Response:
     """Freeze the clock at ``now`` (an ISO-8601 date-time or UTC milliseconds); answers the new time."""
     body = _json_body('a JSON object {"now": "<ISO-8601 date-time>"}')
     if not isinstance(body, dict):
-        _bad_request(f'The request body must be a JSON object {{"now": "<ISO-8601 date-time>"}}, got {describe(body)}')
+        _bad_request(
+            f'The request body must be a JSON object {{"now": "<ISO-8601 date-time>"}}, got {describe(body)}'
+        )
     unknown = sorted(set(body) - {"now"})
     if unknown:
         _bad_request(f"Unknown field(s) [{', '.join(unknown)}]; the only field is [now]")
@@ -266,6 +268,8 @@ def release_tasks() -> Response:
     except UnknownTask as exc:
         _bad_request(exc.message)
     return wire.json_response({"released": released})
+
+
 
 
 @bp.get("/tasks/mode")
@@ -338,6 +342,8 @@ def clear_requests() -> Response:
     """Empty the request journal."""
     wire.state().harness.clear_requests()
     return wire.json_response({})
+
+
 
 
 @bp.get("/faults")

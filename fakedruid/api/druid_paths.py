@@ -49,7 +49,6 @@ Versions = str | tuple[str, ...]
 def _versions(profile: Versions) -> tuple[str, ...]:
     return PROFILE_VERSIONS[profile] if isinstance(profile, str) else profile
 
-
 _TEMPLATE_VAR = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -109,28 +108,10 @@ def _pattern(template: str) -> re.Pattern[str]:
 #: extractor reads (``extensions-core/multi-stage-query`` until the extension moved into the core tree).
 _SQL_TASK = "extensions-core/multi-stage-query/src/main/java/org/apache/druid/msq/sql/resources/SqlTaskResource.java"
 BROKER_ROWS = (
-    (
-        "POST",
-        "/druid/v2/sql/task",
-        ("broker",),
-        VERSIONS,
-        "SqlTaskResource",
-        "doPost",
-        _SQL_TASK,
-        ("application/json",),
-        ("application/json",),
-    ),
-    (
-        "GET",
-        "/druid/v2/sql/task/enabled",
-        ("broker",),
-        VERSIONS,
-        "SqlTaskResource",
-        "doGetEnabled",
-        _SQL_TASK,
-        (),
-        ("application/json",),
-    ),
+    ("POST", "/druid/v2/sql/task", ("broker",), VERSIONS, "SqlTaskResource", "doPost", _SQL_TASK,
+     ("application/json",), ("application/json",)),
+    ("GET", "/druid/v2/sql/task/enabled", ("broker",), VERSIONS, "SqlTaskResource", "doGetEnabled", _SQL_TASK,
+     (), ("application/json",)),
 )
 
 ROUTES: tuple[Route, ...] = tuple(Route(*row) for row in (*ROWS, *BROKER_ROWS))

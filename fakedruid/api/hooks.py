@@ -408,7 +408,9 @@ def _fault_response(status: int, body: Any, content_type: str | None) -> Respons
         return response
     if isinstance(body, str):
         return Response(body, status=status, content_type=content_type or "text/plain; charset=utf-8")
-    return Response(jackson.dumps(body), status=status, content_type=content_type or wire.JSON_TYPE)
+    return Response(
+        jackson.dumps(body), status=status, content_type=content_type or wire.JSON_TYPE
+    )
 
 
 def _not_leader_response(leader_url: str | None) -> Response | None:

@@ -23,43 +23,25 @@ from fakedruid.model.tasks import Task
 
 bp = Blueprint("sql_task", __name__, url_prefix="/druid/v2/sql/task")
 
-
 def running_report(task: Task) -> dict[str, Any]:
     """The live report of an ingestion task that has not run yet (held, or shut down before it ran)."""
     if task.type == QUERY_CONTROLLER:
-        return {
-            "multiStageQuery": {
-                "type": "multiStageQuery",
-                "taskId": task.id,
-                "payload": {
-                    "status": {
-                        "status": task.status,
-                        "pendingTasks": 0,
-                        "runningTasks": 1 if task.status == "RUNNING" else 0,
-                    },
-                    "stages": [],
-                    "counters": {},
-                },
-            }
-        }
+        return {"multiStageQuery": {"type": "multiStageQuery", "taskId": task.id, "payload": {
+            "status": {"status": task.status, "pendingTasks": 0, "runningTasks": 1 if task.status == "RUNNING"
+                       else 0},
+            "stages": [], "counters": {}}}}
     empty = RowStats().to_json()
-    return {
-        "ingestionStatsAndErrors": {
-            "type": "ingestionStatsAndErrors",
-            "taskId": task.id,
-            "payload": {
-                "ingestionState": "NOT_STARTED",
-                "unparseableEvents": {},
-                "rowStats": {"determinePartitions": empty, "buildSegments": dict(empty)},
-                "errorMsg": task.error_msg,
-                "segmentAvailabilityConfirmed": False,
-                "segmentAvailabilityWaitTimeMs": 0,
-                "recordsProcessed": None,
-                "segmentsRead": None,
-                "segmentsPublished": 0,
-            },
-        }
-    }
+    return {"ingestionStatsAndErrors": {"type": "ingestionStatsAndErrors", "taskId": task.id, "payload": {
+        "ingestionState": "NOT_STARTED",
+        "unparseableEvents": {},
+        "rowStats": {"determinePartitions": empty, "buildSegments": dict(empty)},
+        "errorMsg": task.error_msg,
+        "segmentAvailabilityConfirmed": False,
+        "segmentAvailabilityWaitTimeMs": 0,
+        "recordsProcessed": None,
+        "segmentsRead": None,
+        "segmentsPublished": 0,
+    }}}
 
 
 @bp.post("")

@@ -49,11 +49,14 @@ NOT_LEADER = "I am not leader"
 #: The root cause when the Overlord cannot be reached: ``FutureUtils.getUnchecked`` wraps the RPC failure
 #: (``server/.../rpc/ServiceNotAvailableException.java``) in a RuntimeException. End-to-end UNCONFIRMED.
 OVERLORD_UNREACHABLE = (
-    "java.lang.RuntimeException: org.apache.druid.rpc.ServiceNotAvailableException: Service [overlord] is not available"
+    "java.lang.RuntimeException: org.apache.druid.rpc.ServiceNotAvailableException: "
+    "Service [overlord] is not available"
 )
 TASK_NOT_FOUND = "Cannot find any task with id: [{id}]"
 #: ``OverlordResource.doGetReports`` for a task with no report file (running, failed, or not a kill task).
-NO_TASK_REPORTS = "No task reports were found for this task. The task may not exist, or it may not have completed yet."
+NO_TASK_REPORTS = (
+    "No task reports were found for this task. The task may not exist, or it may not have completed yet."
+)
 UNEXPECTED_SORT_ORDER = "Unexpected value[{value}] for SortOrder. Possible values are: [ASC, DESC]"
 
 #: Druid 33.0.0's Coordinator re-wrapping the Overlord's empty 500 of a forwarded mark-used call (FORWARD_500).

@@ -164,13 +164,8 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", f"{_C}/datasources/{{datasource}}/tiers"): Op("Tiers serving the datasource", ok={200: _ARRAY_OF_STRINGS}),
     ("GET", f"{_C}/datasources/{{datasource}}/loadstatus"): Op(
         "Load status of a datasource",
-        {
-            "forceMetadataRefresh": _STRING,
-            "interval": _STRING,
-            "simple": _FLAG,
-            "full": _FLAG,
-            "computeUsingClusterView": _FLAG,
-        },
+        {"forceMetadataRefresh": _STRING, "interval": _STRING, "simple": _FLAG, "full": _FLAG,
+         "computeUsingClusterView": _FLAG},
         # 200 is the load status object, or the raw text "No used segment found..." (Jersey's 200 for Druid's
         # 204 with an entity), so it has no schema.
         ok={200: None, 204: None},
@@ -179,8 +174,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", f"{_C}/isLeader"): Op("Whether this Coordinator leads", ok={200: _OBJECT, 404: _OBJECT}),
     ("GET", f"{_C}/leader"): Op("The leader's URL", ok={200: None}),
     ("GET", f"{_C}/loadstatus"): Op(
-        "Load status of every datasource",
-        {"simple": _FLAG, "full": _FLAG, "computeUsingClusterView": _FLAG},
+        "Load status of every datasource", {"simple": _FLAG, "full": _FLAG, "computeUsingClusterView": _FLAG},
         ok={200: _OBJECT},
     ),
     # MetadataResource
@@ -229,8 +223,8 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", f"{_I}/task/{{task_id}}/status"): Op("A task's status", ok={200: _OBJECT}),
     ("POST", f"{_I}/task/{{task_id}}/shutdown"): Op("Shut a task down", ok={200: _OBJECT}),
     ("GET", f"{_I}/tasks"): Op(
-        "Tasks",
-        {"state": _STRING, "datasource": _STRING, "createdTimeInterval": _STRING, "max": _STRING, "type": _STRING},
+        "Tasks", {"state": _STRING, "datasource": _STRING, "createdTimeInterval": _STRING, "max": _STRING,
+                  "type": _STRING},
         ok={200: {"type": "array"}},
     ),
     ("GET", f"{_I}/completeTasks"): Op("Complete tasks", {"n": _STRING}, ok={200: {"type": "array"}}),
@@ -303,17 +297,13 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("DELETE", f"{_BS}/authentication/db/{{authenticator}}/users/{{user}}"): Op("Delete a user", ok={200: None}),
     ("POST", f"{_BS}/authentication/db/{{authenticator}}/users/{{user}}/credentials"): Op(
         "Set a password",
-        body={
-            "type": "object",
-            "required": ["password"],
-            "properties": {"password": {"type": "string", "minLength": 1}, "iterations": {"type": "integer"}},
-        },
+        body={"type": "object", "required": ["password"],
+              "properties": {"password": {"type": "string", "minLength": 1}, "iterations": {"type": "integer"}}},
         ok={200: None},
     ),
     ("GET", f"{_BS}/authentication/db/{{authenticator}}/cachedSerializedUserMap"): _NOT_IMPLEMENTED,
-    ("POST", f"{_BS}/authentication/listen/{{authenticator}}"): Op(
-        "Cache listener (404 on the Coordinator)", ok={404: None}
-    ),
+    ("POST", f"{_BS}/authentication/listen/{{authenticator}}"): Op("Cache listener (404 on the Coordinator)",
+                                                                   ok={404: None}),
     ("GET", f"{_BS}/authorization/loadStatus"): Op("Authorizer load status", ok={200: _OBJECT}),
     ("GET", f"{_BS}/authorization/refreshAll"): Op("Refresh caches", ok={200: None}),
     ("GET", f"{_BS}/authorization/db/{{authorizer}}/users"): Op("User names", ok={200: _ARRAY_OF_STRINGS}),
@@ -348,11 +338,8 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ),
     ("POST", f"{_BS}/authorization/db/{{authorizer}}/groupMappings/{{group}}"): Op(
         "Create a group mapping",
-        body={
-            "type": "object",
-            "required": ["groupPattern"],
-            "properties": {"groupPattern": _STRING, "roles": _ARRAY_OF_STRINGS},
-        },
+        body={"type": "object", "required": ["groupPattern"],
+              "properties": {"groupPattern": _STRING, "roles": _ARRAY_OF_STRINGS}},
         ok={200: None},
     ),
     ("DELETE", f"{_BS}/authorization/db/{{authorizer}}/groupMappings/{{group}}"): Op(
@@ -505,3 +492,4 @@ def build(
         "paths": paths,
         "components": components,
     }
+

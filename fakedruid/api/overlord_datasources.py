@@ -125,9 +125,13 @@ def mark_segments_as_unused(datasource: str) -> Response:
     state, profile = _context()
     body = wire.json_body()
     payload = parse_mark_payload(body, profile)
-    note = request_note(AUDIT_TYPE_MARK_UNUSED, mark_audit_payload(body, payload, profile), service="overlord")
+    note = request_note(
+        AUDIT_TYPE_MARK_UNUSED, mark_audit_payload(body, payload, profile), service="overlord"
+    )
     if payload.interval is not None:
-        n = state.cluster.mark_unused_in_interval(datasource, payload.interval, versions=payload.versions, audit=note)
+        n = state.cluster.mark_unused_in_interval(
+            datasource, payload.interval, versions=payload.versions, audit=note
+        )
     else:
         n = state.cluster.mark_unused_by_ids(datasource, payload.segment_ids or (), audit=note)
     return _answer(n, profile)

@@ -485,7 +485,9 @@ class Cluster:
                 self._require_served(datasource)
             return self._mark_used_in_interval(datasource, interval, versions)
 
-    def _mark_used_in_interval(self, datasource: str, interval: Interval | None, versions: Sequence[str] | None) -> int:
+    def _mark_used_in_interval(
+        self, datasource: str, interval: Interval | None, versions: Sequence[str] | None
+    ) -> int:
         iv = ETERNITY if interval is None else interval
         vs = None if versions is None else set(versions)
         ds = self._datasources.get(datasource)
@@ -551,15 +553,11 @@ class Cluster:
         if not candidates:
             return 0
         spans = condense(c.segment.interval for c in candidates)
-        used = (
-            [
-                r.segment
-                for r in ds.records.values()
-                if r.used and any(span.overlaps(r.segment.interval) for span in spans)
-            ]
-            if spans
-            else []
-        )
+        used = [
+            r.segment
+            for r in ds.records.values()
+            if r.used and any(span.overlaps(r.segment.interval) for span in spans)
+        ] if spans else []
         shadowed = Timeline(used + [c.segment for c in candidates]).overshadowed()
         to_mark = [c for c in candidates if c.segment not in shadowed]
         self._set_used(ds, to_mark, True)
@@ -856,14 +854,8 @@ class Cluster:
         """
         with self.lock:
             created = self.tasks.create_ingestion(
-                now=self.clock.now(),
-                task_type=task_type,
-                datasource=datasource,
-                payload=payload,
-                job=job,
-                task_id=task_id,
-                java_class=java_class,
-                group_id=group_id,
+                now=self.clock.now(), task_type=task_type, datasource=datasource, payload=payload, job=job,
+                task_id=task_id, java_class=java_class, group_id=group_id,
             )
             if not self.tasks.hold:
                 self._run_task(created)
@@ -891,7 +883,8 @@ class Cluster:
             for interval in plan.drop_intervals:  # MSQ REPLACE with nothing to publish: MarkSegmentsAsUnusedAction
                 self._mark_unused_in_interval(task.datasource, interval, None, now)
         published = () if error is not None else tuple(s.id for s in plan.published)
-        task.finish_ingestion(error, report, published, now, no_report=plan.no_report, ready_failure=plan.ready_failure)
+        task.finish_ingestion(error, report, published, now, no_report=plan.no_report,
+                              ready_failure=plan.ready_failure)
 
     def _run_task(self, task: Task) -> None:
         """Finish a task: fail it as planned, or run the kill (or the ingestion) and record the report."""
@@ -972,10 +965,8 @@ class Cluster:
                 and (vs is None or r.segment.version in vs)
                 and (
                     max_used_status_last_updated is None
-                    or (
-                        r.used_status_last_updated is not None
-                        and r.used_status_last_updated <= max_used_status_last_updated
-                    )
+                    or (r.used_status_last_updated is not None
+                        and r.used_status_last_updated <= max_used_status_last_updated)
                 )
             ),
             key=lambda r: r.segment.id,
@@ -1243,7 +1234,9 @@ class Cluster:
         :raises InvalidRule: (``kind`` ``empty_default``) nothing changes.
         """
         with self.lock:
-            self.rules.set_rules(datasource, list(rules), author=author, comment=comment, ip=ip, now=self.clock.now())
+            self.rules.set_rules(
+                datasource, list(rules), author=author, comment=comment, ip=ip, now=self.clock.now()
+            )
 
     def all_rules(self) -> dict[str, list[RuleEntry]]:
         """Every key that has rules, ``_default`` first, then datasources by name."""

@@ -144,3 +144,5 @@ def _check_audit_entry(index: int, entry: Any) -> None:
     when = entry["audit_time"]
     if isinstance(when, bool) or not isinstance(when, int):
         raise InvalidConfig(f"{where} field [audit_time] must be UTC milliseconds (an integer), got {describe(when)}")
+
+

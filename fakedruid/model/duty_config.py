@@ -107,7 +107,9 @@ class DutyConfig:
         if unknown:
             raise InvalidConfig(f"Unknown field(s) [{', '.join(unknown)}]; known fields are [{', '.join(_KEYS)}]")
         values = {_READERS[k][0]: _READERS[k][1](k, v) for k, v in obj.items()}
-        restart = any(k in _RESTART_KEYS and getattr(self, _READERS[k][0]) != values[_READERS[k][0]] for k in obj)
+        restart = any(
+            k in _RESTART_KEYS and getattr(self, _READERS[k][0]) != values[_READERS[k][0]] for k in obj
+        )
         for name, value in values.items():
             setattr(self, name, value)
         if restart:
@@ -140,7 +142,7 @@ def _read_bool(key: str, value: Any) -> bool:
 
 def _read_duration(key: str, value: Any) -> Period:
     if not isinstance(value, str):
-        raise InvalidConfig(f'[{key}] must be an ISO-8601 period string such as "P1D", got {describe(value)}')
+        raise InvalidConfig(f"[{key}] must be an ISO-8601 period string such as \"P1D\", got {describe(value)}")
     try:
         period = parse_period(value)
     except InvalidPeriod as exc:

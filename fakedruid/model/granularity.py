@@ -152,16 +152,8 @@ def _truncate_within(ms: int, parent: int, unit: int, count: int) -> int:
 
 
 def _single_field(period: Period) -> bool:
-    fields = (
-        period.years,
-        period.months,
-        period.weeks,
-        period.days,
-        period.hours,
-        period.minutes,
-        period.seconds,
-        period.millis,
-    )
+    fields = (period.years, period.months, period.weeks, period.days, period.hours, period.minutes,
+              period.seconds, period.millis)
     return sum(1 for f in fields if f) == 1 and all(f >= 0 for f in fields)
 
 

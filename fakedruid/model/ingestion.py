@@ -76,38 +76,12 @@ MSQ_MAX_PARTITION_BUCKETS = 5000
 
 #: Input source types Druid knows besides ``inline`` and ``local`` (core and common extensions): 501 in the fake.
 OTHER_INPUT_SOURCES = frozenset(
-    {
-        "http",
-        "s3",
-        "google",
-        "azure",
-        "azureStorage",
-        "hdfs",
-        "druid",
-        "sql",
-        "combining",
-        "oss",
-        "delta",
-        "iceberg",
-        "kafka",
-        "kinesis",
-    }
+    {"http", "s3", "google", "azure", "azureStorage", "hdfs", "druid", "sql", "combining", "oss", "delta",
+     "iceberg", "kafka", "kinesis"}
 )
 OTHER_INPUT_FORMATS = frozenset(
-    {
-        "regex",
-        "parquet",
-        "orc",
-        "avro_ocf",
-        "avro_stream",
-        "protobuf",
-        "javascript",
-        "kafka",
-        "kinesis",
-        "delimited",
-        "influx",
-        "thrift",
-    }
+    {"regex", "parquet", "orc", "avro_ocf", "avro_stream", "protobuf", "javascript", "kafka", "kinesis",
+     "delimited", "influx", "thrift"}
 )
 
 _INDEX_TASK = "org.apache.druid.indexing.common.task.IndexTask"
@@ -252,10 +226,8 @@ def _obj(value: Any, where: str, java_type: str) -> dict[str, Any]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise InvalidTask(
-            f"Cannot deserialize value of type `{java_type}` from {type(value).__name__} value "
-            f"(through reference chain: {where})"
-        )
+        raise InvalidTask(f"Cannot deserialize value of type `{java_type}` from {type(value).__name__} value "
+                          f"(through reference chain: {where})")
     return value
 
 
@@ -268,10 +240,8 @@ def _int_field(obj: dict[str, Any], key: str, default: int | None) -> int | None
     try:
         return int(value)
     except ValueError:
-        raise InvalidTask(
-            f'Cannot deserialize value of type `java.lang.Integer` from String "{value}": not a '
-            f"valid `java.lang.Integer` value (field [{key}])"
-        ) from None
+        raise InvalidTask(f'Cannot deserialize value of type `java.lang.Integer` from String "{value}": not a '
+                          f"valid `java.lang.Integer` value (field [{key}])") from None
 
 
 def _bool_field(obj: dict[str, Any], key: str, default: bool) -> bool:
@@ -291,9 +261,8 @@ def _names(value: Any, key: str) -> tuple[str, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        raise InvalidTask(
-            f"Cannot deserialize value of type `java.util.List<java.lang.String>` from {value!r} (field [{key}])"
-        )
+        raise InvalidTask(f"Cannot deserialize value of type `java.util.List<java.lang.String>` from {value!r} "
+                          f"(field [{key}])")
     out = []
     for item in value:
         if isinstance(item, dict):
@@ -318,10 +287,8 @@ def _granularity(value: Any, default: Granularity, key: str) -> Granularity:
             # Granularity's @JsonCreator (GranularityType.valueOf) throws inside the constructor: Jackson wraps it
             # as a ValueInstantiationException (measured on Druid 28.0.0 and 33.0.0).
             raise _construct("org.apache.druid.java.util.common.granularity.Granularity", str(exc)) from None
-        raise InvalidTask(
-            f"Cannot deserialize value of type `org.apache.druid.java.util.common.granularity."
-            f"Granularity` from {value!r}: {exc} (field [{key}])"
-        ) from None
+        raise InvalidTask(f"Cannot deserialize value of type `org.apache.druid.java.util.common.granularity."
+                          f"Granularity` from {value!r}: {exc} (field [{key}])") from None
 
 
 def _intervals(value: Any) -> tuple[Interval, ...]:
@@ -343,29 +310,25 @@ def input_source_from_json(obj: Any) -> InputSource:
     :raises InvalidTask: for a type Druid does not know, or a malformed ``inline``/``local`` source.
     """
     if not isinstance(obj, dict):
-        raise InvalidTask(
-            "Could not resolve subtype of [simple type, class org.apache.druid.data.input."
-            "InputSource]: missing type id property 'type'"
-        )
+        raise InvalidTask("Could not resolve subtype of [simple type, class org.apache.druid.data.input."
+                          "InputSource]: missing type id property 'type'")
     type_ = obj.get("type")
     if type_ == "inline":
         data = obj.get("data")
         if not isinstance(data, str) or data == "":
-            raise _construct("org.apache.druid.data.input.impl.InlineInputSource", "data can't be null or empty")
+            raise _construct("org.apache.druid.data.input.impl.InlineInputSource",
+                             "data can't be null or empty")
         return InlineSource(data)
     if type_ == "local":
         base_dir = obj.get("baseDir")
         filter_ = obj.get("filter")
         files = obj.get("files") or []
         if base_dir is None and not files:
-            raise _construct(
-                "org.apache.druid.data.input.impl.LocalInputSource",
-                "At least one of baseDir or files should be specified",
-            )
+            raise _construct("org.apache.druid.data.input.impl.LocalInputSource",
+                             "At least one of baseDir or files should be specified")
         if base_dir is not None and not filter_:
-            raise _construct(
-                "org.apache.druid.data.input.impl.LocalInputSource", "Must specify a filter when baseDir is set"
-            )
+            raise _construct("org.apache.druid.data.input.impl.LocalInputSource",
+                             "Must specify a filter when baseDir is set")
         if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
             raise InvalidTask("local input source field [files] must be a list of strings")
         return LocalSource(base_dir, filter_, tuple(files))
@@ -380,10 +343,8 @@ def input_source_from_json(obj: Any) -> InputSource:
 def input_format_from_json(obj: Any) -> InputFormat:
     """An ``inputFormat``: ``json``, ``csv``, ``tsv``; other Druid formats raise :class:`NotImplementedByFake`."""
     if not isinstance(obj, dict):
-        raise InvalidTask(
-            "Could not resolve subtype of [simple type, class org.apache.druid.data.input."
-            "InputFormat]: missing type id property 'type'"
-        )
+        raise InvalidTask("Could not resolve subtype of [simple type, class org.apache.druid.data.input."
+                          "InputFormat]: missing type id property 'type'")
     type_ = obj.get("type")
     if type_ == "json":
         return InputFormat("json")
@@ -393,11 +354,8 @@ def input_format_from_json(obj: Any) -> InputFormat:
         if "hasHeaderRow" in obj and obj.get("findColumnsFromHeader") is None:
             find = _bool_field(obj, "hasHeaderRow", False)
         skip = _int_field(obj, "skipHeaderRows", 0) or 0
-        cls = (
-            "org.apache.druid.data.input.impl.CsvInputFormat"
-            if type_ == "csv"
-            else "org.apache.druid.data.input.impl.DelimitedInputFormat"
-        )
+        cls = ("org.apache.druid.data.input.impl.CsvInputFormat" if type_ == "csv"
+               else "org.apache.druid.data.input.impl.DelimitedInputFormat")
         # FlatTextInputFormat: columns, or a header to find them in.
         if not columns and not find:
             raise _construct(cls, "If columns field is not set, the hasHeaderRow field must be set to true.")
@@ -429,12 +387,10 @@ def _partitions_from_json(tuning: dict[str, Any], tuning_cls: str) -> Partitions
         num_shards = _int_field(tuning, "numShards", None)
         dims = _names(tuning.get("partitionDimensions"), "partitionDimensions")
         if force:
-            return HashedPartitions(
-                num_shards, None if num_shards else (max_rows or DEFAULT_MAX_ROWS_PER_SEGMENT), dims
-            )
-        return DynamicPartitions(
-            max_rows or DEFAULT_MAX_ROWS_PER_SEGMENT, DEFAULT_MAX_TOTAL_ROWS if max_total is None else max_total
-        )
+            return HashedPartitions(num_shards, None if num_shards else (max_rows or DEFAULT_MAX_ROWS_PER_SEGMENT),
+                                    dims)
+        return DynamicPartitions(max_rows or DEFAULT_MAX_ROWS_PER_SEGMENT,
+                                 DEFAULT_MAX_TOTAL_ROWS if max_total is None else max_total)
     spec = _obj(spec, "tuningConfig.partitionsSpec", "org.apache.druid.indexer.partitions.PartitionsSpec")
     type_ = spec.get("type")
     parsed: PartitionsSpec
@@ -475,10 +431,8 @@ def _partitions_from_json(tuning: dict[str, Any], tuning_cls: str) -> Partitions
             dim = spec.get("partitionDimension")
             cls = "org.apache.druid.indexer.partitions.SingleDimensionPartitionsSpec"
             if not isinstance(dim, str):
-                raise NotImplementedByFake(
-                    "single_dim partitioning without partitionDimension (Druid picks one by "
-                    "cardinality) is not implemented"
-                )
+                raise NotImplementedByFake("single_dim partitioning without partitionDimension (Druid picks one by "
+                                           "cardinality) is not implemented")
             range_dims: tuple[str, ...] = (dim,)
         else:
             cls = "org.apache.druid.indexer.partitions.DimensionRangePartitionsSpec"
@@ -507,30 +461,24 @@ def native_spec_from_json(task: Any) -> tuple[IngestionSpec, dict[str, Any]]:
     :raises NotImplementedByFake: for an input source, input format or granularity the fake does not read.
     """
     if not isinstance(task, dict):
-        raise InvalidTask(
-            "Could not resolve subtype of [simple type, class org.apache.druid.indexing.common.task."
-            "Task]: missing type id property 'type'"
-        )
+        raise InvalidTask("Could not resolve subtype of [simple type, class org.apache.druid.indexing.common.task."
+                          "Task]: missing type id property 'type'")
     task_type = task.get("type")
     cls = _INDEX_TASK if task_type == INDEX else _PARALLEL_TASK
     spec = task.get("spec")
     if spec is None:
         spec = task.get("ingestionSpec")  # the pre-0.13 name, still accepted by @JsonAlias
     if not isinstance(spec, dict):
-        raise _construct(
-            cls,
-            'Cannot invoke "org.apache.druid.indexing.common.task.IndexTask$IndexIngestionSpec.'
-            'getDataSchema()" because "ingestionSchema" is null',
-        )
+        raise _construct(cls, "Cannot invoke \"org.apache.druid.indexing.common.task.IndexTask$IndexIngestionSpec."
+                              "getDataSchema()\" because \"ingestionSchema\" is null")
     schema = _obj(spec.get("dataSchema"), "spec.dataSchema", "org.apache.druid.segment.indexing.DataSchema")
     io_config = _obj(spec.get("ioConfig"), "spec.ioConfig", "org.apache.druid.segment.indexing.IOConfig")
     tuning = _obj(spec.get("tuningConfig"), "spec.tuningConfig", "org.apache.druid.segment.indexing.TuningConfig")
 
     datasource = schema.get("dataSource")
     if not isinstance(datasource, str) or datasource == "":
-        raise _construct(
-            "org.apache.druid.segment.indexing.DataSchema", "Invalid value for field [dataSource]: must not be null"
-        )
+        raise _construct("org.apache.druid.segment.indexing.DataSchema",
+                         "Invalid value for field [dataSource]: must not be null")
     # DataSchema's constructor: IdUtils.validateId("dataSource", ...), before the task id is made from it.
     problem = id_problem(datasource, "dataSource")
     if problem is not None:
@@ -573,38 +521,26 @@ def native_spec_from_json(task: Any) -> tuple[IngestionSpec, dict[str, Any]]:
     if gran_type == "arbitrary":
         seg_gran = None
         if not intervals:
-            raise _construct(
-                "org.apache.druid.segment.indexing.granularity.ArbitraryGranularitySpec",
-                "intervals must not be null or empty",
-            )
+            raise _construct("org.apache.druid.segment.indexing.granularity.ArbitraryGranularitySpec",
+                             "intervals must not be null or empty")
         ordered = sorted(intervals)
         for a, b in itertools.pairwise(ordered):
             if a.overlaps(b):
-                raise _construct(
-                    "org.apache.druid.segment.indexing.granularity.ArbitraryGranularitySpec",
-                    f"Overlapping intervals: {a}, {b}",
-                )
+                raise _construct("org.apache.druid.segment.indexing.granularity.ArbitraryGranularitySpec",
+                                 f"Overlapping intervals: {a}, {b}")
     elif gran_type == "uniform":
         seg_gran = _granularity(gran.get("segmentGranularity"), DAY, "segmentGranularity")
     else:
-        raise InvalidTask(
-            f"Could not resolve type id '{gran_type}' as a subtype of `org.apache.druid.segment."
-            "indexing.granularity.GranularitySpec`: known type ids = [arbitrary, uniform]"
-        )
+        raise InvalidTask(f"Could not resolve type id '{gran_type}' as a subtype of `org.apache.druid.segment."
+                          "indexing.granularity.GranularitySpec`: known type ids = [arbitrary, uniform]")
 
     if io_config.get("firehose") is not None:
         raise NotImplementedByFake("ioConfig.firehose is not implemented: use inputSource")
     parallel = task_type == INDEX_PARALLEL
-    io_cls = (
-        "org.apache.druid.indexing.common.task.batch.parallel.ParallelIndexIOConfig"
-        if parallel
-        else "org.apache.druid.indexing.common.task.IndexTask$IndexIOConfig"
-    )
-    spec_cls = (
-        "org.apache.druid.indexing.common.task.batch.parallel.ParallelIndexIngestionSpec"
-        if parallel
-        else "org.apache.druid.indexing.common.task.IndexTask$IndexIngestionSpec"
-    )
+    io_cls = ("org.apache.druid.indexing.common.task.batch.parallel.ParallelIndexIOConfig" if parallel
+              else "org.apache.druid.indexing.common.task.IndexTask$IndexIOConfig")
+    spec_cls = ("org.apache.druid.indexing.common.task.batch.parallel.ParallelIndexIngestionSpec" if parallel
+                else "org.apache.druid.indexing.common.task.IndexTask$IndexIngestionSpec")
     source_json = io_config.get("inputSource")
     if source_json is None:
         # IndexIOConfig: Checks.checkOneNotNullOrEmpty names the properties (measured on Druid 28.0.0; releases
@@ -617,8 +553,7 @@ def native_spec_from_json(task: Any) -> tuple[IngestionSpec, dict[str, Any]]:
     drop = _bool_field(io_config, "dropExisting", False)
     partitions = _partitions_from_json(
         tuning,
-        "org.apache.druid.indexing.common.task.batch.parallel.ParallelIndexTuningConfig"
-        if parallel
+        "org.apache.druid.indexing.common.task.batch.parallel.ParallelIndexTuningConfig" if parallel
         else "org.apache.druid.indexing.common.task.IndexTask$IndexTuningConfig",
     )
     # The ingestion spec's constructor: AbstractTask.computeBatchIngestionMode, the replace intervals, the format.
@@ -627,18 +562,11 @@ def native_spec_from_json(task: Any) -> tuple[IngestionSpec, dict[str, Any]]:
     # 28.0.0 and 33.0.0).
     mode_cls = cls if parallel else spec_cls
     if append and drop:
-        raise _construct(
-            mode_cls,
-            "Cannot simultaneously replace and append to existing segments. Either "
-            "dropExisting or appendToExisting should be set to false",
-        )
+        raise _construct(mode_cls, "Cannot simultaneously replace and append to existing segments. Either "
+                                   "dropExisting or appendToExisting should be set to false")
     if drop and not append and not intervals:
-        raise _construct(
-            mode_cls,
-            "GranularitySpec's intervals cannot be empty when using replace."
-            if parallel
-            else "GranularitySpec's intervals cannot be empty for replace.",
-        )
+        raise _construct(mode_cls, "GranularitySpec's intervals cannot be empty when using replace." if parallel
+                         else "GranularitySpec's intervals cannot be empty for replace.")
     if input_format is None:
         # Checks.checkOneNotNullOrEmpty (measured on Druid 28.0.0; 33.0.0 not measured).
         raise _construct(spec_cls, "At least one of properties[[parser, inputFormat]] must be present")
@@ -708,23 +636,14 @@ def spec_for_rows(
 
     :raises InvalidTask: as the equivalent native spec would (``dropExisting`` without intervals, ...).
     """
-    seg = (
-        segment_granularity
-        if isinstance(segment_granularity, Granularity)
-        else _granularity(segment_granularity, DAY, "segmentGranularity")
-    )
-    query = (
-        query_granularity
-        if isinstance(query_granularity, Granularity)
-        else _granularity(query_granularity, NONE, "queryGranularity")
-    )
+    seg = segment_granularity if isinstance(segment_granularity, Granularity) else _granularity(
+        segment_granularity, DAY, "segmentGranularity")
+    query = query_granularity if isinstance(query_granularity, Granularity) else _granularity(
+        query_granularity, NONE, "queryGranularity")
     ivs = tuple(i if isinstance(i, Interval) else parse_interval(i) for i in intervals)
     if append and drop_existing:
-        raise _construct(
-            _PARALLEL_TASK,
-            "Cannot simultaneously replace and append to existing segments. Either "
-            "dropExisting or appendToExisting should be set to false",
-        )
+        raise _construct(_PARALLEL_TASK, "Cannot simultaneously replace and append to existing segments. Either "
+                                         "dropExisting or appendToExisting should be set to false")
     if drop_existing and not append and not ivs:
         raise _construct(_PARALLEL_TASK, "GranularitySpec's intervals cannot be empty for replace.")
     exclusions = {timestamp_column, *metrics}
@@ -794,9 +713,8 @@ def _local_files(source: LocalSource) -> list[str]:
     out = list(source.files)
     if source.base_dir is not None:
         if not os.path.isdir(source.base_dir):
-            raise InputError(
-                f"java.lang.IllegalArgumentException: Parameter 'directory' is not a directory: {source.base_dir}"
-            )
+            raise InputError(f"java.lang.IllegalArgumentException: Parameter 'directory' is not a directory: "
+                             f"{source.base_dir}")
         found: list[str] = []
         for root, _dirs, names in os.walk(source.base_dir):
             found.extend(os.path.join(root, n) for n in names if fnmatch.fnmatchcase(n, source.filter or "*"))
@@ -829,10 +747,8 @@ def _read_file(path: str) -> str:
                 entries = archive.infolist()
                 raw = archive.read(entries[0]) if entries else b""
         elif path.endswith(_UNREAD_COMPRESSIONS):
-            raise InputError(
-                f"fakedruid cannot decompress {os.path.basename(path)}: it reads .gz, .bz2, .xz "
-                "and .zip files (Druid also reads .lz4, .sz and .zst)"
-            )
+            raise InputError(f"fakedruid cannot decompress {os.path.basename(path)}: it reads .gz, .bz2, .xz "
+                             "and .zip files (Druid also reads .lz4, .sz and .zst)")
     except (OSError, EOFError, lzma.LZMAError, zipfile.BadZipFile) as exc:
         # Druid's task fails with the decompressor's IOException; the fake's text names Python's.
         raise InputError(f"java.io.IOException: cannot decompress {path}: {exc}") from None
@@ -1096,7 +1012,8 @@ class _Planner:
                 self._unparseable(stats, f"Timestamp[null] is unparseable! Event: {_event_text(values)}")
                 continue
             if not ETERNITY.contains_instant(ts):
-                self._unparseable(stats, f"Encountered row with timestamp[{ts}] that cannot be represented as a long")
+                self._unparseable(stats, f"Encountered row with timestamp[{ts}] that cannot be represented as a "
+                                         "long")
                 continue
             # Transformer.transform: a row the transformSpec filter does not keep is thrown away.
             if spec.row_filter is not None and not spec.row_filter.keeps(*_values_of(values, ts)):
@@ -1117,9 +1034,8 @@ class _Planner:
             # ParseExceptionHandler.handle throws an RE; the task's errorMsg is Throwables.getStackTraceAsString
             # of it: the exception line, then Druid's stack frames, which the fake leaves out (measured on Druid
             # 28.0.0 and 33.0.0: the first line is this one).
-            raise _Failure(
-                f"org.apache.druid.java.util.common.RE: Max parse exceptions[{self.spec.max_parse_exceptions}] exceeded"
-            )
+            raise _Failure(f"org.apache.druid.java.util.common.RE: Max parse exceptions"
+                           f"[{self.spec.max_parse_exceptions}] exceeded")
 
     # ---------------------------------------------------------------- dimensions, rollup, sizes
 
@@ -1149,13 +1065,10 @@ class _Planner:
                     ",".join(dimension_values(row.values.get(d))) for d in dims
                 ]
         dimensions = tuple(spec.dimensions) if spec.dimensions is not None else tuple(discovered)
-        size = sum(
-            len(json.dumps(v, separators=(",", ":"), ensure_ascii=False).encode("utf-8")) + 1 for v in keys.values()
-        )
-        storage_dir = (
-            f"{spec.datasource}/{format_instant(interval.start)}_{format_instant(interval.end)}/"
-            f"{version}/{shard.partition_num}"
-        )
+        size = sum(len(json.dumps(v, separators=(",", ":"), ensure_ascii=False).encode("utf-8")) + 1
+                   for v in keys.values())
+        storage_dir = f"{spec.datasource}/{format_instant(interval.start)}_{format_instant(interval.end)}/" \
+                      f"{version}/{shard.partition_num}"
         return DataSegment(
             datasource=spec.datasource,
             interval=interval,
@@ -1219,11 +1132,9 @@ def plan_native(
     planner = _Planner(spec, existing, version)
     plan = planner.plan
     try:
-        determine = (
-            (not spec.intervals)
-            or (isinstance(spec.partitions, HashedPartitions) and spec.partitions.num_shards is None)
-            or isinstance(spec.partitions, RangePartitions)
-        )
+        determine = (not spec.intervals) or (isinstance(spec.partitions, HashedPartitions)
+                                             and spec.partitions.num_shards is None) or isinstance(
+            spec.partitions, RangePartitions)
         if determine:
             plan.ingestion_state = "DETERMINE_PARTITIONS"
             scratch = _Planner(spec, existing, version)
@@ -1233,10 +1144,8 @@ def plan_native(
                 plan.parse_errors.extend(scratch.plan.parse_errors)
         plan.ingestion_state = "BUILD_SEGMENTS"
         if spec.append and not isinstance(spec.partitions, DynamicPartitions):
-            raise _Failure(
-                "java.lang.IllegalArgumentException: Perfect rollup cannot be guaranteed when appending "
-                "to existing dataSources"
-            )
+            raise _Failure("java.lang.IllegalArgumentException: Perfect rollup cannot be guaranteed when appending "
+                           "to existing dataSources")
         if isinstance(spec.partitions, RangePartitions) and (
             spec.task_type == INDEX or not isinstance(spec.input_source, LocalSource)
         ):
@@ -1244,19 +1153,14 @@ def plan_native(
             # the task with its own message; ParallelIndexSupervisorTask.isParallelMode needs a splittable source
             # for range partitioning (an inline one is not), so it runs sequentially, and runSequential's
             # IndexTask.isReady throws the UOE itself. Neither writes a report (measured on Druid 28.0.0, 33.0.0).
-            cls = (
-                "SingleDimensionPartitionsSpec"
-                if spec.partitions.type == "single_dim"
-                else "DimensionRangePartitionsSpec"
-            )
+            cls = ("SingleDimensionPartitionsSpec" if spec.partitions.type == "single_dim"
+                   else "DimensionRangePartitionsSpec")
             plan.no_report = True
             plan.ready_failure = spec.task_type == INDEX
             if plan.ready_failure:
                 raise _Failure(f"partitionsSpec[org.apache.druid.indexer.partitions.{cls}] is not supported")
-            raise _Failure(
-                f"org.apache.druid.java.util.common.UOE: partitionsSpec[org.apache.druid.indexer."
-                f"partitions.{cls}] is not supported"
-            )
+            raise _Failure(f"org.apache.druid.java.util.common.UOE: partitionsSpec[org.apache.druid.indexer."
+                           f"partitions.{cls}] is not supported")
         rows = planner.accept(data, plan.build_segments)
         if isinstance(spec.partitions, DynamicPartitions):
             if spec.append:
@@ -1286,9 +1190,8 @@ def run_native(spec: IngestionSpec, existing: Sequence[DataSegment], version: st
     return plan_native(spec, data, existing, version)
 
 
-def _overwrite_dynamic(
-    planner: _Planner, rows: list[tuple[Interval, _Row]], partitions: DynamicPartitions
-) -> list[DataSegment]:
+def _overwrite_dynamic(planner: _Planner, rows: list[tuple[Interval, _Row]],
+                       partitions: DynamicPartitions) -> list[DataSegment]:
     """``LocalSegmentAllocator`` + ``pushAllAndClear``: per chunk, numbered segments in creation order."""
     closed = _rolling(planner, rows, partitions)
     out: list[DataSegment] = []
@@ -1299,9 +1202,8 @@ def _overwrite_dynamic(
     return out
 
 
-def _rolling(
-    planner: _Planner, rows: list[tuple[Interval, _Row]], partitions: DynamicPartitions
-) -> dict[Interval, list[list[_Row]]]:
+def _rolling(planner: _Planner, rows: list[tuple[Interval, _Row]],
+             partitions: DynamicPartitions) -> dict[Interval, list[list[_Row]]]:
     """Rows per segment, per chunk, as the appenderator driver cuts them (see the module docstring)."""
     closed: dict[Interval, list[list[_Row]]] = {}
     open_rows: dict[Interval, list[_Row]] = {}
@@ -1337,9 +1239,8 @@ def _rolling(
     return closed
 
 
-def _append_dynamic(
-    planner: _Planner, rows: list[tuple[Interval, _Row]], partitions: DynamicPartitions
-) -> list[DataSegment]:
+def _append_dynamic(planner: _Planner, rows: list[tuple[Interval, _Row]],
+                    partitions: DynamicPartitions) -> list[DataSegment]:
     """``SegmentAllocateAction`` with ``NumberedPartialShardSpec`` for every new segment."""
     allocated: list[tuple[Interval, _Row]] = []
     for chunk, row in rows:
@@ -1358,11 +1259,8 @@ def _append_dynamic(
 def _allocation_interval(planner: _Planner, chunk: Interval, ts: int) -> Interval:
     """``SegmentAllocateAction.perform``: the interval of the visible used segments at the row's query-granularity
     bucket when there are any (exactly one interval), else the preferred segment granularity bucket."""
-    row_interval = (
-        planner.spec.query_granularity.bucket(ts)
-        if planner.spec.query_granularity.name != "NONE"
+    row_interval = planner.spec.query_granularity.bucket(ts) if planner.spec.query_granularity.name != "NONE" \
         else Interval(ts, ts + 1)
-    )
     used = {s.interval for s in planner.timeline.visible_in(row_interval)}
     if not used:
         return chunk
@@ -1419,17 +1317,12 @@ def _hashed(planner: _Planner, rows: list[tuple[Interval, _Row]], partitions: Ha
             buckets.setdefault(hash_bucket(key, num_buckets), []).append(row)
         order = sorted(buckets) if spec.max_num_concurrent_sub_tasks > 1 else list(buckets)
         for partition_num, bucket_id in enumerate(order):
-            shard = parse_shard_spec(
-                {
-                    "type": "hashed",
-                    "bucketId": bucket_id,
-                    "partitionNum": partition_num,
-                    "partitions": len(order),
-                    "numBuckets": num_buckets,
-                    "partitionDimensions": list(partitions.partition_dimensions),
-                    "partitionFunction": partitions.partition_function,
-                }
-            )
+            shard = parse_shard_spec({
+                "type": "hashed", "bucketId": bucket_id, "partitionNum": partition_num,
+                "partitions": len(order), "numBuckets": num_buckets,
+                "partitionDimensions": list(partitions.partition_dimensions),
+                "partitionFunction": partitions.partition_function,
+            })
             out.append(planner.segment(chunk, planner.version, shard, buckets[bucket_id]))
     return out
 
@@ -1495,18 +1388,13 @@ def _ranged(planner: _Planner, rows: list[tuple[Interval, _Row]], partitions: Ra
         for partition_num, (start, end, part_rows) in enumerate(ranges):
             if partitions.type == "single_dim":
                 shard_json: dict[str, Any] = {
-                    "type": "single",
-                    "dimension": partitions.dimensions[0],
-                    "start": None if start is None else start[0],
-                    "end": None if end is None else end[0],
+                    "type": "single", "dimension": partitions.dimensions[0],
+                    "start": None if start is None else start[0], "end": None if end is None else end[0],
                 }
             else:
-                shard_json = {
-                    "type": "range",
-                    "dimensions": list(partitions.dimensions),
-                    "start": None if start is None else list(start),
-                    "end": None if end is None else list(end),
-                }
+                shard_json = {"type": "range", "dimensions": list(partitions.dimensions),
+                              "start": None if start is None else list(start),
+                              "end": None if end is None else list(end)}
             shard_json.update({"partitionNum": partition_num, "numCorePartitions": len(ranges)})
             out.append(planner.segment(chunk, planner.version, parse_shard_spec(shard_json), part_rows))
     return out
@@ -1557,21 +1445,15 @@ def plan_msq(
         for ts, values in rows:
             by_chunk.setdefault(gran.bucket(ts), []).append(_Row(ts, values))
         if len(by_chunk) > MSQ_MAX_PARTITION_BUCKETS:
-            raise _Failure(
-                f"TooManyBuckets: Too many partition buckets (max = {MSQ_MAX_PARTITION_BUCKETS}); try "
-                "breaking your query up into smaller queries or using a wider PARTITIONED BY"
-            )
+            raise _Failure(f"TooManyBuckets: Too many partition buckets (max = {MSQ_MAX_PARTITION_BUCKETS}); try "
+                           "breaking your query up into smaller queries or using a wider PARTITIONED BY")
         out: list[DataSegment] = []
         for chunk in sorted(by_chunk):
             chunk_rows = by_chunk[chunk]
             if msq.cluster_by:
-                chunk_rows = sorted(
-                    chunk_rows,
-                    key=lambda r: tuple(
-                        _sort_key((None if r.values.get(c) is None else _java_string(r.values.get(c)),))
-                        for c in msq.cluster_by
-                    ),
-                )
+                chunk_rows = sorted(chunk_rows, key=lambda r: tuple(
+                    _sort_key((None if r.values.get(c) is None else _java_string(r.values.get(c)),))
+                    for c in msq.cluster_by))
             size = msq.rows_per_segment
             groups = [chunk_rows[i : i + size] for i in range(0, len(chunk_rows), size)]
             if msq.replace:
@@ -1583,21 +1465,11 @@ def plan_msq(
                 for i, group in enumerate(groups):
                     if msq.range_columns:
                         start = None if i == 0 else [_msq_str(group[0].values.get(c)) for c in msq.range_columns]
-                        end = (
-                            None
-                            if i == len(groups) - 1
-                            else [_msq_str(groups[i + 1][0].values.get(c)) for c in msq.range_columns]
-                        )
-                        shard = parse_shard_spec(
-                            {
-                                "type": "range",
-                                "dimensions": list(msq.range_columns),
-                                "start": start,
-                                "end": end,
-                                "partitionNum": i,
-                                "numCorePartitions": len(groups),
-                            }
-                        )
+                        end = None if i == len(groups) - 1 else [
+                            _msq_str(groups[i + 1][0].values.get(c)) for c in msq.range_columns]
+                        shard = parse_shard_spec({"type": "range", "dimensions": list(msq.range_columns),
+                                                  "start": start, "end": end, "partitionNum": i,
+                                                  "numCorePartitions": len(groups)})
                     else:
                         shard = numbered(i, len(groups))
                     out.append(planner.segment(chunk, version, shard, group))
@@ -1654,9 +1526,8 @@ def _difference(minuend: list[Interval], subtrahend: list[Interval]) -> list[Int
     return out
 
 
-def _replace_tombstone_intervals(
-    planner: _Planner, drop: list[Interval], replace: list[Interval], gran: Granularity
-) -> set[Interval]:
+def _replace_tombstone_intervals(planner: _Planner, drop: list[Interval], replace: list[Interval],
+                                 gran: Granularity) -> set[Interval]:
     """``TombstoneHelper.computeTombstoneIntervalsForReplace`` (with its bucket limit)."""
     used = planner.used_intervals(replace)
     out: set[Interval] = set()
@@ -1714,9 +1585,8 @@ def ingestion_report(task_id: str, plan: IngestionPlan, *, completed: bool) -> d
     }
 
 
-def msq_report(
-    task_id: str, plan: IngestionPlan, *, status: str, rows_read: int, start: int, duration: int
-) -> dict[str, Any]:
+def msq_report(task_id: str, plan: IngestionPlan, *, status: str, rows_read: int, start: int,
+               duration: int) -> dict[str, Any]:
     """A ``multiStageQuery`` report (``MSQTaskReport``) with the parts a client reads: the status (with the
     error report of a failed task) and the segment counts. Stages and counters are not modelled (empty)."""
     body: dict[str, Any] = {
@@ -1734,8 +1604,7 @@ def msq_report(
             "error": {"errorCode": code if message else "UnknownError", "errorMessage": message or plan.error},
         }
     body["segmentReport"] = {
-        "shardSpec": "DimensionRangeShardSpec"
-        if any(s.shard_spec.type == "range" for s in plan.segments)
+        "shardSpec": "DimensionRangeShardSpec" if any(s.shard_spec.type == "range" for s in plan.segments)
         else "NumberedShardSpec",
         "details": "",
     }
@@ -1746,11 +1615,8 @@ def msq_report(
             "payload": {
                 "status": body,
                 "stages": [],
-                "counters": {
-                    "rowsRead": rows_read,
-                    "segmentsPublished": len(plan.published),
-                    "tombstones": len(plan.tombstones),
-                },
+                "counters": {"rowsRead": rows_read, "segmentsPublished": len(plan.published),
+                             "tombstones": len(plan.tombstones)},
             },
         }
     }
@@ -1801,9 +1667,8 @@ class IngestionJob:
     lock_version: str | None = None
 
 
-def run_job(
-    job: IngestionJob, task_id: str, used: Sequence[DataSegment], every: Sequence[DataSegment], now: int
-) -> tuple[IngestionPlan, dict[str, Any] | None]:
+def run_job(job: IngestionJob, task_id: str, used: Sequence[DataSegment], every: Sequence[DataSegment],
+            now: int) -> tuple[IngestionPlan, dict[str, Any] | None]:
     """Run a job against the datasource's segments: the plan (what to publish, or the failure) and the report
     (None when the task fails before writing one).
 
@@ -1834,13 +1699,7 @@ def run_job(
             plan = IngestionPlan(error=f"fakedruid does not implement: {exc.message}")
         except FakeDruidError as exc:
             plan = IngestionPlan(error=exc.message)
-        report = msq_report(
-            task_id,
-            plan,
-            status="FAILED" if plan.error else "SUCCESS",
-            rows_read=job.program.rows_read,
-            start=now,
-            duration=0,
-        )
+        report = msq_report(task_id, plan, status="FAILED" if plan.error else "SUCCESS",
+                            rows_read=job.program.rows_read, start=now, duration=0)
     job.plan = plan
     return plan, report

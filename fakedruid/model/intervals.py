@@ -56,7 +56,9 @@ def format_instant(ms: int) -> str:
     minute, rest = divmod(rest, MS_PER_MINUTE)
     second, milli = divmod(rest, MS_PER_SECOND)
     sign = "-" if year < 0 else ""
-    return f"{sign}{abs(year):04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}.{milli:03d}Z"
+    return (
+        f"{sign}{abs(year):04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}.{milli:03d}Z"
+    )
 
 
 @lru_cache(maxsize=1 << 14)
@@ -162,7 +164,9 @@ def _error_message(text: str, error_pos: int) -> str:
 
 def _range_error(text: str, field: str, value: int, lower: int, upper: int) -> InvalidInstant:
     """``IllegalFieldValueException`` with the ``Cannot parse "<text>"`` prefix ``computeMillis`` adds."""
-    return InvalidInstant(f'Cannot parse "{text}": Value {value} for {field} must be in the range [{lower},{upper}]')
+    return InvalidInstant(
+        f'Cannot parse "{text}": Value {value} for {field} must be in the range [{lower},{upper}]'
+    )
 
 
 def _is_leap(year: int) -> bool:
@@ -508,7 +512,9 @@ def _build_date_time_parser() -> _Element:
     )
     offset = _Offset()
     time = _Seq(_Char("T"), time_element, _optional(offset))
-    date_optional_time = _Seq(date_element, _optional(_Seq(_Char("T"), _optional(time_element), _optional(offset))))
+    date_optional_time = _Seq(
+        date_element, _optional(_Seq(_Char("T"), _optional(time_element), _optional(offset)))
+    )
     return _Match(time, date_optional_time)
 
 

@@ -43,24 +43,8 @@ RowNumber = Callable[[str], "int | float | None"]
 
 #: ``DimFilter`` type ids Druid knows that the fake does not evaluate (``DimFilter``'s ``@JsonSubTypes``).
 OTHER_FILTER_TYPES = frozenset(
-    {
-        "equals",
-        "null",
-        "range",
-        "like",
-        "regex",
-        "search",
-        "expression",
-        "javascript",
-        "interval",
-        "columnComparison",
-        "true",
-        "false",
-        "spatial",
-        "bloom",
-        "arrayContainsElement",
-        "extraction",
-    }
+    {"equals", "null", "range", "like", "regex", "search", "expression", "javascript", "interval",
+     "columnComparison", "true", "false", "spatial", "bloom", "arrayContainsElement", "extraction"}
 )
 
 _DIM_FILTER = "org.apache.druid.query.filter.DimFilter"
@@ -216,7 +200,8 @@ def filter_from_json(obj: Any) -> RowFilter:
             values = obj.get("values")
             if not isinstance(values, list):
                 raise InvalidTask("values must not be null")
-            return RowFilter("in", dimension, values=tuple(None if v is None else _scalar(v) for v in values))
+            return RowFilter("in", dimension,
+                             values=tuple(None if v is None else _scalar(v) for v in values))
         lower = _string(obj, "lower", kind, required=False)
         upper = _string(obj, "upper", kind, required=False)
         if lower is None and upper is None:
@@ -228,23 +213,13 @@ def filter_from_json(obj: Any) -> RowFilter:
             # The legacy "alphaNumeric": true means the alphanumeric ordering (BoundDimFilter's constructor).
             ordering = "alphanumeric" if obj.get("alphaNumeric") is True else "lexicographic"
         if ordering not in ("lexicographic", "numeric"):
-            raise NotImplementedByFake(
-                f"transformSpec bound filter ordering [{ordering}] is not implemented: "
-                "only 'lexicographic' and 'numeric'"
-            )
-        return RowFilter(
-            "bound",
-            dimension,
-            lower=lower,
-            upper=upper,
-            lower_strict=obj.get("lowerStrict") is True,
-            upper_strict=obj.get("upperStrict") is True,
-            numeric=ordering == "numeric",
-        )
+            raise NotImplementedByFake(f"transformSpec bound filter ordering [{ordering}] is not implemented: "
+                                       "only 'lexicographic' and 'numeric'")
+        return RowFilter("bound", dimension, lower=lower, upper=upper,
+                         lower_strict=obj.get("lowerStrict") is True, upper_strict=obj.get("upperStrict") is True,
+                         numeric=ordering == "numeric")
     if kind in OTHER_FILTER_TYPES:
-        raise NotImplementedByFake(
-            f"transformSpec filter type [{kind}] is not implemented: only selector, in, bound, and, or, not"
-        )
-    raise NotImplementedByFake(
-        f"transformSpec filter type [{kind}] is not implemented (and not a DimFilter type fakedruid knows)"
-    )
+        raise NotImplementedByFake(f"transformSpec filter type [{kind}] is not implemented: only selector, in, "
+                                   "bound, and, or, not")
+    raise NotImplementedByFake(f"transformSpec filter type [{kind}] is not implemented (and not a DimFilter type "
+                               "fakedruid knows)")

@@ -807,5 +807,7 @@ class RuleStore:
             for key, rules in state.get("rules", {}).items()
         }
         store._rules.setdefault(store.default_key, list(DEFAULT_RULES))
-        store._audit = AuditLog(AuditEntry.from_state(e, default_type=AUDIT_TYPE_RULES) for e in state.get("audit", []))
+        store._audit = AuditLog(
+            AuditEntry.from_state(e, default_type=AUDIT_TYPE_RULES) for e in state.get("audit", [])
+        )
         return store

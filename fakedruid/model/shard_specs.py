@@ -184,9 +184,8 @@ def parse_shard_spec(obj: Any) -> ShardSpec:
         return ShardSpec("none", 0, 0, chunk=SINGLE_ELEMENT, start_root=0, end_root=1, json={"type": "none"})
     if type_ == "linear":
         p = _int(obj, "partitionNum", minimum=0)
-        return ShardSpec(
-            "linear", p, 0, chunk=LINEAR, start_root=p, end_root=p + 1, json={"type": "linear", "partitionNum": p}
-        )
+        return ShardSpec("linear", p, 0, chunk=LINEAR, start_root=p, end_root=p + 1,
+                         json={"type": "linear", "partitionNum": p})
     if type_ == "hashed":
         p = _int(obj, "partitionNum", 0, minimum=0)
         n = _int(obj, "partitions", 0, minimum=0)
@@ -225,15 +224,8 @@ def parse_shard_spec(obj: Any) -> ShardSpec:
         return _ranged(obj, "range", json, start_t, end_t)
     if type_ == "tombstone":
         # numCorePartitions is 0 from the 29 line on (TombstoneShardSpec @ dbe3b922; 1 in older code).
-        return ShardSpec(
-            "tombstone",
-            0,
-            0,
-            chunk=TOMBSTONE,
-            start_root=0,
-            end_root=1,
-            json={"type": "tombstone", "partitionNum": 0, "partitions": 0},
-        )
+        return ShardSpec("tombstone", 0, 0, chunk=TOMBSTONE, start_root=0, end_root=1,
+                         json={"type": "tombstone", "partitionNum": 0, "partitions": 0})
     if type_ == "numbered_overwrite":
         pid = _int(obj, "partitionId")
         if not NON_ROOT_GEN_START_PARTITION_ID <= pid < NON_ROOT_GEN_END_PARTITION_ID:
@@ -254,17 +246,8 @@ def parse_shard_spec(obj: Any) -> ShardSpec:
             "minorVersion": minor,
             "atomicUpdateGroupSize": aug,
         }
-        return ShardSpec(
-            "numbered_overwrite",
-            pid,
-            0,
-            chunk=OVERWRITING,
-            start_root=start_root,
-            end_root=end_root,
-            minor_version=minor,
-            atomic_update_group_size=aug,
-            json=json,
-        )
+        return ShardSpec("numbered_overwrite", pid, 0, chunk=OVERWRITING, start_root=start_root,
+                         end_root=end_root, minor_version=minor, atomic_update_group_size=aug, json=json)
     raise InvalidSegment(
         f"Unknown shardSpec type [{type_}]: expected one of none, numbered, linear, hashed, single, range, "
         "tombstone, numbered_overwrite"
@@ -303,7 +286,8 @@ def shard_spec_java_string(spec: ShardSpec) -> str:
             f"numCorePartitions={spec.num_core_partitions}}}"
         )
     return (
-        f"NumberedOverwriteShardSpec{{partitionId={j['partitionId']}, startRootPartitionId={j['startRootPartitionId']}, "
+        f"NumberedOverwriteShardSpec{{partitionId={j['partitionId']}, "
+        f"startRootPartitionId={j['startRootPartitionId']}, "
         f"endRootPartitionId={j['endRootPartitionId']}, minorVersion={j['minorVersion']}, "
         f"atomicUpdateGroupSize={j['atomicUpdateGroupSize']}}}"
     )

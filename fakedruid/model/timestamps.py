@@ -25,20 +25,8 @@ from fakedruid.model.intervals import (
 )
 
 _NAMED_FORMATS = ("auto", "iso", "millis", "posix", "micro", "nano", "ruby")
-_MONTHS = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
+_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december")
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _SUPPORTED_LETTERS = set("yYMdHhkKmsSaZED")
 
@@ -136,7 +124,8 @@ def parse_timestamp(value: Any, fmt: str, tokens: tuple[_Token, ...] = ()) -> in
         return _iso(text)
     if name in ("millis", "posix", "micro", "nano"):
         number = _java_long(text.strip('"'))
-        return {"millis": number, "posix": number * 1000, "micro": number // 1000, "nano": number // 1_000_000}[name]
+        return {"millis": number, "posix": number * 1000, "micro": number // 1000,
+                "nano": number // 1_000_000}[name]
     if name == "ruby":
         try:
             return int(float(text) * 1000)
@@ -264,16 +253,9 @@ def _parse_pattern(text: str, tokens: tuple[_Token, ...], fmt: str) -> int:
     hour = fields.get("H", fields.get("k", 0) % 24)
     if "h" in fields or "K" in fields:
         hour = fields.get("h", fields.get("K", 0)) % 12 + (12 if pm else 0)
-    if not (
-        1 <= month <= 12 and 1 <= day <= 31 and 0 <= hour < 24 and fields.get("m", 0) < 60 and fields.get("s", 0) < 60
-    ):
+    if not (1 <= month <= 12 and 1 <= day <= 31 and 0 <= hour < 24 and fields.get("m", 0) < 60
+            and fields.get("s", 0) < 60):
         raise UnparseableTimestamp(f'Cannot parse "{text}": Value out of range for pattern [{fmt}]')
     days = days_from_civil(year, month, day) if "D" not in fields else days_from_civil(year, 1, 1) + fields["D"] - 1
-    return (
-        days * MS_PER_DAY
-        + hour * MS_PER_HOUR
-        + fields.get("m", 0) * MS_PER_MINUTE
-        + fields.get("s", 0) * MS_PER_SECOND
-        + fields.get("S", 0)
-        - offset
-    )
+    return (days * MS_PER_DAY + hour * MS_PER_HOUR + fields.get("m", 0) * MS_PER_MINUTE
+            + fields.get("s", 0) * MS_PER_SECOND + fields.get("S", 0) - offset)

@@ -93,7 +93,9 @@ def _tail(path: Path, lines: int = 30) -> str:
     return "\n".join(text.splitlines()[-lines:])
 
 
-def _wait(what: str, check: Callable[[], T | None], timeout: float, *, alive: Callable[[], None] | None = None) -> T:
+def _wait(
+    what: str, check: Callable[[], T | None], timeout: float, *, alive: Callable[[], None] | None = None
+) -> T:
     """Call ``check`` until it returns a value other than None (:func:`fakedruid.polling.poll`); raise on
     ``timeout``."""
     try:
@@ -123,11 +125,7 @@ class _Process:
         self.log = log
         self._log_file = open(log, "ab")  # noqa: SIM115 - closed in stop()
         self.popen = subprocess.Popen(
-            list(cmd),
-            cwd=cwd,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log_file,
-            stderr=subprocess.STDOUT,
+            list(cmd), cwd=cwd, stdin=subprocess.DEVNULL, stdout=self._log_file, stderr=subprocess.STDOUT,
             preexec_fn=_preexec,  # only setpgrp and prctl: no locks taken in the child
         )
 
@@ -467,11 +465,8 @@ class RealDruid:
                     "dimensionsSpec": {"dimensions": ["page"]},
                     "granularitySpec": {"segmentGranularity": "DAY", "queryGranularity": "NONE"},
                 },
-                "ioConfig": {
-                    "type": "index",
-                    "inputSource": {"type": "inline", "data": '{"ts": "2000-01-01T00:00:00Z", "page": "template"}'},
-                    "inputFormat": {"type": "json"},
-                },
+                "ioConfig": {"type": "index", "inputSource": {"type": "inline", "data":
+                             '{"ts": "2000-01-01T00:00:00Z", "page": "template"}'}, "inputFormat": {"type": "json"}},
                 "tuningConfig": {"type": "index"},
             },
         }
@@ -501,7 +496,9 @@ class RealDruid:
         tables = self.shell.tables()
         # The Overlord creates druid_tasks; a Coordinator alone does not.
         wanted = {"DRUID_SEGMENTS", "DRUID_RULES"} | ({"DRUID_TASKS"} if self.overlord else set())
-        if wanted <= tables and self.shell.query("SELECT id FROM druid_rules"):
+        if wanted <= tables and self.shell.query(
+            "SELECT id FROM druid_rules"
+        ):
             return True
         return None
 
@@ -574,8 +571,8 @@ class RealDruid:
         """Wait until the Coordinator's view of each datasource's used segments equals the metadata store's."""
         for ds in sorted(set(datasources)):
             expected = {
-                str(r[0])
-                for r in self.shell.query("SELECT id FROM druid_segments WHERE dataSource = ? AND used = ?", ds, True)
+                str(r[0]) for r in self.shell.query("SELECT id FROM druid_segments WHERE dataSource = ? AND used = ?",
+                                                    ds, True)
             }
 
             def seen(ds: str = ds, expected: set[str] = expected) -> bool | None:
@@ -629,16 +626,11 @@ class RealDruid:
             marks = ", ".join("?" for _ in self._initial_rule_ids)
             statements.append((f"DELETE FROM druid_rules WHERE id NOT IN ({marks})", tuple(self._initial_rule_ids)))
         self.shell.transaction(statements)
-        _wait(
-            "the Coordinator's poll to show no datasource",
-            lambda: True if self._get_json("/druid/coordinator/v1/metadata/datasources") == [] else None,
-            POLL_TIMEOUT,
-        )
-        _wait(
-            "the rules manager's poll to show the startup rules",
-            lambda: True if self._rules() == self._initial_rules else None,
-            POLL_TIMEOUT,
-        )
+        _wait("the Coordinator's poll to show no datasource",
+              lambda: True if self._get_json("/druid/coordinator/v1/metadata/datasources") == [] else None,
+              POLL_TIMEOUT)
+        _wait("the rules manager's poll to show the startup rules",
+              lambda: True if self._rules() == self._initial_rules else None, POLL_TIMEOUT)
 
     def _no_active_tasks(self) -> bool | None:
         for kind in ("pendingTasks", "runningTasks", "waitingTasks"):

@@ -307,7 +307,8 @@ def zookeeper_command(java: Path, lib: Path, layout: Layout) -> list[str]:
 def historical_command(java: Path, lib: Path, layout: Layout) -> list[str]:
     """The Historical JVM, as Druid's ``bin/run-druid historical`` starts it (a small heap: it loads tiny
     segments only)."""
-    return coordinator_command(java, lib, layout, heap="384m", service="historical", conf="historical", direct="128m")
+    return coordinator_command(java, lib, layout, heap="384m", service="historical", conf="historical",
+                               direct="128m")
 
 
 def coordinator_command(
@@ -338,7 +339,8 @@ def coordinator_command(
         f"-Dderby.stream.error.file={layout.logs / 'derby.log'}",
         *JAVA_OPENS,
         "-cp",
-        ":".join([f"{layout.conf / conf}", f"{layout.conf / '_common'}", f"{lib}/*", *(f"{d}/*" for d in extensions)]),
+        ":".join([f"{layout.conf / conf}", f"{layout.conf / '_common'}", f"{lib}/*",
+                  *(f"{d}/*" for d in extensions)]),
         "org.apache.druid.cli.Main",
         "server",
         service,

@@ -176,9 +176,8 @@ def extension_pom_xml(version: str, name: str) -> str:
     """
     parse_druid_version(version)
     if not name or not all(c.isalnum() or c in "-_." for c in name):
-        raise VersionUnavailable(
-            f"Unknown Druid extension [{name}]: expected an artifact name such as druid-basic-security"
-        )
+        raise VersionUnavailable(f"Unknown Druid extension [{name}]: expected an artifact name such as "
+                                 "druid-basic-security")
     v, n = escape(version), escape(name)
     dependency = f"""
       <groupId>org.apache.druid.extensions</groupId>
@@ -391,7 +390,9 @@ def _resolve_once(
     ``finish`` then adds to it (the stub jar), and ``marker`` (its jars' names) is written last."""
     if marker.exists() and lib_jars(target):
         return target
-    _copy_dependencies(pom, target, what=what, artifacts=artifacts, java_home=java_home, repository=repository, log=log)
+    _copy_dependencies(
+        pom, target, what=what, artifacts=artifacts, java_home=java_home, repository=repository, log=log
+    )
     if finish is not None:
         finish(target)
     marker.write_text("\n".join(j.name for j in lib_jars(target)) + "\n", encoding="utf-8")

@@ -27,15 +27,8 @@ from fakedruid.real.errors import RealDruidError
 __all__ = ["SegmentRow", "SqlShell", "segment_rows"]
 
 #: The Druid tables ``reset`` empties (when the version has them); rules are handled apart.
-RESET_TABLES = (
-    "druid_segments",
-    "druid_pendingSegments",
-    "druid_tasklogs",
-    "druid_tasklocks",
-    "druid_tasks",
-    "druid_audit",
-    "druid_upgradeSegments",
-)
+RESET_TABLES = ("druid_segments", "druid_pendingSegments", "druid_tasklogs", "druid_tasklocks", "druid_tasks",
+                "druid_audit", "druid_upgradeSegments")
 
 
 @dataclass(frozen=True)
@@ -83,16 +76,8 @@ class SqlShell:
         source = resources.files("fakedruid.real").joinpath("SqlShell.java")
         with resources.as_file(source) as path:
             self._proc = subprocess.Popen(
-                [
-                    str(java),
-                    "-Xmx64m",
-                    "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1",
-                    "-cp",
-                    str(derbyclient),
-                    str(path),
-                    url,
-                ],
+                [str(java), "-Xmx64m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", str(derbyclient),
+                 str(path), url],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=log if log is not None else subprocess.DEVNULL,
@@ -161,7 +146,10 @@ class SqlShell:
 
     def tables(self) -> set[str]:
         """The names (upper case) of the user tables."""
-        return {str(r[0]).upper() for r in self.query("SELECT TABLENAME FROM SYS.SYSTABLES WHERE TABLETYPE = 'T'")}
+        return {
+            str(r[0]).upper()
+            for r in self.query("SELECT TABLENAME FROM SYS.SYSTABLES WHERE TABLETYPE = 'T'")
+        }
 
     def close(self) -> None:
         """End the shell (closing its stdin ends it; killed if it lingers)."""
@@ -188,7 +176,9 @@ def local_load_spec(segments_dir: Path, segment: Any) -> dict[str, Any]:
     return {"type": "local", "path": str(path / "index.zip")}
 
 
-def segment_rows(objs: Sequence[Any], *, used: bool | Sequence[bool], segments_dir: Path, now: str) -> list[SegmentRow]:
+def segment_rows(
+    objs: Sequence[Any], *, used: bool | Sequence[bool], segments_dir: Path, now: str
+) -> list[SegmentRow]:
     """The ``druid_segments`` rows of seed segments (DataSegment JSON objects or model DataSegments).
 
     A JSON object may carry ``used``, ``createdDate`` and ``usedStatusLastUpdatedDate`` (as in the fake's state

@@ -137,7 +137,9 @@ _SCRIPT = """
 
 def _document(title: str, content: str, *, active: str, token: str | None) -> str:
     active_attr = ' class="active"'
-    nav = "".join(f'<a href="{href}"{active_attr if key == active else ""}>{text}</a>' for key, href, text in _NAV)
+    nav = "".join(
+        f'<a href="{href}"{active_attr if key == active else ""}>{text}</a>' for key, href, text in _NAV
+    )
     live = '<span class="live" title="this page reloads when the state changes">&#9679; live</span>' if token else ""
     token_attr = f' data-token="{escape(token)}"' if token else ""
     return (
@@ -187,10 +189,8 @@ def _summary_text(snap: TimelineSnapshot) -> str:
 
 def _summaries_table(rows: Sequence[DatasourceSummary]) -> str:
     if not rows:
-        return (
-            '<p class="muted">No datasources yet: seed segments with <code>POST /fakedruid/v1/segments</code>, '
+        return '<p class="muted">No datasources yet: seed segments with <code>POST /fakedruid/v1/segments</code>, ' \
             "<code>fakedruid serve --seed FILE</code> or the Python API.</p>"
-        )
     head = (
         "<tr><th>datasource</th><th class=num>segments</th><th class=num>used</th><th class=num>overshadowed</th>"
         "<th class=num>unused</th><th class=num>served</th><th class=num>total size</th></tr>"
@@ -265,7 +265,9 @@ def datasources_page(rows: Sequence[DatasourceSummary], *, token: str) -> str:
     return _document("Datasources", content, active="datasources", token=token)
 
 
-def timeline_page(snap: TimelineSnapshot, *, start: int | None = None, end: int | None = None, token: str) -> str:
+def timeline_page(
+    snap: TimelineSnapshot, *, start: int | None = None, end: int | None = None, token: str
+) -> str:
     """``/fakedruid/datasources/{ds}``: the timeline, zoomed to ``[start, end)`` when given, and a segment table."""
     svg = render_svg(snap, start=start, end=end)
     zoomed = start is not None or end is not None
@@ -299,7 +301,7 @@ def _segment_table(segments: Sequence[SegmentView]) -> str:
         return '<p class="muted">No segments in this range.</p>'
     head = (
         f"<h2>Segments ({len(rows):,}{f', the first {TABLE_LIMIT}' if len(rows) > TABLE_LIMIT else ''})</h2>"
-        '<table class="segments"><tr><th>state</th><th>interval</th><th>version</th><th class=num>partition</th>'
+        "<table class=\"segments\"><tr><th>state</th><th>interval</th><th>version</th><th class=num>partition</th>"
         "<th class=num>size</th><th class=num>rows</th><th>id</th></tr>"
     )
     body = []
@@ -327,15 +329,15 @@ def tasks_page(tasks: Sequence[Task], *, token: str) -> str:
     else:
         body = "".join(
             f'<tr data-task="{escape(t.id)}"><td class="mono">{escape(t.id)}</td><td>{escape(t.type)}</td>'
-            f'<td>{escape(t.datasource)}</td><td class="mono">{t.interval}</td>'
+            f"<td>{escape(t.datasource)}</td><td class=\"mono\">{t.interval}</td>"
             f'<td><span class="badge {escape(t.status)}">{escape(t.status)}</span></td>'
-            f'<td class="mono">{format_instant(t.created_time)}</td>'
+            f"<td class=\"mono\">{format_instant(t.created_time)}</td>"
             f"<td class=num>{'' if t.duration < 0 else f'{t.duration:,} ms'}</td>"
             f"<td class=num>{t.num_segments_killed:,}</td><td>{escape(t.error_msg or '')}</td></tr>"
             for t in tasks
         )
         content = (
-            '<h1>Tasks</h1><table class="tasks"><tr><th>id</th><th>type</th><th>datasource</th><th>interval</th>'
+            "<h1>Tasks</h1><table class=\"tasks\"><tr><th>id</th><th>type</th><th>datasource</th><th>interval</th>"
             "<th>state</th><th>created</th><th class=num>duration</th><th class=num>killed</th><th>error</th></tr>"
             f"{body}</table>"
         )
@@ -350,16 +352,16 @@ def requests_page(records: Sequence[Mapping[str, Any]], *, token: str, limit: in
         newest = list(records)[::-1][:limit]
         body = "".join(
             f"<tr><td class=num>{len(records) - i}</td><td>{escape(str(r['method']))}</td>"
-            f'<td class="mono">{escape(str(r["path"]))}{escape(_query(r.get("query") or {}))}</td>'
+            f"<td class=\"mono\">{escape(str(r['path']))}{escape(_query(r.get('query') or {}))}</td>"
             f"<td class=num>{r['status']}</td>"
-            f'<td class="mono">{escape(_short(r.get("body")))}</td></tr>'
+            f"<td class=\"mono\">{escape(_short(r.get('body')))}</td></tr>"
             for i, r in enumerate(newest)
         )
         note = f" (the newest {limit})" if len(records) > limit else ""
         content = (
-            f'<h1>Request journal</h1><p class="muted">{len(records):,} requests{note}, newest first; the '
+            f"<h1>Request journal</h1><p class=\"muted\">{len(records):,} requests{note}, newest first; the "
             "fake's own <code>/fakedruid/</code> paths are not recorded.</p>"
-            '<table class="requests"><tr><th class=num>#</th><th>method</th><th>path</th><th class=num>status</th>'
+            "<table class=\"requests\"><tr><th class=num>#</th><th>method</th><th>path</th><th class=num>status</th>"
             f"<th>body</th></tr>{body}</table>"
         )
     return _document("Request journal", content, active="requests", token=token)
@@ -371,15 +373,15 @@ def audit_page(entries: Sequence[Mapping[str, Any]], *, token: str) -> str:
         content = '<h1>Audit log</h1><p class="muted">No audit entries yet.</p>'
     else:
         body = "".join(
-            f'<tr><td class="mono">{escape(str(e.get("auditTime")))}</td><td>{escape(str(e.get("type")))}</td>'
+            f"<tr><td class=\"mono\">{escape(str(e.get('auditTime')))}</td><td>{escape(str(e.get('type')))}</td>"
             f"<td>{escape(str(e.get('key')))}</td>"
             f"<td>{escape(str((e.get('auditInfo') or {}).get('author', '')))}</td>"
             f"<td>{escape(str((e.get('auditInfo') or {}).get('comment', '')))}</td>"
-            f'<td class="mono">{escape(_short(e.get("payload"), 300))}</td></tr>'
+            f"<td class=\"mono\">{escape(_short(e.get('payload'), 300))}</td></tr>"
             for e in entries
         )
         content = (
-            '<h1>Audit log</h1><table class="audit"><tr><th>time</th><th>type</th><th>key</th><th>author</th>'
+            "<h1>Audit log</h1><table class=\"audit\"><tr><th>time</th><th>type</th><th>key</th><th>author</th>"
             f"<th>comment</th><th>payload</th></tr>{body}</table>"
         )
     return _document("Audit log", content, active="audit", token=token)
@@ -387,7 +389,7 @@ def audit_page(entries: Sequence[Mapping[str, Any]], *, token: str) -> str:
 
 def error_page(status: int, message: str) -> str:
     """A page for a bad page request (unknown datasource, malformed zoom bounds)."""
-    content = f'<h1>{status}</h1><p class="error">{escape(message)}</p><p><a href="/fakedruid/">Datasources</a></p>'
+    content = f"<h1>{status}</h1><p class=\"error\">{escape(message)}</p><p><a href=\"/fakedruid/\">Datasources</a></p>"
     return _document(str(status), content, active="", token=None)
 
 

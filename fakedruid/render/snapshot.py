@@ -115,7 +115,9 @@ class TimelineSnapshot:
     def count(self, state: str | None = None, *, served: bool | None = None) -> int:
         """How many segments are in ``state`` (any when None) and, when given, served or not."""
         return sum(
-            1 for s in self.segments if (state is None or s.state == state) and (served is None or s.served == served)
+            1
+            for s in self.segments
+            if (state is None or s.state == state) and (served is None or s.served == served)
         )
 
     def to_json(self) -> dict[str, Any]:

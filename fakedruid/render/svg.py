@@ -120,7 +120,9 @@ def _agg_title(members: Sequence[SegmentView]) -> str:
     )
 
 
-def render_svg(snap: TimelineSnapshot, *, width: int = 1100, start: int | None = None, end: int | None = None) -> str:
+def render_svg(
+    snap: TimelineSnapshot, *, width: int = 1100, start: int | None = None, end: int | None = None
+) -> str:
     """The timeline of ``snap`` as one ``<svg>`` element ``width`` pixels wide.
 
     :param start: draw from this instant (UTC ms); default: the earliest finite interval bound.
@@ -215,7 +217,7 @@ def render_svg(snap: TimelineSnapshot, *, width: int = 1100, start: int | None =
         f'data-lo="{lo}" data-hi="{hi}" data-plot-x="{plot_x}" data-plot-w="{plot_w}" '
         f'data-datasource="{escape(snap.datasource)}" role="img" '
         f'aria-label="segment timeline of {escape(snap.datasource)}">'
-        f'{_DEFS}{"".join(backgrounds)}<g class="axis">{"".join(axis)}</g><g class="lanes">{"".join(body)}</g>'
+        f"{_DEFS}{''.join(backgrounds)}<g class=\"axis\">{''.join(axis)}</g><g class=\"lanes\">{''.join(body)}</g>"
         f'<rect class="selection" x="0" y="0" width="0" height="{height}" visibility="hidden"/></svg>'
     )
 
@@ -236,7 +238,8 @@ def _aggregate(members: Sequence[SegmentView], x0: float, x1: float, y: float) -
         if n:
             slice_h = h * n / total
             parts.append(
-                f'<rect x="{x0:.1f}" y="{top:.2f}" width="{x1 - x0:.1f}" height="{slice_h:.2f}" fill="{_FILL[state]}"/>'
+                f'<rect x="{x0:.1f}" y="{top:.2f}" width="{x1 - x0:.1f}" height="{slice_h:.2f}" '
+                f'fill="{_FILL[state]}"/>'
             )
             top += slice_h
     states = " ".join(state for state, n in counts if n)

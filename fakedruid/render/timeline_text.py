@@ -69,7 +69,9 @@ def summary_line(snap: TimelineSnapshot) -> str:
     )
 
 
-def render_text(snap: TimelineSnapshot, *, width: int = 100, start: int | None = None, end: int | None = None) -> str:
+def render_text(
+    snap: TimelineSnapshot, *, width: int = 100, start: int | None = None, end: int | None = None
+) -> str:
     """The timeline of ``snap`` in about ``width`` characters per line.
 
     :param start: draw from this instant (UTC ms); default: the earliest finite interval bound.
