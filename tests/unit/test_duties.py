@@ -434,6 +434,24 @@ def test_kill_on_deletes_old_unused_segments_with_a_coordinator_task() -> None:
     assert task.num_segments_killed == 1
 
 
+def test_kill_task_of_the_duty_fails_on_a_version_after_its_lock() -> None:
+    # The duty's task takes the same lock as any kill task (TaskLocks.isLockCoversSegments): "v1" sorts after
+    # the task's start time, so the task fails and kills nothing; the duty still moves past the interval.
+    cluster = make_cluster()
+    late = day(cluster, 10, "v1", used=False, used_status_last_updated=LONG_AGO)
+    covered = day(cluster, 11, used=False, used_status_last_updated=LONG_AGO)
+    kill_on(cluster)
+
+    report = cycle(cluster)
+
+    [task_id] = report.kill_task_ids
+    task = cluster.tasks.get(task_id)
+    assert task is not None and task.status == FAILED
+    assert task.error_msg is not None and "can't cover segments[[DataSegment{" in task.error_msg
+    assert unused(cluster) == {late, covered}
+    assert cluster.duty_config.last_kill_interval_end[DS] == task.interval.end
+
+
 def test_kill_never_touches_used_segments_inside_the_umbrella_interval() -> None:
     cluster = make_cluster()
     first = day(cluster, 10, used=False, used_status_last_updated=LONG_AGO)
