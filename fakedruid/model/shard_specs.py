@@ -286,7 +286,8 @@ def shard_spec_java_string(spec: ShardSpec) -> str:
             f"numCorePartitions={spec.num_core_partitions}}}"
         )
     return (
-        f"NumberedOverwriteShardSpec{{partitionId={j['partitionId']}, startRootPartitionId={j['startRootPartitionId']}, "
+        f"NumberedOverwriteShardSpec{{partitionId={j['partitionId']}, "
+        f"startRootPartitionId={j['startRootPartitionId']}, "
         f"endRootPartitionId={j['endRootPartitionId']}, minorVersion={j['minorVersion']}, "
         f"atomicUpdateGroupSize={j['atomicUpdateGroupSize']}}}"
     )

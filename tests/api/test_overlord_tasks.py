@@ -71,9 +71,10 @@ def test_submit_kill_limit_and_batch_size(fake: FakeCoordinator, client: FlaskCl
 
 
 def test_submit_kill_max_used_status_last_updated_time(fake: FakeCoordinator, client: FlaskClient) -> None:
-    old = fake.add_segment(WIKI, "2015-09-12T00/PT1H", "2015-01-01T00:00:00.000Z", used=False, used_status_last_updated="2024-01-01")
-    new = fake.add_segment(WIKI, "2015-09-12T01/PT1H", "2015-01-01T00:00:00.000Z", used=False)
-    null = fake.add_segment(WIKI, "2015-09-12T02/PT1H", "2015-01-01T00:00:00.000Z", used=False, used_status_last_updated=None)
+    v = "2015-01-01T00:00:00.000Z"
+    old = fake.add_segment(WIKI, "2015-09-12T00/PT1H", v, used=False, used_status_last_updated="2024-01-01")
+    new = fake.add_segment(WIKI, "2015-09-12T01/PT1H", v, used=False)
+    null = fake.add_segment(WIKI, "2015-09-12T02/PT1H", v, used=False, used_status_last_updated=None)
     submit(client, maxUsedStatusLastUpdatedTime="2024-02-01T00:00:00.000Z")
     assert fake.segment_ids(WIKI) == {new, null}
     assert old not in fake.segment_ids(WIKI)

@@ -560,7 +560,7 @@ def test_kill_task_from_json_missing_type_raises(body: Any) -> None:
 
 
 def test_kill_version_after_lock_fails_and_keeps_the_batch(cluster: Cluster) -> None:
-    ids = seed(cluster, range(2)) + [cluster.add_segment("wiki", hour(2), "v1", used=False)]
+    ids = [*seed(cluster, range(2)), cluster.add_segment("wiki", hour(2), "v1", used=False)]
     task = kill(cluster)
     assert task.status == FAILED
     assert task.lock_version == "2024-05-01T10:00:00.123Z"  # the task's start, as Druid prints it
