@@ -54,7 +54,7 @@ def task_error_msg(task: Task, profile: Profile) -> str | None:
 
     A task whose ``isReady`` threw gets ``TaskQueue``'s message (Druid 28 names no cause, 33 does), and Druid 28's
     ``TaskStatus`` cuts messages to 100 characters plus ``...`` (both measured on Druid 28.0.0 and 33.0.0); later
-    releases cut the middle of messages over 1024 characters (measured on 37.0.0).
+    releases cut the middle of messages over 1024 characters (measured on 33.0.0 and 37.0.0).
     """
     message = task.error_msg
     if message is None:
@@ -76,7 +76,7 @@ def task_error_msg(task: Task, profile: Profile) -> str | None:
         # Newer TaskStatus keeps the first and last 512 characters around "...<n> characters omitted...", and cuts
         # again in every constructor (failure, withDuration, the Overlord reading the peon's status...). Three cuts
         # or more reach the fixed point n = 27, the marker's own length, whatever the first length: measured on
-        # 37.0.0 ("...27 characters omitted..." where 442 characters were cut).
+        # 33.0.0 and 37.0.0 ("...27 characters omitted..." where 442 characters were cut).
         half = TASK_ERROR_MSG_TRUNCATION_LIMIT // 2
         message = message[:half] + "...27 characters omitted..." + message[-half:]
     return message
