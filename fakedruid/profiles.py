@@ -74,7 +74,8 @@ class Profile:
     authorization_result: bool
     # ---- native ingestion tasks (measured on real Druid 28.0.0 and 33.0.0, tests/contract/test_ingestion.py)
     #: ``TaskStatus`` cuts ``errorMsg`` to this many characters and appends ``...`` (Druid 28; 33 keeps the
-    #: fake's short messages whole); None: no cut.
+    #: fake's short messages whole); None: the newer cut, the middle of a message over 1024 characters
+    #: (``api/overlord.py``, measured on 33.0.0 and 37.0.0).
     task_error_msg_limit: int | None
     #: The ``ingestionStatsAndErrors`` payload ends with ``recordsProcessed`` (``{}``) and, for a task that
     #: succeeded, ``segmentsPublished``, and the reports carry a ``taskContext`` report (Druid 33; 28 has neither).

@@ -55,7 +55,8 @@ def task_error_msg(task: Task, profile: Profile) -> str | None:
     """The ``errorMsg`` of a task's ``TaskStatus`` in the profile's release.
 
     A task whose ``isReady`` threw gets ``TaskQueue``'s message (Druid 28 names no cause, 33 does), and Druid 28's
-    ``TaskStatus`` cuts messages to 100 characters plus ``...`` (both measured on Druid 28.0.0 and 33.0.0).
+    ``TaskStatus`` cuts messages to 100 characters plus ``...`` (both measured on Druid 28.0.0 and 33.0.0); later
+    releases cut the middle of messages over 1024 characters (measured on 33.0.0 and 37.0.0).
     """
     message = task.error_msg
     if message is None:
@@ -70,9 +71,22 @@ def task_error_msg(task: Task, profile: Profile) -> str | None:
             else "Failed while waiting for the task to be ready to run. See overlord logs for more details."
         )
     limit = profile.task_error_msg_limit
-    if limit is not None and len(message) > limit:
-        message = message[:limit] + "..."
+    if limit is not None:
+        if len(message) > limit:
+            message = message[:limit] + "..."
+    elif len(message) > TASK_ERROR_MSG_TRUNCATION_LIMIT:
+        # Newer TaskStatus keeps the first and last 512 characters around "...<n> characters omitted...", and cuts
+        # again in every constructor (failure, withDuration, the Overlord reading the peon's status...). Three cuts
+        # or more reach the fixed point n = 27, the marker's own length, whatever the first length: measured on
+        # 33.0.0 and 37.0.0 ("...27 characters omitted..." where 442 characters were cut).
+        half = TASK_ERROR_MSG_TRUNCATION_LIMIT // 2
+        message = message[:half] + "...27 characters omitted..." + message[-half:]
     return message
+
+
+#: ``TaskStatus.MAX_ERROR_MSG_TRUNCATION_LIMIT`` (Druid 33 and later; Druid 28's ``MAX_ERROR_MSG_LENGTH`` is the
+#: profile's ``task_error_msg_limit``).
+TASK_ERROR_MSG_TRUNCATION_LIMIT = 1024
 
 
 def task_status_plus(task: Task, *, listed: bool) -> dict[str, Any]:

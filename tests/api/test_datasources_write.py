@@ -1006,8 +1006,8 @@ def test_kill_literal_slash_in_interval_is_unknown_path_404(fake: FakeCoordinato
 
 
 def test_kill_encoded_slash_and_trailing_slash_accepted(fake: FakeCoordinator, client: FlaskClient) -> None:
-    a = fake.add_segment("ds", "2015-09-12/P1D", "v1", used=False)
-    b = fake.add_segment("ds", "2015-09-14/P1D", "v1", used=False)
+    a = fake.add_segment("ds", "2015-09-12/P1D", "2015-01-01T00:00:00.000Z", used=False)
+    b = fake.add_segment("ds", "2015-09-14/P1D", "2015-01-01T00:00:00.000Z", used=False)
     assert client.delete("/druid/coordinator/v1/datasources/ds/intervals/2015-09-12%2F2015-09-13").status_code == 200
     assert fake.segment_ids("ds") == {b}
     assert client.delete("/druid/coordinator/v1/datasources/ds/intervals/2015-09-14_2015-09-15/").status_code == 200

@@ -71,9 +71,10 @@ def test_submit_kill_limit_and_batch_size(fake: FakeCoordinator, client: FlaskCl
 
 
 def test_submit_kill_max_used_status_last_updated_time(fake: FakeCoordinator, client: FlaskClient) -> None:
-    old = fake.add_segment(WIKI, "2015-09-12T00/PT1H", "v1", used=False, used_status_last_updated="2024-01-01")
-    new = fake.add_segment(WIKI, "2015-09-12T01/PT1H", "v1", used=False)
-    null = fake.add_segment(WIKI, "2015-09-12T02/PT1H", "v1", used=False, used_status_last_updated=None)
+    v = "2015-01-01T00:00:00.000Z"
+    old = fake.add_segment(WIKI, "2015-09-12T00/PT1H", v, used=False, used_status_last_updated="2024-01-01")
+    new = fake.add_segment(WIKI, "2015-09-12T01/PT1H", v, used=False)
+    null = fake.add_segment(WIKI, "2015-09-12T02/PT1H", v, used=False, used_status_last_updated=None)
     submit(client, maxUsedStatusLastUpdatedTime="2024-02-01T00:00:00.000Z")
     assert fake.segment_ids(WIKI) == {new, null}
     assert old not in fake.segment_ids(WIKI)
@@ -92,16 +93,16 @@ def test_submit_kill_mark_as_unused_ignored_latest(fake_latest: FakeCoordinator,
 
 
 def test_submit_kill_versions_honoured_latest(fake_latest: FakeCoordinator, client_latest: FlaskClient) -> None:
-    keep = fake_latest.add_segment(WIKI, "2015-09-12T00/PT1H", "v1", used=False)
-    fake_latest.add_segment(WIKI, "2015-09-12T01/PT1H", "v2", used=False)
-    submit(client_latest, versions=["v2"])
+    keep = fake_latest.add_segment(WIKI, "2015-09-12T00/PT1H", "2015-01-01T00:00:00.000Z", used=False)
+    fake_latest.add_segment(WIKI, "2015-09-12T01/PT1H", "2015-01-02T00:00:00.000Z", used=False)
+    submit(client_latest, versions=["2015-01-02T00:00:00.000Z"])
     assert fake_latest.segment_ids(WIKI) == {keep}
 
 
 def test_submit_kill_versions_ignored_29(fake: FakeCoordinator, client: FlaskClient) -> None:
-    fake.add_segment(WIKI, "2015-09-12T00/PT1H", "v1", used=False)
-    fake.add_segment(WIKI, "2015-09-12T01/PT1H", "v2", used=False)
-    submit(client, versions=["v2"])
+    fake.add_segment(WIKI, "2015-09-12T00/PT1H", "2015-01-01T00:00:00.000Z", used=False)
+    fake.add_segment(WIKI, "2015-09-12T01/PT1H", "2015-01-02T00:00:00.000Z", used=False)
+    submit(client, versions=["2015-01-02T00:00:00.000Z"])
     assert fake.segment_ids(WIKI) == set()
 
 

@@ -729,8 +729,8 @@ def test_kill_task_mark_as_unused(coordinator: FakeCoordinator, wiki: list[str],
 
 @per_profile(answer_29="ignored: every version is killed", answer_latest="only v0 is killed")
 def test_kill_task_versions(coordinator: FakeCoordinator, wiki: list[str], expected: str) -> None:
-    v0 = coordinator.add_segment(WIKI, "2015-09-12T10/2015-09-12T11", "v0", used=False)
-    assert _kill(coordinator, versions=["v0"]).status_code == 200
+    v0 = coordinator.add_segment(WIKI, "2015-09-12T10/2015-09-12T11", "2014-12-31T00:00:00.000Z", used=False)
+    assert _kill(coordinator, versions=["2014-12-31T00:00:00.000Z"]).status_code == 200
     assert v0 not in coordinator.segment_ids(WIKI)
     assert (wiki[1] in coordinator.segment_ids(WIKI)) == (expected == "only v0 is killed")
 

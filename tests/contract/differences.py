@@ -315,15 +315,6 @@ LISTED: tuple[Listed, ...] = (
 #: Differences the machines avoid generating (name, versions, reason); FIDELITY.md lists them too.
 AVOIDED: tuple[tuple[str, tuple[str, ...], str], ...] = (
     (
-        "kill_future_version",
-        (V28,),
-        "a kill task fails when an unused segment's version sorts after its lock's version (the task's start "
-        "time; a version such as v1 always does): TaskLocks.isLockCoversSegments needs lock version >= segment "
-        "version, so KillUnusedSegmentsTask throws ISE 'Locks[...] for task[...] can't cover segments[...]' and "
-        "writes no report (measured on 28.0.0; the same check is in the later releases' source); the fake kills "
-        "them, and the KillMachine seeds past ISO versions only",
-    ),
-    (
         "forward_500_writes",
         (V33,),
         "the write calls the Coordinator forwards to the Overlord (mark all used, markUsed, mark one segment used "

@@ -308,9 +308,11 @@ def _timeline(ds: str, versions: st.SearchStrategy[str]) -> st.SearchStrategy[li
 
 #: Overlapping versions: short strings (string order differs from time order: "v10" < "v9") and ISO times.
 ANY_VERSIONS = fds.versions(style="short", max_size=2) | fds.versions(style="iso")
-#: 28.0.0's kill task refuses a segment whose version sorts after the task's start time (a listed difference):
-#: the kill machine seeds ISO versions in the past only.
+#: The kill machine's versions: ISO times in the past (which a kill task's lock covers) and short strings, of which
+#: those that sort after the task's start time ("v1", but not "1") make the task fail at their batch
+#: (TaskLocks.isLockCoversSegments; the fake does the same).
 PAST_VERSIONS = fds.versions(style="iso", min_value="2020-06-01T00:00:00.000Z", max_value="2023-12-31T00:00:00.000Z")
+KILL_VERSIONS = PAST_VERSIONS | fds.versions(style="short", max_size=2)
 T = TypeVar("T")
 
 
@@ -560,7 +562,7 @@ def kill_machine_for(diff: Differential) -> type[RuleBasedStateMachine]:
         @initialize(data=st.data())
         def seed(self, data: st.DataObject) -> None:
             self.diff = diff
-            self._seed(data, PAST_VERSIONS)
+            self._seed(data, KILL_VERSIONS)
 
         @rule(interval=GRID_INTERVALS)
         def mark_unused(self, interval: Any) -> None:

@@ -63,7 +63,16 @@ def _assert_lock_failure(coordinator: DruidTarget, datasource: str, status: dict
     if limit is not None:
         assert message == expected[:limit] + "...", message
         return
-    assert re.sub(r"path=>[^,}]*", "path=>P", message) == expected, message
+    if len(message) > 1024:
+        # Druid 33 and later keep the first and last 512 characters of a longer message (TaskStatus, cut again by
+        # each constructor: the count converges to the marker's own length); the real paths are longer than P.
+        head, tail = message.split("...27 characters omitted...")
+        assert (len(head), len(tail)) == (512, 512), message
+        # The tail may open inside a loadSpec path: compare from the end of the first field it shows.
+        normal = re.sub(r"path=>[^,}]*", "path=>P", tail.split(", ", 1)[1])
+        assert expected.startswith(head) and expected.endswith(normal), message
+    else:
+        assert re.sub(r"path=>[^,}]*", "path=>P", message) == expected, message
     # The lock is taken when the task starts, after it was created (as Druid prints both instants).
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", version)
     assert version >= status["createdTime"]

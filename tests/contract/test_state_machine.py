@@ -19,6 +19,7 @@ cluster the served view follows a write only once the Historical has loaded or d
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -275,10 +276,18 @@ class Reference:
         return self.bulk(len(hits))
 
     def kill(self, start: int, end: int) -> Answer:
-        # Only unused segments inside the interval go; used ones are never touched (semantics 8.4).
-        for i in [i for i in self.unused_ids() if _contains(start, end, self.rows[i])]:
-            del self.rows[i]
-            del self.used[i]
+        # Only unused segments inside the interval go; used ones are never touched (semantics 8.4). The kill task
+        # nukes batches of 100 (by id) and stops at the first batch holding a version that sorts after its lock's,
+        # the task's start time (TaskLocks.isLockCoversSegments): a short version such as "4" or "a" does.
+        lock = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+        hits = sorted(i for i in self.unused_ids() if _contains(start, end, self.rows[i]))
+        for first in range(0, len(hits), 100):
+            batch = hits[first : first + 100]
+            if any(self.rows[i].version > lock for i in batch):
+                break
+            for i in batch:
+                del self.rows[i]
+                del self.used[i]
         return Answer(200, "empty")
 
 

@@ -15,6 +15,10 @@ from fakedruid.model.rules import NULL_RULE_ERROR, rules_from_json
 from fakedruid.model.tasks import FAILED, RUNNING, SUCCESS
 
 NOW = "2024-05-01T10:00:00.123Z"
+#: Segment versions: ISO instants before NOW, as a real Druid's tasks write them (a kill task's lock, whose version
+#: is its start time, covers only versions that sort at or before it: ``TaskLocks.isLockCoversSegments``).
+V1 = "2015-01-01T00:00:00.000Z"
+V2 = "2015-01-02T00:00:00.000Z"
 DAY = 86_400_000
 DS = "wiki"
 TOMBSTONE = {"type": "tombstone"}
@@ -41,7 +45,7 @@ def cycle(cluster: Cluster, *, count_killable_only: bool = False) -> DutyReport:
     return run_duties(cluster, count_killable_only=count_killable_only)
 
 
-def day(cluster: Cluster, d: int, version: str = "v1", ds: str = DS, **kwargs: Any) -> str:
+def day(cluster: Cluster, d: int, version: str = V1, ds: str = DS, **kwargs: Any) -> str:
     """Seed the segment of 2015-09-<d> (one day)."""
     return cluster.add_segment(ds, f"2015-09-{d:02d}/2015-09-{d + 1:02d}", version, **kwargs)
 
@@ -121,9 +125,9 @@ def test_run_rules_only_touches_the_datasource_of_the_rule() -> None:
 def test_run_rules_period_chain_drops_segments_older_than_window() -> None:
     # semantics 6.5: [loadByPeriod P1M, dropForever] drops what ends at or before now - P1M.
     cluster = make_cluster()
-    old = cluster.add_segment(DS, "2024-03-30/2024-04-01T10:00:00.123Z", "v1")
-    recent = cluster.add_segment(DS, "2024-03-30/2024-04-01T10:00:00.124Z", "v2")
-    future = cluster.add_segment(DS, "2025-01-01/2025-01-02", "v1")
+    old = cluster.add_segment(DS, "2024-03-30/2024-04-01T10:00:00.123Z", V1)
+    recent = cluster.add_segment(DS, "2024-03-30/2024-04-01T10:00:00.124Z", V2)
+    future = cluster.add_segment(DS, "2025-01-01/2025-01-02", V1)
     set_rules(cluster, DS, [{"type": "loadByPeriod", "period": "P1M"}, {"type": "dropForever"}])
 
     cycle(cluster)
@@ -134,7 +138,7 @@ def test_run_rules_period_chain_drops_segments_older_than_window() -> None:
 
 def test_run_rules_period_rule_uses_the_clock() -> None:
     cluster = make_cluster()
-    sid = cluster.add_segment(DS, "2024-04-29/2024-04-30", "v1")
+    sid = cluster.add_segment(DS, "2024-04-29/2024-04-30", V1)
     set_rules(cluster, DS, [{"type": "dropBeforeByPeriod", "period": "P3D"}])
 
     cycle(cluster)
@@ -193,8 +197,8 @@ def test_run_rules_skips_overshadowed_segments() -> None:
     # The old version is overshadowed, so RunRules leaves it to MarkOvershadowedSegmentsAsUnused; the new one
     # is dropped, so it is not served and cannot turn the old one off in this cycle.
     cluster = make_cluster()
-    old = day(cluster, 10, "v1")
-    new = day(cluster, 10, "v2")
+    old = day(cluster, 10, V1)
+    new = day(cluster, 10, V2)
     set_rules(cluster, DS, [{"type": "dropForever"}])
 
     report = cycle(cluster)
@@ -259,8 +263,8 @@ def test_run_rules_null_rule_without_servers_does_not_fail() -> None:
 
 def test_mark_overshadowed_served_newer_version_marks_older_unused() -> None:
     cluster = make_cluster()
-    old = day(cluster, 10, "v1")
-    new = day(cluster, 10, "v2")
+    old = day(cluster, 10, V1)
+    new = day(cluster, 10, V2)
 
     report = cycle(cluster)
 
@@ -271,8 +275,8 @@ def test_mark_overshadowed_served_newer_version_marks_older_unused() -> None:
 
 def test_mark_overshadowed_newer_version_not_served_keeps_older_used() -> None:
     cluster = make_cluster()
-    old = day(cluster, 10, "v1")
-    new = day(cluster, 10, "v2")
+    old = day(cluster, 10, V1)
+    new = day(cluster, 10, V2)
     # A load rule naming a tier without servers: nothing is loaded.
     set_rules(cluster, DS, [{"type": "loadForever", "tieredReplicants": {"hot": 1}}])
 
@@ -286,9 +290,9 @@ def test_mark_overshadowed_newer_version_not_served_keeps_older_used() -> None:
 
 def test_mark_overshadowed_partly_served_newer_set_keeps_older_used() -> None:
     cluster = make_cluster()
-    old = cluster.add_segment(DS, "2015-09-10/2015-09-12", "v1")
-    new_a = day(cluster, 10, "v2")
-    new_b = day(cluster, 11, "v2")
+    old = cluster.add_segment(DS, "2015-09-10/2015-09-12", V1)
+    new_a = day(cluster, 10, V2)
+    new_b = day(cluster, 11, V2)
     # Only the first half of the newer data is loaded; the second half is dropped by RunRules.
     set_rules(cluster, DS, [{"type": "loadByInterval", "interval": "2015-09-10/2015-09-11"}, {"type": "dropForever"}])
 
@@ -300,8 +304,8 @@ def test_mark_overshadowed_partly_served_newer_set_keeps_older_used() -> None:
 
 def test_mark_overshadowed_zero_replica_newer_version_marks_older_unused() -> None:
     cluster = make_cluster()
-    old = day(cluster, 10, "v1")
-    new = day(cluster, 10, "v2")
+    old = day(cluster, 10, V1)
+    new = day(cluster, 10, V2)
     set_rules(cluster, DS, [{"type": "loadForever", "tieredReplicants": {"_default_tier": 0}}])
 
     report = cycle(cluster)
@@ -312,8 +316,8 @@ def test_mark_overshadowed_zero_replica_newer_version_marks_older_unused() -> No
 
 def test_mark_overshadowed_without_servers_does_nothing() -> None:
     cluster = make_cluster(tiers={})
-    old = day(cluster, 10, "v1")
-    new = day(cluster, 10, "v2")
+    old = day(cluster, 10, V1)
+    new = day(cluster, 10, V2)
     set_rules(cluster, DS, [{"type": "loadForever", "tieredReplicants": {}}])
 
     cycle(cluster)
@@ -323,8 +327,8 @@ def test_mark_overshadowed_without_servers_does_nothing() -> None:
 
 def test_mark_overshadowed_partial_overlap_keeps_older_used() -> None:
     cluster = make_cluster()
-    old = cluster.add_segment(DS, "2015-09-10/2015-09-12", "v1")
-    new = day(cluster, 10, "v2")
+    old = cluster.add_segment(DS, "2015-09-10/2015-09-12", V1)
+    new = day(cluster, 10, V2)
 
     cycle(cluster)
 
@@ -333,8 +337,8 @@ def test_mark_overshadowed_partial_overlap_keeps_older_used() -> None:
 
 def test_mark_overshadowed_incomplete_newer_set_keeps_older_used() -> None:
     cluster = make_cluster()
-    old = day(cluster, 10, "v1")
-    new = day(cluster, 10, "v2", partition_num=0, partitions=2)
+    old = day(cluster, 10, V1)
+    new = day(cluster, 10, V2, partition_num=0, partitions=2)
 
     cycle(cluster)
 
@@ -344,8 +348,8 @@ def test_mark_overshadowed_incomplete_newer_set_keeps_older_used() -> None:
 def test_mark_overshadowed_waits_for_millis_to_wait_before_deleting() -> None:
     cluster = make_cluster()
     cluster.duty_config.millis_to_wait_before_deleting = 900_000
-    old = day(cluster, 10, "v1")
-    new = day(cluster, 10, "v2")
+    old = day(cluster, 10, V1)
+    new = day(cluster, 10, V2)
 
     report = cycle(cluster)
     assert used(cluster) == {old, new}
@@ -368,8 +372,8 @@ def test_mark_overshadowed_delay_counts_from_cluster_start() -> None:
     cluster = make_cluster()
     advance(cluster, 10_000)
     cluster.duty_config.millis_to_wait_before_deleting = 10_000
-    old = day(cluster, 10, "v1")
-    day(cluster, 10, "v2")
+    old = day(cluster, 10, V1)
+    day(cluster, 10, V2)
 
     cycle(cluster)
 
@@ -379,17 +383,17 @@ def test_mark_overshadowed_delay_counts_from_cluster_start() -> None:
 # ====================================================================== 7.3 MarkEternityTombstonesAsUnused
 
 
-def eternity_start(cluster: Cluster, end: str, version: str = "v2") -> str:
+def eternity_start(cluster: Cluster, end: str, version: str = V2) -> str:
     return cluster.add_segment(DS, Interval(MIN_INSTANT, parse_instant(end)), version, shard_spec=TOMBSTONE)
 
 
-def eternity_end(cluster: Cluster, start: str, version: str = "v2") -> str:
+def eternity_end(cluster: Cluster, start: str, version: str = V2) -> str:
     return cluster.add_segment(DS, Interval(parse_instant(start), MAX_INSTANT), version, shard_spec=TOMBSTONE)
 
 
 def test_mark_eternity_tombstones_marks_both_ends_unused() -> None:
     cluster = make_cluster()
-    data = day(cluster, 10, "v1")
+    data = day(cluster, 10, V1)
     low = eternity_start(cluster, "2015-09-10")
     high = eternity_end(cluster, "2015-09-11")
 
@@ -402,7 +406,7 @@ def test_mark_eternity_tombstones_marks_both_ends_unused() -> None:
 
 def test_mark_eternity_tombstones_finite_tombstone_stays_used() -> None:
     cluster = make_cluster()
-    tomb = cluster.add_segment(DS, "2015-09-10/2015-09-11", "v1", shard_spec=TOMBSTONE)
+    tomb = cluster.add_segment(DS, "2015-09-10/2015-09-11", V1, shard_spec=TOMBSTONE)
 
     report = cycle(cluster)
 
@@ -412,8 +416,8 @@ def test_mark_eternity_tombstones_finite_tombstone_stays_used() -> None:
 
 def test_mark_eternity_tombstones_overlapping_overshadowed_segment_waits_a_cycle() -> None:
     cluster = make_cluster()
-    old = day(cluster, 10, "v1")
-    tomb = eternity_end(cluster, "2015-01-01", "v2")
+    old = day(cluster, 10, V1)
+    tomb = eternity_end(cluster, "2015-01-01", V2)
 
     report = cycle(cluster)
     # The tombstone overshadows the old segment, which this cycle marks unused; the tombstone overlapped it.
@@ -427,8 +431,8 @@ def test_mark_eternity_tombstones_overlapping_overshadowed_segment_waits_a_cycle
 
 def test_mark_eternity_tombstones_overshadowed_tombstone_is_left_to_overshadow_duty() -> None:
     cluster = make_cluster()
-    tomb = eternity_end(cluster, "2015-01-01", "v1")
-    newer = cluster.add_segment(DS, Interval(parse_instant("2015-01-01"), MAX_INSTANT), "v2")
+    tomb = eternity_end(cluster, "2015-01-01", V1)
+    newer = cluster.add_segment(DS, Interval(parse_instant("2015-01-01"), MAX_INSTANT), V2)
 
     report = cycle(cluster)
 
@@ -474,6 +478,24 @@ def test_kill_on_deletes_old_unused_segments_with_a_coordinator_task() -> None:
     assert task.payload["limit"] == 100
     assert task.payload["maxUsedStatusLastUpdatedTime"] == "2024-04-01T10:00:00.123Z"
     assert task.num_segments_killed == 1
+
+
+def test_kill_task_of_the_duty_fails_on_a_version_after_its_lock() -> None:
+    # The duty's task takes the same lock as any kill task (TaskLocks.isLockCoversSegments): "v1" sorts after
+    # the task's start time, so the task fails and kills nothing; the duty still moves past the interval.
+    cluster = make_cluster()
+    late = day(cluster, 10, "v1", used=False, used_status_last_updated=LONG_AGO)
+    covered = day(cluster, 11, used=False, used_status_last_updated=LONG_AGO)
+    kill_on(cluster)
+
+    report = cycle(cluster)
+
+    [task_id] = report.kill_task_ids
+    task = cluster.tasks.get(task_id)
+    assert task is not None and task.status == FAILED
+    assert task.error_msg is not None and "can't cover segments[[DataSegment{" in task.error_msg
+    assert unused(cluster) == {late, covered}
+    assert cluster.duty_config.last_kill_interval_end[DS] == task.interval.end
 
 
 def test_kill_never_touches_used_segments_inside_the_umbrella_interval() -> None:
@@ -532,9 +554,9 @@ def test_kill_null_used_status_last_updated_is_never_killed() -> None:
 def test_kill_duration_to_retain_applies_to_interval_end() -> None:
     cluster = make_cluster()
     # Unused long ago, but its data ends less than 90 days before now.
-    young = cluster.add_segment(DS, "2024-01-31/2024-02-01T10:00:00.124Z", "v1", used=False,
+    young = cluster.add_segment(DS, "2024-01-31/2024-02-01T10:00:00.124Z", V1, used=False,
                                 used_status_last_updated=LONG_AGO)
-    old = cluster.add_segment(DS, "2024-01-31/2024-02-01T10:00:00.123Z", "v2", used=False,
+    old = cluster.add_segment(DS, "2024-01-31/2024-02-01T10:00:00.123Z", V2, used=False,
                               used_status_last_updated=LONG_AGO)
     kill_on(cluster)
 
@@ -546,7 +568,7 @@ def test_kill_duration_to_retain_applies_to_interval_end() -> None:
 
 def test_kill_ignore_duration_to_retain_kills_recent_data() -> None:
     cluster = make_cluster()
-    cluster.add_segment(DS, "2024-04-30/2024-05-01", "v1", used=False, used_status_last_updated=LONG_AGO)
+    cluster.add_segment(DS, "2024-04-30/2024-05-01", V1, used=False, used_status_last_updated=LONG_AGO)
     kill_on(cluster, ignoreDurationToRetain=True)
 
     cycle(cluster)
@@ -556,7 +578,7 @@ def test_kill_ignore_duration_to_retain_kills_recent_data() -> None:
 
 def test_kill_negative_duration_to_retain_reaches_into_the_future() -> None:
     cluster = make_cluster()
-    cluster.add_segment(DS, "2024-05-02/2024-05-03", "v1", used=False, used_status_last_updated=LONG_AGO)
+    cluster.add_segment(DS, "2024-05-02/2024-05-03", V1, used=False, used_status_last_updated=LONG_AGO)
     kill_on(cluster, durationToRetain="P-3D")
 
     cycle(cluster)

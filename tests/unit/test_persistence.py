@@ -163,8 +163,8 @@ def _cluster_with_two_segments() -> tuple[Any, list[str]]:
 
     cluster = Cluster(clock=FrozenClock(parse_instant("2024-01-01T00:00:00Z")))
     ids = [
-        cluster.add_segment("w", "2020-01-01/2020-01-02", "v1"),
-        cluster.add_segment("w", "2020-01-02/2020-01-03", "v1"),
+        cluster.add_segment("w", "2020-01-01/2020-01-02", "2020-06-01T00:00:00.000Z"),
+        cluster.add_segment("w", "2020-01-02/2020-01-03", "2020-06-01T00:00:00.000Z"),
     ]
     return cluster, ids
 

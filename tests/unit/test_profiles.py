@@ -164,7 +164,8 @@ def test_profile_33_is_latest_but_for_what_33_0_0_was_measured_to_answer() -> No
         "metadata_keeps_emptied_datasources", "unused_rows_carry_indexing_state_fingerprint",
         "basic_auth_splits_at_first_colon", "auth_failure_names_user", "jetty12_bad_message_page",
         "jetty12_reason_phrases", "error_page_json_raw_controls", "jackson_source_redacted",
-        "jackson_collection_errors_raw_types", "jackson_220_wording", "row_stats_thrown_away_by_reason", "forwarded_mark_used_500",
+        "jackson_collection_errors_raw_types", "jackson_220_wording", "row_stats_thrown_away_by_reason",
+        "segment_string_37_fields", "forwarded_mark_used_500",
     }
 
 
@@ -203,6 +204,7 @@ def test_profile_33_is_latest_but_for_what_33_0_0_was_measured_to_answer() -> No
         ("jackson_collection_errors_raw_types", False, True),
         ("jackson_220_wording", False, True),
         ("row_stats_thrown_away_by_reason", False, True),
+        ("segment_string_37_fields", False, True),
         ("forwarded_mark_used_500", False, False),
     ],
 )
@@ -257,6 +259,7 @@ def test_profile_switches_are_all_listed_above() -> None:
         "jackson_collection_errors_raw_types",
         "jackson_220_wording",
         "row_stats_thrown_away_by_reason",
+        "segment_string_37_fields",
         "forwarded_mark_used_500",
     }
     assert {f.name for f in dataclasses.fields(Profile)} == listed

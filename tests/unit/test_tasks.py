@@ -554,3 +554,93 @@ def test_kill_task_from_json_other_druid_type_not_implemented(task_type: str) ->
 def test_kill_task_from_json_missing_type_raises(body: Any) -> None:
     with pytest.raises(InvalidTask, match="missing type id property 'type'"):
         read29(body)
+
+
+# ---------------------------------------------------------------------- the lock must cover each batch
+
+
+def test_kill_version_after_lock_fails_and_keeps_the_batch(cluster: Cluster) -> None:
+    ids = [*seed(cluster, range(2)), cluster.add_segment("wiki", hour(2), "v1", used=False)]
+    task = kill(cluster)
+    assert task.status == FAILED
+    assert task.lock_version == "2024-05-01T10:00:00.123Z"  # the task's start, as Druid prints it
+    assert cluster.segment_ids("wiki") == set(ids)  # one batch of 100: nothing is killed
+    assert task.error_msg is not None and task.error_msg.startswith(
+        f"org.apache.druid.java.util.common.ISE: Locks[[TimeChunkLock{{type=EXCLUSIVE, groupId='{task.id}', "
+        "dataSource='wiki', interval=2015-09-12T00:00:00.000Z/2015-09-13T00:00:00.000Z, "
+        f"version='2024-05-01T10:00:00.123Z', priority=0, revoked=false}}]] for task[{task.id}] can't cover "
+        f"segments[[DataSegment{{binaryVersion=9, id={ids[0]}, "
+    )
+    assert task.error_msg.endswith(f"id={ids[2]}, loadSpec=null, dimensions=[], metrics=[], projections=null, "
+                                   "shardSpec=NumberedShardSpec{partitionNum=0, partitions=1}, "
+                                   "lastCompactionState=null, size=0, totalRows=null, "
+                                   "indexingStateFingerprint=null}]]")
+
+
+def test_kill_batches_before_the_uncovered_one_are_killed(cluster: Cluster) -> None:
+    early = seed(cluster, range(2))
+    late = cluster.add_segment("wiki", hour(2), "v1", used=False)
+    after = seed(cluster, range(3, 4))
+    task = kill(cluster, batch_size=1)
+    assert task.status == FAILED
+    assert cluster.segment_ids("wiki") == {late, *after}
+    assert task.killed_ids == tuple(early)
+    assert [s.id for s in task.uncovered] == [late]
+
+
+def test_kill_version_equal_to_lock_is_covered(cluster: Cluster) -> None:
+    # compareTo(...) >= 0: a version equal to the lock's (the frozen clock's now) is covered.
+    seed(cluster, range(1), version="2024-05-01T10:00:00.123Z")
+    seed(cluster, range(1, 2), version="2024")  # a prefix sorts before
+    assert kill(cluster).status == SUCCESS
+    assert cluster.segment_ids("wiki") == set()
+
+
+def test_kill_version_after_lock_in_a_later_clock_is_covered(cluster: Cluster, clock: FrozenClock) -> None:
+    seed(cluster, range(1), version="2024-05-02T00:00:00.000Z")
+    assert kill(cluster).status == FAILED
+    clock.advance(24 * MS_PER_HOUR)
+    assert kill(cluster).status == SUCCESS
+    assert cluster.segment_ids("wiki") == set()
+
+
+def test_kill_used_or_outside_segments_are_not_checked(cluster: Cluster) -> None:
+    cluster.add_segment("wiki", hour(0), "v1", used=True)
+    cluster.add_segment("wiki", "2015-09-13/2015-09-14", "v1", used=False)
+    killed = seed(cluster, range(1, 2))
+    task = kill(cluster)
+    assert task.status == SUCCESS and task.killed_ids == tuple(killed)
+
+
+def test_kill_lock_version_passes_versions_an_earlier_ingestion_got(cluster: Cluster) -> None:
+    # With a frozen clock an ingestion's version is moved past "now" when "now" is taken; the kill's lock
+    # follows it, as Druid's ever-moving clock would.
+    from fakedruid.ingesting import native_task, submit_native
+
+    first = submit_native(cluster, native_task("wiki", [{"timestamp": "2015-09-12T00:00:00Z", "a": "x"}]))
+    second = submit_native(cluster, native_task("wiki", [{"timestamp": "2015-09-12T00:00:00Z", "a": "y"}]))
+    assert (first.status, second.status) == (SUCCESS, SUCCESS)
+    (newest,) = second.published_ids
+    assert newest.endswith("2024-05-01T10:00:00.124Z")
+    cluster.mark_segment_unused("wiki", newest)
+    task = kill(cluster)
+    assert (task.status, task.lock_version) == (SUCCESS, "2024-05-01T10:00:00.125Z")
+    assert newest not in cluster.segment_ids("wiki")
+
+
+def test_kill_lock_failure_survives_the_state_round_trip(cluster: Cluster) -> None:
+    cluster.add_segment("wiki", hour(0), "v1", used=False, load_spec={"type": "local", "path": "/p"})
+    task = kill(cluster)
+    again = Task.from_state(task.to_state())
+    assert (again.status, again.error_msg, again.lock_version) == (FAILED, task.error_msg, task.lock_version)
+    assert [s.id for s in again.uncovered] == [s.id for s in task.uncovered]
+    assert "loadSpec={type=>local, path=>/p}" in (again.error_msg or "")
+
+
+def test_task_store_state_keeps_the_last_lock_version() -> None:
+    store = TaskStore()
+    store.note_lock_version("2024-05-01T10:00:00.124Z")
+    again = TaskStore()
+    again.load_state(store.to_state())
+    assert again.kill_lock_version(NOW) == "2024-05-01T10:00:00.125Z"
+    assert again.kill_lock_version(NOW + 10) == "2024-05-01T10:00:00.133Z"
