@@ -56,7 +56,12 @@ def set_datasource_rules(datasource: str) -> Response:
         state, profile = wire.context()
         body = {}
     # InvalidRule (a null list, empty cluster rules, a mapping error) is answered by the error table: 400.
-    rules = rules_from_json(body, datasource=datasource, partial_load_rules=profile.partial_load_rules)
+    rules = rules_from_json(
+        body,
+        datasource=datasource,
+        partial_load_rules=profile.partial_load_rules,
+        jackson_220=profile.jackson_220_wording,
+    )
     state.cluster.set_rules(
         datasource,
         rules,

@@ -24,6 +24,7 @@ from fakedruid.errors import (
     InvalidInterval,
     InvalidPeriod,
     InvalidRule,
+    JacksonMappingProblem,
     JsonAt,
     NotImplementedByFake,
 )
@@ -36,7 +37,8 @@ from fakedruid.model.intervals import (
     parse_interval,
     parse_period,
 )
-from fakedruid.model.json_text import jackson_token
+from fakedruid.model.json_text import bean_from_non_object, cannot_deserialize, jackson_token
+from fakedruid.model.type_ids import read_wrapper, within
 
 #: ``DruidServer.DEFAULT_TIER``.
 DEFAULT_TIER = "_default_tier"
@@ -485,6 +487,9 @@ class _InvalidValue(InvalidRule):
 _RULES_PACKAGE = "org.apache.druid.server.coordinator.rules"
 #: The Java class of each rule type (``Rule.java``'s ``@JsonSubTypes``).
 _JAVA_CLASSES = {
+    "loadForever": "ForeverLoadRule",
+    "dropForever": "ForeverDropRule",
+    "broadcastForever": "ForeverBroadcastDistributionRule",
     "loadByInterval": "IntervalLoadRule",
     "loadByPeriod": "PeriodLoadRule",
     "dropByInterval": "IntervalDropRule",
@@ -592,8 +597,12 @@ def rules_from_json(
     default_key: str = DEFAULT_RULES_KEY,
     partial_load_rules: bool = True,
     service: str | None = COORDINATOR_SERVICE,
+    jackson_220: bool = False,
 ) -> list[RuleEntry]:
     """Read the body of ``POST /druid/coordinator/v1/rules/{datasource}`` (http-api 4.3).
+
+    A rule may also be Jackson's wrapper array ``[type, {...}]``, and ``[type]`` is a null rule
+    (:mod:`fakedruid.model.type_ids`; ``jackson_220`` is the profile switch ``jackson_220_wording``).
 
     :param value: the decoded JSON body (``None`` for an empty body or ``null``).
     :param datasource: the datasource the rules are for; ``default_key`` means the cluster defaults.
@@ -618,7 +627,10 @@ def rules_from_json(
             rules.append(None)
             continue
         try:
-            rules.append(rule_from_json(obj, partial_load_rules=partial_load_rules, service=service))
+            if isinstance(obj, list):
+                rules.append(_wrapped_rule(obj, jackson_220, partial_load_rules=partial_load_rules, service=service))
+            else:
+                rules.append(rule_from_json(obj, partial_load_rules=partial_load_rules, service=service))
         except _InvalidValue as exc:
             chain = f"java.util.ArrayList[{index}]->{exc.path}"
             raise _invalid(f"{exc.message} (through reference chain: {chain})") from exc
@@ -633,6 +645,43 @@ def rules_from_json(
             ) from exc
     _check_rule_list(rules, datasource, default_key)
     return rules
+
+
+def _wrapped_rule(array: list[Any], jackson_220: bool, **options: Any) -> Rule | None:
+    """A rule given as Jackson's wrapper array ``[type, {...}]`` (measured on 28.0.0 and 37.0.0: ``[["loadForever"]]``
+    is stored as a null rule, ``[["dropForever", 7]]`` names ``ForeverDropRule``).
+
+    :raises InvalidRule: located within the array, as :func:`rule_from_json`'s errors are within an object.
+    """
+    try:
+        wrapped = read_wrapper(array, _RULE_JAVA_TYPE, jackson_220=jackson_220)
+    except JacksonMappingProblem as exc:
+        raise _invalid(exc.head, at=exc.at) from exc
+    type_id = wrapped.type_id
+    known = RULE_TYPES + (PARTIAL_LOAD_RULE_TYPES if options["partial_load_rules"] else ())
+    if type_id not in known:
+        message = unknown_type_message(type_id, service=options["service"], known_type_ids=known)
+        raise _invalid(message, at=wrapped.after_type_id())
+    rule: Rule | None = None
+    if wrapped.has_value:
+        value = wrapped.value
+        if not isinstance(value, dict):
+            java = f"{_RULES_PACKAGE}.{_JAVA_CLASSES.get(type_id, type_id)}"
+            scalar = value is not None and not isinstance(value, list)
+            message = bean_from_non_object(java, value) if scalar else cannot_deserialize(java, value)
+            raise _invalid(message, at=JsonAt((1,)))
+        try:
+            # The object's own "type" is not read: the array's type id decides.
+            rule = rule_from_json({"type": type_id, **{k: v for k, v in value.items() if k != "type"}}, **options)
+        except InvalidRule as exc:
+            if exc.at is None:  # a field's value Joda refused (_InvalidValue): rules_from_json adds the chain
+                raise
+            raise _invalid(exc.head, at=within(exc, 1)) from exc
+    try:
+        wrapped.check_end(jackson_220)
+    except JacksonMappingProblem as exc:
+        raise _invalid(exc.head, at=exc.at) from exc
+    return rule
 
 
 def _check_rule_list(rules: Sequence[RuleEntry] | None, datasource: str, default_key: str) -> None:
