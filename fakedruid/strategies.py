@@ -493,7 +493,9 @@ def rule_lists(
     """Rule lists that ``POST /druid/coordinator/v1/rules/{datasource}`` accepts.
 
     Druid checks no order or redundancy (http-api 4.3), so any list is valid for a datasource; the
-    cluster-level list (``_default``) must not be empty.
+    cluster-level list (``_default``) must not be empty. Druid also accepts ``null`` entries (its Coordinator then
+    fails on them, see :data:`fakedruid.model.rules.RuleEntry`); these lists have none, so that what they set can
+    be run.
 
     :param for_default: lists for the ``_default`` key: at least one rule.
     :param rules: the elements; default :func:`rules`.

@@ -396,7 +396,7 @@ DEFAULT_RULES: list[Rule] = [LoadForever({DEFAULT_TIER: DEFAULT_NUM_REPLICANTS})
 
 
 #: What Java says when Druid calls ``rule.appliesTo(segment, now)`` on a null entry of a rule list (``RunRules``,
-#: the segment form; JDK 17's helpful NullPointerException text, the local variable being ``rule``). The interval
+#: ``RunRules.java:98`` in 28.0.0's Coordinator log, JDK 17's helpful NullPointerException text). The interval
 #: form (``DataSourcesResource.isHandOffComplete``) was measured on 28.0.0: ``Cannot invoke
 #: "org.apache.druid.server.coordinator.rules.Rule.appliesTo(org.joda.time.Interval, org.joda.time.DateTime)"
 #: because "rule" is null``.
