@@ -173,6 +173,15 @@ LATEST_VERIFIED_RELEASE = "37.0.0"
 #: The Druid release lines ``--druid-version`` accepts (docs/releases.md records what each changed).
 OLDEST_RELEASE, NEWEST_RELEASE = 28, 39
 
+#: ``Task`` subtypes of druid-indexing-service 33.0.0 and 37.0.0 (``Task.class``) and ``index_sub``; 28.0.0's jar also
+#: has the realtime tasks (profile field ``task_type_ids``).
+_TASK_TYPES_33: tuple[str, ...] = (
+    "archive", "compact", "index", "index_hadoop", "index_parallel", "index_sub", "kill", "move", "noop",
+    "partial_dimension_cardinality", "partial_dimension_distribution", "partial_index_generate",
+    "partial_index_generic_merge", "partial_range_index_generate", "restore", "single_phase_sub_task",
+)  # fmt: skip
+_TASK_TYPES_28: tuple[str, ...] = tuple(sorted((*_TASK_TYPES_33, "index_realtime", "index_realtime_appenderator")))
+
 PROFILE_29 = Profile(
     name="29",
     druid_version="29.0.1",
@@ -216,26 +225,7 @@ PROFILE_29 = Profile(
     jackson_source_redacted=False,
     jackson_collection_errors_raw_types=False,
     jackson_220_wording=False,
-    task_type_ids=(
-        "archive",
-        "compact",
-        "index",
-        "index_hadoop",
-        "index_parallel",
-        "index_realtime",
-        "index_realtime_appenderator",
-        "index_sub",
-        "kill",
-        "move",
-        "noop",
-        "partial_dimension_cardinality",
-        "partial_dimension_distribution",
-        "partial_index_generate",
-        "partial_index_generic_merge",
-        "partial_range_index_generate",
-        "restore",
-        "single_phase_sub_task",
-    ),
+    task_type_ids=_TASK_TYPES_28,
     row_stats_thrown_away_by_reason=False,
     segment_string_37_fields=False,
     forwarded_mark_used_500=False,
@@ -285,24 +275,7 @@ PROFILE_LATEST = Profile(
     jackson_source_redacted=True,
     jackson_collection_errors_raw_types=True,
     jackson_220_wording=True,
-    task_type_ids=(
-        "archive",
-        "compact",
-        "index",
-        "index_hadoop",
-        "index_parallel",
-        "index_sub",
-        "kill",
-        "move",
-        "noop",
-        "partial_dimension_cardinality",
-        "partial_dimension_distribution",
-        "partial_index_generate",
-        "partial_index_generic_merge",
-        "partial_range_index_generate",
-        "restore",
-        "single_phase_sub_task",
-    ),
+    task_type_ids=_TASK_TYPES_33,
     row_stats_thrown_away_by_reason=True,
     segment_string_37_fields=True,
     forwarded_mark_used_500=False,

@@ -406,15 +406,20 @@ NULL_RULE_ERROR = (
 )
 
 
-def reaches_null_rule(rules: Sequence[RuleEntry], interval: Interval, now: int) -> bool:
-    """Druid's first-match loop over ``rules`` meets a null entry before a rule that applies to ``interval``:
-    it calls ``appliesTo`` on the null and fails (:data:`NULL_RULE_ERROR`)."""
+def _first_match(rules: Sequence[RuleEntry], interval: Interval, now: int) -> tuple[Rule | None, bool]:
+    """Druid's first-match loop: the first rule that applies to ``interval``, and whether a null entry stopped the
+    loop before one did (``RunRules`` calls ``appliesTo`` on it and fails, :data:`NULL_RULE_ERROR`)."""
     for rule in rules:
         if rule is None:
-            return True
+            return None, True
         if rule.applies_to(interval, now):
-            return False
-    return False
+            return rule, False
+    return None, False
+
+
+def reaches_null_rule(rules: Sequence[RuleEntry], interval: Interval, now: int) -> bool:
+    """Druid's first-match loop over ``rules`` meets a null entry before a rule that applies to ``interval``."""
+    return _first_match(rules, interval, now)[1]
 
 
 def first_matching_rule(rules: Sequence[RuleEntry], interval: Interval, now: int) -> Rule | None:
@@ -425,12 +430,7 @@ def first_matching_rule(rules: Sequence[RuleEntry], interval: Interval, now: int
 
     :param rules: usually a datasource's rules followed by the default rules.
     """
-    for rule in rules:
-        if rule is None:
-            return None
-        if rule.applies_to(interval, now):
-            return rule
-    return None
+    return _first_match(rules, interval, now)[0]
 
 
 # --- JSON -------------------------------------------------------------------------------------------------
