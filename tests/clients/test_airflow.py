@@ -29,7 +29,7 @@ STATUS_PATH_PREFIX = "/druid/indexer/v1/task/"
 
 
 def segment(interval: str, *, used: bool = True) -> dict[str, Any]:
-    return {"dataSource": "wiki", "interval": interval, "version": "v1", "size": 100, "used": used}
+    return {"dataSource": "wiki", "interval": interval, "version": "2015-09-20T00:00:00.000Z", "size": 100, "used": used}
 
 
 def wait_until(condition: Callable[[], bool], what: str) -> None:

@@ -20,7 +20,7 @@ KILL_SPEC = {"type": "kill", "dataSource": "wiki", "interval": "2015-09-01/2015-
 
 
 def segment(interval: str, *, datasource: str = "wiki", used: bool = True) -> dict[str, Any]:
-    return {"dataSource": datasource, "interval": interval, "version": "v1", "size": 100, "used": used}
+    return {"dataSource": datasource, "interval": interval, "version": "2015-09-20T00:00:00.000Z", "size": 100, "used": used}
 
 
 def compact(raw: bytes) -> bytes:

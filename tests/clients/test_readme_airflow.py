@@ -24,8 +24,8 @@ def druid(fake_coordinator, monkeypatch):
 
 @pytest.mark.usefixtures("airflow_db")
 def test_retention_dag_deletes_segments_before_the_cutoff(druid):
-    druid.add_segment("wiki", "2015-09-12/2015-09-13", "v1")  # before the DAG's cutoff
-    kept = druid.add_segment("wiki", "2015-09-13/2015-09-14", "v1")
+    druid.add_segment("wiki", "2015-09-12/2015-09-13", "2015-09-20T00:00:00.000Z")  # before the DAG's cutoff
+    kept = druid.add_segment("wiki", "2015-09-13/2015-09-14", "2015-09-20T00:00:00.000Z")
 
     dag = DagBag(dag_folder=DAGS).get_dag("druid_retention")
     run = dag.test()

@@ -39,7 +39,7 @@ def run_script(druid: Target, datasource: str) -> subprocess.CompletedProcess[st
 
 
 def test_script_marks_a_single_segment_unused(druid: Target) -> None:
-    (only,) = druid.seed({"dataSource": "wiki", "interval": "2015-09-12/2015-09-13", "version": "v1"})
+    (only,) = druid.seed({"dataSource": "wiki", "interval": "2015-09-12/2015-09-13", "version": "2015-09-20T00:00:00.000Z"})
     done = run_script(druid, "wiki")
     assert done.returncode == 0, done.stderr
     assert druid.segment_ids("wiki", used=False) == {only}
@@ -47,7 +47,7 @@ def test_script_marks_a_single_segment_unused(druid: Target) -> None:
 
 def test_script_splitting_the_segment_list_on_commas_marks_all_unused(druid: Target) -> None:
     ids = druid.seed(
-        *({"dataSource": "wiki", "interval": f"2015-09-{d}/2015-09-{d + 1}", "version": "v1"} for d in (12, 13, 14))
+        *({"dataSource": "wiki", "interval": f"2015-09-{d}/2015-09-{d + 1}", "version": "2015-09-20T00:00:00.000Z"} for d in (12, 13, 14))
     )
     done = run_script(druid, "wiki")
     assert done.returncode == 0, done.stderr
