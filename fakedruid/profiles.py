@@ -51,8 +51,6 @@ class Profile:
     unused_segments_errors_are_400: bool
     #: DataSegment JSON may carry ``projections``.
     segment_projections: bool
-    #: The partial-load rule types exist (``loadPartial...``; the fake answers 501), else an unknown type (400).
-    partial_load_rules: bool
     #: Kill tasks accept the deprecated ``markAsUnused``.
     kill_mark_as_unused: bool
     #: ``GET /loadstatus?simple`` counts a segment whose load rule requires no replica as available
@@ -199,7 +197,6 @@ PROFILE_29 = Profile(
     metadata_segment_parses_id=False,
     unused_segments_errors_are_400=False,
     segment_projections=False,
-    partial_load_rules=False,
     kill_mark_as_unused=True,
     zero_replica_segments_available=False,
     kill_counts_killable_only=False,
@@ -249,7 +246,6 @@ PROFILE_LATEST = Profile(
     metadata_segment_parses_id=True,
     unused_segments_errors_are_400=True,
     segment_projections=True,
-    partial_load_rules=True,
     kill_mark_as_unused=False,
     zero_replica_segments_available=True,
     kill_counts_killable_only=True,

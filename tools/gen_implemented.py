@@ -68,7 +68,6 @@ NOTES: dict[tuple[str, str], tuple[bool, str]] = {
         "validation: Jetty 500 / 400 DruidException",
     ),
     ("GET", "/druid/coordinator/v1/metadata/segments"): (False, "`?includeOvershadowedStatus`; DataSegment keys per profile"),
-    ("POST", "/druid/coordinator/v1/rules/{dataSourceName}"): (True, "partial-load rule types: 400 unknown type / 501"),
     ("GET", "/status"): (True, "`version` per profile"),
     ("GET", "/status/properties"): (True, "a small map following the fake's settings; key order per profile"),
     ("POST", "/druid/indexer/v1/task"): (

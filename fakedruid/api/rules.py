@@ -59,7 +59,6 @@ def set_datasource_rules(datasource: str) -> Response:
     rules = rules_from_json(
         body,
         datasource=datasource,
-        partial_load_rules=profile.partial_load_rules,
         jackson_220=profile.jackson_220_wording,
     )
     state.cluster.set_rules(

@@ -117,7 +117,7 @@ def _rule_store(state: Any) -> RuleStore:
             if obj is None:
                 continue  # a null entry, which Druid's rules API stores too (RuleEntry)
             try:
-                rule_from_json(obj, partial_load_rules=False)
+                rule_from_json(obj)
             except FakeDruidError as exc:
                 raise InvalidConfig(f"[rules.rules.{key}[{index}]]: {exc.message}") from exc
         if key == default_key and not rules:

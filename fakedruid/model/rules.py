@@ -26,7 +26,6 @@ from fakedruid.errors import (
     InvalidRule,
     JacksonMappingProblem,
     JsonAt,
-    NotImplementedByFake,
 )
 from fakedruid.model.audit import AUDIT_TYPE_RULES, AuditEntry, AuditLog, payload_text
 from fakedruid.model.intervals import (
@@ -52,12 +51,6 @@ AUDIT_HISTORY_MILLIS = 7 * MS_PER_DAY
 COORDINATOR_SERVICE = "druid/coordinator"
 
 _RULE_JAVA_TYPE = "org.apache.druid.server.coordinator.rules.Rule"
-
-#: Rule types of newest Druid that the fake knows about but does not implement (``ForeverPartialLoadRule``
-#: etc., PR #19374). No import rule type is registered in ``Rule.java`` on master (``ImportRule`` /
-#: ``importRules`` exists only in old, unregistered code), so none is listed.
-PARTIAL_LOAD_RULE_TYPES = ("loadPartialByPeriod", "loadPartialByInterval", "loadPartialForever")
-
 
 # --- Errors -----------------------------------------------------------------------------------------------
 
@@ -530,19 +523,16 @@ def _tiers_field(obj: Mapping[str, Any]) -> Mapping[str, Any] | None:
     return value
 
 
-def rule_from_json(obj: Any, *, partial_load_rules: bool = True, service: str | None = COORDINATOR_SERVICE) -> Rule:
+def rule_from_json(obj: Any, *, service: str | None = COORDINATOR_SERVICE) -> Rule:
     """Read one rule from its JSON object, as Druid's ``Rule`` deserializer does.
 
     Defaults: ``includeFuture`` true; ``useDefaultTierForNull`` true; ``tieredReplicants`` per semantics 6.2.
     Unknown fields (including ``colocatedDataSources`` of old broadcast rules) are ignored.
 
-    :param partial_load_rules: Druid knows the partial-load rule types (newest Druid): they raise
-        ``NotImplementedByFake``. When false they are unknown types, as in older Druid.
     :param service: ``druid.service`` for the unknown-type message.
     :raises InvalidRule: (``kind`` ``"mapping"``) for an unknown or missing ``type``, a missing ``interval`` or
         ``period``, a bad interval or period string, a null or negative replica count, or a value of the wrong
         JSON type.
-    :raises NotImplementedByFake: for a partial-load rule type when ``partial_load_rules`` is true.
     """
     missing_type = (
         f"Could not resolve subtype of [simple type, class {_RULE_JAVA_TYPE}]: missing type id property 'type'"
@@ -558,8 +548,6 @@ def rule_from_json(obj: Any, *, partial_load_rules: bool = True, service: str | 
         raise _invalid(missing_type, at=JsonAt((), "end"))
     if not isinstance(type_id, str):
         type_id = json.dumps(type_id)
-    if partial_load_rules and type_id in PARTIAL_LOAD_RULE_TYPES:
-        raise NotImplementedByFake(f"Rule type [{type_id}] (partial loading) is not implemented by fakedruid")
     if type_id == "loadForever":
         use_default = _optional_bool(obj, "useDefaultTierForNull", True)
         return LoadForever(_tiers_field(obj), use_default)
@@ -586,8 +574,7 @@ def rule_from_json(obj: Any, *, partial_load_rules: bool = True, service: str | 
         return BroadcastByInterval(_interval_field(obj, type_id))
     if type_id == "broadcastByPeriod":
         return BroadcastByPeriod(_period_field(obj, type_id), _optional_bool(obj, "includeFuture", True))
-    known = RULE_TYPES + (PARTIAL_LOAD_RULE_TYPES if partial_load_rules else ())
-    raise _invalid(unknown_type_message(type_id, service=service, known_type_ids=known), at=JsonAt(("type",)))
+    raise _invalid(unknown_type_message(type_id, service=service, known_type_ids=RULE_TYPES), at=JsonAt(("type",)))
 
 
 def rules_from_json(
@@ -595,7 +582,6 @@ def rules_from_json(
     *,
     datasource: str,
     default_key: str = DEFAULT_RULES_KEY,
-    partial_load_rules: bool = True,
     service: str | None = COORDINATOR_SERVICE,
     jackson_220: bool = False,
 ) -> list[RuleEntry]:
@@ -606,11 +592,9 @@ def rules_from_json(
 
     :param value: the decoded JSON body (``None`` for an empty body or ``null``).
     :param datasource: the datasource the rules are for; ``default_key`` means the cluster defaults.
-    :param partial_load_rules: as for :func:`rule_from_json`.
     :returns: the rules, with ``None`` for each ``null`` element (Druid stores those, see :data:`RuleEntry`).
     :raises InvalidRule: ``kind`` ``"null_list"`` for ``None``; ``"empty_default"`` for ``[]`` on the default
         key; ``"mapping"`` for a body that is not a list or a rule that does not read.
-    :raises NotImplementedByFake: as for :func:`rule_from_json`.
     """
     if value is None:
         raise _invalid("Rules cannot be null.", "null_list")
@@ -628,9 +612,9 @@ def rules_from_json(
             continue
         try:
             if isinstance(obj, list):
-                rules.append(_wrapped_rule(obj, jackson_220, partial_load_rules=partial_load_rules, service=service))
+                rules.append(_wrapped_rule(obj, jackson_220, service=service))
             else:
-                rules.append(rule_from_json(obj, partial_load_rules=partial_load_rules, service=service))
+                rules.append(rule_from_json(obj, service=service))
         except _InvalidValue as exc:
             chain = f"java.util.ArrayList[{index}]->{exc.path}"
             raise _invalid(f"{exc.message} (through reference chain: {chain})") from exc
@@ -658,9 +642,8 @@ def _wrapped_rule(array: list[Any], jackson_220: bool, **options: Any) -> Rule |
     except JacksonMappingProblem as exc:
         raise _invalid(exc.head, at=exc.at) from exc
     type_id = wrapped.type_id
-    known = RULE_TYPES + (PARTIAL_LOAD_RULE_TYPES if options["partial_load_rules"] else ())
-    if type_id not in known:
-        message = unknown_type_message(type_id, service=options["service"], known_type_ids=known)
+    if type_id not in RULE_TYPES:
+        message = unknown_type_message(type_id, service=options["service"], known_type_ids=RULE_TYPES)
         raise _invalid(message, at=wrapped.after_type_id())
     rule: Rule | None = None
     if wrapped.has_value:
@@ -852,7 +835,7 @@ class RuleStore:
         """
         store = cls(default_key=state.get("default_key", DEFAULT_RULES_KEY))
         store._rules = {
-            key: [None if obj is None else rule_from_json(obj, partial_load_rules=False) for obj in rules]
+            key: [None if obj is None else rule_from_json(obj) for obj in rules]
             for key, rules in state.get("rules", {}).items()
         }
         store._rules.setdefault(store.default_key, list(DEFAULT_RULES))

@@ -699,19 +699,6 @@ def test_status_version(coordinator: FakeCoordinator, expected: str) -> None:
     assert send(coordinator, "GET", "/status").get_json()["version"] == expected
 
 
-# ====================================================================== H 4.3 rule types newer than the profile
-
-
-@per_profile(
-    answer_29=(400, CONTAINS("error", "Could not resolve type id 'loadPartialForever'")),
-    answer_latest=(501, ANY()),
-)
-def test_partial_load_rule_type(coordinator: FakeCoordinator, expected: tuple[int, Any]) -> None:
-    coordinator.strict = False  # the 501 itself is under test
-    resp = send(coordinator, "POST", "/druid/coordinator/v1/rules/wiki", [{"type": "loadPartialForever"}])
-    assert_answer(resp, expected)
-
-
 # ====================================================================== H 5.1 kill task submission
 
 

@@ -517,6 +517,21 @@ def test_rules_entry_without_type(coordinator: DruidTarget, datasource: str) -> 
     }
 
 
+@pytest.mark.parametrize("type_id", ["loadPartialForever", "loadPartialByPeriod", "loadPartialByInterval"])
+def test_rules_partial_load_type_is_unknown(coordinator: DruidTarget, datasource: str, type_id: str) -> None:
+    # The partial-load rule types (PR #19374) are newer than 37.0.0: an unknown type id whose list ends at
+    # loadForever, in every profile.
+    resp = coordinator.post(f"{R}/{datasource}", json=[{"type": type_id, "tieredReplicants": {"_default_tier": 1}}])
+    assert resp.status_code == 400
+    error = resp.json()["error"]
+    assert f"Could not resolve type id '{type_id}' as a subtype of " in error
+    assert (
+        "known type ids = [broadcastByInterval, broadcastByPeriod, broadcastForever, dropBeforeByPeriod, "
+        "dropByInterval, dropByPeriod, dropForever, loadByInterval, loadByPeriod, loadForever]"
+    ) in error
+    assert coordinator.get(f"{R}/{datasource}").content == b"[]"
+
+
 LOAD_FOREVER_JSON = '{"tieredReplicants":{"_default_tier":2},"useDefaultTierForNull":true,"type":"loadForever"}'
 
 
