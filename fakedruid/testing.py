@@ -286,15 +286,17 @@ class DruidTarget:
         ids: list[str] = self._admin("POST", "/segments", body)["segmentIds"]
         return ids
 
-    def reset(self) -> None:
+    def reset(self, *, datasources_gone: bool = True) -> None:
         """Forget every segment, rule change and task (on a real Druid: once running tasks end, and until the
         Coordinator's polls show it).
 
+        :param datasources_gone: on a real Druid, as for :meth:`fakedruid.real.RealDruid.reset` (the fake forgets
+            at once).
         :raises FakeOnlyError: on a real Druid fakedruid did not start.
         """
         self._require_fake("reset")
         if self._real is not None:
-            self._real.reset()
+            self._real.reset(datasources_gone=datasources_gone)
             return
         self._admin("POST", "/reset", {})
 

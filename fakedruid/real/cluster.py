@@ -612,10 +612,17 @@ class RealDruid:
             self.set_rules(key, value)
         return ids
 
-    def reset(self) -> None:
+    def reset(self, *, datasources_gone: bool = True) -> None:
         """Back to the state just after start: wait for running tasks to end, delete every segment, pending
         segment, task, audit entry and rule change from the metadata store, and wait until the Coordinator's
-        polls show that."""
+        polls show that.
+
+        :param datasources_gone: wait until the metadata view lists no datasource. False skips that wait: on
+            Druid 37.0.0 (measured; its Coordinator reads the incremental segment metadata cache) a deleted used
+            segment stays in the view until 10 s after its used flag last changed
+            (``HeapMemorySegmentMetadataCache.SYNC_BUFFER_DURATION``), so a caller that names each test's
+            datasource afresh and ignores older ones need not wait for that.
+        """
         if self.overlord:
             _wait("the Overlord's tasks to finish", self._no_active_tasks, TASK_TIMEOUT)
         tables = self.shell.tables()
@@ -626,9 +633,10 @@ class RealDruid:
             marks = ", ".join("?" for _ in self._initial_rule_ids)
             statements.append((f"DELETE FROM druid_rules WHERE id NOT IN ({marks})", tuple(self._initial_rule_ids)))
         self.shell.transaction(statements)
-        _wait("the Coordinator's poll to show no datasource",
-              lambda: True if self._get_json("/druid/coordinator/v1/metadata/datasources") == [] else None,
-              POLL_TIMEOUT)
+        if datasources_gone:
+            _wait("the Coordinator's poll to show no datasource",
+                  lambda: True if self._get_json("/druid/coordinator/v1/metadata/datasources") == [] else None,
+                  POLL_TIMEOUT)
         _wait("the rules manager's poll to show the startup rules",
               lambda: True if self._rules() == self._initial_rules else None, POLL_TIMEOUT)
 

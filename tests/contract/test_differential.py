@@ -25,6 +25,7 @@ left out of generation (each costs the Coordinator's retries of the forwarded ca
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -158,6 +159,8 @@ class Differential:
     def __init__(self, real: DruidTarget, fake: DruidTarget, version: str, record: Record) -> None:
         self.real, self.fake, self.version, self.record = real, fake, version, record
         self.history: list[str] = []
+        #: The current sequence's datasource (each step carries it, for :func:`dif.earlier_sequences_datasources`).
+        self.datasource = ""
         #: Steps sent to both sides and compared (each difference fails the test inside the machine).
         self.compared = 0
         #: Seconds spent per phase (printed after the run, for the CI budget).
@@ -175,6 +178,7 @@ class Differential:
         pytest.fail(f"Druid {self.version} and the fake differ: {what}\nrequest sequence:\n{lines}", pytrace=False)
 
     def send(self, step: dif.Step, *, write: bool) -> tuple[dif.Answer, dif.Answer]:
+        step = dataclasses.replace(step, datasource=self.datasource)
         kwargs: dict[str, Any] = {}
         if isinstance(step.body, (bytes, str)):
             kwargs["data"] = step.body
@@ -326,9 +330,11 @@ class _Base(RuleBasedStateMachine):
         # A fresh datasource per sequence (fd_<hex>: it contains "_", like Druid's own separators).
         self.ds = new_datasource()
         self.diff.history = []
+        self.diff.datasource = self.ds
         real, fake = self.diff.real, self.diff.fake
         t = time.monotonic()
-        real.reset()
+        # Earlier sequences' datasources may linger in 37.0.0's metadata view (earlier_sequences_datasources).
+        real.reset(datasources_gone=False)
         fake.reset()
         self.diff.timed("reset", t)
         segments = _convert(data.draw(_timeline(self.ds, versions), label="segments"), data.draw(KINDS, label="kinds"))

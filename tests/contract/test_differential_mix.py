@@ -29,7 +29,7 @@ class _Side:
     def __init__(self, profile: str) -> None:
         self.profile = profile
 
-    def reset(self) -> None:
+    def reset(self, **options: Any) -> None:
         pass
 
     def seed(self, *args: Any, **kwargs: Any) -> None:
