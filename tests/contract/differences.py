@@ -146,7 +146,7 @@ def map_of_key_order(step: Step, body: Any) -> Any:
     return body
 
 
-_DATASOURCE_LISTS = ("/metadata/datasources",)
+_DATASOURCE_LISTS = ("GET /metadata/datasources",)
 
 
 def earlier_sequences_datasources(step: Step, body: Any) -> Any:
@@ -156,7 +156,7 @@ def earlier_sequences_datasources(step: Step, body: Any) -> Any:
     ``HeapMemorySegmentMetadataCache.SYNC_BUFFER_DURATION``: about 10 s a sequence, 50 minutes a run), so the
     real list may still name them; the fake forgets them at reset. Each sequence's datasource is new
     (``fd_<hex>``), so only its own entry is compared."""
-    if step.method != "GET" or step.endpoint not in _DATASOURCE_LISTS or not isinstance(body, list):
+    if step.endpoint not in _DATASOURCE_LISTS or not isinstance(body, list):
         return body
     return [e for e in body if (e.get("name") if isinstance(e, dict) else e) == step.datasource]
 
