@@ -126,7 +126,8 @@ class JsonAt:
     ``path`` leads to a value of the body (object keys and array indexes; ``()`` is the body itself).
     ``anchor``: ``"start"``, the value's first token (a value of the wrong type); ``"end"``, its closing ``}`` or
     ``]`` (a missing type id, a constructor that failed after the whole object was read); ``"next"``, the token
-    after the value (a constructor run as soon as its last creator property was read).
+    after the value (a constructor run as soon as its last creator property was read); ``"after"``, just past the
+    value's last character (the parser's own error on a number it read).
     """
 
     path: tuple[str | int, ...] = ()

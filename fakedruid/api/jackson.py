@@ -280,7 +280,9 @@ def locate(data: bytes, path: tuple[str | int, ...] = (), anchor: str = "start")
     :param path: object keys and array indexes to the value; a missing member stops at the closing bracket of the
         container that lacks it.
     :param anchor: ``"start"``, the value's first token; ``"end"``, the closing bracket of a container value (a
-        scalar's own token); ``"next"``, the token after the value (the next field name, or the closing bracket).
+        scalar's own token); ``"next"``, the token after the value (the next field name, or the closing bracket);
+        ``"after"``, just past the value's last character (the parser's own errors on a number it has read, such as
+        an int overflow).
     """
     scan = _Scanner(data)
     scan.skip_ws()
@@ -292,6 +294,9 @@ def locate(data: bytes, path: tuple[str | int, ...] = (), anchor: str = "start")
     if anchor == "end" and scan.data[scan.pos : scan.pos + 1] in (b"[", b"{"):
         scan.value()
         scan.pos -= 1
+        return scan.here()
+    if anchor == "after":
+        scan.value()
         return scan.here()
     if anchor == "next":
         scan.value()

@@ -27,7 +27,7 @@ from fakedruid.model.intervals import (
     add_period,
     format_instant,
 )
-from fakedruid.model.rules import LOAD_RULES, NULL_RULE_ERROR
+from fakedruid.model.rules import LOAD_RULES, RuleNullPointer, applies
 from fakedruid.model.segments import DataSegment
 from fakedruid.model.timeline import Timeline
 
@@ -191,8 +191,9 @@ def _run_rules(cluster: Cluster, snapshot: _Snapshot, now: int, report: DutyRepo
     """RunRules (semantics 7.1): drop-rule segments are marked unused after the loop; returns the segments whose
     first matching rule is a load rule with zero replicas, per datasource, for MarkOvershadowedSegmentsAsUnused.
 
-    :raises _DutyFailed: a segment's rules reach a null entry before a rule that applies (Druid calls
-        ``appliesTo`` on it: a NullPointerException); with no data servers no rule runs, so nothing fails.
+    :raises _DutyFailed: a segment's rules reach a null entry, or an interval rule stored without its interval,
+        before a rule that applies (Druid's ``appliesTo`` raises a NullPointerException,
+        :func:`fakedruid.model.rules.applies`); with no data servers no rule runs, so nothing fails.
     """
     outcome = report.run_rules
     zero_replica: dict[str, list[DataSegment]] = {}
@@ -208,14 +209,17 @@ def _run_rules(cluster: Cluster, snapshot: _Snapshot, now: int, report: DutyRepo
             if segment in shadowed:
                 continue  # left to MarkOvershadowedSegmentsAsUnused
             for rule in rules:
-                if rule is None:
-                    raise _DutyFailed(NULL_RULE_ERROR)
-                if rule.applies_to(segment.interval, now):
-                    if rule.is_drop:
-                        to_drop.setdefault(ds, []).append(segment)
-                    elif isinstance(rule, LOAD_RULES) and rule.total_replicas == 0:
-                        zero_replica.setdefault(ds, []).append(segment)
-                    break
+                try:
+                    applied = applies(rule, segment.interval, now)
+                except RuleNullPointer as exc:
+                    raise _DutyFailed(str(exc)) from exc
+                if not applied or rule is None:  # (never None here: applies() raised for a null entry)
+                    continue
+                if rule.is_drop:
+                    to_drop.setdefault(ds, []).append(segment)
+                elif isinstance(rule, LOAD_RULES) and rule.total_replicas == 0:
+                    zero_replica.setdefault(ds, []).append(segment)
+                break
             else:
                 # Druid raises the alert "No matching retention rule for [n] segments in datasource[ds]".
                 report.no_matching_rule.setdefault(ds, []).append(segment.id)

@@ -50,6 +50,23 @@ def cannot_deserialize(java_type: str, value: Any) -> str:
     return f"Cannot deserialize value of type `{java_type}` from {jackson_token(value)}"
 
 
+class JsonFloat(float):
+    """A JSON number with a fraction or an exponent that keeps the text it was written as (``json.loads``'s
+    ``parse_float``), for the messages that quote Jackson's ``getText()`` of the token (``1e20``, not ``1e+20``)."""
+
+    text: str
+
+    def __new__(cls, text: str) -> JsonFloat:
+        value = super().__new__(cls, text)
+        value.text = text
+        return value
+
+
+def number_text(value: float) -> str:
+    """A JSON number as written: a :class:`JsonFloat`'s text, an integer's digits, else Python's ``repr``."""
+    return getattr(value, "text", None) or repr(value)
+
+
 def describe(value: Any) -> str:
     """A short description of a JSON value for the fake's own messages: its type and, when short, the value."""
     if value is None:
@@ -120,6 +137,11 @@ def _closest_two_digits(magnitude: float) -> tuple[str, int]:
 _JAVA_TRIMMED = "".join(chr(c) for c in range(0x21))
 
 
+def java_trim(text: str) -> str:
+    """Java's ``String.trim()``: strips every character up to U+0020 from both ends."""
+    return text.strip(_JAVA_TRIMMED)
+
+
 def bean_from_non_object(java_type: str, value: Any) -> str:
     """Jackson's error for a JSON value that is not an object where a bean built by a properties-based
     ``@JsonCreator`` is expected.
@@ -145,7 +167,7 @@ def bean_from_non_object(java_type: str, value: Any) -> str:
         kind, found = "double/Double", f"Number value ({java_double_text(value)})"
     elif isinstance(value, str):
         # BeanDeserializerBase.deserializeFromString reads the trimmed text (measured: " x " is 'x').
-        text = value.strip(_JAVA_TRIMMED)
+        text = java_trim(value)
         if not text:
             return (
                 f'Cannot coerce empty String ("") to `{java_type}` value (but could if coercion was enabled using '

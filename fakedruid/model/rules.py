@@ -16,6 +16,8 @@ JSON, which it answers as a Jackson mapping error), so that the HTTP layer can c
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeAlias
@@ -36,7 +38,13 @@ from fakedruid.model.intervals import (
     parse_interval,
     parse_period,
 )
-from fakedruid.model.json_text import bean_from_non_object, cannot_deserialize, jackson_token
+from fakedruid.model.json_text import (
+    bean_from_non_object,
+    cannot_deserialize,
+    jackson_token,
+    java_trim,
+    number_text,
+)
 from fakedruid.model.type_ids import read_wrapper, within
 
 #: ``DruidServer.DEFAULT_TIER``.
@@ -62,9 +70,27 @@ def _invalid(message: str, kind: str = "mapping", *, at: JsonAt | None = None) -
 # --- Rule classes -----------------------------------------------------------------------------------------
 
 
-def _window_start(now: int, period: Period) -> int:
-    # Joda ``new Interval(period, now)``: start = now minus the period, field by field (semantics 4.2).
-    return add_period(now, period, -1)
+def _window_start(now: int, period: Period | None) -> int:
+    # Joda ``new Interval(period, now)``: start = now minus the period, field by field (semantics 4.2). A null
+    # period (a rule stored without one, as Druid stores it) adds nothing: Joda's BaseInterval(ReadablePeriod,
+    # ReadableInstant) and DateTime.minus(ReadablePeriod) treat null as zero, so such a rule never fails.
+    return now if period is None else add_period(now, period, -1)
+
+
+class RuleNullPointer(Exception):
+    """Java's ``NullPointerException`` when Druid's first-match loop calls ``appliesTo`` on a null rule entry or
+    on an interval rule stored without its interval; ``str()`` is the exception's ``toString()``."""
+
+
+def _interval_npe(call: str, variable: str) -> RuleNullPointer:
+    # JDK 17's helpful NullPointerException text; Druid's classes carry their local variable names (the null
+    # rule's message, measured, names "rule"). Derived from the source, not measured: IntervalLoadRule and
+    # IntervalBroadcastDistributionRule call Rules.eligibleForLoad(interval, theInterval), which calls
+    # src.overlaps(target); IntervalDropRule calls interval.contains(theInterval).
+    return RuleNullPointer(
+        f'java.lang.NullPointerException: Cannot invoke "org.joda.time.Interval.{call}(org.joda.time.ReadableInterval)"'
+        f' because "{variable}" is null'
+    )
 
 
 class _Rule:
@@ -185,13 +211,13 @@ class LoadByInterval(_LoadRule):
     """
 
     type: ClassVar[str] = "loadByInterval"
-    interval: Interval
+    interval: Interval | None
     tiered_replicants: dict[str, int]
     use_default_tier_for_null: bool
 
     def __init__(
         self,
-        interval: Interval,
+        interval: Interval | None,
         tiered_replicants: Mapping[str, int] | None = None,
         use_default_tier_for_null: bool = True,
     ) -> None:
@@ -203,7 +229,12 @@ class LoadByInterval(_LoadRule):
         return hash((self.type, self.interval, self._replicants_key(), self.use_default_tier_for_null))
 
     def applies_to(self, interval: Interval, now: int) -> bool:
-        """``rule.interval.overlaps(interval)`` (abutting intervals do not overlap)."""
+        """``rule.interval.overlaps(interval)`` (abutting intervals do not overlap).
+
+        :raises RuleNullPointer: the rule has no interval.
+        """
+        if self.interval is None:
+            raise _interval_npe("overlaps", "src")
         return self.interval.overlaps(interval)
 
 
@@ -218,14 +249,14 @@ class LoadByPeriod(_LoadRule):
     """
 
     type: ClassVar[str] = "loadByPeriod"
-    period: Period
+    period: Period | None
     include_future: bool
     tiered_replicants: dict[str, int]
     use_default_tier_for_null: bool
 
     def __init__(
         self,
-        period: Period,
+        period: Period | None,
         include_future: bool = True,
         tiered_replicants: Mapping[str, int] | None = None,
         use_default_tier_for_null: bool = True,
@@ -245,7 +276,7 @@ class LoadByPeriod(_LoadRule):
         return _eligible_for_load(self.period, self.include_future, interval, now)
 
 
-def _eligible_for_load(period: Period, include_future: bool, interval: Interval, now: int) -> bool:
+def _eligible_for_load(period: Period | None, include_future: bool, interval: Interval, now: int) -> bool:
     start = _window_start(now, period)
     if include_future:
         return start < interval.end
@@ -268,10 +299,15 @@ class DropByInterval(_DropRule):
     """``dropByInterval`` (``IntervalDropRule``): applies when the rule's interval **contains** the segment's."""
 
     type: ClassVar[str] = "dropByInterval"
-    interval: Interval
+    interval: Interval | None
 
     def applies_to(self, interval: Interval, now: int) -> bool:
-        """``rule.interval.contains(interval)`` (the segment may end exactly at the rule's end)."""
+        """``rule.interval.contains(interval)`` (the segment may end exactly at the rule's end).
+
+        :raises RuleNullPointer: the rule has no interval.
+        """
+        if self.interval is None:
+            raise _interval_npe("contains", "this.interval")
         return self.interval.contains(interval)
 
 
@@ -284,7 +320,7 @@ class DropByPeriod(_DropRule):
     """
 
     type: ClassVar[str] = "dropByPeriod"
-    period: Period
+    period: Period | None
     include_future: bool = True
 
     def applies_to(self, interval: Interval, now: int) -> bool:
@@ -300,7 +336,7 @@ class DropBeforeByPeriod(_DropRule):
     """``dropBeforeByPeriod`` (``PeriodDropBeforeRule``): applies when ``interval.end <= now - period``."""
 
     type: ClassVar[str] = "dropBeforeByPeriod"
-    period: Period
+    period: Period | None
 
     def applies_to(self, interval: Interval, now: int) -> bool:
         """``interval.end <= now.minus(period)``."""
@@ -323,10 +359,15 @@ class BroadcastByInterval(_BroadcastRule):
     """``broadcastByInterval`` (``IntervalBroadcastDistributionRule``): applies when the intervals overlap."""
 
     type: ClassVar[str] = "broadcastByInterval"
-    interval: Interval
+    interval: Interval | None
 
     def applies_to(self, interval: Interval, now: int) -> bool:
-        """``rule.interval.overlaps(interval)``."""
+        """``rule.interval.overlaps(interval)``.
+
+        :raises RuleNullPointer: the rule has no interval.
+        """
+        if self.interval is None:
+            raise _interval_npe("overlaps", "src")
         return self.interval.overlaps(interval)
 
 
@@ -335,7 +376,7 @@ class BroadcastByPeriod(_BroadcastRule):
     """``broadcastByPeriod`` (``PeriodBroadcastDistributionRule``): as :class:`LoadByPeriod`."""
 
     type: ClassVar[str] = "broadcastByPeriod"
-    period: Period
+    period: Period | None
     include_future: bool = True
 
     def applies_to(self, interval: Interval, now: int) -> bool:
@@ -399,19 +440,32 @@ NULL_RULE_ERROR = (
 )
 
 
+def applies(rule: RuleEntry, interval: Interval, now: int) -> bool:
+    """``rule.appliesTo(segment, now)`` as Druid's loops call it.
+
+    :raises RuleNullPointer: ``rule`` is a null entry (:data:`NULL_RULE_ERROR`) or an interval rule without its
+        interval.
+    """
+    if rule is None:
+        raise RuleNullPointer(NULL_RULE_ERROR)
+    return rule.applies_to(interval, now)
+
+
 def _first_match(rules: Sequence[RuleEntry], interval: Interval, now: int) -> tuple[Rule | None, bool]:
-    """Druid's first-match loop: the first rule that applies to ``interval``, and whether a null entry stopped the
-    loop before one did (``RunRules`` calls ``appliesTo`` on it and fails, :data:`NULL_RULE_ERROR`)."""
+    """Druid's first-match loop: the first rule that applies to ``interval``, and whether a rule failed before one
+    did (``RunRules`` calls ``appliesTo`` on a null entry or an interval rule without its interval, and fails:
+    :func:`applies`)."""
     for rule in rules:
-        if rule is None:
+        try:
+            if applies(rule, interval, now):
+                return rule, False
+        except RuleNullPointer:
             return None, True
-        if rule.applies_to(interval, now):
-            return rule, False
     return None, False
 
 
 def reaches_null_rule(rules: Sequence[RuleEntry], interval: Interval, now: int) -> bool:
-    """Druid's first-match loop over ``rules`` meets a null entry before a rule that applies to ``interval``."""
+    """Druid's first-match loop over ``rules`` fails (:func:`applies`) before a rule that applies to ``interval``."""
     return _first_match(rules, interval, now)[1]
 
 
@@ -449,25 +503,6 @@ def unknown_type_message(
     )
 
 
-def _optional_bool(obj: Mapping[str, Any], key: str, default: bool) -> bool:
-    value = obj.get(key)
-    if value is None:
-        return default
-    if not isinstance(value, bool):
-        raise _invalid(
-            f"Cannot deserialize value of type `java.lang.Boolean` from {jackson_token(value)} (field [{key}])"
-        )
-    return value
-
-
-def _required(obj: Mapping[str, Any], key: str, type_id: str) -> Any:
-    value = obj.get(key)
-    if value is None:
-        # Druid would build the rule with a null field (and fail later, or use a zero period); see the README.
-        raise _invalid(f"Missing required field [{key}] for rule type [{type_id}]")
-    return value
-
-
 class _InvalidValue(InvalidRule):
     """A rule field whose string Joda refuses: Jackson wraps the exception with the field's path, which
     :func:`rules_from_json` completes with the list index (measured on 28.0.0 and 33.0.0)."""
@@ -475,6 +510,16 @@ class _InvalidValue(InvalidRule):
     def __init__(self, message: str, type_id: str, field: str) -> None:
         super().__init__(message)
         self.path = f'{_RULES_PACKAGE}.{_JAVA_CLASSES.get(type_id, type_id)}["{field}"]'
+
+
+class _FieldProblem(InvalidRule):
+    """A Jackson error on a token of a rule object: located (``at``, within the object), with ``ref``, the
+    reference chain below the list index (``...PeriodLoadRule["tieredReplicants"]->java.util.LinkedHashMap["hot"]``;
+    empty for a constructor's error, which Jackson chains to the list element only)."""
+
+    def __init__(self, head: str, at: JsonAt, ref: str = "") -> None:
+        super().__init__(head, at=at)
+        self.ref = ref
 
 
 _RULES_PACKAGE = "org.apache.druid.server.coordinator.rules"
@@ -491,21 +536,55 @@ _JAVA_CLASSES = {
     "broadcastByInterval": "IntervalBroadcastDistributionRule",
     "broadcastByPeriod": "PeriodBroadcastDistributionRule",
 }
+#: The ``@JsonCreator`` properties of each rule class, in the constructor's order (28.0.0 and 37.0.0). Jackson
+#: reads an object's fields in document order, and builds the rule as soon as it has read the last of these
+#: (so a constructor's error is located at the token after it), or at the closing ``}``.
+_CREATOR_PROPERTIES: dict[str, tuple[str, ...]] = {
+    "loadForever": ("tieredReplicants", "useDefaultTierForNull"),
+    "loadByInterval": ("interval", "tieredReplicants", "useDefaultTierForNull"),
+    "loadByPeriod": ("period", "includeFuture", "tieredReplicants", "useDefaultTierForNull"),
+    "dropForever": (),
+    "dropByInterval": ("interval",),
+    "dropByPeriod": ("period", "includeFuture"),
+    "dropBeforeByPeriod": ("period",),
+    "broadcastForever": (),
+    "broadcastByInterval": ("interval",),
+    "broadcastByPeriod": ("period", "includeFuture"),
+}
+_REPLICAS_MAP = "java.util.LinkedHashMap<java.lang.String,java.lang.Integer>"
+#: Java's ``int`` range.
+_INT_MIN, _INT_MAX = -(2**31), 2**31 - 1
 
 
-def _interval_field(obj: Mapping[str, Any], type_id: str) -> Interval:
-    value = _required(obj, "interval", type_id)
-    if not isinstance(value, str):
-        raise _invalid(f"Cannot deserialize value of type `org.joda.time.Interval` from {jackson_token(value)}")
+def _token_text(value: Any) -> str:
+    """Jackson's ``getText()`` of the token a value starts with (a number as written when the JSON decoder kept
+    its text, :class:`fakedruid.model.json_text.JsonFloat`)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return "{" if isinstance(value, dict) else "["
+    return number_text(value) if isinstance(value, (int, float)) else str(value)
+
+
+def _interval_field(value: Any, type_id: str) -> Interval | None:
+    # JodaStuff.IntervalDeserializer parses getText() of any token: 5 is interval text "5" (measured on 28.0.0:
+    # "Format requires a '/' separator: 5", unlocated, chained to the field). A null stays null: Druid stores the
+    # rule (measured on 28.0.0 and 37.0.0) and fails when it first applies it (RuleNullPointer).
+    if value is None:
+        return None
     try:
-        return parse_interval(value)
+        return parse_interval(_token_text(value))
     except InvalidInterval as exc:
         raise _InvalidValue(exc.message, type_id, "interval") from exc
 
 
-def _period_field(obj: Mapping[str, Any], type_id: str) -> Period:
-    value = _required(obj, "period", type_id)
+def _period_field(value: Any, type_id: str) -> Period | None:
+    # A null period is stored (measured on 28.0.0 and 37.0.0) and counts as zero (_window_start).
+    if value is None:
+        return None
     if not isinstance(value, str):
+        # Joda's PeriodDeserializer reads numbers and objects otherwise (measured on 28.0.0: 5 is accepted, {} is
+        # "Don't know how to deserialize org.joda.time.Period using periodName ''"); see the README.
         raise _invalid(f"Cannot deserialize value of type `org.joda.time.Period` from {jackson_token(value)}")
     try:
         return parse_period(value)
@@ -513,26 +592,144 @@ def _period_field(obj: Mapping[str, Any], type_id: str) -> Period:
         raise _InvalidValue(exc.message, type_id, "period") from exc
 
 
-def _tiers_field(obj: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    value = obj.get("tieredReplicants")
-    if value is not None and not isinstance(value, dict):
-        raise _invalid(
-            "Cannot deserialize value of type `java.util.LinkedHashMap<java.lang.String,java.lang.Integer>` "
-            f"from {jackson_token(value)}"
+def _blank_is_null(text: str, java_type: str, jackson_220: bool) -> str | None:
+    """Jackson's coercion of a string to a scalar wrapper: ``""`` is null; a blank string is null from Jackson
+    2.20 (Druid 37.0.0) and an error before (28.0.0, measured for ``Integer``); otherwise the trimmed text, or
+    null for ``"null"``."""
+    if text == "":
+        return None
+    trimmed = java_trim(text)
+    if not trimmed:
+        if jackson_220:
+            return None
+        raise ValueError(
+            f"Cannot coerce blank String (all whitespace) to `{java_type}` value (but could if coercion was enabled "
+            "using `CoercionConfig`)"
         )
-    return value
+    return None if trimmed == "null" else trimmed
 
 
-def rule_from_json(obj: Any, *, service: str | None = COORDINATOR_SERVICE) -> Rule:
+def _java_int(text: str) -> int | None:
+    # Integer.parseInt and Long.parseLong: an optional sign and decimal digits (Character.digit takes any Unicode
+    # decimal digit, as Python's \d does; measured: "+4" and "\u0663" read, "3_0" and "0x10" do not).
+    return int(text) if re.fullmatch(r"[+-]?\d+", text) else None
+
+
+def _replica_count(value: Any, where: JsonAt, ref: str, jackson_220: bool) -> int | None:
+    """Jackson reading one ``Integer`` of ``tieredReplicants`` (measured on 28.0.0 and 37.0.0)."""
+    if value is None:
+        return None
+    if isinstance(value, (bool, list, dict)):
+        raise _FieldProblem(cannot_deserialize("java.lang.Integer", value), where, ref)
+    if isinstance(value, (int, float)):
+        # ACCEPT_FLOAT_AS_INT (on by default): a float is truncated toward zero; out of int's range, the parser's
+        # own error, located just after the number and chained to the map, not its key.
+        literal: float = value
+        if literal != literal:  # NaN: Java's (int) cast gives 0
+            return 0
+        if literal < _INT_MIN or literal > _INT_MAX:
+            raise _FieldProblem(
+                f"Numeric value ({number_text(value)}) out of range of int ({_INT_MIN} - {_INT_MAX})",
+                JsonAt(where.path, "after"),
+                ref.rsplit("->", 1)[0],
+            )
+        return math.trunc(literal)
+    # A string: Jackson 2.12 (28.0.0) words the parse through the primitive ``int``, 2.20 through ``Integer``.
+    java_type = "java.lang.Integer" if jackson_220 else "int"
+    try:
+        text = _blank_is_null(value, "java.lang.Integer", jackson_220)
+    except ValueError as exc:
+        raise _FieldProblem(str(exc), where, ref) from exc
+    if text is None:
+        return None
+    number = _java_int(text)
+    problem = f"not a valid `{java_type}` value"
+    if number is not None and not _INT_MIN <= number <= _INT_MAX:
+        # (Nine characters or fewer always fit an int.) Longer text Jackson parses as a long: out of an int's
+        # range it names the overflow; out of a long's, Long.parseLong fails and the text is not valid.
+        if -(2**63) <= number < 2**63:
+            range_type = "`java.lang.Integer`" if jackson_220 else "int"
+            problem = f"Overflow: numeric value ({text}) out of range of {range_type} ({_INT_MIN} -{_INT_MAX})"
+        number = None
+    if number is None:
+        message = f'Cannot deserialize value of type `{java_type}` from String "{text}": {problem}'
+        raise _FieldProblem(message, where, ref)
+    return number
+
+
+def _tiers_field(value: Any, type_id: str, jackson_220: bool) -> dict[str, int | None] | None:
+    """Jackson reading ``tieredReplicants``, a ``Map<String, Integer>`` (measured on 28.0.0 and 37.0.0)."""
+    if value is None:
+        return None
+    ref = f'{_RULES_PACKAGE}.{_JAVA_CLASSES[type_id]}["tieredReplicants"]'
+    where = JsonAt(("tieredReplicants",))
+    if isinstance(value, str):
+        if not java_trim(value):
+            # Jackson 2.20 names the raw type (as for the HashSet of segmentIds, measured on 37.0.0).
+            target = "java.util.LinkedHashMap" if jackson_220 else _REPLICAS_MAP
+            raise _FieldProblem(
+                f'Cannot coerce empty String ("") to element of `{target}` (but could if coercion was enabled '
+                "using `CoercionConfig`)",
+                where,
+                ref,
+            )
+        raise _FieldProblem(
+            "Cannot construct instance of `java.util.LinkedHashMap` (although at least one Creator exists): no "
+            f"String-argument constructor/factory method to deserialize from String value ('{value}')",
+            where,
+            ref,
+        )
+    if not isinstance(value, dict):
+        raise _FieldProblem(cannot_deserialize(_REPLICAS_MAP, value), where, ref)
+    return {
+        str(tier): _replica_count(
+            count, JsonAt(("tieredReplicants", tier)), f'{ref}->java.util.LinkedHashMap["{tier}"]', jackson_220
+        )
+        for tier, count in value.items()
+    }
+
+
+def _bool_field(value: Any, type_id: str, key: str, jackson_220: bool) -> bool | None:
+    """Jackson reading a ``Boolean`` creator property (measured on 28.0.0: ``"false"`` and ``0`` read as false)."""
+    if value is None or isinstance(value, bool):
+        return value
+    where, ref = JsonAt((key,)), f'{_RULES_PACKAGE}.{_JAVA_CLASSES[type_id]}["{key}"]'
+    if isinstance(value, int):
+        return value != 0  # Jackson's int-to-boolean coercion: "0" is false, any other integer true
+    if not isinstance(value, str):
+        raise _FieldProblem(cannot_deserialize("java.lang.Boolean", value), where, ref)
+    try:
+        text = _blank_is_null(value, "java.lang.Boolean", jackson_220)
+    except ValueError as exc:
+        raise _FieldProblem(str(exc), where, ref) from exc
+    if text is None:
+        return None
+    if text in ("true", "True", "TRUE"):
+        return True
+    if text in ("false", "False", "FALSE"):
+        return False
+    raise _FieldProblem(
+        f'Cannot deserialize value of type `java.lang.Boolean` from String "{text}": only "true" or "false" '
+        "recognized",
+        where,
+        ref,
+    )
+
+
+def rule_from_json(obj: Any, *, service: str | None = COORDINATOR_SERVICE, jackson_220: bool = False) -> Rule:
     """Read one rule from its JSON object, as Druid's ``Rule`` deserializer does.
 
     Defaults: ``includeFuture`` true; ``useDefaultTierForNull`` true; ``tieredReplicants`` per semantics 6.2.
     Unknown fields (including ``colocatedDataSources`` of old broadcast rules) are ignored.
 
+    A missing or null ``interval`` or ``period`` is kept as None, as Druid stores it (measured on 28.0.0 and 37.0.0;
+    the rule fails when it is applied, :func:`applies`, or counts as a zero period). Values are coerced as
+    Jackson does: ``"3"`` and ``1.7`` are 3 and 1 replicas, ``"false"`` and ``0`` are false.
+
     :param service: ``druid.service`` for the unknown-type message.
-    :raises InvalidRule: (``kind`` ``"mapping"``) for an unknown or missing ``type``, a missing ``interval`` or
-        ``period``, a bad interval or period string, a null or negative replica count, or a value of the wrong
-        JSON type.
+    :param jackson_220: word errors as Jackson 2.20 does (profile switch ``jackson_220_wording``).
+    :raises InvalidRule: (``kind`` ``"mapping"``) for an unknown or missing ``type``, a bad interval or period
+        string, a null or negative replica count, or a value of the wrong JSON type.
     """
     missing_type = (
         f"Could not resolve subtype of [simple type, class {_RULE_JAVA_TYPE}]: missing type id property 'type'"
@@ -548,33 +745,55 @@ def rule_from_json(obj: Any, *, service: str | None = COORDINATOR_SERVICE) -> Ru
         raise _invalid(missing_type, at=JsonAt((), "end"))
     if not isinstance(type_id, str):
         type_id = json.dumps(type_id)
-    if type_id == "loadForever":
-        use_default = _optional_bool(obj, "useDefaultTierForNull", True)
-        return LoadForever(_tiers_field(obj), use_default)
-    if type_id == "loadByInterval":
-        interval = _interval_field(obj, type_id)
-        use_default = _optional_bool(obj, "useDefaultTierForNull", True)
-        return LoadByInterval(interval, _tiers_field(obj), use_default)
-    if type_id == "loadByPeriod":
-        period = _period_field(obj, type_id)
-        include_future = _optional_bool(obj, "includeFuture", True)
-        use_default = _optional_bool(obj, "useDefaultTierForNull", True)
-        return LoadByPeriod(period, include_future, _tiers_field(obj), use_default)
+    if type_id not in _CREATOR_PROPERTIES:
+        raise _invalid(
+            unknown_type_message(type_id, service=service, known_type_ids=RULE_TYPES), at=JsonAt(("type",))
+        )
+    # Jackson reads the fields in document order: the first that fails is the error.
+    creator = _CREATOR_PROPERTIES[type_id]
+    fields: dict[str, Any] = {}
+    for key, value in obj.items():
+        if key in ("interval", "period") and key in creator:
+            read = _interval_field if key == "interval" else _period_field
+            fields[key] = read(value, type_id)
+        elif key in ("includeFuture", "useDefaultTierForNull") and key in creator:
+            fields[key] = _bool_field(value, type_id, key, jackson_220)
+        elif key == "tieredReplicants" and key in creator:
+            fields[key] = _tiers_field(value, type_id, jackson_220)
+    include_future = fields.get("includeFuture")
+    include_future = True if include_future is None else include_future
+    if type_id in ("loadForever", "loadByInterval", "loadByPeriod"):
+        use_default = fields.get("useDefaultTierForNull")
+        use_default = True if use_default is None else use_default
+        tiers = fields.get("tieredReplicants")
+        try:
+            if type_id == "loadForever":
+                return LoadForever(tiers, use_default)  # a None count is refused there
+            if type_id == "loadByInterval":
+                return LoadByInterval(fields.get("interval"), tiers, use_default)
+            return LoadByPeriod(fields.get("period"), include_future, tiers, use_default)
+        except InvalidRule as exc:
+            # LoadRule.validateTieredReplicants throws inside the @JsonCreator: Jackson's ValueInstantiationException,
+            # located where the parser stood (the token after the last creator property when the object has them
+            # all, else its closing "}") and chained to the list element only (measured on 28.0.0 and 37.0.0).
+            present = [key for key in obj if key in creator]
+            at = JsonAt((present[-1],), "next") if len(set(present)) == len(creator) else JsonAt((), "end")
+            raise _FieldProblem(
+                f"Cannot construct instance of `{_RULES_PACKAGE}.{_JAVA_CLASSES[type_id]}`, problem: {exc.message}", at
+            ) from exc
     if type_id == "dropForever":
         return DropForever()
     if type_id == "dropByInterval":
-        return DropByInterval(_interval_field(obj, type_id))
+        return DropByInterval(fields.get("interval"))
     if type_id == "dropByPeriod":
-        return DropByPeriod(_period_field(obj, type_id), _optional_bool(obj, "includeFuture", True))
+        return DropByPeriod(fields.get("period"), include_future)
     if type_id == "dropBeforeByPeriod":
-        return DropBeforeByPeriod(_period_field(obj, type_id))
+        return DropBeforeByPeriod(fields.get("period"))
     if type_id == "broadcastForever":
         return BroadcastForever()
     if type_id == "broadcastByInterval":
-        return BroadcastByInterval(_interval_field(obj, type_id))
-    if type_id == "broadcastByPeriod":
-        return BroadcastByPeriod(_period_field(obj, type_id), _optional_bool(obj, "includeFuture", True))
-    raise _invalid(unknown_type_message(type_id, service=service, known_type_ids=RULE_TYPES), at=JsonAt(("type",)))
+        return BroadcastByInterval(fields.get("interval"))
+    return BroadcastByPeriod(fields.get("period"), include_future)
 
 
 def rules_from_json(
@@ -614,17 +833,19 @@ def rules_from_json(
             if isinstance(obj, list):
                 rules.append(_wrapped_rule(obj, jackson_220, service=service))
             else:
-                rules.append(rule_from_json(obj, service=service))
+                rules.append(rule_from_json(obj, service=service, jackson_220=jackson_220))
         except _InvalidValue as exc:
             chain = f"java.util.ArrayList[{index}]->{exc.path}"
             raise _invalid(f"{exc.message} (through reference chain: {chain})") from exc
         except InvalidRule as exc:
             if exc.at is None:
                 raise
-            # Jackson raised it on the element's tokens: located, and the chain names the list index (28.0.0).
+            # Jackson raised it on the element's tokens: located, and the chain names the list index (28.0.0), then
+            # the field's path when a field's deserializer raised it.
+            ref = getattr(exc, "ref", "")
             raise InvalidRule(
                 exc.head,
-                chain=f" (through reference chain: java.util.ArrayList[{index}])",
+                chain=f" (through reference chain: java.util.ArrayList[{index}]{'->' + ref if ref else ''})",
                 at=JsonAt((index, *exc.at.path), exc.at.anchor),
             ) from exc
     _check_rule_list(rules, datasource, default_key)
@@ -655,11 +876,13 @@ def _wrapped_rule(array: list[Any], jackson_220: bool, **options: Any) -> Rule |
             raise _invalid(message, at=JsonAt((1,)))
         try:
             # The object's own "type" is not read: the array's type id decides.
-            rule = rule_from_json({"type": type_id, **{k: v for k, v in value.items() if k != "type"}}, **options)
+            body = {"type": type_id, **{k: v for k, v in value.items() if k != "type"}}
+            rule = rule_from_json(body, jackson_220=jackson_220, **options)
         except InvalidRule as exc:
-            if exc.at is None:  # a field's value Joda refused (_InvalidValue): rules_from_json adds the chain
+            at = within(exc, 1)
+            if at is None:  # a field's value Joda refused (_InvalidValue): rules_from_json adds the chain
                 raise
-            raise _invalid(exc.head, at=within(exc, 1)) from exc
+            raise _FieldProblem(exc.head, at, getattr(exc, "ref", "")) from exc
     try:
         wrapped.check_end(jackson_220)
     except JacksonMappingProblem as exc:
@@ -682,10 +905,11 @@ def rule_to_json(rule: Rule) -> dict[str, Any]:
     form; periods as Joda prints them.
     """
     out: dict[str, Any] = {}
+    # A rule read without its interval or period keeps null, and Jackson writes it (measured on 28.0.0, 37.0.0).
     if isinstance(rule, (LoadByInterval, DropByInterval, BroadcastByInterval)):
-        out["interval"] = str(rule.interval)
+        out["interval"] = None if rule.interval is None else str(rule.interval)
     if isinstance(rule, (LoadByPeriod, DropByPeriod, DropBeforeByPeriod, BroadcastByPeriod)):
-        out["period"] = str(rule.period)
+        out["period"] = None if rule.period is None else str(rule.period)
     if isinstance(rule, (LoadByPeriod, DropByPeriod, BroadcastByPeriod)):
         out["includeFuture"] = rule.include_future
     if isinstance(rule, (LoadForever, LoadByInterval, LoadByPeriod)):

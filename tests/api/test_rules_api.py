@@ -239,18 +239,17 @@ def test_set_rules_empty_list_for_default_answers_400(client: FlaskClient) -> No
     [
         (
             {"type": "loadForever", "tieredReplicants": {"hot": None}},
-            "Invalid number of replicas for tier [hot]. Value must not be null.",
+            "ForeverLoadRule`, problem: Invalid number of replicas for tier [hot]. Value must not be null.",
         ),
         (
             {"type": "loadByPeriod", "period": "P1D", "tieredReplicants": {"hot": -1}},
-            "Invalid number of replicas for tier [hot]. Value [-1] must be positive.",
+            "PeriodLoadRule`, problem: Invalid number of replicas for tier [hot]. Value [-1] must be positive.",
         ),
         ({"type": "loadForeverr"}, "Could not resolve type id 'loadForeverr'"),
         ({"type": "loadByInterval", "interval": "2015-09-13/2015-09-12"}, "Bad Interval"),
-        ({"type": "dropByPeriod"}, "period"),
-        ({"type": "dropByInterval"}, "interval"),
         ({"tieredReplicants": {"hot": 1}}, "missing type id property 'type'"),
-        ({"type": "loadForever", "tieredReplicants": "hot"}, "Cannot deserialize"),
+        ({"type": "loadForever", "tieredReplicants": 5}, "Cannot deserialize"),
+        ({"type": "loadForever", "tieredReplicants": "hot"}, "no String-argument constructor"),
         ({"type": "dropByPeriod", "period": "one day"}, "one day"),
     ],
 )

@@ -97,6 +97,7 @@ REAL_DIFFERENCES: dict[str, dict[str, str]] = {
     # ------------------------------------------------------------------ edge cases (test_edge_cases.py)
     "test_kill_zero_length_interval_is_refused_by_the_overlord": {V28: KILL_TASK_JSON_28},
     "test_rules_bad_interval_in_second_rule": {V28: INTERVAL_WORDING_28},
+    "test_rules_interval_of_wrong_type_is_read_as_text": {V28: INTERVAL_WORDING_28},
     "test_mark_unused_unparseable_interval": {V28: INTERVAL_WORDING_28},
 }
 

@@ -582,6 +582,259 @@ def test_rules_bad_interval_in_second_rule(coordinator: DruidTarget, datasource:
     }
 
 
+# ---------------------------------------------------------------------- rules: Jackson reading a rule's fields
+
+RULES_PACKAGE = "org.apache.druid.server.coordinator.rules"
+_INT_WORD = {False: "int", True: "java.lang.Integer"}  # Jackson 2.12 (28.0.0) and 2.20 (37.0.0)
+
+
+@pytest.mark.parametrize(
+    ("body", "java_class", "problem", "column", "index"),
+    [
+        ('[{"type":"loadForever","tieredReplicants":{"hot":-1}}]', "ForeverLoadRule", "Value [-1] must be positive.", 53, 0),
+        ('[{"type":"loadForever","tieredReplicants":{"hot":null}}]', "ForeverLoadRule", "Value must not be null.", 55, 0),
+        ('[{"type":"loadForever","tieredReplicants":{"hot":""}}]', "ForeverLoadRule", "Value must not be null.", 53, 0),
+        ('[{"type":"loadForever","tieredReplicants":{"hot":"-1"}}]', "ForeverLoadRule", "Value [-1] must be positive.", 55, 0),
+        ('[{"type":"loadForever","tieredReplicants":{"hot":-1e0}}]', "ForeverLoadRule", "Value [-1] must be positive.", 55, 0),
+        # Every creator property read: Jackson builds the rule at once, located at the next token.
+        (
+            '[{"type":"loadForever","tieredReplicants":{"hot":-1},"useDefaultTierForNull":true,"extra":1}]',
+            "ForeverLoadRule",
+            "Value [-1] must be positive.",
+            83,
+            0,
+        ),
+        ('[{"type":"loadForever","tieredReplicants":{"hot":-1},"extra":1}]', "ForeverLoadRule", "Value [-1] must be positive.", 63, 0),
+        (
+            '[{"type":"loadByPeriod","period":"P1D","includeFuture":true,"tieredReplicants":{"hot":-2},"useDefaultTierForNull":false}]',
+            "PeriodLoadRule",
+            "Value [-2] must be positive.",
+            120,
+            0,
+        ),
+        (
+            '[{"type":"dropForever"},{"type":"loadByInterval","tieredReplicants":{"hot":-2},"interval":"2020/2021"}]',
+            "IntervalLoadRule",
+            "Value [-2] must be positive.",
+            102,
+            1,
+        ),
+        ('[{"tieredReplicants":{"hot":-2},"type":"loadForever"}]', "ForeverLoadRule", "Value [-2] must be positive.", 53, 0),
+        ('[["loadForever",{"tieredReplicants":{"hot":-2}}]]', "ForeverLoadRule", "Value [-2] must be positive.", 47, 0),
+        (
+            '[{"type":"loadForever","tieredReplicants":{"a":1,"hot":-1,"b":null}}]',
+            "ForeverLoadRule",
+            "Value [-1] must be positive.",
+            68,
+            0,
+        ),
+    ],
+    ids=[
+        "negative", "null", "empty-string", "negative-string", "negative-float", "all-creator-properties",
+        "extra-field", "period-rule", "second-rule", "type-last", "wrapper-array", "first-bad-tier",
+    ],
+)
+def test_rules_bad_replica_count_is_the_constructor_problem(
+    coordinator: DruidTarget, datasource: str, body: str, java_class: str, problem: str, column: int, index: int
+) -> None:
+    # LoadRule.validateTieredReplicants throws in the @JsonCreator: Jackson's "Cannot construct instance",
+    # located where its parser stood, chained to the list element.
+    resp = coordinator.post(f"{R}/{datasource}", data=body)
+    tier = "hot" if '"hot"' in body else "_default_tier"
+    head = (
+        f"Cannot construct instance of `{RULES_PACKAGE}.{java_class}`, problem: Invalid number of replicas for tier "
+        f"[{tier}]. {problem}"
+    )
+    chain = f" (through reference chain: java.util.ArrayList[{index}])"
+    _assert_refused(resp, located(coordinator, head, 1, column, chain))
+    assert coordinator.get(f"{R}/{datasource}").content == b"[]"
+
+
+def _replicas_chain(tier: str | None = "hot") -> str:
+    field = f'java.util.ArrayList[0]->{RULES_PACKAGE}.ForeverLoadRule["tieredReplicants"]'
+    key = "" if tier is None else f'->java.util.LinkedHashMap["{tier}"]'
+    return f" (through reference chain: {field}{key})"
+
+
+@pytest.mark.parametrize(
+    ("count", "head", "column", "to_key"),
+    [
+        ('"x"', 'Cannot deserialize value of type `{int}` from String "x": not a valid `{int}` value', 50, True),
+        ('"1.7"', 'Cannot deserialize value of type `{int}` from String "1.7": not a valid `{int}` value', 50, True),
+        ('"3_0"', 'Cannot deserialize value of type `{int}` from String "3_0": not a valid `{int}` value', 50, True),
+        (
+            '"99999999999"',
+            'Cannot deserialize value of type `{int}` from String "99999999999": Overflow: numeric value '
+            "(99999999999) out of range of {range} (-2147483648 -2147483647)",
+            50,
+            True,
+        ),
+        (
+            '"99999999999999999999"',
+            'Cannot deserialize value of type `{int}` from String "99999999999999999999": not a valid `{int}` value',
+            50,
+            True,
+        ),
+        ("true", "Cannot deserialize value of type `java.lang.Integer` from Boolean value (token `JsonToken.VALUE_TRUE`)", 50, True),
+        ("[3]", "Cannot deserialize value of type `java.lang.Integer` from Array value (token `JsonToken.START_ARRAY`)", 50, True),
+        ("{}", "Cannot deserialize value of type `java.lang.Integer` from Object value (token `JsonToken.START_OBJECT`)", 50, True),
+        ("99999999999", "Numeric value (99999999999) out of range of int (-2147483648 - 2147483647)", 61, False),
+        ("1e20 ", "Numeric value (1e20) out of range of int (-2147483648 - 2147483647)", 54, False),
+        ("2147483647.5", "Numeric value (2147483647.5) out of range of int (-2147483648 - 2147483647)", 62, False),
+    ],
+    ids=[
+        "letters", "decimal-string", "underscore", "int-overflow-string", "long-overflow-string", "boolean",
+        "array", "object", "int-overflow", "float-overflow", "float-just-over",
+    ],
+)
+def test_rules_replica_count_of_wrong_type(
+    coordinator: DruidTarget, datasource: str, count: str, head: str, column: int, to_key: bool
+) -> None:
+    # A field deserializer's error is located at the value (a number the parser refused: just past it) and
+    # chained to the map key; the parser's own overflow error is chained to the field only.
+    jackson_220 = _jackson_220(coordinator)
+    head = head.format(int=_INT_WORD[jackson_220], range="`java.lang.Integer`" if jackson_220 else "int")
+    resp = coordinator.post(f"{R}/{datasource}", data=f'[{{"type":"loadForever","tieredReplicants":{{"hot":{count}}}}}]')
+    _assert_refused(resp, located(coordinator, head, 1, column, _replicas_chain("hot" if to_key else None)))
+
+
+def test_rules_replica_count_blank_string(coordinator: DruidTarget, datasource: str) -> None:
+    # Jackson 2.12 refuses a blank string for an Integer; 2.20 reads it as null.
+    resp = coordinator.post(f"{R}/{datasource}", data='[{"type":"loadForever","tieredReplicants":{"hot":"  "}}]')
+    if _jackson_220(coordinator):
+        head = (
+            f"Cannot construct instance of `{RULES_PACKAGE}.ForeverLoadRule`, problem: Invalid number of replicas "
+            "for tier [hot]. Value must not be null."
+        )
+        _assert_refused(resp, head)
+    else:
+        head = (
+            "Cannot coerce blank String (all whitespace) to `java.lang.Integer` value (but could if coercion was "
+            "enabled using `CoercionConfig`)"
+        )
+        _assert_refused(resp, located(coordinator, head, 1, 50, _replicas_chain()))
+
+
+@pytest.mark.parametrize(
+    ("value", "head"),
+    [
+        (
+            '"x"',
+            "Cannot construct instance of `java.util.LinkedHashMap` (although at least one Creator exists): no "
+            "String-argument constructor/factory method to deserialize from String value ('x')",
+        ),
+        (
+            "5",
+            "Cannot deserialize value of type `java.util.LinkedHashMap<java.lang.String,java.lang.Integer>` from "
+            "Integer value (token `JsonToken.VALUE_NUMBER_INT`)",
+        ),
+        (
+            "[]",
+            "Cannot deserialize value of type `java.util.LinkedHashMap<java.lang.String,java.lang.Integer>` from "
+            "Array value (token `JsonToken.START_ARRAY`)",
+        ),
+        (
+            "true",
+            "Cannot deserialize value of type `java.util.LinkedHashMap<java.lang.String,java.lang.Integer>` from "
+            "Boolean value (token `JsonToken.VALUE_TRUE`)",
+        ),
+    ],
+    ids=["string", "number", "array", "boolean"],
+)
+def test_rules_replicas_not_an_object(coordinator: DruidTarget, datasource: str, value: str, head: str) -> None:
+    resp = coordinator.post(f"{R}/{datasource}", data=f'[{{"type":"loadForever","tieredReplicants":{value}}}]')
+    _assert_refused(resp, located(coordinator, head, 1, 43, _replicas_chain(None)))
+
+
+@pytest.mark.parametrize("value", ['""', '"  "'], ids=["empty", "blank"])
+def test_rules_replicas_empty_string(coordinator: DruidTarget, datasource: str, value: str) -> None:
+    resp = coordinator.post(f"{R}/{datasource}", data=f'[{{"type":"loadForever","tieredReplicants":{value}}}]')
+    target = "java.util.LinkedHashMap" if _jackson_220(coordinator) else (
+        "java.util.LinkedHashMap<java.lang.String,java.lang.Integer>"
+    )
+    head = (
+        f'Cannot coerce empty String ("") to element of `{target}` (but could if coercion was enabled using '
+        "`CoercionConfig`)"
+    )
+    _assert_refused(resp, located(coordinator, head, 1, 43, _replicas_chain(None)))
+
+
+@pytest.mark.parametrize(
+    ("rule", "stored"),
+    [
+        ('{"type":"loadForever","tieredReplicants":{"hot":"3"}}', '"tieredReplicants":{"hot":3}'),
+        ('{"type":"loadForever","tieredReplicants":{"hot":" +4 "}}', '"tieredReplicants":{"hot":4}'),
+        ('{"type":"loadForever","tieredReplicants":{"hot":"\\u0663"}}', '"tieredReplicants":{"hot":3}'),
+        ('{"type":"loadForever","tieredReplicants":{"hot":1.7}}', '"tieredReplicants":{"hot":1}'),
+        ('{"type":"loadForever","tieredReplicants":{"hot":-0.5}}', '"tieredReplicants":{"hot":0}'),
+        ('{"type":"loadForever","useDefaultTierForNull":"false"}', '"tieredReplicants":{},"useDefaultTierForNull":false'),
+        ('{"type":"loadForever","useDefaultTierForNull":0}', '"tieredReplicants":{},"useDefaultTierForNull":false'),
+        ('{"type":"loadByPeriod","tieredReplicants":{"hot":1}}', '"period":null,"includeFuture":true'),
+        ('{"type":"dropByPeriod","period":null}', '"period":null,"includeFuture":true,"type":"dropByPeriod"'),
+        ('{"type":"loadByInterval","tieredReplicants":{"hot":1}}', '{"interval":null,"tieredReplicants"'),
+        ('{"type":"dropByInterval"}', '[{"interval":null,"type":"dropByInterval"}]'),
+        ('{"type":"dropBeforeByPeriod"}', '[{"period":null,"type":"dropBeforeByPeriod"}]'),
+        ('{"type":"broadcastByInterval"}', '[{"interval":null,"type":"broadcastByInterval"}]'),
+        ('{"type":"broadcastByPeriod"}', '[{"period":null,"includeFuture":true,"type":"broadcastByPeriod"}]'),
+    ],
+    ids=[
+        "count-string", "count-signed-padded", "count-unicode-digit", "count-float", "count-negative-fraction",
+        "boolean-string", "boolean-zero", "load-no-period", "drop-null-period", "load-no-interval", "drop-no-interval",
+        "drop-before-no-period", "broadcast-no-interval", "broadcast-no-period",
+    ],
+)
+def test_rules_fields_coerced_or_stored_null(coordinator: DruidTarget, datasource: str, rule: str, stored: str) -> None:
+    # Jackson coerces scalars (ACCEPT_FLOAT_AS_INT, strings to numbers and booleans); a missing or null interval or
+    # period is stored as null, and fails (or counts as zero) only when the Coordinator applies the rule.
+    resp = coordinator.post(f"{R}/{datasource}", data=f"[{rule}]")
+    assert (resp.status_code, resp.content) == (200, b"")
+    text = coordinator.eventually(lambda: _stored_rules(coordinator, datasource))
+    assert stored in text
+
+
+def _stored_rules(coordinator: DruidTarget, datasource: str) -> str:
+    resp = coordinator.get(f"{R}/{datasource}")
+    assert resp.status_code == 200 and resp.text != "[]"
+    return resp.text
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "head", "column"),
+    [
+        (
+            "useDefaultTierForNull",
+            '"x"',
+            'Cannot deserialize value of type `java.lang.Boolean` from String "x": only "true" or "false" recognized',
+            48,
+        ),
+        (
+            "useDefaultTierForNull",
+            "[]",
+            "Cannot deserialize value of type `java.lang.Boolean` from Array value (token `JsonToken.START_ARRAY`)",
+            48,
+        ),
+    ],
+    ids=["string", "array"],
+)
+def test_rules_boolean_of_wrong_type(
+    coordinator: DruidTarget, datasource: str, field: str, value: str, head: str, column: int
+) -> None:
+    resp = coordinator.post(f"{R}/{datasource}", data=f'[{{"type":"loadForever","{field}":{value}}}]')
+    chain = f' (through reference chain: java.util.ArrayList[0]->{RULES_PACKAGE}.ForeverLoadRule["{field}"])'
+    _assert_refused(resp, located(coordinator, head, 1, column, chain))
+
+
+def test_rules_interval_of_wrong_type_is_read_as_text(coordinator: DruidTarget, datasource: str) -> None:
+    # JodaStuff.IntervalDeserializer parses getText() of any token; Joda's error is not located.
+    resp = coordinator.post(f"{R}/{datasource}", data='[{"type":"dropByInterval","interval":5}]')
+    wording = "Bad Interval" if before_30(coordinator) else "Invalid interval"  # as test_rules_bad_interval_in_...
+    _assert_refused(
+        resp,
+        f"{wording}[5]: [Format requires a '/' separator: 5] (through reference chain: java.util.ArrayList[0]->"
+        f'{RULES_PACKAGE}.IntervalDropRule["interval"])',
+    )
+
+
 # ---------------------------------------------------------------------- segmentIds of the wrong type
 
 
