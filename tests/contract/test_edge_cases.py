@@ -261,6 +261,9 @@ def test_empty_task_body_is_null_pointer_page(coordinator: DruidTarget, body: st
 
 def test_request_line_over_8_kib_is_414(coordinator: DruidTarget, datasource: str) -> None:
     resp = coordinator.get(f"{P}/{datasource}/segments/{'y' * 9000}")
+    # Jetty closes the connection after a bad message: the next test must not reuse it (seen once on 37.0.0 as
+    # RemoteDisconnected in the test after this one).
+    coordinator.close_connections()
     assert (resp.status_code, resp.reason) == (414, "URI Too Long")
     assert resp.headers["Content-Type"] == "text/html;charset=iso-8859-1"
     if resolve_profile(coordinator.profile).jetty12_bad_message_page:

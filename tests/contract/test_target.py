@@ -184,3 +184,16 @@ def test_set_rules_accepts_generated_rule_lists(coordinator: DruidTarget, dataso
     coordinator.set_rules(datasource, rules)
     body = coordinator.get(f"/druid/coordinator/v1/rules/{datasource}").json()
     assert [r["type"] for r in body] == [r.type for r in rules]
+
+
+def test_close_connections_empties_the_pool_and_the_next_request_reconnects() -> None:
+    target = DruidTarget.start_fake()
+    try:
+        assert target.get("/status").status_code == 200
+        adapter = target._session.get_adapter(target.url)
+        assert adapter.poolmanager.pools  # the keep-alive connection's pool
+        target.close_connections()
+        assert not adapter.poolmanager.pools
+        assert target.get("/status").status_code == 200
+    finally:
+        target.close()
