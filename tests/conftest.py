@@ -7,6 +7,8 @@ import os
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
+from fakedruid.profiles import PROFILES
+
 settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.load_profile("ci" if os.environ.get("CI") else "dev")
@@ -76,7 +78,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--druid-profile",
         default=os.environ.get("FAKEDRUID_DRUID_PROFILE"),
-        choices=("29", "31", "latest"),
+        choices=tuple(PROFILES),
         help="which fakedruid profile the real Druid answers as (env FAKEDRUID_DRUID_PROFILE); default: "
         "derived from the version GET /status reports",
     )
