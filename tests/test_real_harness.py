@@ -357,6 +357,24 @@ def test_start_with_port_in_use_starts_nothing() -> None:
     assert druid.pids() == []
 
 
+def test_port_with_connections_in_time_wait_is_free() -> None:
+    # A Druid that just stopped leaves its server-side connections in TIME_WAIT for a minute; Jetty binds with
+    # SO_REUSEADDR, so the port is free for the next start (it was reported in use).
+    from fakedruid.real.cluster import _port_in_use
+
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        assert _port_in_use(port)
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            conn, _ = listener.accept()
+            conn.close()  # the server side closes first: its end of the connection goes to TIME_WAIT
+            client.recv(1)
+    assert not _port_in_use(port)
+
+
 def test_cli_serve_tiers_must_be_a_json_object(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["serve", "--tiers", "[1]"]) == cli.EXIT_USAGE
     assert "invalid --tiers [[1]]: expected a JSON object" in capsys.readouterr().err

@@ -586,8 +586,13 @@ def _period_field(value: Any, type_id: str) -> Period | None:
         # Joda's PeriodDeserializer reads numbers and objects otherwise (measured on 28.0.0: 5 is accepted, {} is
         # "Don't know how to deserialize org.joda.time.Period using periodName ''"); see the README.
         raise _invalid(f"Cannot deserialize value of type `org.joda.time.Period` from {jackson_token(value)}")
+    # jackson-datatype-joda's PeriodDeserializer trims the text, and reads an empty one as null (measured on
+    # 28.0.0: "" and "  " are stored as null, " P1D " as P1D).
+    text = java_trim(value)
+    if not text:
+        return None
     try:
-        return parse_period(value)
+        return parse_period(text)
     except InvalidPeriod as exc:
         raise _InvalidValue(exc.message, type_id, "period") from exc
 

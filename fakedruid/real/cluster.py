@@ -74,6 +74,9 @@ def free_port(host: str = HOST) -> int:
 
 def _port_in_use(port: int, host: str = HOST) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        # As Jetty and ZooKeeper bind (SO_REUSEADDR): connections in TIME_WAIT, left for a minute by a Druid that
+        # just stopped, do not hold the port; a listening socket does.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind((host, port))
         except OSError:
@@ -568,23 +571,37 @@ class RealDruid:
         return dataclasses.replace(row, payload=json.dumps(payload, separators=(",", ":")).encode("utf-8"))
 
     def wait_for_poll(self, datasources: Iterable[str], timeout: float = POLL_TIMEOUT) -> None:
-        """Wait until the Coordinator's view of each datasource's used segments equals the metadata store's."""
-        for ds in sorted(set(datasources)):
-            expected = {
-                str(r[0]) for r in self.shell.query("SELECT id FROM druid_segments WHERE dataSource = ? AND used = ?",
-                                                    ds, True)
-            }
+        """Wait until the Coordinator's view of each datasource's used segments equals the metadata store's.
 
-            def seen(ds: str = ds, expected: set[str] = expected) -> bool | None:
-                path = f"/druid/coordinator/v1/metadata/datasources/{urllib.parse.quote(ds, safe='')}/segments"
+        The store is read again at every check: a Coordinator duty may change it while the view catches up.
+
+        :raises RealDruidError: ``timeout`` passed; the message names the ids on one side only.
+        """
+        for ds in sorted(set(datasources)):
+            path = f"/druid/coordinator/v1/metadata/datasources/{urllib.parse.quote(ds, safe='')}/segments"
+            last: dict[str, set[str]] = {}
+
+            def seen(ds: str = ds, path: str = path, last: dict[str, set[str]] = last) -> bool | None:
+                expected = {
+                    str(r[0])
+                    for r in self.shell.query("SELECT id FROM druid_segments WHERE dataSource = ? AND used = ?",
+                                              ds, True)
+                }
                 status, body = self._http("GET", path)
+                shown = set(json.loads(body)) if status == 200 else set()
+                last.update(store=expected, coordinator=shown, status={str(status)})
                 if status == 404 and not expected:
                     return True
-                if status == 200 and set(json.loads(body)) == expected:
-                    return True
-                return None
+                return True if status == 200 and shown == expected else None
 
-            _wait(f"the Coordinator's poll to show the used segments of [{ds}]", seen, timeout)
+            try:
+                _wait(f"the Coordinator's poll to show the used segments of [{ds}]", seen, timeout)
+            except RealDruidError as exc:
+                store, shown = last.get("store", set()), last.get("coordinator", set())
+                raise RealDruidError(
+                    f"{exc}: the metadata store's used ids not shown {sorted(store - shown)}, shown but not used"
+                    f" there {sorted(shown - store)} (last answer {''.join(last.get('status', ''))})"
+                ) from exc
 
     def set_rules(self, datasource: str, rules: Sequence[Any]) -> None:
         """Replace a datasource's rules through Druid's rules API and wait until the rules manager shows them.

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from tests.contract.known_differences import NO_UNUSED_SEGMENTS_API, V28, V31, V33
+from tests.contract.known_differences import INTERVAL_WORDING_28, NO_UNUSED_SEGMENTS_API, V28, V31, V33
 
 #: Placeholder a normalisation puts where the two sides cannot agree.
 MASK = "<normalised>"
@@ -281,7 +281,21 @@ def _bad_segment_id_page(step: Step, real: Answer, fake: Answer) -> Answer | Non
     return None
 
 
+#: Profile 29's wrapping of Joda's interval error (29.0.1's ``Intervals.of``), around the text 28.0.0 writes bare.
+_BAD_INTERVAL = re.compile(r"Bad Interval\[.*?\]: \[(?P<joda>.*?)\](?P<rest> \(through reference chain: .*)", re.S)
+
+
+def _interval_wording_28(step: Step, real: Answer, fake: Answer) -> Answer | None:
+    if not (real.status == fake.status == 400 and isinstance(real.body, dict) and isinstance(fake.body, dict)):
+        return None
+    match = _BAD_INTERVAL.fullmatch(str(fake.body.get("error", "")))
+    if match and real.body == {"error": match["joda"] + match["rest"]}:
+        return _as_fake(real, fake)
+    return None
+
+
 LISTED: tuple[Listed, ...] = (
+    Listed("interval_wording_28", (V28,), INTERVAL_WORDING_28, _interval_wording_28),
     Listed(
         "jackson_mapping_error",
         (V28, V31, V33),

@@ -32,6 +32,7 @@ import re
 import sys
 import time
 import urllib.parse
+import zlib
 from collections.abc import Iterator, Sequence
 from typing import Any, ClassVar, TypeVar
 
@@ -45,6 +46,7 @@ from fakedruid.model.intervals import Interval
 from fakedruid.model.segments import DataSegment
 from fakedruid.model.shard_specs import parse_shard_spec
 from fakedruid.polling import PollTimeout, poll
+from fakedruid.real.errors import RealDruidError
 from fakedruid.testing import DruidTarget
 from tests.contract import differences as dif
 from tests.contract.helpers import OVERLORD, M, P, new_datasource
@@ -260,7 +262,12 @@ class Differential:
         druid = self.real.real
         assert druid is not None
         t = time.monotonic()
-        druid.wait_for_poll([ds], timeout=POLL_TIMEOUT)
+        try:
+            druid.wait_for_poll([ds], timeout=POLL_TIMEOUT)
+        except RealDruidError as exc:
+            lines = "\n".join(self.history)
+            pytest.fail(f"Druid {self.version}'s view did not settle: {exc}\nrequest sequence:\n{lines}",
+                        pytrace=False)
         rows = druid.shell.query(
             "SELECT payload FROM druid_rules WHERE dataSource = ? ORDER BY version DESC FETCH FIRST 1 ROWS ONLY", ds
         )
@@ -312,6 +319,42 @@ def _timeline(ds: str, versions: st.SearchStrategy[str]) -> st.SearchStrategy[li
 
 #: Overlapping versions: short strings (string order differs from time order: "v10" < "v9") and ISO times.
 ANY_VERSIONS = fds.versions(style="short", max_size=2) | fds.versions(style="iso")
+
+#: Odd values for a rule's fields, which Jackson coerces (``"3"``, ``1.7``, ``"false"``, ``0``), refuses (with a
+#: location and a reference chain on 28.0.0) or keeps as null (a missing interval or period).
+ODD_SCALARS = ["", "  ", "3", " +4 ", "-1", "x", "null", 1.7, -0.5, -1, 0, 2, 2147483648, 1e20, True, False, "false"]
+ODD_VALUES = st.sampled_from([None, [], {}, "2020-01-01/2020-01-03", "bad", *ODD_SCALARS])
+#: A period is drawn from strings only: Joda reads a number or an object as a period in ways the fake does not
+#: (README, "Known differences": measured on 28.0.0).
+ODD_PERIODS = st.sampled_from([None, "P1D", "PT0S", "P1X", "", "x"])
+#: Each rule type's fields (its @JsonCreator properties).
+RULE_FIELDS = {
+    "loadForever": ("tieredReplicants", "useDefaultTierForNull"),
+    "loadByInterval": ("interval", "tieredReplicants", "useDefaultTierForNull"),
+    "loadByPeriod": ("period", "includeFuture", "tieredReplicants", "useDefaultTierForNull"),
+    "dropByInterval": ("interval",),
+    "dropByPeriod": ("period", "includeFuture"),
+    "dropBeforeByPeriod": ("period",),
+    "broadcastByInterval": ("interval",),
+    "broadcastByPeriod": ("period", "includeFuture"),
+}
+
+
+@st.composite
+def odd_rules(draw: st.DrawFn) -> dict[str, Any]:
+    """A rule object whose fields may be missing, null or of an odd type, in a random order."""
+    type_id = draw(st.sampled_from(sorted(RULE_FIELDS)))
+    fields = draw(st.permutations(RULE_FIELDS[type_id]))
+    rule: dict[str, Any] = {"type": type_id}
+    for field in draw(st.lists(st.sampled_from(fields), unique=True, max_size=len(fields))):
+        if field == "period":
+            rule[field] = draw(ODD_PERIODS)
+        elif field == "tieredReplicants":
+            counts = st.dictionaries(st.sampled_from(["hot", "_default_tier"]), ODD_VALUES, max_size=2)
+            rule[field] = draw(counts | ODD_VALUES)
+        else:
+            rule[field] = draw(ODD_VALUES)
+    return rule
 #: The kill machine's versions: ISO times in the past (which a kill task's lock covers) and short strings, of which
 #: those that sort after the task's start time ("v1", but not "1") make the task fail at their batch
 #: (TaskLocks.isLockCoversSegments; the fake does the same).
@@ -355,14 +398,17 @@ class _Base(RuleBasedStateMachine):
     turn = 0
 
     def _pick(self, data: st.DataObject, table: Sequence[T], label: str) -> T:
-        """An entry of ``table``: the drawn index, turned by the sequence's step count and seeded segments.
+        """An entry of ``table``: the drawn index, turned by a hash of the sequence's step count and seeded segments.
 
-        Hypothesis draws the simplest index (0) far more often than the others (all-zero examples, shrinking);
-        turning it by what differs between steps and sequences spreads that share over the table instead of
-        giving it to the first entry. Both come from earlier draws, so a replay picks the same entries.
+        Hypothesis draws the simplest index (0) far more often than the others (a third of the steps: all-zero
+        examples, shrinking); turning it by a hash of what differs between steps and sequences spreads that share
+        evenly over the table instead of giving it to one entry (a turn by the step count plus the number of
+        segments, which peak at 3 to 6, gave it to a few). Both come from earlier draws (the ids without the
+        datasource's random name), so a replay picks the same entries.
         """
         index = data.draw(st.integers(0, len(table) - 1), label=label)
-        return table[(index + self.turn + len(self.ids)) % len(table)]
+        seeded = " ".join(i.replace(self.ds, "", 1) for i in self.ids)
+        return table[(index + zlib.crc32(f"{self.turn} {label} {seeded}".encode())) % len(table)]
 
     def _id(self, data: st.DataObject) -> tuple[str, str]:
         """A segment id for a path or body, and its case: seeded, unknown, of another datasource, unparseable."""
@@ -399,12 +445,18 @@ FORWARD_500_FAMILIES = frozenset({"mark_segment_used", "mark_segment_unused", "m
 
 
 def _step_families(forward_500: bool) -> list[str]:
-    """The table a step's family is drawn from: each family as often as its weight, interleaved (so that the
-    simplest draw, the first entry, is a read, and neighbours differ)."""
+    """The table a step's family is drawn from: each family as often as its weight, spread by smooth weighted
+    round robin (nginx's), so that the simplest draw, the first entry, is a read and neighbours differ."""
     weights = {f: w for f, w in STEP_FAMILIES if not (forward_500 and f in FORWARD_500_FAMILIES)}
+    total = sum(weights.values())
+    current = dict.fromkeys(weights, 0)
     table: list[str] = []
-    for round_ in range(max(weights.values())):
-        table += [f for f, w in weights.items() if w > round_]
+    for _ in range(total):
+        for f, w in weights.items():
+            current[f] += w
+        chosen = max(current, key=lambda f: current[f])  # the first of equals: dicts keep their order
+        current[chosen] -= total
+        table.append(chosen)
     return table
 
 
@@ -494,9 +546,13 @@ def machine_for(diff: Differential) -> type[RuleBasedStateMachine]:
         def set_rules(self, data: st.DataObject) -> None:
             from fakedruid.model.rules import rule_to_json
 
-            body = [rule_to_json(r) for r in data.draw(fds.rule_lists(max_size=2), label="rules")]
-            step = dif.Step("POST", f"{R}/{self.ds}", body, "POST /rules/{ds}", "empty list" if not body else "rules")
-            self._write(step)
+            if data.draw(st.booleans(), label="odd fields"):
+                body: list[Any] = [data.draw(odd_rules(), label="odd rule")]
+                case = "odd fields"
+            else:
+                body = [rule_to_json(r) for r in data.draw(fds.rule_lists(max_size=2), label="rules")]
+                case = "empty list" if not body else "rules"
+            self._write(dif.Step("POST", f"{R}/{self.ds}", body, "POST /rules/{ds}", case))
 
         # ------------------------------------------------------------------ reads
 

@@ -777,13 +777,17 @@ def test_rules_replicas_empty_string(coordinator: DruidTarget, datasource: str, 
         ('{"type":"loadByInterval","tieredReplicants":{"hot":1}}', '{"interval":null,"tieredReplicants"'),
         ('{"type":"dropByInterval"}', '[{"interval":null,"type":"dropByInterval"}]'),
         ('{"type":"dropBeforeByPeriod"}', '[{"period":null,"type":"dropBeforeByPeriod"}]'),
+        ('{"type":"dropBeforeByPeriod","period":""}', '[{"period":null,"type":"dropBeforeByPeriod"}]'),
+        ('{"type":"dropBeforeByPeriod","period":" \\t "}', '[{"period":null,"type":"dropBeforeByPeriod"}]'),
+        ('{"type":"dropBeforeByPeriod","period":" P1D "}', '[{"period":"P1D","type":"dropBeforeByPeriod"}]'),
         ('{"type":"broadcastByInterval"}', '[{"interval":null,"type":"broadcastByInterval"}]'),
         ('{"type":"broadcastByPeriod"}', '[{"period":null,"includeFuture":true,"type":"broadcastByPeriod"}]'),
     ],
     ids=[
         "count-string", "count-signed-padded", "count-unicode-digit", "count-float", "count-negative-fraction",
         "boolean-string", "boolean-zero", "load-no-period", "drop-null-period", "load-no-interval", "drop-no-interval",
-        "drop-before-no-period", "broadcast-no-interval", "broadcast-no-period",
+        "drop-before-no-period", "period-empty", "period-blank", "period-padded", "broadcast-no-interval",
+        "broadcast-no-period",
     ],
 )
 def test_rules_fields_coerced_or_stored_null(coordinator: DruidTarget, datasource: str, rule: str, stored: str) -> None:
