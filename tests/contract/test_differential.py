@@ -50,7 +50,7 @@ from fakedruid.real.errors import RealDruidError
 from fakedruid.testing import DruidTarget
 from tests.contract import differences as dif
 from tests.contract.helpers import OVERLORD, M, P, new_datasource
-from tests.contract.known_differences import V28, V33
+from tests.contract.known_differences import V28, V33, V37
 
 pytestmark = pytest.mark.real
 
@@ -367,6 +367,7 @@ class _Base(RuleBasedStateMachine):
     diff: Differential
     ds: str
     ids: list[str]
+    segments: list[DataSegment]
     versions: list[str]
 
     def _seed(self, data: st.DataObject, versions: st.SearchStrategy[str]) -> None:
@@ -388,6 +389,7 @@ class _Base(RuleBasedStateMachine):
         fake.seed(segments, used=flags)
         self.diff.timed("seed", t)
         self.ids = [s.id for s in segments]
+        self.segments = segments
         self.versions = sorted({s.version for s in segments})
         self.diff.history.append(f"  seed {self.ds}: " + ", ".join(
             f"{s.id} [{s.shard_spec.type}{'' if u else ', unused'}]" for s, u in zip(segments, flags, strict=True)
@@ -396,6 +398,22 @@ class _Base(RuleBasedStateMachine):
 
     #: Steps this sequence has taken (see :meth:`_pick`).
     turn = 0
+
+    def _unused_interval(self, data: st.DataObject) -> Interval:
+        """An interval to mark unused: a grid interval, on 37.0.0 widened until no used segment overlaps it
+        without lying inside it (``differences.AVOIDED``, ``cache_hides_overlapping_segments``)."""
+        interval: Interval = data.draw(GRID_INTERVALS, label="interval")
+        if self.diff.version != V37:
+            return interval
+        answer = self.diff.fake.get(f"{M}/datasources/{urllib.parse.quote(self.ds, safe='')}/segments")
+        used = set(answer.json()) if answer.status_code == 200 else set()
+        spans = [s.interval for s in self.segments if s.id in used]
+        while True:
+            partly = [i for i in spans if interval.overlaps(i) and not interval.contains(i)]
+            if not partly:
+                return interval
+            interval = Interval(min(interval.start, *(i.start for i in partly)),
+                                max(interval.end, *(i.end for i in partly)))
 
     def _pick(self, data: st.DataObject, table: Sequence[T], label: str) -> T:
         """An entry of ``table``: the drawn index, turned by a hash of the sequence's step count and seeded segments.
@@ -531,7 +549,8 @@ def machine_for(diff: Differential) -> type[RuleBasedStateMachine]:
                 body: dict[str, Any] = {"segmentIds": [s for s, _ in chosen]}
                 self._write(dif.Step("POST", path, body, name, "segmentIds: " + ", ".join(cases)))
                 return
-            interval = data.draw(GRID_INTERVALS, label="interval")
+            interval = self._unused_interval(data) if endpoint == "markUnused" else data.draw(GRID_INTERVALS,
+                                                                                              label="interval")
             body = {"interval": str(interval)}
             case = "interval"
             if kind == "interval+versions":
@@ -626,9 +645,9 @@ def kill_machine_for(diff: Differential) -> type[RuleBasedStateMachine]:
             self.diff = diff
             self._seed(data, KILL_VERSIONS)
 
-        @rule(interval=GRID_INTERVALS)
-        def mark_unused(self, interval: Any) -> None:
-            body = {"interval": str(interval)}
+        @rule(data=st.data())
+        def mark_unused(self, data: st.DataObject) -> None:
+            body = {"interval": str(self._unused_interval(data))}
             self._write(dif.Step("POST", f"{P}/{self.ds}/markUnused", body, "POST /datasources/{ds}/markUnused",
                                  "interval"))
 
