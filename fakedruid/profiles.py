@@ -107,6 +107,8 @@ class Profile:
     #: ``GET .../metadata/datasources/{ds}`` answers 200 with ``"segments": []``, ``.../segments`` ``[]``, and
     #: the list, ``?full`` and ``?simple`` still name it (37.0.0). A datasource that never had a used segment
     #: stays out, and one whose rows are all deleted (kill) leaves; 28.0.0 and 33.0.0 drop it at once (404).
+    #: 37.0.0 keeps it only until the segment metadata cache's sync 10 s after the mark-unused call (measured);
+    #: the fake keeps it with no time limit (README, "Known differences").
     metadata_keeps_emptied_datasources: bool
     #: ``unusedSegments`` rows end with ``indexingStateFingerprint`` (null; 37.0.0).
     unused_rows_carry_indexing_state_fingerprint: bool

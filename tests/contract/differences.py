@@ -294,15 +294,17 @@ def _interval_wording_28(step: Step, real: Answer, fake: Answer) -> Answer | Non
     return None
 
 
-#: Druid 37.0.0's segment metadata cache keeps a datasource whose segments were all marked unused (even rows that
-#: already were) in its view, with no segments, for 10 s (measured; see ``Listed`` below).
+#: Druid 37.0.0's segment metadata cache shows a datasource a mark-unused call touched, with no segments, for 10 s
+#: (measured; see ``Listed`` below).
 CACHE_KEEPS_EMPTIED_DATASOURCE = (
-    "for 10 s after a mark-unused call wrote its last rows (HeapMemorySegmentMetadataCache.SYNC_BUFFER_DURATION: "
-    "the Overlord writes the unused ids through the incremental segment metadata cache the Coordinator reads, and "
-    "a sync drops them only 10 s after their used_status_last_updated), the metadata view of 37.0.0 still lists a "
-    "datasource with no used segment: GET metadata/datasources names it, ?full shows it with segments [], "
-    "GET metadata/datasources/{ds} and .../segments answer 200 with no segments; then 404 and gone, as the fake "
-    "answers at once (measured on 37.0.0; 28.0.0 has no such window)"
+    "for 10 s after a mark-unused call wrote rows of a datasource left with no used segment, even rows that were "
+    "already unused (HeapMemorySegmentMetadataCache.SYNC_BUFFER_DURATION: the Overlord writes the unused ids "
+    "through the incremental segment metadata cache the Coordinator reads, and a sync drops them only 10 s after "
+    "their update), the metadata view of 37.0.0 lists the datasource: GET metadata/datasources names it, ?full "
+    "shows it with segments [], GET metadata/datasources/{ds} and .../segments answer 200 with no segments; then "
+    "404 and gone. Profile latest keeps a datasource that had a used segment (switch "
+    "metadata_keeps_emptied_datasources) but not one that never had one, which is what differs here "
+    "(measured on 37.0.0; 28.0.0 has no such window)"
 )
 
 
