@@ -103,12 +103,11 @@ class Profile:
     #: (``false``, Druid 33.0.0); else ``null`` (measured on 31.0.1).
     unused_row_used_flag: bool
     # ---- Druid 37.0.0 against 33.0.0 (measured with --druid-real 37.0.0; docs/releases.md, issue 10 item 3)
-    #: The metadata view keeps a datasource whose used segments all became unused while it still has rows:
-    #: ``GET .../metadata/datasources/{ds}`` answers 200 with ``"segments": []``, ``.../segments`` ``[]``, and
-    #: the list, ``?full`` and ``?simple`` still name it (37.0.0). A datasource that never had a used segment
-    #: stays out, and one whose rows are all deleted (kill) leaves; 28.0.0 and 33.0.0 drop it at once (404).
-    #: 37.0.0 keeps it only until the segment metadata cache's sync 10 s after the mark-unused call (measured);
-    #: the fake keeps it with no time limit (README, "Known differences").
+    #: The metadata view shows a datasource with no used segment for 10 s after a mark-unused call filed ids of
+    #: it (any id of the datasource, a row or not, already unused or not; an interval or mark-all call files the
+    #: used segments it marks): ``GET .../metadata/datasources/{ds}`` answers 200 with ``"segments": []``,
+    #: ``.../segments`` ``[]``, and the list, ``?full`` and ``?simple`` name it (37.0.0's segment metadata cache,
+    #: measured; ``fakedruid.model.cluster.UNUSED_SYNC_BUFFER_MS``). 28.0.0 and 33.0.0 drop it at once (404).
     metadata_keeps_emptied_datasources: bool
     #: ``unusedSegments`` rows end with ``indexingStateFingerprint`` (null; 37.0.0).
     unused_rows_carry_indexing_state_fingerprint: bool

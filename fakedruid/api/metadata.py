@@ -50,11 +50,9 @@ def _used_segments(cluster: ClusterReader, datasource: str) -> list[DataSegment]
 
 
 def _kept(cluster: ClusterReader, datasource: str, profile: Profile) -> bool:
-    """Druid 37.0.0 keeps a datasource whose segments all became unused in its metadata view (measured: 200 with
-    no segments, still listed); a datasource that never had a used segment is not in it. Druid drops it at the
-    cache's sync 10 s after the mark-unused call (``HeapMemorySegmentMetadataCache.SYNC_BUFFER_DURATION``); the
-    fake keeps it until its rows are deleted (README, "Known differences"). Profile switch
-    ``metadata_keeps_emptied_datasources``."""
+    """Druid 37.0.0's metadata view shows a datasource with no used segment, with no segments, for 10 s after a
+    mark-unused call filed ids of it (measured; ``HeapMemorySegmentMetadataCache.SYNC_BUFFER_DURATION``, the
+    model's ``UNUSED_SYNC_BUFFER_MS``). Profile switch ``metadata_keeps_emptied_datasources``."""
     return profile.metadata_keeps_emptied_datasources and cluster.emptied(datasource)
 
 

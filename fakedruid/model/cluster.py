@@ -78,16 +78,19 @@ __all__ = ["DRUID", "REFUSE", "Cluster", "ClusterReader", "KillResult", "Segment
 _T = TypeVar("_T")
 
 
+#: How long Druid 37.0.0's segment metadata cache keeps the ids a mark-unused call wrote, in ms
+#: (``HeapMemorySegmentMetadataCache.SYNC_BUFFER_DURATION``): its metadata view shows their datasource, with no
+#: segments, that long (measured: gone 10.1 s after the call with a 0.1 s poll).
+UNUSED_SYNC_BUFFER_MS = 10_000
+
+
 class _Datasource:
     """The rows of one datasource, with caches derived from its used segments."""
 
-    __slots__ = ("_used_timeline", "had_used", "records", "served_cache", "served_known", "versions")
+    __slots__ = ("_used_timeline", "records", "served_cache", "served_known", "versions")
 
     def __init__(self) -> None:
         self.records: dict[str, SegmentRecord] = {}
-        #: A row of the datasource was used at some point since its first row was added (Druid 37.0.0's metadata
-        #: view keeps such a datasource when its segments all become unused; see ``keep_emptied``).
-        self.had_used = False
         self.versions: dict[str, VersionIntervals] = {}
         self._used_timeline: Timeline | None = None
         #: (what the served view was computed from, the view): see :meth:`Cluster.served`.
@@ -141,6 +144,9 @@ class Cluster:
         self.started_at = self.clock.now()
         self._datasources: dict[str, _Datasource] = {}
         self._by_id: dict[str, SegmentRecord] = {}
+        #: Per datasource, the ids mark-unused calls wrote in the last UNUSED_SYNC_BUFFER_MS, and when (UTC ms):
+        #: what Druid 37.0.0's segment metadata cache holds as recently unused (see :meth:`_recently_unused`).
+        self._unused_marks: dict[str, dict[str, int]] = {}
         self._reader = ClusterReader(self)
         #: druid-basic-security's users, roles and permissions, when the fake runs with it (guarded by ``lock``).
         self.security: BasicSecurity | None = None
@@ -190,6 +196,7 @@ class Cluster:
     def _reset(self) -> None:
         self._datasources.clear()
         self._by_id.clear()
+        self._unused_marks.clear()
         if self.security is not None:
             self.security._reset()
         self._dirty = None
@@ -302,7 +309,6 @@ class Cluster:
             seg = record.segment
             ds = self._datasources.setdefault(seg.datasource, _Datasource())
             ds.records[seg.id] = record
-            ds.had_used = ds.had_used or record.used
             self._by_id[seg.id] = record
             if self._dirty is not None:
                 self._dirty.add(seg.id)
@@ -325,21 +331,54 @@ class Cluster:
 
     def datasource_names(self, *, include_unused: bool = True, keep_emptied: bool = False) -> list[str]:
         """Datasources in the store, sorted; with ``include_unused=False`` only those with used segments, and with
-        ``keep_emptied`` also those whose segments all became unused (Druid 37.0.0's metadata view)."""
+        ``keep_emptied`` also those :meth:`ClusterReader.emptied` names (Druid 37.0.0's metadata view)."""
         with self.lock:
             return self._datasource_names(include_unused=include_unused, keep_emptied=keep_emptied)
 
     def _datasource_names(self, *, include_unused: bool = True, keep_emptied: bool = False) -> list[str]:
-        return sorted(
+        names = {
             name
             for name, ds in self._datasources.items()
-            if ds.records
-            and (include_unused or (keep_emptied and ds.had_used) or any(r.used for r in ds.records.values()))
-        )
+            if ds.records and (include_unused or any(r.used for r in ds.records.values()))
+        }
+        if keep_emptied and not include_unused:
+            names.update(name for name in self._unused_marks if self._recently_unused(name))
+        return sorted(names)
 
     def _emptied(self, datasource: str) -> bool:
         ds = self._datasources.get(datasource)
-        return ds is not None and ds.had_used and bool(ds.records) and not any(r.used for r in ds.records.values())
+        if ds is not None and any(r.used for r in ds.records.values()):
+            return False
+        return self._recently_unused(datasource)
+
+    def _recently_unused(self, datasource: str) -> bool:
+        """A mark-unused call wrote an id of the datasource in the last UNUSED_SYNC_BUFFER_MS (that id has not been
+        marked used or deleted since)."""
+        marks = self._unused_marks.get(datasource)
+        if not marks:
+            return False
+        cutoff = self.clock.now() - UNUSED_SYNC_BUFFER_MS
+        return any(at >= cutoff for at in marks.values())
+
+    def _note_marks(self, datasource: str, ids: Iterable[str], used: bool, now: int) -> None:
+        """Keep (unused) or forget (used) the ids a mark call wrote, as Druid 37.0.0's segment metadata cache does
+        (``HeapMemoryDatasourceSegmentCache.markSegmentAsUnused`` files any id of the datasource, a row or not;
+        one marked used leaves that map). Entries older than the buffer go at the next write."""
+        if used:
+            marks = self._unused_marks.get(datasource)
+            if marks:
+                for i in ids:
+                    marks.pop(i, None)
+                if not marks:
+                    del self._unused_marks[datasource]
+            return
+        fresh = dict.fromkeys(ids, now)
+        if not fresh:
+            return
+        cutoff = now - UNUSED_SYNC_BUFFER_MS
+        kept = {k: at for k, at in self._unused_marks.get(datasource, {}).items() if at >= cutoff}
+        kept.update(fresh)
+        self._unused_marks[datasource] = kept
 
     def records(self, datasource: str, *, used: bool | None = None) -> list[SegmentRecord]:
         """The rows of a datasource in segment-id order (snapshots of the rows; do not mutate)."""
@@ -672,6 +711,8 @@ class Cluster:
             parsed = try_parse(datasource, text)
             if parsed is not None and parsed.datasource == datasource:
                 ids[str(parsed)] = None
+        # Ids without a row are filed too (the segment metadata cache takes any id; see _note_marks).
+        self._note_marks(datasource, ids, False, self.clock.now())
         ds = self._datasources.get(datasource)
         if ds is None:
             return 0
@@ -689,6 +730,7 @@ class Cluster:
             ds = self._datasources.get(datasource)
             rec = ds.records.get(key) if ds is not None else None
             if ds is None or rec is None:
+                self._note_marks(datasource, [key], False, self.clock.now())
                 return False
             self._set_used(ds, [rec], False)
             return True
@@ -753,13 +795,18 @@ class Cluster:
             now = self.clock.now()
         flipped = False
         dirty = self._dirty
+        ids = []
+        name = ""
         for r in rows:
+            ids.append(r.segment.id)
+            name = r.segment.datasource
             flipped = flipped or r.used != used
             r.used = used
             r.used_status_last_updated = now
             if dirty is not None:
                 dirty.add(r.segment.id)
-        ds.had_used = ds.had_used or (used and flipped)
+        if ids:
+            self._note_marks(name, ids, used, now)
         if flipped:  # the caches derive from the used set only
             ds.changed()
 
@@ -1009,6 +1056,7 @@ class Cluster:
                     break
             if total_batches is not None and batches >= total_batches:
                 break
+        self._note_marks(datasource, deleted, True, 0)  # deleted rows leave the cache too
         for sid in deleted:
             del ds.records[sid]
             rec = self._by_id.pop(sid)
@@ -1379,7 +1427,8 @@ class ClusterReader:
         return self._cluster._datasource_names(include_unused=include_unused, keep_emptied=keep_emptied)
 
     def emptied(self, datasource: str) -> bool:
-        """The datasource has rows, none used, and had a used one (Druid 37.0.0's metadata view keeps it)."""
+        """The datasource has no used row, and a mark-unused call wrote one of its ids (a row or not) in the last
+        UNUSED_SYNC_BUFFER_MS: Druid 37.0.0's metadata view shows it, with no segments, that long."""
         return self._cluster._emptied(datasource)
 
     def records(self, datasource: str, *, used: bool | None = None) -> list[SegmentRecord]:

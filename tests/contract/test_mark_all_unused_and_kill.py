@@ -53,6 +53,25 @@ def test_mark_all_unused_counts_changed_segments(coordinator: DruidTarget, datas
     _assert_emptied_view(coordinator, datasource)
 
 
+def test_mark_unused_of_an_unknown_id_files_a_datasource_with_no_rows(coordinator: DruidTarget, datasource: str) -> None:
+    # Druid 37.0.0 (measured): the segment metadata cache files any id of the datasource, a row or not, and its
+    # metadata view shows that datasource with no segments until the cache's sync 10 s later (unit-tested on the
+    # fake's clock, tests/unit/test_cluster.py); 28.0.0 and 33.0.0 know no such datasource.
+    sid = f"{datasource}_2020-01-01T00:00:00.000Z_2020-01-02T00:00:00.000Z_2024-01-01T00:00:00.000Z"
+    coordinator.delete(f"{P}/{datasource}/segments/{sid}")  # its answer per release: test_single_segment.py
+    keeps = resolve_profile(coordinator.profile).metadata_keeps_emptied_datasources
+
+    def view() -> tuple[int, object, bool]:
+        resp = coordinator.get(f"{M}/datasources/{datasource}/segments")
+        listed = datasource in coordinator.get(f"{M}/datasources").json()
+        result = (resp.status_code, resp.json() if resp.status_code == 200 else None, listed)
+        assert result == ((200, [], True) if keeps else (404, None, False))
+        return result
+
+    coordinator.eventually(view)
+    assert coordinator.get(f"{M}/datasources", params={"includeUnused": ""}).json().count(datasource) == 0
+
+
 def _assert_emptied_view(coordinator: DruidTarget, datasource: str) -> None:
     """The metadata view of a datasource whose used segments all became unused (its unused rows remain)."""
     resp = coordinator.get(f"{M}/datasources/{datasource}")
@@ -62,8 +81,7 @@ def _assert_emptied_view(coordinator: DruidTarget, datasource: str) -> None:
         assert (resp.status_code, resp.content, listed) == (404, b"", False)
         assert coordinator.get(f"{M}/datasources/{datasource}/segments").status_code == 404
         return
-    # 37.0.0 (measured): kept, with no segments, for 10 s after the call (read at once here); the fake keeps it
-    # until its rows are deleted.
+    # 37.0.0 (measured): kept, with no segments, for 10 s after the call (read at once here).
     assert resp.status_code == 200
     body = resp.json()
     assert list(body) == ["name", "properties", "segments"]

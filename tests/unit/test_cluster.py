@@ -547,3 +547,88 @@ def test_served_check_shortcut_never_says_served_when_the_served_view_is_empty(s
     # The shortcut may give up (False), but it must never claim "served" when the full view is empty.
     assert not cluster._newest_is_served("ds", ds) or served
     assert cluster.is_served("ds") == served
+
+
+# ---------------------------------------------------------------- Druid 37.0.0's emptied-datasource window
+
+
+def _emptied(cluster: Cluster, ds: str = "ds") -> bool:
+    return cluster.read(lambda r: r.emptied(ds))
+
+
+def _shown(cluster: Cluster, ds: str = "ds") -> bool:
+    """Druid 37.0.0's metadata view lists ``ds`` (it has used segments, or the window keeps it)."""
+    return ds in cluster.datasource_names(include_unused=False, keep_emptied=True)
+
+
+def test_emptied_datasource_is_kept_for_the_cache_buffer_after_the_call(cluster: Cluster, clock: FrozenClock) -> None:
+    sid = cluster.add_segment("ds", "2020-01-01/P1D", V1)
+    assert cluster.mark_segment_unused("ds", sid)
+    assert _emptied(cluster) and _shown(cluster)
+    clock.advance(9_999)
+    assert _shown(cluster)
+    clock.advance(2)
+    assert not _emptied(cluster) and not _shown(cluster)
+    assert cluster.datasource_names() == ["ds"]  # the row is still there
+
+
+def test_a_later_mark_unused_call_restarts_the_window(cluster: Cluster, clock: FrozenClock) -> None:
+    a = cluster.add_segment("ds", "2020-01-01/P1D", V1)
+    b = cluster.add_segment("ds", "2020-01-02/P1D", V1)
+    cluster.mark_segment_unused("ds", a)
+    clock.advance(5_000)
+    cluster.mark_unused_by_ids("ds", [b])
+    clock.advance(9_000)
+    assert _shown(cluster)
+    clock.advance(1_001)
+    assert not _shown(cluster)
+
+
+def test_mark_unused_of_ids_without_rows_opens_the_window(cluster: Cluster, clock: FrozenClock) -> None:
+    # Measured on 37.0.0: the segment metadata cache files any id of the datasource, a row or not (count 0).
+    unknown = f"none_2020-01-01T00:00:00.000Z_2020-01-02T00:00:00.000Z_{V1}"
+    assert not cluster.mark_segment_unused("none", unknown)
+    assert _emptied(cluster, "none") and _shown(cluster, "none")
+    assert cluster.mark_unused_by_ids("other", [unknown.replace("none", "other", 1)]) == 0
+    assert _shown(cluster, "other")
+    assert cluster.datasource_names() == []  # no row anywhere
+    clock.advance(10_001)
+    assert not _shown(cluster, "none") and not _shown(cluster, "other")
+
+
+def test_interval_and_all_unused_calls_open_the_window_only_when_they_mark_a_used_segment(cluster: Cluster) -> None:
+    cluster.add_segment("ds", "2020-01-01/P1D", V1, used=False)
+    assert cluster.mark_unused_in_interval("ds", iv("2020-01-01/2020-01-05")) == 0
+    assert cluster.mark_all_unused("ds") == 0
+    assert not _shown(cluster)
+    sid = cluster.add_segment("ds", "2020-01-03/P1D", V1)
+    assert cluster.mark_unused_in_interval("ds", iv("2020-01-01/2020-01-05")) == 1
+    assert _shown(cluster)
+    assert cluster.mark_segment_used("ds", sid)
+    assert cluster.mark_all_unused("ds") == 1
+    assert _emptied(cluster)
+
+
+def test_a_datasource_with_a_used_segment_is_not_emptied(cluster: Cluster) -> None:
+    a = cluster.add_segment("ds", "2020-01-01/P1D", V1)
+    cluster.add_segment("ds", "2020-01-02/P1D", V1)
+    cluster.mark_segment_unused("ds", a)
+    assert _shown(cluster) and not _emptied(cluster)
+
+
+def test_marking_used_again_and_killing_close_the_window(cluster: Cluster) -> None:
+    a = cluster.add_segment("ds", "2020-01-01/P1D", V1)
+    cluster.mark_segment_unused("ds", a)
+    cluster.mark_segment_used("ds", a)
+    cluster.mark_all_unused("ds")
+    assert _emptied(cluster)
+    cluster.kill_unused_segments("ds", iv("2020-01-01/2020-01-02"))
+    assert cluster.segment_ids("ds") == set()
+    assert not _emptied(cluster) and not _shown(cluster)
+
+
+def test_reset_forgets_the_window(cluster: Cluster) -> None:
+    a = cluster.add_segment("ds", "2020-01-01/P1D", V1)
+    cluster.mark_segment_unused("ds", a)
+    cluster.reset()
+    assert not _shown(cluster)
