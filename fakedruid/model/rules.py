@@ -641,10 +641,7 @@ def _replica_count(value: Any, where: JsonAt, ref: str, jackson_220: bool) -> in
         return math.trunc(literal)
     # A string: Jackson 2.12 (28.0.0) words the parse through the primitive ``int``, 2.20 through ``Integer``.
     java_type = "java.lang.Integer" if jackson_220 else "int"
-    try:
-        text = _blank_is_null(value, "java.lang.Integer", jackson_220)
-    except ValueError as exc:
-        raise _FieldProblem(str(exc), where, ref) from exc
+    text = _located_blank_is_null(value, "java.lang.Integer", jackson_220, where, ref)
     if text is None:
         return None
     number = _java_int(text)
@@ -660,6 +657,14 @@ def _replica_count(value: Any, where: JsonAt, ref: str, jackson_220: bool) -> in
         message = f'Cannot deserialize value of type `{java_type}` from String "{text}": {problem}'
         raise _FieldProblem(message, where, ref)
     return number
+
+
+def _located_blank_is_null(value: str, java_type: str, jackson_220: bool, where: JsonAt, ref: str) -> str | None:
+    """:func:`_blank_is_null`, its refusal located at the field."""
+    try:
+        return _blank_is_null(value, java_type, jackson_220)
+    except ValueError as exc:
+        raise _FieldProblem(str(exc), where, ref) from exc
 
 
 def _tiers_field(value: Any, type_id: str, jackson_220: bool) -> dict[str, int | None] | None:
@@ -703,10 +708,7 @@ def _bool_field(value: Any, type_id: str, key: str, jackson_220: bool) -> bool |
         return value != 0  # Jackson's int-to-boolean coercion: "0" is false, any other integer true
     if not isinstance(value, str):
         raise _FieldProblem(cannot_deserialize("java.lang.Boolean", value), where, ref)
-    try:
-        text = _blank_is_null(value, "java.lang.Boolean", jackson_220)
-    except ValueError as exc:
-        raise _FieldProblem(str(exc), where, ref) from exc
+    text = _located_blank_is_null(value, "java.lang.Boolean", jackson_220, where, ref)
     if text is None:
         return None
     if text in ("true", "True", "TRUE"):
