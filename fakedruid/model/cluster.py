@@ -144,9 +144,9 @@ class Cluster:
         self.started_at = self.clock.now()
         self._datasources: dict[str, _Datasource] = {}
         self._by_id: dict[str, SegmentRecord] = {}
-        #: Per datasource, the ids mark-unused calls wrote in the last UNUSED_SYNC_BUFFER_MS, and when (UTC ms):
-        #: what Druid 37.0.0's segment metadata cache holds as recently unused (see :meth:`_recently_unused`).
-        self._unused_marks: dict[str, dict[str, int]] = {}
+        #: Per datasource, the ids each recent mark-unused call wrote, with its time (UTC ms): what Druid
+        #: 37.0.0's segment metadata cache holds as recently unused (see :meth:`_recently_unused`).
+        self._unused_marks: dict[str, list[tuple[int, list[str]]]] = {}
         self._reader = ClusterReader(self)
         #: druid-basic-security's users, roles and permissions, when the fake runs with it (guarded by ``lock``).
         self.security: BasicSecurity | None = None
@@ -352,33 +352,38 @@ class Cluster:
         return self._recently_unused(datasource)
 
     def _recently_unused(self, datasource: str) -> bool:
-        """A mark-unused call wrote an id of the datasource in the last UNUSED_SYNC_BUFFER_MS (that id has not been
-        marked used or deleted since)."""
-        marks = self._unused_marks.get(datasource)
-        if not marks:
-            return False
+        """A mark-unused call wrote an id of the datasource in the last UNUSED_SYNC_BUFFER_MS (a row of that id
+        has not been deleted since)."""
         cutoff = self.clock.now() - UNUSED_SYNC_BUFFER_MS
-        return any(at >= cutoff for at in marks.values())
+        return any(at >= cutoff for at, _ in self._unused_marks.get(datasource, ()))
 
-    def _note_marks(self, datasource: str, ids: Iterable[str], used: bool, now: int) -> None:
-        """Keep (unused) or forget (used) the ids a mark call wrote, as Druid 37.0.0's segment metadata cache does
-        (``HeapMemoryDatasourceSegmentCache.markSegmentAsUnused`` files any id of the datasource, a row or not;
-        one marked used leaves that map). Entries older than the buffer go at the next write."""
-        if used:
-            marks = self._unused_marks.get(datasource)
-            if marks:
-                for i in ids:
-                    marks.pop(i, None)
-                if not marks:
-                    del self._unused_marks[datasource]
-            return
-        fresh = dict.fromkeys(ids, now)
-        if not fresh:
+    def _file_unused(self, datasource: str, ids: list[str], now: int) -> None:
+        """File the ids a mark-unused call wrote, as Druid 37.0.0's segment metadata cache does
+        (``HeapMemoryDatasourceSegmentCache.markSegmentAsUnused`` takes any id of the datasource, a row or not).
+        Batches older than the buffer go at the next call; a batch costs the call no copy of its ids.
+
+        Marking an id used again does not unfile it: the datasource then has a used segment, which shows it anyway,
+        and every later path to unused files the id afresh.
+        """
+        if not ids:
             return
         cutoff = now - UNUSED_SYNC_BUFFER_MS
-        kept = {k: at for k, at in self._unused_marks.get(datasource, {}).items() if at >= cutoff}
-        kept.update(fresh)
-        self._unused_marks[datasource] = kept
+        batches = [b for b in self._unused_marks.get(datasource, ()) if b[0] >= cutoff]
+        batches.append((now, ids))
+        self._unused_marks[datasource] = batches
+
+    def _forget_unused(self, datasource: str, deleted: list[str]) -> None:
+        """Deleted rows (kill) leave the cache (``HeapMemoryDatasourceSegmentCache.deleteSegments``)."""
+        batches = self._unused_marks.get(datasource)
+        if not batches or not deleted:
+            return
+        gone = set(deleted)
+        kept = [(at, [i for i in ids if i not in gone]) for at, ids in batches]
+        kept = [(at, ids) for at, ids in kept if ids]
+        if kept:
+            self._unused_marks[datasource] = kept
+        else:
+            del self._unused_marks[datasource]
 
     def records(self, datasource: str, *, used: bool | None = None) -> list[SegmentRecord]:
         """The rows of a datasource in segment-id order (snapshots of the rows; do not mutate)."""
@@ -711,8 +716,8 @@ class Cluster:
             parsed = try_parse(datasource, text)
             if parsed is not None and parsed.datasource == datasource:
                 ids[str(parsed)] = None
-        # Ids without a row are filed too (the segment metadata cache takes any id; see _note_marks).
-        self._note_marks(datasource, ids, False, self.clock.now())
+        # Ids without a row are filed too (the segment metadata cache takes any id; see _file_unused).
+        self._file_unused(datasource, list(ids), self.clock.now())
         ds = self._datasources.get(datasource)
         if ds is None:
             return 0
@@ -730,7 +735,7 @@ class Cluster:
             ds = self._datasources.get(datasource)
             rec = ds.records.get(key) if ds is not None else None
             if ds is None or rec is None:
-                self._note_marks(datasource, [key], False, self.clock.now())
+                self._file_unused(datasource, [key], self.clock.now())
                 return False
             self._set_used(ds, [rec], False)
             return True
@@ -795,18 +800,15 @@ class Cluster:
             now = self.clock.now()
         flipped = False
         dirty = self._dirty
-        ids = []
-        name = ""
+        rows = rows if isinstance(rows, list) else list(rows)
         for r in rows:
-            ids.append(r.segment.id)
-            name = r.segment.datasource
             flipped = flipped or r.used != used
             r.used = used
             r.used_status_last_updated = now
             if dirty is not None:
                 dirty.add(r.segment.id)
-        if ids:
-            self._note_marks(name, ids, used, now)
+        if rows and not used:
+            self._file_unused(rows[0].segment.datasource, [r.segment.id for r in rows], now)
         if flipped:  # the caches derive from the used set only
             ds.changed()
 
@@ -1056,7 +1058,7 @@ class Cluster:
                     break
             if total_batches is not None and batches >= total_batches:
                 break
-        self._note_marks(datasource, deleted, True, 0)  # deleted rows leave the cache too
+        self._forget_unused(datasource, deleted)
         for sid in deleted:
             del ds.records[sid]
             rec = self._by_id.pop(sid)
