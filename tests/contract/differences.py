@@ -403,8 +403,9 @@ AVOIDED: tuple[tuple[str, tuple[str, ...], str], ...] = (
         "count says so) but, in the incremental segment metadata cache the Coordinator reads, every used segment "
         "it overlaps (HeapMemoryDatasourceSegmentCache.markSegmentsWithinIntervalAsUnused iterates "
         "findUsedSegmentsPlusOverlappingAnyOf); the cache's entry is newer than the row, so no sync restores it: a "
-        "segment that only overlaps the interval stays used in the store and missing from every metadata read and "
-        "duty (measured on 37.0.0, still so in Druid's master source). The fake keeps it used and shown, as "
+        "segment that only overlaps the interval stays used in the store and missing from the metadata view "
+        "(measured on 37.0.0; the duties read the same snapshot; still so in Druid's master source). The fake "
+        "keeps it used and shown, as "
         "28.0.0 does. On 37.0.0 the machines widen a markUnused interval until no used segment overlaps it "
         "partly",
     ),
