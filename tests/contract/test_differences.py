@@ -62,7 +62,8 @@ def test_either_side_of_the_window_edge_is_listed(step: dif.Step, real: dif.Answ
         # Another endpoint, or both sides alike.
         (_step(f"{M}/segments?datasources={DS}", "GET /metadata/segments", "?datasources"), _answer(200, []),
          _answer(404, None)),
-        (_step(f"{M}/datasources/{DS}", "GET /metadata/datasources/{ds}"), _answer(200, EMPTIED), _answer(200, EMPTIED)),
+        (_step(f"{M}/datasources/{DS}", "GET /metadata/datasources/{ds}"), _answer(200, EMPTIED),
+         _answer(200, EMPTIED)),
     ],
     ids=["datasource with segments", "segments listed", "full list with segments", "includeUnused",
          "other endpoint", "no difference"],

@@ -53,7 +53,9 @@ def test_mark_all_unused_counts_changed_segments(coordinator: DruidTarget, datas
     _assert_emptied_view(coordinator, datasource)
 
 
-def test_mark_unused_of_an_unknown_id_files_a_datasource_with_no_rows(coordinator: DruidTarget, datasource: str) -> None:
+def test_mark_unused_of_an_unknown_id_files_a_datasource_with_no_rows(
+    coordinator: DruidTarget, datasource: str
+) -> None:
     # Druid 37.0.0 (measured): the segment metadata cache files any id of the datasource, a row or not, and its
     # metadata view shows that datasource with no segments until the cache's sync 10 s later (unit-tested on the
     # fake's clock, tests/unit/test_cluster.py); 28.0.0 and 33.0.0 know no such datasource.
