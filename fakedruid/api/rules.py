@@ -18,6 +18,7 @@ from flask import Blueprint, Response, request
 from werkzeug.exceptions import HTTPException
 
 from fakedruid.api import wire
+from fakedruid.model.audit import java_hash_set_order
 from fakedruid.model.intervals import parse_interval
 from fakedruid.model.json_text import JsonFloat
 from fakedruid.model.rules import rules_from_json, rules_to_json
@@ -31,9 +32,13 @@ COMMENT_HEADER = "X-Druid-Comment"
 
 @bp.get("")
 def get_rules() -> Response:
-    """``getRules``: every key that has rules, ``_default`` first, then datasources by name."""
+    """``getRules``: every key that has rules, in ``java.util.HashMap`` order.
+
+    ``SQLMetadataRuleManager.poll`` folds the rows into a ``HashMap`` and keeps its iteration order in an
+    ``ImmutableMap`` (measured on 37.0.0: ``{"fd_9ceb4762": [], "_default": [...]}``)."""
     rules = wire.state().cluster.all_rules()
-    return wire.json_response({key: rules_to_json(value) for key, value in rules.items()})
+    order = java_hash_set_order(rules)
+    return wire.json_response({key: rules_to_json(rules[key]) for key in order if key is not None})
 
 
 @bp.get("/<datasource>")

@@ -46,13 +46,21 @@ def test_get_rules_fresh_answers_default_rules_only(client: FlaskClient) -> None
     assert resp.get_json() == {"_default": DEFAULT_RULES}
 
 
-def test_get_rules_lists_default_first_then_datasources_by_name(client: FlaskClient) -> None:
+def test_get_rules_lists_keys_in_java_hash_map_order(client: FlaskClient) -> None:
+    # SQLMetadataRuleManager.poll folds the rows into a HashMap (capacity 16): buckets by String.hashCode spread,
+    # "zeta" 3735256 -> 0, "_default" 3903028482 -> 1, "alpha" 92909918 -> 7.
     post_rules(client, "zeta", [{"type": "dropForever"}])
     post_rules(client, "alpha", [])
     resp = client.get(R)
-    assert list(json.loads(resp.get_data(as_text=True))) == ["_default", "alpha", "zeta"]
+    assert list(json.loads(resp.get_data(as_text=True))) == ["zeta", "_default", "alpha"]
     assert resp.get_json()["alpha"] == []
     assert resp.get_json()["zeta"] == [{"type": "dropForever"}]
+
+
+def test_get_rules_key_order_measured_on_37(client: FlaskClient) -> None:
+    # Druid 37.0.0's answer, found by the differential machine: {"fd_9ceb4762":[],"_default":[...]}.
+    post_rules(client, "fd_9ceb4762", [])
+    assert list(json.loads(client.get(R).get_data(as_text=True))) == ["fd_9ceb4762", "_default"]
 
 
 # ------------------------------------------------------------------ 4.2 GET R/{ds}

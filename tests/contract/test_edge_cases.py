@@ -572,6 +572,21 @@ def test_rules_bad_period(coordinator: DruidTarget, datasource: str) -> None:
     )
 
 
+def test_get_rules_keys_are_in_java_hash_map_order(coordinator: DruidTarget, datasource: str) -> None:
+    # SQLMetadataRuleManager.poll folds the newest rule rows into a java.util.HashMap and keeps its iteration
+    # order (ImmutableMap.copyOf): keys by bucket, not "_default" first (measured on 37.0.0 by the differential).
+    assert coordinator.post(f"{R}/{datasource}", json=[]).status_code == 200
+    coordinator.eventually(lambda: _assert_hash_map_order(coordinator, datasource))
+
+
+def _assert_hash_map_order(coordinator: DruidTarget, datasource: str) -> None:
+    from fakedruid.model.audit import java_hash_set_order
+
+    keys = list(json.loads(coordinator.get(R).text))
+    assert datasource in keys and "_default" in keys
+    assert keys == java_hash_set_order(keys)
+
+
 def test_rules_bad_interval_in_second_rule(coordinator: DruidTarget, datasource: str) -> None:
     body = '[{"type":"dropForever"},{"type":"loadByInterval","interval":"bad"}]'
     resp = coordinator.post(f"{R}/{datasource}", data=body)
