@@ -716,9 +716,10 @@ class Cluster:
             parsed = try_parse(datasource, text)
             if parsed is not None and parsed.datasource == datasource:
                 ids[str(parsed)] = None
-        # Ids without a row are filed too (the segment metadata cache takes any id; see _file_unused).
-        self._file_unused(datasource, list(ids), self.clock.now())
         ds = self._datasources.get(datasource)
+        # Ids without a row are filed too (the segment metadata cache takes any id; see _file_unused); _set_used
+        # files those with one.
+        self._file_unused(datasource, [i for i in ids if ds is None or i not in ds.records], self.clock.now())
         if ds is None:
             return 0
         hits = [ds.records[i] for i in ids if i in ds.records]

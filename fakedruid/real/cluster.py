@@ -579,9 +579,9 @@ class RealDruid:
         """
         for ds in sorted(set(datasources)):
             path = f"/druid/coordinator/v1/metadata/datasources/{urllib.parse.quote(ds, safe='')}/segments"
-            last: dict[str, set[str]] = {}
+            last: dict[str, Any] = {"store": set(), "coordinator": set(), "status": None}
 
-            def seen(ds: str = ds, path: str = path, last: dict[str, set[str]] = last) -> bool | None:
+            def seen(ds: str = ds, path: str = path, last: dict[str, Any] = last) -> bool | None:
                 expected = {
                     str(r[0])
                     for r in self.shell.query("SELECT id FROM druid_segments WHERE dataSource = ? AND used = ?",
@@ -589,7 +589,7 @@ class RealDruid:
                 }
                 status, body = self._http("GET", path)
                 shown = set(json.loads(body)) if status == 200 else set()
-                last.update(store=expected, coordinator=shown, status={str(status)})
+                last.update(store=expected, coordinator=shown, status=status)
                 if status == 404 and not expected:
                     return True
                 return True if status == 200 and shown == expected else None
@@ -597,10 +597,10 @@ class RealDruid:
             try:
                 _wait(f"the Coordinator's poll to show the used segments of [{ds}]", seen, timeout)
             except RealDruidError as exc:
-                store, shown = last.get("store", set()), last.get("coordinator", set())
+                store, shown = last["store"], last["coordinator"]
                 raise RealDruidError(
                     f"{exc}: the metadata store's used ids not shown {sorted(store - shown)}, shown but not used"
-                    f" there {sorted(shown - store)} (last answer {''.join(last.get('status', ''))})"
+                    f" there {sorted(shown - store)} (last answer {last['status']})"
                 ) from exc
 
     def set_rules(self, datasource: str, rules: Sequence[Any]) -> None:
